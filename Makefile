@@ -1,0 +1,55 @@
+# Every target runs over the modules listed in go.work.
+MODULES  := $(shell go work edit -json | sed -n 's/.*"DiskPath": "\(.*\)".*/\1/p')
+SHARED   ?= ../shared/vectors
+VECTORS  := core/signettest/testdata/vectors
+FUZZTIME ?= 60s
+
+.PHONY: test lint vet race gowork-off fuzz tidy-check vectors vectors-check bench bench-ratios
+
+## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, a short fuzz
+test: lint tidy-check vectors-check race gowork-off
+	$(MAKE) fuzz FUZZTIME=2s
+
+## lint: gofmt and go vet
+lint:
+	@unformatted=$$(gofmt -l $(MODULES)); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
+
+vet: lint
+
+## race: go test -race in the workspace
+race:
+	@for m in $(MODULES); do (cd $$m && go test -race -count=1 ./...) || exit 1; done
+
+## gowork-off: each module builds and tests on its own
+gowork-off:
+	@for m in $(MODULES); do (cd $$m && GOWORK=off go test -count=1 ./...) || exit 1; done
+
+## fuzz: every fuzz target for FUZZTIME (make fuzz FUZZTIME=10m)
+fuzz:
+	@for m in $(MODULES); do \
+		for pkg in $$(cd $$m && go list ./...); do \
+			for target in $$(cd $$m && go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+				echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+				(cd $$m && go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg) || exit 1; \
+			done; \
+		done; \
+	done
+
+## tidy-check: go.mod and go.sum of every module are tidy
+tidy-check:
+	@for m in $(MODULES); do (cd $$m && go mod tidy -diff) || { echo "run go mod tidy in $$m"; exit 1; }; done
+
+## vectors: refresh the copies of the shared vectors
+vectors:
+	cp $(SHARED)/* $(VECTORS)/
+
+## vectors-check: the copies equal the shared vectors (skipped when they are not beside the repo)
+vectors-check:
+	@if [ -d $(SHARED) ]; then diff -r $(SHARED) $(VECTORS) || { echo "vectors drifted: run make vectors"; exit 1; }; \
+	else echo "vectors-check: $(SHARED) not found, skipped"; fi
+
+## bench: every benchmark, then the ratios against their baselines
+bench:
+	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem ./...) || exit 1; done | tee bench.out
+	@awk -f scripts/ratios.awk bench.out
