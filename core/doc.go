@@ -1,0 +1,18 @@
+// Package signet verifies and produces signed HTTP requests, framework
+// neutrally.
+//
+//	import signet "github.com/signet-go/signet/core"
+//
+// A scheme's verifier (NewSASigning, …) is built once from a KeyStore and
+// options and then verifies a Request, the narrow view of an incoming
+// request that FromHTTP gives for net/http and each adapter gives for its
+// framework. Every verifier runs the same pipeline: parse the signature
+// under size limits, look the key up, enforce policy before any
+// cryptography, compare in constant time, check times, check the body, and
+// only then record the request for replay protection. It answers a *Result
+// (key id, credentials, what was covered) or an *Error that carries the HTTP
+// status and a stable machine code.
+//
+// The middleware packages (signethttp, signetgin, signetecho, signetfiber)
+// only translate between their framework and this package.
+package signet

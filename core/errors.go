@@ -1,0 +1,111 @@
+package signet
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Sentinel errors. Every error a verifier returns is an *Error wrapping exactly
+// one of them, so callers can branch with errors.Is.
+var (
+	ErrMissingSignature     = errors.New("missing signature")
+	ErrMalformed            = errors.New("malformed signature")
+	ErrUnknownKey           = errors.New("unknown key")
+	ErrUnsupportedAlgorithm = errors.New("unsupported algorithm")
+	ErrInvalidSignature     = errors.New("invalid signature")
+	ErrExpired              = errors.New("signature expired")
+	ErrNotYetValid          = errors.New("signature not yet valid")
+	ErrMissingHeader        = errors.New("missing required header")
+	ErrDigestMismatch       = errors.New("digest mismatch")
+	ErrBodyTooLarge         = errors.New("body too large")
+	ErrReplayed             = errors.New("replayed request")
+	// ErrUnavailable reports that a KeyStore or NonceStore failed (a
+	// database down, say): the server's fault, not the client's, so 503.
+	ErrUnavailable = errors.New("verification unavailable")
+)
+
+// errorKinds maps each sentinel to its stable machine code and HTTP status.
+// It is the only place where statuses are decided.
+var errorKinds = map[error]struct {
+	code   string
+	status int
+}{
+	ErrMissingSignature:     {"missing_signature", http.StatusUnauthorized},
+	ErrMalformed:            {"malformed_signature", http.StatusBadRequest},
+	ErrUnknownKey:           {"unknown_key", http.StatusUnauthorized},
+	ErrUnsupportedAlgorithm: {"unsupported_algorithm", http.StatusBadRequest},
+	ErrInvalidSignature:     {"invalid_signature", http.StatusUnauthorized},
+	ErrExpired:              {"expired", http.StatusUnauthorized},
+	ErrNotYetValid:          {"not_yet_valid", http.StatusUnauthorized},
+	ErrMissingHeader:        {"missing_required_header", http.StatusBadRequest},
+	ErrDigestMismatch:       {"digest_mismatch", http.StatusBadRequest},
+	ErrBodyTooLarge:         {"body_too_large", http.StatusRequestEntityTooLarge},
+	ErrReplayed:             {"replayed", http.StatusUnauthorized},
+	ErrUnavailable:          {"verification_unavailable", http.StatusServiceUnavailable},
+}
+
+// Error is the error every verifier returns: a sentinel (see Unwrap), a
+// message safe to show the client, and for 401 answers of schemes that
+// define one, a WWW-Authenticate challenge. Messages never contain secrets,
+// expected signatures or canonical strings.
+type Error struct {
+	kind      error
+	message   string
+	challenge string
+}
+
+// NewError returns an *Error of kind, one of the sentinels above, with a
+// message for the client; for custom verifiers and key stores. Any other kind
+// becomes ErrUnavailable.
+func NewError(kind error, message string) *Error {
+	if _, ok := errorKinds[kind]; !ok {
+		kind = ErrUnavailable
+	}
+	return &Error{kind: kind, message: message}
+}
+
+func newError(kind error, format string, args ...any) *Error {
+	return &Error{kind: kind, message: fmt.Sprintf(format, args...)}
+}
+
+// Error returns the human-readable message.
+func (e *Error) Error() string { return e.message }
+
+// Unwrap returns the sentinel, so errors.Is(err, ErrExpired) works.
+func (e *Error) Unwrap() error { return e.kind }
+
+// Code is the stable machine-readable code, e.g. "invalid_signature".
+func (e *Error) Code() string { return errorKinds[e.kind].code }
+
+// Status is the HTTP status to answer with (4xx for every client mistake).
+func (e *Error) Status() int { return errorKinds[e.kind].status }
+
+// Challenge is the WWW-Authenticate value to send with the answer, or "".
+func (e *Error) Challenge() string {
+	if e.Status() != http.StatusUnauthorized {
+		return ""
+	}
+	return e.challenge
+}
+
+// MarshalJSON renders the error body every adapter sends:
+// {"error": code, "message": message}.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}{e.Code(), e.message})
+}
+
+// AsError returns err as an *Error. Errors that did not come from signet
+// (which verifiers never return) become an ErrUnavailable server error, so an
+// adapter always has a status and a code to answer with.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{kind: ErrUnavailable, message: "the request could not be verified"}
+}

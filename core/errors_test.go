@@ -1,0 +1,58 @@
+package signet_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// TestErrorKinds pins the codes and statuses of CONFORMANCE.md.
+func TestErrorKinds(t *testing.T) {
+	tests := []struct {
+		kind   error
+		code   string
+		status int
+	}{
+		{signet.ErrMissingSignature, "missing_signature", 401},
+		{signet.ErrMalformed, "malformed_signature", 400},
+		{signet.ErrUnknownKey, "unknown_key", 401},
+		{signet.ErrUnsupportedAlgorithm, "unsupported_algorithm", 400},
+		{signet.ErrInvalidSignature, "invalid_signature", 401},
+		{signet.ErrExpired, "expired", 401},
+		{signet.ErrNotYetValid, "not_yet_valid", 401},
+		{signet.ErrMissingHeader, "missing_required_header", 400},
+		{signet.ErrDigestMismatch, "digest_mismatch", 400},
+		{signet.ErrBodyTooLarge, "body_too_large", 413},
+		{signet.ErrReplayed, "replayed", 401},
+		{signet.ErrUnavailable, "verification_unavailable", 503},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			e := signet.NewError(tt.kind, "what to fix")
+			assert.Equal(t, tt.code, e.Code())
+			assert.Equal(t, tt.status, e.Status())
+			assert.ErrorIs(t, e, tt.kind)
+			assert.Equal(t, "what to fix", e.Error())
+			body, err := json.Marshal(e)
+			require.NoError(t, err)
+			assert.JSONEq(t, fmt.Sprintf(`{"error":%q,"message":"what to fix"}`, tt.code), string(body))
+		})
+	}
+}
+
+func TestAsError(t *testing.T) {
+	e := signet.NewError(signet.ErrExpired, "late")
+	assert.Same(t, e, signet.AsError(fmt.Errorf("wrapped: %w", e)))
+
+	foreign := signet.AsError(errors.New("db password=hunter2"))
+	assert.ErrorIs(t, foreign, signet.ErrUnavailable)
+	assert.NotContains(t, foreign.Error(), "hunter2")
+	assert.ErrorIs(t, signet.NewError(errors.New("mine"), "x"), signet.ErrUnavailable)
+	assert.Empty(t, e.Challenge())
+}

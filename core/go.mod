@@ -1,0 +1,5 @@
+module github.com/signet-go/signet/core
+
+go 1.24
+
+require github.com/stretchr/testify v1.12.1 // indirect

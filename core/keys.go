@@ -1,0 +1,116 @@
+package signet
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Key is key material prepared once for fast, concurrent use: an HMAC
+// secret keeps a pool of keyed hash states per hash function, so a
+// verification never re-derives the HMAC pads. Build it with NewHMACKey and
+// share it; a Key is immutable and safe for concurrent use.
+type Key struct {
+	secret []byte
+	macs   [crypto.BLAKE2b_512 + 1]sync.Pool // keyed HMAC states, by crypto.Hash
+}
+
+// NewHMACKey prepares a shared secret for HMAC schemes. The bytes are
+// copied.
+func NewHMACKey(secret []byte) *Key {
+	return &Key{secret: append([]byte(nil), secret...)}
+}
+
+// IsHMAC reports whether k is a shared secret.
+func (k *Key) IsHMAC() bool { return k != nil && k.secret != nil }
+
+// String never prints key material.
+func (k *Key) String() string { return "signet.Key(redacted)" }
+
+// Secret is what a KeyStore returns for a key id: the key, the algorithm it is
+// pinned to, and the credentials of the caller who owns it. It is the
+// getSecret answer of the brief.
+type Secret struct {
+	// ID is the key id, reported in Result.KeyID. Schemes whose requests carry
+	// no key id report the ID of the Secret that matched.
+	ID string
+	// Key is the verification key.
+	Key *Key
+	// Algorithm pins the key to one algorithm name of the scheme; "" lets
+	// the key type decide. Schemes with a single algorithm ignore it.
+	Algorithm string
+	// Credentials describe the caller; the middleware puts them on the
+	// request context (see CredentialsFrom).
+	Credentials any
+}
+
+// KeyStore looks keys up by id. Lookup returns every Secret valid for keyID,
+// in the order to try them (several during a rotation). Schemes whose
+// requests carry no key id call Lookup with AnyKeyID and try the secrets in
+// order. An id it does not know is ErrUnknownKey (or an empty result); any
+// other error is reported as ErrUnavailable without its text reaching the
+// client. Lookup must be safe for concurrent use.
+type KeyStore interface {
+	Lookup(ctx context.Context, keyID string) ([]Secret, error)
+}
+
+// AnyKeyID is the key id a scheme without key ids asks a KeyStore for.
+const AnyKeyID = ""
+
+// KeyFunc adapts a function to a KeyStore, as http.HandlerFunc does for
+// handlers: the getSecret callback.
+type KeyFunc func(ctx context.Context, keyID string) ([]Secret, error)
+
+// Lookup calls f.
+func (f KeyFunc) Lookup(ctx context.Context, keyID string) ([]Secret, error) { return f(ctx, keyID) }
+
+// StaticKeys is an immutable in-memory KeyStore. Secrets sharing an ID are
+// tried in the order given; AnyKeyID yields every secret in that order.
+type StaticKeys struct {
+	byID map[string][]Secret
+	all  []Secret
+}
+
+// NewStaticKeys returns a KeyStore holding secrets. Every secret needs a Key.
+func NewStaticKeys(secrets ...Secret) (*StaticKeys, error) {
+	s := &StaticKeys{byID: make(map[string][]Secret), all: append([]Secret(nil), secrets...)}
+	for i, sec := range secrets {
+		if sec.Key == nil {
+			return nil, fmt.Errorf("signet: secret %d (id %q) has no key", i, sec.ID)
+		}
+		s.byID[sec.ID] = append(s.byID[sec.ID], sec)
+	}
+	return s, nil
+}
+
+// Lookup returns the secrets of keyID, or every secret for AnyKeyID.
+func (s *StaticKeys) Lookup(_ context.Context, keyID string) ([]Secret, error) {
+	if keyID == AnyKeyID {
+		return s.all, nil
+	}
+	if found := s.byID[keyID]; len(found) > 0 {
+		return found, nil
+	}
+	return nil, ErrUnknownKey
+}
+
+// maxCandidates bounds how many secrets one request may make a verifier try,
+// so a key store returning many keys cannot turn a request into a CPU sink.
+const maxCandidates = 16
+
+// lookup asks the store for keyID and turns its answer into verifier errors.
+func lookup(ctx context.Context, store KeyStore, keyID string) ([]Secret, error) {
+	secrets, err := store.Lookup(ctx, keyID)
+	switch {
+	case errors.Is(err, ErrUnknownKey) || (err == nil && len(secrets) == 0):
+		if keyID == AnyKeyID {
+			return nil, newError(ErrUnknownKey, "no key is configured to verify this request")
+		}
+		return nil, newError(ErrUnknownKey, "the key id is not known to this server")
+	case err != nil:
+		return nil, newError(ErrUnavailable, "the key could not be looked up; try again later")
+	}
+	return secrets[:min(len(secrets), maxCandidates)], nil
+}

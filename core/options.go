@@ -1,0 +1,115 @@
+package signet
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// DefaultMaxBodyBytes is how much of a body a verifier reads unless
+// WithMaxBodyBytes says otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Option configures what verifiers and signers of every scheme share. A
+// scheme that has no use for an option rejects it at construction, so a
+// misconfiguration never goes unnoticed.
+type Option struct {
+	name  string
+	apply func(*settings) error
+}
+
+// settings are the options every scheme shares.
+type settings struct {
+	now          func() time.Time
+	clockSkew    time.Duration
+	maxAge       time.Duration
+	maxBodyBytes int64
+	algorithms   []string
+	nonces       NonceStore
+}
+
+func defaultSettings() settings {
+	return settings{now: time.Now, maxBodyBytes: DefaultMaxBodyBytes}
+}
+
+// applyTo applies o for scheme, which accepts only the options named in
+// supported.
+func (o Option) applyTo(s *settings, scheme string, supported ...string) error {
+	if o.apply == nil {
+		return errors.New("signet: zero Option")
+	}
+	if !slices.Contains(supported, o.name) {
+		return fmt.Errorf("signet: %s is not used by the %s scheme", o.name, scheme)
+	}
+	return o.apply(s)
+}
+
+// WithClock sets the clock verifiers and signers read (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return Option{"WithClock", func(s *settings) error {
+		if now == nil {
+			return errors.New("signet: WithClock(nil)")
+		}
+		s.now = now
+		return nil
+	}}
+}
+
+// WithClockSkew sets how far a signature's time may be ahead of the clock.
+func WithClockSkew(d time.Duration) Option {
+	return Option{"WithClockSkew", func(s *settings) error {
+		if d < 0 {
+			return fmt.Errorf("signet: negative clock skew %v", d)
+		}
+		s.clockSkew = d
+		return nil
+	}}
+}
+
+// WithMaxAge bounds how old a signature may be, whatever its own expiry
+// says (the maximum TTL).
+func WithMaxAge(d time.Duration) Option {
+	return Option{"WithMaxAge", func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("signet: max age must be positive, got %v", d)
+		}
+		s.maxAge = d
+		return nil
+	}}
+}
+
+// WithMaxBodyBytes bounds how much body a verifier reads (default
+// DefaultMaxBodyBytes); a larger body is rejected with 413.
+func WithMaxBodyBytes(n int64) Option {
+	return Option{"WithMaxBodyBytes", func(s *settings) error {
+		if n <= 0 {
+			return fmt.Errorf("signet: max body bytes must be positive, got %d", n)
+		}
+		s.maxBodyBytes = n
+		return nil
+	}}
+}
+
+// WithAlgorithms allows only the named algorithms, matched exactly.
+func WithAlgorithms(names ...string) Option {
+	return Option{"WithAlgorithms", func(s *settings) error {
+		if len(names) == 0 {
+			return errors.New("signet: WithAlgorithms needs at least one algorithm")
+		}
+		s.algorithms = slices.Clone(names)
+		return nil
+	}}
+}
+
+// WithNonceStore turns on replay protection: a request is accepted once, and
+// only after it passed every other check.
+func WithNonceStore(store NonceStore) Option {
+	return Option{"WithNonceStore", func(s *settings) error {
+		if store == nil {
+			return errors.New("signet: WithNonceStore(nil)")
+		}
+		s.nonces = store
+		return nil
+	}}
+}

@@ -1,0 +1,191 @@
+package signet
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Verifier verifies requests. Every scheme's verifier implements it; it is
+// built once, immutable, and safe for concurrent use.
+type Verifier interface {
+	// Verify checks r and returns what it proved, or an *Error.
+	Verify(ctx context.Context, r Request) (*Result, error)
+}
+
+// scheme is what one signature scheme contributes to the shared pipeline.
+// Every method reads and writes the per-request attempt.
+type scheme interface {
+	// parse extracts the signature parameters from the request under size
+	// limits, setting keyID, signature, created, expires, nonce (step 1).
+	parse(a *attempt) error
+	// check enforces the scheme's policy for one candidate secret before
+	// any cryptography: algorithm allowed and pinned, coverage (step 3).
+	check(a *attempt, s *Secret) error
+	// verify builds the canonical message for s and compares the signature
+	// in constant time (step 4).
+	verify(a *attempt, s *Secret) (bool, error)
+	// checkBody verifies what the signature says about the body (step 6).
+	checkBody(a *attempt) error
+}
+
+// attempt is the state of one verification, pooled so that verifying does
+// not allocate per request.
+type attempt struct {
+	req       Request
+	keyID     string    // from the request; AnyKeyID when the scheme has none
+	algorithm string    // the algorithm of the matching secret
+	signature string    // as sent (aliases the request)
+	created   time.Time // zero when absent
+	expires   time.Time // zero when absent
+	nonce     string    // what replay protection records; "" for none
+	covered   []string  // what the signature covers (shared, read-only)
+	msg       []byte    // scratch for the canonical message
+	tag       [128]byte // scratch for an encoded expected signature
+}
+
+var attempts = sync.Pool{New: func() any { return new(attempt) }}
+
+// maxPooledMessage keeps a giant canonical message from pinning memory.
+const maxPooledMessage = 64 << 10
+
+func (a *attempt) release() {
+	msg := a.msg[:0]
+	if cap(msg) > maxPooledMessage {
+		msg = nil
+	}
+	*a = attempt{msg: msg}
+	attempts.Put(a)
+}
+
+// pipeline runs the verification order every scheme shares (see
+// docs/architecture.md): parse, look the key up, policy, crypto, time,
+// body, replay.
+type pipeline struct {
+	name string // the Result.Scheme of this scheme
+	keys KeyStore
+	settings
+}
+
+func (p *pipeline) run(ctx context.Context, r Request, s scheme) (*Result, error) {
+	a := attempts.Get().(*attempt)
+	defer a.release()
+	a.req = r
+
+	if err := s.parse(a); err != nil { // 1
+		return nil, err
+	}
+	secrets, err := lookup(ctx, p.keys, a.keyID) // 2
+	if err != nil {
+		return nil, err
+	}
+	matched, err := p.match(a, s, secrets) // 3, 4
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkTime(a); err != nil { // 5
+		return nil, err
+	}
+	if err := s.checkBody(a); err != nil { // 6
+		return nil, err
+	}
+	if err := p.record(ctx, a); err != nil { // 7
+		return nil, err
+	}
+	return p.result(a, matched), nil
+}
+
+// match returns the first secret that passes the scheme's policy and
+// verifies the signature. When none passed the policy, the first policy
+// error explains why.
+func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error) {
+	var policyErr error
+	tried := false
+	for i := range secrets {
+		sec := &secrets[i]
+		if err := s.check(a, sec); err != nil {
+			policyErr = firstErr(policyErr, err)
+			continue
+		}
+		tried = true
+		ok, err := s.verify(a, sec)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return sec, nil
+		}
+	}
+	if !tried && policyErr != nil {
+		return nil, policyErr
+	}
+	return nil, newError(ErrInvalidSignature, "the signature does not match the request")
+}
+
+// checkTime enforces expiry, clock skew and maximum age on the (now
+// authenticated) times of the signature.
+func (p *pipeline) checkTime(a *attempt) error {
+	if a.expires.IsZero() && a.created.IsZero() {
+		return nil // nothing to check: don't read the clock
+	}
+	now := p.now()
+	if !a.expires.IsZero() && now.After(a.expires) {
+		return newError(ErrExpired, "the signature expired at %s", a.expires.UTC().Format(time.RFC3339))
+	}
+	if a.created.IsZero() {
+		return nil
+	}
+	if a.created.After(now.Add(p.clockSkew)) {
+		return newError(ErrNotYetValid, "the signature was made in the future (%s); check the client's clock", a.created.UTC().Format(time.RFC3339))
+	}
+	if p.maxAge > 0 && now.Sub(a.created) > p.maxAge {
+		return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
+	}
+	return nil
+}
+
+// record does replay protection, last, for requests that passed every
+// other check.
+func (p *pipeline) record(ctx context.Context, a *attempt) error {
+	if p.nonces == nil || a.nonce == "" {
+		return nil
+	}
+	until := a.expires
+	if until.IsZero() {
+		until = a.created.Add(p.maxAge + p.clockSkew)
+	}
+	fresh, err := p.nonces.Record(ctx, p.name+" "+a.nonce, until)
+	switch {
+	case err != nil:
+		return newError(ErrUnavailable, "replay protection is unavailable; try again later")
+	case !fresh:
+		return newError(ErrReplayed, "this signed request was already accepted once")
+	}
+	return nil
+}
+
+// result copies what outlives the request into a new Result.
+func (p *pipeline) result(a *attempt, s *Secret) *Result {
+	keyID := s.ID
+	if keyID == "" {
+		keyID = strings.Clone(a.keyID)
+	}
+	return &Result{
+		Scheme:      p.name,
+		KeyID:       keyID,
+		Algorithm:   a.algorithm,
+		Credentials: s.Credentials,
+		Covered:     a.covered,
+		Created:     a.created,
+		Expires:     a.expires,
+	}
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(first, next error) error {
+	if first != nil {
+		return first
+	}
+	return next
+}

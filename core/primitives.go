@@ -1,0 +1,223 @@
+package signet
+
+import (
+	"crypto"
+	"crypto/hmac"
+	_ "crypto/md5" // registers crypto.MD5 for hashByName
+	_ "crypto/sha1"
+	_ "crypto/sha256"
+	_ "crypto/sha3"
+	"crypto/sha512"
+	"crypto/subtle"
+	"encoding/base64"
+	"hash"
+	"strings"
+	"unicode/utf8"
+)
+
+// hashByName maps Python hashlib names, which SASigning and pysigned
+// configurations use, to Go hash functions.
+var hashByName = map[string]crypto.Hash{
+	"md5":      crypto.MD5,
+	"sha1":     crypto.SHA1,
+	"sha224":   crypto.SHA224,
+	"sha256":   crypto.SHA256,
+	"sha384":   crypto.SHA384,
+	"sha512":   crypto.SHA512,
+	"sha3_224": crypto.SHA3_224,
+	"sha3_256": crypto.SHA3_256,
+	"sha3_384": crypto.SHA3_384,
+	"sha3_512": crypto.SHA3_512,
+}
+
+// mac is a keyed HMAC state with room for its sum and for the message being
+// built, borrowed from a Key's pool for one computation.
+type mac struct {
+	hash.Hash
+	sum [sha512.Size]byte
+}
+
+// borrowMAC returns a reset HMAC state of k for h. Give it back with
+// returnMAC.
+func (k *Key) borrowMAC(h crypto.Hash) *mac {
+	if m, ok := k.macs[h].Get().(*mac); ok {
+		m.Reset()
+		return m
+	}
+	return &mac{Hash: hmac.New(h.New, k.secret)}
+}
+
+func (k *Key) returnMAC(h crypto.Hash, m *mac) { k.macs[h].Put(m) }
+
+// sumMAC writes msg to a pooled HMAC state of k and returns the tag in m's
+// buffer; the caller returns m when done with the tag.
+func (k *Key) sumMAC(h crypto.Hash, msg []byte) (*mac, []byte) {
+	m := k.borrowMAC(h)
+	m.Write(msg)
+	return m, m.Sum(m.sum[:0])
+}
+
+// equal reports whether a and b are the same bytes, in time that depends
+// only on their lengths (hmac.Equal for a string without converting it).
+func equal(a []byte, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var diff byte
+	for i := range a {
+		diff |= a[i] ^ b[i]
+	}
+	return subtle.ConstantTimeByteEq(diff, 0) == 1
+}
+
+// splitRequestURI splits a raw request-target into its undecoded path and
+// query. An absolute-form target ("http://host/p?q") yields its path; "*"
+// yields "*".
+func splitRequestURI(uri string) (path, query string) {
+	if !strings.HasPrefix(uri, "/") {
+		if i := strings.Index(uri, "://"); i >= 0 {
+			rest := uri[i+3:]
+			if j := strings.IndexAny(rest, "/?"); j >= 0 {
+				uri = rest[j:]
+			} else {
+				uri = "/"
+			}
+			if strings.HasPrefix(uri, "?") {
+				uri = "/" + uri
+			}
+		}
+	}
+	path, query, _ = strings.Cut(uri, "?")
+	if i := strings.IndexByte(query, '#'); i >= 0 {
+		query = query[:i]
+	}
+	return path, query
+}
+
+// appendUnescapedPath appends the percent-decoded path to dst the way a WSGI
+// server and Django derive request.path: every valid %XX is decoded
+// (including %2F), an invalid escape is kept as written, '+' stays '+', and
+// bytes that do not form valid UTF-8 after decoding are re-escaped as %XX.
+func appendUnescapedPath(dst []byte, path string) []byte {
+	start := len(dst)
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
+			dst = append(dst, unhex(path[i+1])<<4|unhex(path[i+2]))
+			i += 2
+			continue
+		}
+		dst = append(dst, c)
+	}
+	if utf8.Valid(dst[start:]) {
+		return dst
+	}
+	return reescapeInvalidUTF8(dst, start)
+}
+
+// reescapeInvalidUTF8 rewrites dst[start:] with every byte that is not part
+// of valid UTF-8 written as %XX (Django's repercent_broken_unicode).
+func reescapeInvalidUTF8(dst []byte, start int) []byte {
+	decoded := string(dst[start:]) // a copy: dst is rewritten below
+	dst = dst[:start]
+	for i := 0; i < len(decoded); {
+		r, size := utf8.DecodeRuneInString(decoded[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, '%', upperHex[decoded[i]>>4], upperHex[decoded[i]&15])
+		} else {
+			dst = append(dst, decoded[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
+}
+
+const upperHex = "0123456789ABCDEF"
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	default:
+		return c - 'a' + 10
+	}
+}
+
+// isBase64Of reports whether s is the padded standard base64 encoding of n
+// bytes, without decoding it.
+func isBase64Of(s string, n int) bool {
+	if len(s) != base64.StdEncoding.EncodedLen(n) {
+		return false
+	}
+	data := len(s) - (3-n%3)%3 // characters before the padding
+	for i := 0; i < data; i++ {
+		if !base64Alphabet[s[i]] {
+			return false
+		}
+	}
+	return strings.Count(s[data:], "=") == len(s)-data
+}
+
+// base64Alphabet marks the characters of standard base64.
+var base64Alphabet = func() (set [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
+		set[c] = true
+	}
+	return set
+}()
+
+// isUnixSeconds reports whether s is a plain decimal unix time (at most 12
+// digits: no sign, no fraction).
+func isUnixSeconds(s string) bool {
+	if s == "" || len(s) > 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderName reports whether s is a non-empty HTTP token.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// first returns the first of values, or "".
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c - 'A' + 'a'
+	}
+	return c
+}

@@ -1,0 +1,95 @@
+package signet
+
+import (
+	"net/url"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestAppendUnescapedPath(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{"/", "/"},
+		{"/a%20b/caf%C3%A9", "/a b/café"},
+		{"/a%2Fb", "/a/b"},      // WSGI decodes %2F too
+		{"/a+b", "/a+b"},        // '+' is not a space in a path
+		{"/%zz/%4", "/%zz/%4"},  // invalid escapes stay as written
+		{"/%ff", "/%FF"},        // invalid UTF-8 is re-escaped, as Django does
+		{"/caf%C3", "/caf%C3"},  // a truncated sequence too
+		{"/%e2%82%ac", "/€"},    // lower-case hex decodes
+		{"/%25", "/%"},          // an escaped percent
+		{"/ok/\xff", "/ok/%FF"}, // a raw invalid byte
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, string(appendUnescapedPath(nil, tt.raw)), tt.raw)
+	}
+	assert.Equal(t, "x/a b", string(appendUnescapedPath([]byte("x"), "/a%20b")), "appends")
+}
+
+func TestSplitRequestURI(t *testing.T) {
+	tests := []struct{ uri, path, query string }{
+		{"/a/b?x=1&y", "/a/b", "x=1&y"},
+		{"/a?", "/a", ""},
+		{"/a", "/a", ""},
+		{"/a?b?c", "/a", "b?c"},
+		{"/a?q#frag", "/a", "q"},
+		{"http://host/p?q=1", "/p", "q=1"},
+		{"https://host", "/", ""},
+		{"http://host?q", "/", "q"},
+		{"*", "*", ""},
+		{"//x/../y", "//x/../y", ""},
+	}
+	for _, tt := range tests {
+		path, query := splitRequestURI(tt.uri)
+		assert.Equal(t, tt.path, path, tt.uri)
+		assert.Equal(t, tt.query, query, tt.uri)
+	}
+}
+
+func TestIsBase64Of(t *testing.T) {
+	assert.True(t, isBase64Of("k7NyXcBOEdj5OJ+ERMBBLap7FWY9Jjo2P2rmh7RKeMs=", 32))
+	assert.False(t, isBase64Of("k7NyXcBOEdj5OJ+ERMBBLap7FWY9Jjo2P2rmh7RKeMs", 32), "unpadded")
+	assert.False(t, isBase64Of("k7NyXcBOEdj5OJ-ERMBBLap7FWY9Jjo2P2rmh7RKeMs=", 32), "url-safe")
+	assert.False(t, isBase64Of("k7NyXcBOEdj5OJ+ERMBBLap7FWY9Jjo2P2rmh7RKeM==", 32), "padding inside")
+	assert.True(t, isBase64Of("iqRfbsCSUAvQ8WvPF9q4g9DARlE=", 20))
+	assert.True(t, isBase64Of("AAAA", 3))
+}
+
+// FuzzUnescapePath checks the WSGI-style decoder against url.PathUnescape
+// wherever that succeeds with valid UTF-8, and that it always yields valid
+// UTF-8.
+func FuzzUnescapePath(f *testing.F) {
+	for _, seed := range []string{"/", "/a%20b/caf%C3%A9", "/a%2Fb", "/%zz", "/%ff", "/a+b", "/%"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := appendUnescapedPath(nil, raw)
+		if !utf8.Valid(got) {
+			t.Fatalf("%q decoded to invalid UTF-8 %q", raw, got)
+		}
+		if want, err := url.PathUnescape(raw); err == nil && utf8.ValidString(want) && string(got) != want {
+			t.Fatalf("%q: got %q, url.PathUnescape says %q", raw, got, want)
+		}
+	})
+}
+
+// FuzzSplitRequestURI: splitting never panics and, for origin-form targets,
+// loses nothing but the '?' and a fragment.
+func FuzzSplitRequestURI(f *testing.F) {
+	for _, seed := range []string{"/a?b", "http://h/p?q", "*", "/a?q#f", "https://h"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, uri string) {
+		path, query := splitRequestURI(uri)
+		if len(uri) > 0 && uri[0] == '/' {
+			joined := path
+			if len(path) < len(uri) {
+				joined += "?" + query
+			}
+			if len(joined) > len(uri) || uri[:len(joined)] != joined {
+				t.Fatalf("%q split into %q and %q", uri, path, query)
+			}
+		}
+	})
+}

@@ -1,0 +1,125 @@
+package signet
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+)
+
+// Request is the narrow, framework-neutral view of an incoming request that
+// verifiers read. Adapters implement it over their framework's request; use
+// FromHTTP for net/http (and so gin and echo).
+//
+// Strings and slices it returns may alias the framework's memory: they are
+// valid only while Verify runs and must not be modified. Whatever outlives
+// Verify is copied by the verifier.
+type Request interface {
+	// Method is the request method as received (not case-folded).
+	Method() string
+	// Scheme is "https" when the connection was TLS, else "http".
+	Scheme() string
+	// Host is the Host header (or HTTP/2 :authority) as received.
+	Host() string
+	// RequestURI is the raw request-target, path and query undecoded,
+	// exactly as received.
+	RequestURI() string
+	// Header returns every value of the header, in order. name is in
+	// canonical form (see net/textproto.CanonicalMIMEHeaderKey).
+	Header(name string) []string
+	// Body returns the whole body, reading at most limit bytes, and leaves
+	// it readable for the handler. A body over the limit is an *Error
+	// wrapping ErrBodyTooLarge. Repeated calls return the same bytes.
+	Body(limit int64) ([]byte, error)
+}
+
+// FromHTTP returns the Request view of r. It does not allocate. Body, when
+// called, replaces r.Body with an in-memory copy so the handler can read it.
+func FromHTTP(r *http.Request) Request { return httpRequest{r} }
+
+// httpRequest is the view of an *http.Request. A struct of one pointer is
+// stored in an interface without allocating.
+type httpRequest struct{ r *http.Request }
+
+func (h httpRequest) Method() string { return h.r.Method }
+
+func (h httpRequest) Scheme() string {
+	if h.r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+func (h httpRequest) Host() string { return h.r.Host }
+
+func (h httpRequest) RequestURI() string {
+	if h.r.RequestURI != "" {
+		return h.r.RequestURI
+	}
+	return h.r.URL.RequestURI() // an outgoing request, e.g. in a test
+}
+
+func (h httpRequest) Header(name string) []string { return h.r.Header[name] }
+
+func (h httpRequest) Body(limit int64) ([]byte, error) {
+	switch b := h.r.Body.(type) {
+	case nil:
+		return nil, nil
+	case *bufferedBody:
+		return b.data, nil
+	}
+	if h.r.Body == http.NoBody {
+		return nil, nil
+	}
+	data, err := readBody(h.r.Body, h.r.ContentLength, limit)
+	h.r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	b := &bufferedBody{data: data}
+	b.Reset(data)
+	h.r.Body = b
+	return data, nil
+}
+
+// bufferedBody is a request body already read for verification and handed to
+// the handler from memory.
+type bufferedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
+// readBody reads all of body, failing with ErrBodyTooLarge beyond limit
+// bytes. contentLength (-1 when unknown) sizes the buffer and rejects an
+// announced oversize body before any byte is read.
+func readBody(body io.Reader, contentLength, limit int64) ([]byte, error) {
+	if contentLength > limit {
+		return nil, bodyTooLarge(limit)
+	}
+	size := contentLength
+	if size < 0 {
+		size = min(limit, 512)
+	}
+	buf := make([]byte, 0, size+1) // +1: room to see EOF without growing
+	for {
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, bodyTooLarge(limit)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, newError(ErrMalformed, "the request body could not be read")
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
+func bodyTooLarge(limit int64) *Error {
+	return newError(ErrBodyTooLarge, "the request body is larger than the %d bytes this server verifies", limit)
+}

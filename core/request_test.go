@@ -1,0 +1,83 @@
+package signet_test
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+func TestFromHTTP(t *testing.T) {
+	r := httptest.NewRequest("PATCH", "https://api.example:8443/a%2Fb?x=1&x=2", nil)
+	r.Header.Add("X-Multi", "one")
+	r.Header.Add("X-Multi", "two")
+	v := signet.FromHTTP(r)
+	assert.Equal(t, "PATCH", v.Method())
+	assert.Equal(t, "https", v.Scheme())
+	assert.Equal(t, "api.example:8443", v.Host())
+	assert.Equal(t, "https://api.example:8443/a%2Fb?x=1&x=2", v.RequestURI(), "the request-target as received")
+	assert.Equal(t, []string{"one", "two"}, v.Header("X-Multi"))
+	assert.Nil(t, v.Header("X-Absent"))
+
+	client, err := http.NewRequest("GET", "http://h/p%20q?z", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "/p%20q?z", signet.FromHTTP(client).RequestURI(), "an outgoing request has no RequestURI")
+}
+
+func TestRequestBody(t *testing.T) {
+	tests := []struct {
+		name          string
+		body          io.Reader
+		contentLength int64
+		limit         int64
+		want          string
+		err           error
+	}{
+		{"known length", strings.NewReader("hello"), 5, 5, "hello", nil},
+		{"unknown length", strings.NewReader("hello"), -1, 5, "hello", nil},
+		{"unknown length, long", strings.NewReader(strings.Repeat("z", 5000)), -1, 5000, strings.Repeat("z", 5000), nil},
+		{"one byte reads", iotest.OneByteReader(strings.NewReader("hello")), -1, 10, "hello", nil},
+		{"announced too large", strings.NewReader("hello"), 5, 4, "", signet.ErrBodyTooLarge},
+		{"too large, unknown length", strings.NewReader("hello"), -1, 4, "", signet.ErrBodyTooLarge},
+		{"longer than announced", strings.NewReader("hello!"), 5, 5, "", signet.ErrBodyTooLarge},
+		{"read error", iotest.ErrReader(errors.New("reset")), -1, 4, "", signet.ErrMalformed},
+		{"no body", http.NoBody, 0, 4, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", nil)
+			r.Body, r.ContentLength = io.NopCloser(tt.body), tt.contentLength
+			if tt.body == http.NoBody {
+				r.Body = http.NoBody
+			}
+			v := signet.FromHTTP(r)
+			got, err := v.Body(tt.limit)
+			if tt.err != nil {
+				require.ErrorIs(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(got))
+
+			again, err := v.Body(tt.limit)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(again), "a second call returns the same bytes")
+			handlerSees, err := io.ReadAll(r.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(handlerSees), "the handler reads the whole body")
+		})
+	}
+	r := httptest.NewRequest("POST", "/", nil)
+	r.Body = nil
+	body, err := signet.FromHTTP(r).Body(10)
+	assert.NoError(t, err)
+	assert.Nil(t, body)
+}

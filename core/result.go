@@ -1,0 +1,53 @@
+package signet
+
+import (
+	"context"
+	"time"
+)
+
+// Result describes a verified request. Its fields are owned by the Result
+// (nothing aliases the request), so it may outlive the request.
+type Result struct {
+	// Scheme names the scheme that verified the request, e.g. "sasigning".
+	Scheme string
+	// KeyID is the id of the Secret that verified the request.
+	KeyID string
+	// Algorithm is the algorithm that verified it, e.g. "hmac-sha256".
+	Algorithm string
+	// Credentials are the matching Secret's credentials.
+	Credentials any
+	// Covered lists what the signature covers, in the scheme's own names
+	// (header names, fields or components), in signing order. It may be
+	// shared between results: read it, do not modify it.
+	Covered []string
+	// Created and Expires are the signature's validity window, when the
+	// scheme carries one (zero otherwise).
+	Created, Expires time.Time
+}
+
+// resultKey is the context key of a *Result; unexported so no other package
+// can collide with it.
+type resultKey struct{}
+
+// NewContext returns a copy of ctx carrying r.
+func NewContext(ctx context.Context, r *Result) context.Context {
+	return context.WithValue(ctx, resultKey{}, r)
+}
+
+// ResultFrom returns the Result a middleware put on ctx.
+func ResultFrom(ctx context.Context) (*Result, bool) {
+	r, ok := ctx.Value(resultKey{}).(*Result)
+	return r, ok && r != nil
+}
+
+// CredentialsFrom returns the verified caller's credentials from ctx when they
+// are of type T.
+func CredentialsFrom[T any](ctx context.Context) (T, bool) {
+	var zero T
+	r, ok := ResultFrom(ctx)
+	if !ok {
+		return zero, false
+	}
+	c, ok := r.Credentials.(T)
+	return c, ok
+}

@@ -1,0 +1,388 @@
+package signet
+
+import (
+	"context"
+	"crypto"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SASigning verifies requests signed the way the Django package
+// drf-simple-api-signing does: the configured request fields joined by a
+// delimiter, then the delimiter and the secret, under HMAC, in standard
+// base64 in the Signature header. See docs/schemes/sasigning.md.
+type SASigning struct {
+	pipeline
+	cfg *saConfig
+}
+
+// SASigningSigner signs outgoing requests for an SASigning verifier.
+type SASigningSigner struct {
+	key *Key
+	cfg *saConfig
+}
+
+// SASigningOption configures NewSASigning and NewSASigningSigner. Every
+// Option is one too.
+type SASigningOption interface {
+	applySASigning(*saConfig) error
+}
+
+type saOption func(*saConfig) error
+
+func (o saOption) applySASigning(c *saConfig) error { return o(c) }
+
+func (o Option) applySASigning(c *saConfig) error {
+	return o.applyTo(&c.settings, "sasigning", "WithClock", "WithMaxBodyBytes", "WithNonceStore")
+}
+
+// The fields SASigning can sign. The first five are upstream's; the others
+// are signet extensions (see docs/schemes/sasigning.md).
+const (
+	FieldPath         = "path"         // mount prefix + percent-decoded path, no query
+	FieldPathInfo     = "path_info"    // path without the mount prefix
+	FieldMethod       = "method"       // upper-cased method
+	FieldScheme       = "scheme"       // "http" or "https"
+	FieldContentType  = "content_type" // media type without parameters, lower-cased
+	FieldQuery        = "query"        // extension: raw query string as sent
+	FieldBody         = "body"         // extension: the raw body bytes
+	FieldTimestamp    = "timestamp"    // extension: unix seconds from the timestamp header
+	FieldHeaderPrefix = "header:"      // extension: "header:X-Name", every value joined by ", "
+)
+
+// DefaultTimestampHeader carries FieldTimestamp unless SASigningTimestamp
+// names another header.
+const DefaultTimestampHeader = "X-Signature-Timestamp"
+
+type saConfig struct {
+	settings
+	fields    []saField
+	names     []string // the configured field names, reported as Result.Covered
+	delimiter string
+	hash      crypto.Hash
+	algorithm string // "hmac-" + the hashlib name
+	header    string // canonical
+	scheme    string // "" = as the request says
+	mount     string // without trailing slash; "" = none
+
+	timestampHeader string
+	window          time.Duration
+	timestampSet    bool // SASigningTimestamp was given
+	hasTimestamp    bool // the timestamp field is signed
+}
+
+type saField struct {
+	name   string
+	header string // canonical header name for header: and timestamp fields
+}
+
+func newSAConfig(opts []SASigningOption) (*saConfig, error) {
+	c := &saConfig{
+		settings:        defaultSettings(),
+		names:           []string{FieldPath, FieldMethod},
+		hash:            crypto.SHA256,
+		algorithm:       "hmac-sha256",
+		header:          "Signature",
+		timestampHeader: DefaultTimestampHeader,
+		window:          5 * time.Minute,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("signet: nil SASigningOption")
+		}
+		if err := o.applySASigning(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range c.names {
+		f := saField{name: name}
+		switch {
+		case name == FieldTimestamp:
+			c.hasTimestamp = true
+			f.header = c.timestampHeader
+		case strings.HasPrefix(name, FieldHeaderPrefix):
+			h := name[len(FieldHeaderPrefix):]
+			if !validHeaderName(h) {
+				return nil, fmt.Errorf("signet: field %q does not name a header", name)
+			}
+			f.header = textproto.CanonicalMIMEHeaderKey(h)
+		case !slices.Contains([]string{FieldPath, FieldPathInfo, FieldMethod, FieldScheme, FieldContentType, FieldQuery, FieldBody}, name):
+			return nil, fmt.Errorf("signet: unknown SASigning field %q (known: path, path_info, method, scheme, content_type, query, body, timestamp, header:NAME)", name)
+		}
+		c.fields = append(c.fields, f)
+	}
+	if c.timestampSet && !c.hasTimestamp {
+		return nil, errors.New("signet: SASigningTimestamp is set but the timestamp field is not signed")
+	}
+	if c.nonces != nil && !c.hasTimestamp {
+		return nil, errors.New("signet: replay protection needs the timestamp field, or a signature stays valid forever")
+	}
+	if c.hasTimestamp {
+		c.clockSkew, c.maxAge = c.window, c.window
+	}
+	return c, nil
+}
+
+// SASigningFields sets the signed fields, in order (default path, method).
+// Upstream's are path, path_info, method, scheme and content_type; signet
+// adds query, body, timestamp and header:NAME.
+func SASigningFields(fields ...string) SASigningOption {
+	return saOption(func(c *saConfig) error {
+		if len(fields) == 0 {
+			return errors.New("signet: SASigningFields needs at least one field")
+		}
+		c.names = slices.Clone(fields)
+		return nil
+	})
+}
+
+// SASigningDelimiter sets the delimiter between fields and before the secret
+// (default "").
+func SASigningDelimiter(delimiter string) SASigningOption {
+	return saOption(func(c *saConfig) error { c.delimiter = delimiter; return nil })
+}
+
+// SASigningHash sets the HMAC hash by its Python hashlib name: md5, sha1,
+// sha224, sha256 (the default), sha384, sha512, sha3_224, sha3_256,
+// sha3_384 or sha3_512.
+func SASigningHash(name string) SASigningOption {
+	return saOption(func(c *saConfig) error {
+		h, ok := hashByName[name]
+		if !ok {
+			return fmt.Errorf("signet: unknown hash %q", name)
+		}
+		c.hash, c.algorithm = h, "hmac-"+name
+		return nil
+	})
+}
+
+// SASigningHeader sets the header carrying the signature (default
+// "Signature", which upstream reads; its docs show "API-SIGNATURE").
+func SASigningHeader(name string) SASigningOption {
+	return saOption(func(c *saConfig) error {
+		if !validHeaderName(name) {
+			return fmt.Errorf("signet: invalid header name %q", name)
+		}
+		c.header = textproto.CanonicalMIMEHeaderKey(name)
+		return nil
+	})
+}
+
+// SASigningScheme sets the scheme the scheme field signs, for servers behind
+// a TLS-terminating proxy ("http" or "https"; default: the connection's).
+func SASigningScheme(scheme string) SASigningOption {
+	return saOption(func(c *saConfig) error {
+		if scheme != "http" && scheme != "https" {
+			return fmt.Errorf("signet: scheme must be http or https, got %q", scheme)
+		}
+		c.scheme = scheme
+		return nil
+	})
+}
+
+// SASigningMount sets the mount prefix (Django's SCRIPT_NAME): path includes
+// it, path_info does not, and a request outside it is rejected.
+func SASigningMount(prefix string) SASigningOption {
+	return saOption(func(c *saConfig) error {
+		if prefix != "" && !strings.HasPrefix(prefix, "/") {
+			return fmt.Errorf("signet: mount %q must start with /", prefix)
+		}
+		c.mount = strings.TrimRight(prefix, "/")
+		return nil
+	})
+}
+
+// SASigningTimestamp sets the header the timestamp field reads (default
+// DefaultTimestampHeader) and how far, either way, its unix time may be from
+// the clock (default 5 minutes).
+func SASigningTimestamp(header string, window time.Duration) SASigningOption {
+	return saOption(func(c *saConfig) error {
+		if !validHeaderName(header) || window <= 0 {
+			return fmt.Errorf("signet: SASigningTimestamp needs a header name and a positive window")
+		}
+		c.timestampHeader = textproto.CanonicalMIMEHeaderKey(header)
+		c.window, c.timestampSet = window, true
+		return nil
+	})
+}
+
+// NewSASigning returns a verifier that tries the secrets of keys (asked for
+// AnyKeyID) in order; the first that matches names the caller.
+func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
+	if keys == nil {
+		return nil, errors.New("signet: NewSASigning needs a KeyStore")
+	}
+	cfg, err := newSAConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &SASigning{pipeline: pipeline{name: "sasigning", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+}
+
+// Verify checks the request's signature header.
+func (v *SASigning) Verify(ctx context.Context, r Request) (*Result, error) {
+	return v.run(ctx, r, v)
+}
+
+func (v *SASigning) parse(a *attempt) error {
+	c := v.cfg
+	values := a.req.Header(c.header)
+	switch {
+	case len(values) == 0 || values[0] == "":
+		return newError(ErrMissingSignature, "send the signature in the %s header", c.header)
+	case len(values) > 1:
+		return newError(ErrMalformed, "send exactly one %s header", c.header)
+	case !isBase64Of(values[0], c.hash.Size()):
+		return newError(ErrMalformed, "the %s header must be the padded standard base64 of a %d-byte %s",
+			c.header, c.hash.Size(), c.algorithm)
+	}
+	a.keyID, a.signature, a.algorithm, a.covered = AnyKeyID, values[0], c.algorithm, c.names
+	msg, err := c.appendFields(a.msg[:0], a.req)
+	if err != nil {
+		return err
+	}
+	a.msg = msg
+	if c.hasTimestamp { // appendFields checked the header
+		unix, _ := strconv.ParseInt(a.req.Header(c.timestampHeader)[0], 10, 64)
+		a.created, a.nonce = time.Unix(unix, 0), a.signature
+	}
+	return nil
+}
+
+func (v *SASigning) check(a *attempt, s *Secret) error {
+	if !s.Key.IsHMAC() {
+		return newError(ErrUnsupportedAlgorithm, "the key is not an HMAC secret")
+	}
+	if s.Algorithm != "" && s.Algorithm != v.cfg.algorithm {
+		return newError(ErrUnsupportedAlgorithm, "the key is pinned to %s, this server signs with %s", s.Algorithm, v.cfg.algorithm)
+	}
+	return nil
+}
+
+func (v *SASigning) verify(a *attempt, s *Secret) (bool, error) {
+	fields := len(a.msg)
+	a.msg = append(a.msg, s.Key.secret...)
+	m, tag := s.Key.sumMAC(v.cfg.hash, a.msg)
+	defer s.Key.returnMAC(v.cfg.hash, m)
+	a.msg = a.msg[:fields] // the next candidate appends its own secret
+	n := base64.StdEncoding.EncodedLen(len(tag))
+	base64.StdEncoding.Encode(a.tag[:n], tag)
+	return equal(a.tag[:n], a.signature), nil
+}
+
+func (v *SASigning) checkBody(*attempt) error { return nil } // the body field is in the message
+
+// NewSASigningSigner returns a signer for key with the same options as the
+// verifier it signs for.
+func NewSASigningSigner(key *Key, opts ...SASigningOption) (*SASigningSigner, error) {
+	if !key.IsHMAC() {
+		return nil, errors.New("signet: SASigning signs with an HMAC key")
+	}
+	cfg, err := newSAConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &SASigningSigner{key: key, cfg: cfg}, nil
+}
+
+// Sign sets the signature header (and the timestamp header when the
+// timestamp field is signed) on r, which must be an outgoing request the
+// caller owns: signethttp.Transport clones before signing.
+func (s *SASigningSigner) Sign(r *http.Request) error {
+	c := s.cfg
+	if c.hasTimestamp {
+		r.Header.Set(c.timestampHeader, strconv.FormatInt(c.now().Unix(), 10))
+	}
+	msg, err := c.appendFields(nil, outgoing(r))
+	if err != nil {
+		return err
+	}
+	m, tag := s.key.sumMAC(c.hash, append(msg, s.key.secret...))
+	defer s.key.returnMAC(c.hash, m)
+	r.Header.Set(c.header, base64.StdEncoding.EncodeToString(tag))
+	return nil
+}
+
+// appendFields appends the values of the configured fields, each followed by
+// the delimiter: the message without its secret.
+func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
+	for _, f := range c.fields {
+		var err error
+		if dst, err = c.appendField(dst, r, f); err != nil {
+			return nil, err
+		}
+		dst = append(dst, c.delimiter...)
+	}
+	return dst, nil
+}
+
+func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error) {
+	switch f.name {
+	case FieldPath, FieldPathInfo:
+		path, _ := splitRequestURI(r.RequestURI())
+		info, ok := strings.CutPrefix(path, c.mount)
+		if !ok || (info != "" && info[0] != '/') {
+			return nil, newError(ErrMalformed, "the path %q is outside the mount %q this server verifies", path, c.mount)
+		}
+		if info == "" {
+			info = "/"
+		}
+		if f.name == FieldPath {
+			dst = append(dst, c.mount...)
+		}
+		return appendUnescapedPath(dst, info), nil
+	case FieldMethod:
+		for _, b := range []byte(r.Method()) {
+			dst = append(dst, upper(b))
+		}
+		return dst, nil
+	case FieldScheme:
+		if c.scheme != "" {
+			return append(dst, c.scheme...), nil
+		}
+		return append(dst, r.Scheme()...), nil
+	case FieldContentType:
+		ct, _, _ := strings.Cut(first(r.Header("Content-Type")), ";")
+		ct = strings.TrimSpace(ct)
+		if ct == "" {
+			return nil, newError(ErrMissingHeader, "the signed field content_type needs a Content-Type header")
+		}
+		for _, b := range []byte(ct) {
+			dst = append(dst, lower(b))
+		}
+		return dst, nil
+	case FieldQuery:
+		_, query := splitRequestURI(r.RequestURI())
+		return append(dst, query...), nil
+	case FieldBody:
+		body, err := r.Body(c.maxBodyBytes)
+		return append(dst, body...), err
+	case FieldTimestamp:
+		ts := r.Header(f.header)
+		switch {
+		case len(ts) == 0:
+			return nil, newError(ErrMissingHeader, "the signed field timestamp needs a %s header", f.header)
+		case len(ts) > 1 || !isUnixSeconds(ts[0]):
+			return nil, newError(ErrMalformed, "send the signing time as unix seconds in one %s header", f.header)
+		}
+		return append(dst, ts[0]...), nil
+	}
+	values := r.Header(f.header) // header:NAME
+	if len(values) == 0 {
+		return nil, newError(ErrMissingHeader, "the signed field %s needs a %s header", f.name, f.header)
+	}
+	for i, v := range values {
+		if i > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = append(dst, v...)
+	}
+	return dst, nil
+}
