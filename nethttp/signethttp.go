@@ -1,0 +1,81 @@
+package signethttp
+
+import (
+	"encoding/json"
+	"net/http"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// ErrorHandler answers a request that failed verification.
+type ErrorHandler func(w http.ResponseWriter, r *http.Request, err *signet.Error)
+
+// Option configures New.
+type Option func(*middleware)
+
+// WithErrorHandler replaces WriteError, the default answer to a rejected
+// request.
+func WithErrorHandler(h ErrorHandler) Option {
+	return func(m *middleware) {
+		if h != nil {
+			m.onError = h
+		}
+	}
+}
+
+// WithSkipper lets requests for which skip returns true through unverified,
+// e.g. CORS preflights or health checks.
+func WithSkipper(skip func(*http.Request) bool) Option {
+	return func(m *middleware) { m.skip = skip }
+}
+
+type middleware struct {
+	verifier signet.Verifier
+	onError  ErrorHandler
+	skip     func(*http.Request) bool
+}
+
+// New returns middleware that verifies every request with v. A verified
+// request reaches next with its *signet.Result on the context (see Result and
+// Credentials); any other is answered by the error handler.
+func New(v signet.Verifier, opts ...Option) func(http.Handler) http.Handler {
+	m := &middleware{verifier: v, onError: WriteError}
+	for _, o := range opts {
+		o(m)
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if m.skip != nil && m.skip(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			res, err := m.verifier.Verify(r.Context(), signet.FromHTTP(r))
+			if err != nil {
+				m.onError(w, r, signet.AsError(err))
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(signet.NewContext(r.Context(), res)))
+		})
+	}
+}
+
+// WriteError is the default ErrorHandler: the error's status, its
+// WWW-Authenticate challenge where the scheme defines one, and the JSON body
+// {"error": code, "message": message}.
+func WriteError(w http.ResponseWriter, _ *http.Request, err *signet.Error) {
+	h := w.Header()
+	if c := err.Challenge(); c != "" {
+		h.Set("WWW-Authenticate", c)
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(err.Status())
+	json.NewEncoder(w).Encode(err)
+}
+
+// Result returns the verification result New put on r's context.
+func Result(r *http.Request) (*signet.Result, bool) { return signet.ResultFrom(r.Context()) }
+
+// Credentials returns the verified caller's credentials when they are of
+// type T.
+func Credentials[T any](r *http.Request) (T, bool) { return signet.CredentialsFrom[T](r.Context()) }

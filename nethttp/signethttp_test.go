@@ -1,0 +1,161 @@
+package signethttp_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+	signethttp "github.com/signet-go/signet/nethttp"
+)
+
+type app struct{ Name string }
+
+var (
+	key    = signet.NewHMACKey([]byte("test-secret"))
+	fields = signet.SASigningFields("method", "path", "body")
+)
+
+func verifier(t *testing.T, opts ...signet.SASigningOption) signet.Verifier {
+	t.Helper()
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "app-1", Key: key, Credentials: app{"billing"}})
+	require.NoError(t, err)
+	v, err := signet.NewSASigning(keys, append(opts, fields)...)
+	require.NoError(t, err)
+	return v
+}
+
+// echo answers with the caller's name and the body it read.
+var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	creds, ok := signethttp.Credentials[app](r)
+	res, _ := signethttp.Result(r)
+	body, _ := io.ReadAll(r.Body)
+	if !ok || res.KeyID != "app-1" {
+		http.Error(w, "no credentials", 500)
+		return
+	}
+	io.WriteString(w, creds.Name+":"+string(body))
+})
+
+func signedClient(t *testing.T) *http.Client {
+	signer, err := signet.NewSASigningSigner(key, fields)
+	require.NoError(t, err)
+	return &http.Client{Transport: &signethttp.Transport{Signer: signer}}
+}
+
+func TestMiddleware(t *testing.T) {
+	srv := httptest.NewServer(signethttp.New(verifier(t, signet.WithMaxBodyBytes(16)))(echo))
+	defer srv.Close()
+
+	t.Run("signed", func(t *testing.T) {
+		resp, err := signedClient(t).Post(srv.URL+"/orders", "text/plain", strings.NewReader("the body"))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, "billing:the body", string(body), "credentials and the restored body reach the handler")
+	})
+	tests := []struct {
+		name   string
+		send   func() (*http.Response, error)
+		status int
+		code   string
+	}{
+		{"unsigned", func() (*http.Response, error) { return http.Post(srv.URL+"/orders", "text/plain", strings.NewReader("x")) }, 401, "missing_signature"},
+		{"body over the limit", func() (*http.Response, error) {
+			return signedClient(t).Post(srv.URL+"/orders", "text/plain", strings.NewReader(strings.Repeat("x", 17)))
+		}, 413, "body_too_large"},
+		{"tampered path", func() (*http.Response, error) {
+			c := signedClient(t)
+			c.Transport.(*signethttp.Transport).Base = rewrite(func(r *http.Request) { r.URL.Path = "/admin" })
+			return c.Post(srv.URL+"/orders", "text/plain", strings.NewReader("x"))
+		}, 401, "invalid_signature"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := tt.send()
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			assert.Empty(t, resp.Header.Get("WWW-Authenticate"))
+			var body struct{ Error, Message string }
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			assert.Equal(t, tt.code, body.Error)
+			assert.NotEmpty(t, body.Message)
+		})
+	}
+}
+
+// rewrite is a transport that changes the request after it was signed.
+type rewrite func(*http.Request)
+
+func (f rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
+	f(r)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestMiddlewareOptions(t *testing.T) {
+	var handled *signet.Error
+	h := signethttp.New(verifier(t),
+		signethttp.WithSkipper(func(r *http.Request) bool { return r.Method == http.MethodOptions }),
+		signethttp.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err *signet.Error) {
+			handled = err
+			w.WriteHeader(http.StatusTeapot)
+		}),
+	)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, verified := signethttp.Result(r)
+		assert.False(t, verified, "a skipped request carries no result")
+		w.WriteHeader(204)
+	}))
+
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("OPTIONS", "/orders", nil))
+	assert.Equal(t, 204, w.Code, "skipped")
+
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/orders", nil))
+	assert.Equal(t, http.StatusTeapot, w.Code)
+	require.NotNil(t, handled)
+	assert.Equal(t, "missing_signature", handled.Code())
+}
+
+func TestTransportLeavesTheCallersRequestAlone(t *testing.T) {
+	var got *http.Request
+	var gotBody []byte
+	signer, err := signet.NewSASigningSigner(key, fields)
+	require.NoError(t, err)
+	tr := &signethttp.Transport{Signer: signer}
+	tr.Base = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = r
+		gotBody, _ = io.ReadAll(r.Body)
+		return &http.Response{StatusCode: 204, Body: http.NoBody, Request: r}, nil
+	})
+
+	req, err := http.NewRequest("PUT", "http://api.example/items/1", strings.NewReader("payload"))
+	require.NoError(t, err)
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	assert.Empty(t, req.Header.Get("Signature"), "the caller's headers are untouched")
+	assert.NotEmpty(t, got.Header.Get("Signature"))
+	assert.Equal(t, "payload", string(gotBody), "the signed body is the one sent")
+	require.NotNil(t, got.GetBody)
+	again, _ := got.GetBody()
+	replay, _ := io.ReadAll(again)
+	assert.Equal(t, "payload", string(replay), "redirects and retries resend the same body")
+
+	_, err = (&signethttp.Transport{}).RoundTrip(req)
+	assert.Error(t, err, "a Transport without a Signer refuses to send unsigned requests")
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
