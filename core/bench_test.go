@@ -81,4 +81,3 @@ func benchmarkHMACFloor(b *testing.B, h func() hash.Hash, key, message []byte) {
 		}
 	})
 }
-

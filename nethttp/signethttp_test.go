@@ -67,7 +67,9 @@ func TestMiddleware(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"unsigned", func() (*http.Response, error) { return http.Post(srv.URL+"/orders", "text/plain", strings.NewReader("x")) }, 401, "missing_signature"},
+		{"unsigned", func() (*http.Response, error) {
+			return http.Post(srv.URL+"/orders", "text/plain", strings.NewReader("x"))
+		}, 401, "missing_signature"},
 		{"body over the limit", func() (*http.Response, error) {
 			return signedClient(t).Post(srv.URL+"/orders", "text/plain", strings.NewReader(strings.Repeat("x", 17)))
 		}, 413, "body_too_large"},
