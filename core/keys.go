@@ -13,18 +13,20 @@ import (
 // verification never re-derives the HMAC pads. Build it with NewHMACKey and
 // share it; a Key is immutable and safe for concurrent use.
 type Key struct {
+	isHMAC bool
 	secret []byte
 	macs   [crypto.BLAKE2b_512 + 1]sync.Pool // keyed HMAC states, by crypto.Hash
 }
 
 // NewHMACKey prepares a shared secret for HMAC schemes. The bytes are
-// copied.
+// copied. An empty secret is allowed, as upstream schemes allow it, but
+// protects nothing.
 func NewHMACKey(secret []byte) *Key {
-	return &Key{secret: append([]byte(nil), secret...)}
+	return &Key{isHMAC: true, secret: append([]byte(nil), secret...)}
 }
 
 // IsHMAC reports whether k is a shared secret.
-func (k *Key) IsHMAC() bool { return k != nil && k.secret != nil }
+func (k *Key) IsHMAC() bool { return k != nil && k.isHMAC }
 
 // String never prints key material.
 func (k *Key) String() string { return "signet.Key(redacted)" }

@@ -235,15 +235,18 @@ func (v *SASigning) parse(a *attempt) error {
 	c := v.cfg
 	values := a.req.Header(c.header)
 	switch {
-	case len(values) == 0 || values[0] == "":
-		return newError(ErrMissingSignature, "send the signature in the %s header", c.header)
 	case len(values) > 1:
 		return newError(ErrMalformed, "send exactly one %s header", c.header)
+	case len(values) == 0 || values[0] == "":
+		return newError(ErrMissingSignature, "send the signature in the %s header", c.header)
 	case !isBase64Of(values[0], c.hash.Size()):
 		return newError(ErrMalformed, "the %s header must be the padded standard base64 of a %d-byte %s",
 			c.header, c.hash.Size(), c.algorithm)
 	}
 	a.keyID, a.signature, a.algorithm, a.covered = AnyKeyID, values[0], c.algorithm, c.names
+	if _, err := c.pathInfo(a.req); err != nil { // the mount guards every request
+		return err
+	}
 	msg, err := c.appendFields(a.msg[:0], a.req)
 	if err != nil {
 		return err
@@ -310,6 +313,20 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 	return nil
 }
 
+// pathInfo returns the raw request path below the mount, "/" at least, or
+// an error when the path is outside the mount.
+func (c *saConfig) pathInfo(r Request) (string, error) {
+	path, _ := splitRequestURI(r.RequestURI())
+	info, ok := strings.CutPrefix(path, c.mount)
+	if !ok || (info != "" && info[0] != '/') {
+		return "", newError(ErrMalformed, "the path %q is outside the mount %q this server verifies", path, c.mount)
+	}
+	if info == "" {
+		info = "/"
+	}
+	return info, nil
+}
+
 // appendFields appends the values of the configured fields, each followed by
 // the delimiter: the message without its secret.
 func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
@@ -326,13 +343,9 @@ func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
 func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error) {
 	switch f.name {
 	case FieldPath, FieldPathInfo:
-		path, _ := splitRequestURI(r.RequestURI())
-		info, ok := strings.CutPrefix(path, c.mount)
-		if !ok || (info != "" && info[0] != '/') {
-			return nil, newError(ErrMalformed, "the path %q is outside the mount %q this server verifies", path, c.mount)
-		}
-		if info == "" {
-			info = "/"
+		info, err := c.pathInfo(r)
+		if err != nil {
+			return nil, err
 		}
 		if f.name == FieldPath {
 			dst = append(dst, c.mount...)

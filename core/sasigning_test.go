@@ -201,6 +201,7 @@ func TestSASigningHostileInput(t *testing.T) {
 		{"missing header", nil, "", nil, signet.ErrMissingSignature, 401},
 		{"empty header", []string{""}, "", nil, signet.ErrMissingSignature, 401},
 		{"two headers", []string{good, good}, "", nil, signet.ErrMalformed, 400},
+		{"an empty header and another", []string{"", good}, "", nil, signet.ErrMalformed, 400},
 		{"10 KB header", []string{strings.Repeat("A", 10<<10)}, "", nil, signet.ErrMalformed, 400},
 		{"not base64", []string{strings.Repeat("!", 44)}, "", nil, signet.ErrMalformed, 400},
 		{"url-safe base64", []string{strings.NewReplacer("+", "-", "/", "_").Replace(good[:43]) + "-"}, "", nil, signet.ErrMalformed, 400},
@@ -319,6 +320,25 @@ func TestSASigningMount(t *testing.T) {
 			assert.ErrorIs(t, err, signet.ErrMalformed, "a prefix that is not a path segment is outside the mount")
 		})
 	}
+	t.Run("guards requests that do not sign the path", func(t *testing.T) {
+		opts := []signet.SASigningOption{signet.SASigningFields("method"), signet.SASigningMount("/app")}
+		_, err := newVerifier(t, opts...).Verify(context.Background(), signet.FromHTTP(signedRequest(t, "GET", "/admin", "", signet.SASigningFields("method"))))
+		assert.ErrorIs(t, err, signet.ErrMalformed)
+	})
+}
+
+func TestSASigningEmptySecret(t *testing.T) {
+	key := signet.NewHMACKey(nil)
+	signer, err := signet.NewSASigningSigner(key)
+	require.NoError(t, err, "upstream accepts an empty secret")
+	out, _ := http.NewRequest("GET", "http://h/x", nil)
+	require.NoError(t, signer.Sign(out))
+	in := httptest.NewRequest("GET", "/x", nil)
+	in.Header = out.Header
+	v, err := signet.NewSASigning(staticKeys(t, signet.Secret{ID: "empty", Key: key}))
+	require.NoError(t, err)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(in))
+	assert.NoError(t, err)
 }
 
 // TestSASigningTimestamp covers the freshness window of the timestamp
