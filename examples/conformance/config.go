@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sync/atomic"
+	"time"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// config is the JSON configuration of CONFORMANCE.md, as PUT to
+// /_conformance/config or read from -config FILE.
+type config struct {
+	// Scheme names the scheme to verify, a key of schemes.
+	Scheme string `json:"scheme"`
+	// Now freezes the verifier's clock at these unix seconds; nil is the
+	// real clock.
+	Now *float64 `json:"now"`
+	// Keys are the secrets, tried in order where the scheme carries no key
+	// id.
+	Keys []keyConfig `json:"keys"`
+	// Options are the scheme's options, decoded by its schemes entry.
+	Options json.RawMessage `json:"options"`
+}
+
+// keyConfig is one entry of config.Keys. Exactly one of the key material
+// fields is set.
+type keyConfig struct {
+	ID           string          `json:"id"`
+	Secret       *string         `json:"secret"`
+	SecretHex    *string         `json:"secret_hex"`
+	SecretB64    *string         `json:"secret_b64"`
+	PublicKeyPEM *string         `json:"public_key_pem"`
+	JWKS         json.RawMessage `json:"jwks"`
+	Algorithm    string          `json:"algorithm"`
+	// Credentials is what a verified request reports as the caller's
+	// credentials; absent means {"key_id": ID}.
+	Credentials json.RawMessage `json:"credentials"`
+}
+
+// schemeBuilder builds a scheme's verifier from its keys, the clock it must
+// read and its raw JSON options (nil when absent).
+type schemeBuilder func(keys signet.KeyStore, now func() time.Time, options json.RawMessage) (signet.Verifier, error)
+
+// schemes maps the config's scheme names to their builders. Adding a scheme
+// means adding its builder here.
+var schemes = map[string]schemeBuilder{
+	"sasigning": newSASigning,
+}
+
+// state is one active configuration: the verifier and the clock it reads,
+// replaced together so that a request never sees half of a new config.
+type state struct {
+	verifier signet.Verifier
+	clock    *clock
+}
+
+// parseConfig decodes a config and builds the state it describes. Every error
+// is the config's fault (answered as invalid_config).
+func parseConfig(data []byte) (*state, error) {
+	var c config
+	if err := decodeStrict(data, &c); err != nil {
+		return nil, err
+	}
+	build, ok := schemes[c.Scheme]
+	if !ok {
+		return nil, fmt.Errorf("scheme %q is not supported yet", c.Scheme)
+	}
+	clk := new(clock)
+	if err := clk.set(c.Now); err != nil {
+		return nil, err
+	}
+	keys, err := c.keyStore()
+	if err != nil {
+		return nil, err
+	}
+	v, err := build(keys, clk.Now, c.Options)
+	if err != nil {
+		return nil, err
+	}
+	return &state{verifier: v, clock: clk}, nil
+}
+
+// keyStore turns the config's keys into a signet.KeyStore, in their order.
+func (c *config) keyStore() (signet.KeyStore, error) {
+	secrets := make([]signet.Secret, 0, len(c.Keys))
+	for i, k := range c.Keys {
+		key, err := k.key()
+		if err != nil {
+			return nil, fmt.Errorf("keys[%d]: %w", i, err)
+		}
+		credentials := k.Credentials
+		if credentials == nil {
+			credentials, _ = json.Marshal(map[string]string{"key_id": k.ID}) // cannot fail
+		}
+		secrets = append(secrets, signet.Secret{ID: k.ID, Key: key, Algorithm: k.Algorithm, Credentials: credentials})
+	}
+	return signet.NewStaticKeys(secrets...)
+}
+
+// key decodes the entry's key material.
+func (k *keyConfig) key() (*signet.Key, error) {
+	set := 0
+	for _, present := range []bool{k.Secret != nil, k.SecretHex != nil, k.SecretB64 != nil, k.PublicKeyPEM != nil, k.JWKS != nil} {
+		if present {
+			set++
+		}
+	}
+	if set != 1 {
+		return nil, errors.New("give exactly one of secret, secret_hex, secret_b64, public_key_pem and jwks")
+	}
+	var secret []byte
+	switch {
+	case k.Secret != nil:
+		secret = []byte(*k.Secret)
+	case k.SecretHex != nil:
+		var err error
+		if secret, err = hex.DecodeString(*k.SecretHex); err != nil {
+			return nil, fmt.Errorf("secret_hex: %w", err)
+		}
+	case k.SecretB64 != nil:
+		var err error
+		if secret, err = base64.StdEncoding.DecodeString(*k.SecretB64); err != nil {
+			return nil, fmt.Errorf("secret_b64: %w", err)
+		}
+	case k.PublicKeyPEM != nil:
+		return nil, errors.New("public_key_pem keys are not supported yet")
+	default:
+		return nil, errors.New("jwks keys are not supported yet")
+	}
+	return signet.NewHMACKey(secret), nil
+}
+
+// bodyOptions is the max_body_bytes option of every scheme that reads
+// bodies; embed it in a scheme's options.
+type bodyOptions struct {
+	MaxBodyBytes *int64 `json:"max_body_bytes"`
+}
+
+// signetOptions returns the signet options bodyOptions asks for.
+func (o bodyOptions) signetOptions() []signet.Option {
+	if o.MaxBodyBytes == nil {
+		return nil
+	}
+	return []signet.Option{signet.WithMaxBodyBytes(*o.MaxBodyBytes)}
+}
+
+// saSigningOptions are the sasigning options. A nil field keeps signet's
+// default; a set one is passed on as is, so signet validates it.
+type saSigningOptions struct {
+	Fields    []string `json:"fields"`
+	Delimiter *string  `json:"delimiter"`
+	Hash      *string  `json:"hash"`
+	Header    *string  `json:"header"`
+	Scheme    *string  `json:"scheme"`
+	Mount     *string  `json:"mount"`
+	bodyOptions
+}
+
+// newSASigning builds a signet.SASigning verifier.
+func newSASigning(keys signet.KeyStore, now func() time.Time, raw json.RawMessage) (signet.Verifier, error) {
+	var o saSigningOptions
+	if err := decodeOptions(raw, &o); err != nil {
+		return nil, err
+	}
+	opts := []signet.SASigningOption{signet.WithClock(now)}
+	for _, opt := range o.signetOptions() {
+		opts = append(opts, opt)
+	}
+	if o.Fields != nil {
+		opts = append(opts, signet.SASigningFields(o.Fields...))
+	}
+	for _, s := range []struct {
+		value  *string
+		option func(string) signet.SASigningOption
+	}{
+		{o.Delimiter, signet.SASigningDelimiter},
+		{o.Hash, signet.SASigningHash},
+		{o.Header, signet.SASigningHeader},
+		{o.Scheme, signet.SASigningScheme},
+		{o.Mount, signet.SASigningMount},
+	} {
+		if s.value != nil {
+			opts = append(opts, s.option(*s.value))
+		}
+	}
+	return signet.NewSASigning(keys, opts...)
+}
+
+// decodeOptions decodes a scheme's options into v; absent or null options
+// leave v as it is.
+func decodeOptions(raw json.RawMessage, v any) error {
+	if raw == nil {
+		return nil
+	}
+	if err := decodeStrict(raw, v); err != nil {
+		return fmt.Errorf("options: %w", err)
+	}
+	return nil
+}
+
+// decodeStrict decodes the single JSON value in data into v, rejecting
+// unknown object members and anything after the value.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// clock is a verifier's clock: the real time, or a frozen instant that
+// PUT /_conformance/clock may move while requests read it.
+type clock struct {
+	frozen atomic.Pointer[time.Time] // nil: the real clock
+}
+
+// Now returns the frozen instant, or the real time.
+func (c *clock) Now() time.Time {
+	if t := c.frozen.Load(); t != nil {
+		return *t
+	}
+	return time.Now()
+}
+
+// set freezes the clock at unix seconds now (fractions kept to the
+// nanosecond), or unfreezes it when now is nil.
+func (c *clock) set(now *float64) error {
+	if now == nil {
+		c.frozen.Store(nil)
+		return nil
+	}
+	const limit = 1 << 40 // far beyond any date a test uses, well within time.Time
+	if math.Abs(*now) > limit {
+		return fmt.Errorf("now %v is out of range", *now)
+	}
+	sec := math.Floor(*now)
+	t := time.Unix(int64(sec), int64(math.Round((*now-sec)*1e9)))
+	c.frozen.Store(&t)
+	return nil
+}

@@ -1,0 +1,534 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+	"github.com/signet-go/signet/core/signettest"
+	signethttp "github.com/signet-go/signet/nethttp"
+)
+
+// The test key: every config of these tests has this one key.
+const (
+	keyID      = "sa"
+	testSecret = "test-secret"
+)
+
+// testCredentials are the test key's credentials, as the echo decodes them.
+var testCredentials = map[string]any{"app": "sa"}
+
+// TestSASigningVectors replays every upstream vector over HTTP.
+func TestSASigningVectors(t *testing.T) {
+	vectors, err := signettest.SASigningVectors()
+	require.NoError(t, err)
+	require.NotEmpty(t, vectors)
+	srv := startServer(t)
+
+	for _, v := range vectors {
+		t.Run(v.ID, func(t *testing.T) {
+			options := map[string]any{"fields": v.Settings.Fields, "delimiter": *v.Settings.Delimiter, "hash": v.Settings.Hash}
+			if v.Request.Scheme != "" {
+				options["scheme"] = v.Request.Scheme
+			}
+			if v.Request.ScriptName != "" {
+				options["mount"] = v.Request.ScriptName
+			}
+			resp := srv.put(t, "/_conformance/config", saConfig(v.Settings.Secret, options))
+			if v.ID == "meta-key-field" {
+				// Upstream's request.META fallback never resolves a field
+				// (a 500 on every request); signet rejects the unknown field
+				// when the verifier is built.
+				assertInvalidConfig(t, resp, `"HTTP_HOST"`)
+				return
+			}
+			require.Equal(t, http.StatusNoContent, resp.status, "config: %s", resp.body)
+
+			req := vectorRequest(v)
+			resp = srv.raw(t, req)
+			switch sig := req.header.Get("Signature"); v.Expected.Outcome {
+			case "pass":
+				assertEcho(t, resp, req.method, req.target, req.body)
+			case "missing_header":
+				assertRejected(t, resp, http.StatusUnauthorized, "missing_signature")
+			case "mismatch":
+				if wellFormed(t, sig, v.Settings.Hash) {
+					assertRejected(t, resp, http.StatusUnauthorized, "invalid_signature")
+				} else {
+					assertRejected(t, resp, http.StatusBadRequest, "malformed_signature")
+				}
+			case "field_error":
+				// signet checks the signature's shape before it resolves any
+				// field, and these vectors send "anything".
+				require.False(t, wellFormed(t, sig, v.Settings.Hash))
+				assertRejected(t, resp, http.StatusBadRequest, "malformed_signature")
+				checkFieldError(t, srv, v, req)
+			default:
+				t.Fatalf("unknown outcome %q", v.Expected.Outcome)
+			}
+		})
+	}
+}
+
+// checkFieldError checks what signet does for a field_error vector (after
+// its replay, req, was rejected as malformed) with a well-formed signature.
+func checkFieldError(t *testing.T, srv *testServer, v signettest.SASigningVector, req rawRequest) {
+	switch v.ID {
+	case "content-type-field-absent":
+		// The missing Content-Type is reported once the signature looks
+		// right.
+		req.header.Set("Signature", base64.StdEncoding.EncodeToString(make([]byte, digestSizes[v.Settings.Hash])))
+		assertRejected(t, srv.raw(t, req), http.StatusBadRequest, "missing_required_header")
+	case "body-field":
+		// body is a documented signet extension: a client signing path and
+		// body passes, and the handler still reads the body.
+		signer := newSigner(t, v.Settings.Secret, signet.SASigningFields(v.Settings.Fields...),
+			signet.SASigningDelimiter(*v.Settings.Delimiter), signet.SASigningHash(v.Settings.Hash))
+		resp := srv.signed(t, signer, req.method, req.target, req.body)
+		assertEcho(t, resp, req.method, req.target, req.body)
+	default:
+		t.Fatalf("no expectation for field_error vector %s", v.ID)
+	}
+}
+
+// vectorRequest is the request v sends. The vector's placeholder
+// "<correct value>" stands for its expected signature.
+func vectorRequest(v signettest.SASigningVector) rawRequest {
+	req := rawRequest{method: v.Request.Method, target: v.Request.Target, header: http.Header{}, body: v.Request.Body}
+	for name, value := range v.Request.Headers {
+		if value == "<correct value>" && v.ExpectedSignature != nil {
+			value = *v.ExpectedSignature
+		}
+		req.header.Set(name, value)
+	}
+	if s := v.SignatureHeader; s != nil && req.header.Values(s.Name) == nil {
+		req.header.Set(s.Name, s.Value)
+	}
+	return req
+}
+
+// digestSizes are the digest sizes of the hashes, by hashlib name.
+var digestSizes = map[string]int{"md5": 16, "sha1": 20, "sha224": 28, "sha256": 32, "sha384": 48, "sha512": 64}
+
+// wellFormed reports whether sig has the shape signet requires before it
+// compares anything: the padded standard base64 of one digest of hash.
+func wellFormed(t *testing.T, sig, hash string) bool {
+	size, ok := digestSizes[hash]
+	require.True(t, ok, "unknown hash %q", hash)
+	decoded, err := base64.StdEncoding.DecodeString(sig)
+	return err == nil && len(decoded) == size && len(sig) == base64.StdEncoding.EncodedLen(size)
+}
+
+// TestControlEndpoints checks the /_conformance/ endpoints and the 503
+// before any config.
+func TestControlEndpoints(t *testing.T) {
+	srv := startServer(t)
+
+	resp := srv.raw(t, rawRequest{method: "GET", target: "/x"})
+	assert.Equal(t, http.StatusServiceUnavailable, resp.status)
+	resp = srv.put(t, "/_conformance/clock", `{"now": 1}`)
+	assertInvalidConfig(t, resp, "PUT /_conformance/config first")
+
+	for _, tc := range []struct {
+		method, target string
+		status         int
+	}{
+		{"GET", "/_conformance/config", http.StatusMethodNotAllowed},
+		{"POST", "/_conformance/clock", http.StatusMethodNotAllowed},
+		{"PUT", "/_conformance/nope", http.StatusNotFound},
+		{"GET", "/_conformance/", http.StatusNotFound},
+	} {
+		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
+			resp := srv.raw(t, rawRequest{method: tc.method, target: tc.target})
+			assert.Equal(t, tc.status, resp.status)
+			assert.NotContains(t, resp.header.Get("Content-Type"), "json", "no error code")
+		})
+	}
+
+	resp = srv.put(t, "/_conformance/config", saConfig(testSecret, nil))
+	require.Equal(t, http.StatusNoContent, resp.status, "%s", resp.body)
+	resp = srv.raw(t, rawRequest{method: "GET", target: "/x"})
+	assertRejected(t, resp, http.StatusUnauthorized, "missing_signature")
+
+	for _, body := range []string{`nope`, `{"now": "soon"}`, `{"later": 1}`, `{"now": 1e300}`} {
+		assertInvalidConfig(t, srv.put(t, "/_conformance/clock", body), "")
+	}
+}
+
+// TestInvalidConfig checks that every invalid config is 400 invalid_config
+// and leaves the server unconfigured.
+func TestInvalidConfig(t *testing.T) {
+	srv := startServer(t)
+	key := `"keys": [{"id": "k", "secret": "s"}]`
+	for _, tc := range []struct {
+		name, config, message string
+	}{
+		{"not JSON", `scheme: sasigning`, ""},
+		{"not an object", `[]`, ""},
+		{"data after the config", `{"scheme": "sasigning"} {}`, "after the JSON value"},
+		{"unknown member", `{"scheme": "sasigning", "nope": 1}`, `"nope"`},
+		{"unknown option", `{"scheme": "sasigning", "options": {"nope": 1}}`, `"nope"`},
+		{"option of another scheme", `{"scheme": "sasigning", "options": {"clock_skew": 1}}`, `"clock_skew"`},
+		{"no scheme", `{}`, "not supported yet"},
+		{"unsupported scheme", `{"scheme": "cavage"}`, `scheme "cavage" is not supported yet`},
+		{"unknown field", `{"scheme": "sasigning", "options": {"fields": ["HTTP_HOST"]}}`, `"HTTP_HOST"`},
+		{"no fields", `{"scheme": "sasigning", "options": {"fields": []}}`, "at least one field"},
+		{"unknown hash", `{"scheme": "sasigning", "options": {"hash": "SHA256"}}`, `"SHA256"`},
+		{"bad header", `{"scheme": "sasigning", "options": {"header": "a b"}}`, `"a b"`},
+		{"bad scheme option", `{"scheme": "sasigning", "options": {"scheme": "ftp"}}`, `"ftp"`},
+		{"bad mount", `{"scheme": "sasigning", "options": {"mount": "app"}}`, `"app"`},
+		{"zero max_body_bytes", `{"scheme": "sasigning", "options": {"max_body_bytes": 0}}`, "max body bytes"},
+		{"fractional max_body_bytes", `{"scheme": "sasigning", "options": {"max_body_bytes": 1.5}}`, ""},
+		{"bad now", `{"scheme": "sasigning", "now": "soon"}`, ""},
+		{"no key material", `{"scheme": "sasigning", "keys": [{"id": "k"}]}`, "exactly one of"},
+		{"two secrets", `{"scheme": "sasigning", "keys": [{"id": "k", "secret": "a", "secret_hex": "00"}]}`, "exactly one of"},
+		{"bad secret_hex", `{"scheme": "sasigning", "keys": [{"id": "k", "secret_hex": "zz"}]}`, "secret_hex"},
+		{"bad secret_b64", `{"scheme": "sasigning", "keys": [{"id": "k", "secret_b64": "!!"}]}`, "secret_b64"},
+		{"public key", `{"scheme": "sasigning", "keys": [{"id": "k", "public_key_pem": "-----BEGIN"}]}`, "not supported yet"},
+		{"jwks", `{"scheme": "sasigning", "keys": [{"jwks": {"keys": []}}]}`, "not supported yet"},
+		{"unknown key member", `{"scheme": "sasigning", "keys": [{"id": "k", "secret": "s", "nope": 1}]}`, `"nope"`},
+		{"options not an object", `{"scheme": "sasigning", ` + key + `, "options": []}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assertInvalidConfig(t, srv.put(t, "/_conformance/config", tc.config), tc.message)
+		})
+	}
+	assert.Equal(t, http.StatusServiceUnavailable, srv.raw(t, rawRequest{method: "GET", target: "/x"}).status)
+}
+
+// TestKeys checks the key material encodings, the default credentials,
+// the list order and algorithm pinning.
+func TestKeys(t *testing.T) {
+	srv := startServer(t)
+	for _, tc := range []struct {
+		name, keys, secret string
+		keyID              string // "" when rejected
+		credentials        any
+	}{
+		{"secret_hex", `[{"id": "h", "secret_hex": "00FF61"}]`, "\x00\xffa", "h", map[string]any{"key_id": "h"}},
+		{"secret_b64", `[{"id": "b", "secret_b64": "AP9h"}]`, "\x00\xffa", "b", map[string]any{"key_id": "b"}},
+		{"empty secret", `[{"id": "e", "secret": ""}]`, "", "e", map[string]any{"key_id": "e"}},
+		{"any JSON credentials", `[{"id": "c", "secret": "s", "credentials": [1, "two"]}]`, "s", "c", []any{1.0, "two"}},
+		{"list order", `[{"id": "old", "secret": "s1"}, {"id": "new", "secret": "s2"}, {"id": "dup", "secret": "s2"}]`, "s2", "new", map[string]any{"key_id": "new"}},
+		{"rotation under one id", `[{"id": "r", "secret": "s1", "credentials": 1}, {"id": "r", "secret": "s2", "credentials": 2}]`, "s2", "r", 2.0},
+		{"pinned to its hash", `[{"id": "p", "secret": "s", "algorithm": "hmac-sha256"}]`, "s", "p", map[string]any{"key_id": "p"}},
+		{"pinned to another hash", `[{"id": "p", "secret": "s", "algorithm": "hmac-sha512"}]`, "s", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := srv.put(t, "/_conformance/config", `{"scheme": "sasigning", "keys": `+tc.keys+`}`)
+			require.Equal(t, http.StatusNoContent, resp.status, "%s", resp.body)
+			resp = srv.signed(t, newSigner(t, tc.secret), "GET", "/k", "")
+			if tc.keyID == "" {
+				assertRejected(t, resp, http.StatusBadRequest, "unsupported_algorithm")
+				return
+			}
+			got := decodeEcho(t, resp)
+			assert.Equal(t, tc.keyID, got.KeyID)
+			assert.Equal(t, tc.credentials, got.Credentials)
+		})
+	}
+}
+
+// TestClock checks the config's now and PUT /_conformance/clock with the
+// timestamp field, the only SASigning field that reads the clock.
+func TestClock(t *testing.T) {
+	const signedAt = 1700000000
+	srv := startServer(t)
+	options := map[string]any{"fields": []string{"timestamp", "path", "method"}}
+	config := saConfig(testSecret, options)
+	config["now"] = signedAt + 0.25
+	require.Equal(t, http.StatusNoContent, srv.put(t, "/_conformance/config", config).status)
+	signer := newSigner(t, testSecret, signet.SASigningFields("timestamp", "path", "method"),
+		signet.WithClock(func() time.Time { return time.Unix(signedAt, 0) }))
+	assertEcho(t, srv.signed(t, signer, "GET", "/t", ""), "GET", "/t", "")
+
+	for _, tc := range []struct {
+		now    any
+		status int
+		code   string
+	}{
+		{signedAt + 300, http.StatusOK, ""},
+		{signedAt + 300.5, http.StatusUnauthorized, "expired"},
+		{signedAt - 301, http.StatusUnauthorized, "not_yet_valid"},
+		{nil, http.StatusUnauthorized, "expired"}, // the real clock, long after
+		{signedAt, http.StatusOK, ""},
+	} {
+		t.Run(fmt.Sprint(tc.now), func(t *testing.T) {
+			resp := srv.put(t, "/_conformance/clock", map[string]any{"now": tc.now})
+			require.Equal(t, http.StatusNoContent, resp.status, "%s", resp.body)
+			resp = srv.signed(t, signer, "GET", "/t", "")
+			if tc.status == http.StatusOK {
+				assertEcho(t, resp, "GET", "/t", "")
+			} else {
+				assertRejected(t, resp, tc.status, tc.code)
+			}
+		})
+	}
+}
+
+// TestPathsServedAsReceived checks that paths reach the verifier
+// uncleaned and unredirected: signet signs the percent-decoded raw path,
+// dot segments and empty segments included.
+func TestPathsServedAsReceived(t *testing.T) {
+	srv := startServer(t)
+	require.Equal(t, http.StatusNoContent, srv.put(t, "/_conformance/config", saConfig(testSecret, nil)).status)
+	signer := newSigner(t, testSecret)
+	for _, target := range []string{"/a/../b", "//x", "/a/./b/", "/a%2Fb?c=%2F", "/_conformance"} {
+		t.Run(target, func(t *testing.T) {
+			resp := srv.raw(t, rawRequest{method: "GET", target: target})
+			assertRejected(t, resp, http.StatusUnauthorized, "missing_signature")
+			assertEcho(t, srv.signed(t, signer, "GET", target, ""), "GET", target, "")
+		})
+	}
+}
+
+// TestBody checks that the handler reads the body after verification, as
+// text or as base64, and the max_body_bytes limit.
+func TestBody(t *testing.T) {
+	srv := startServer(t)
+	for _, fields := range [][]string{{"path", "method"}, {"path", "body"}} {
+		options := map[string]any{"fields": fields, "max_body_bytes": 8}
+		require.Equal(t, http.StatusNoContent, srv.put(t, "/_conformance/config", saConfig(testSecret, options)).status)
+		signer := newSigner(t, testSecret, signet.SASigningFields(fields...))
+		for _, tc := range []struct{ name, body string }{{"empty", ""}, {"text", "héllo"}, {"binary", "\xff\x00\xfe"}} {
+			t.Run(strings.Join(fields, "+")+"/"+tc.name, func(t *testing.T) {
+				assertEcho(t, srv.signed(t, signer, "POST", "/b", tc.body), "POST", "/b", tc.body)
+			})
+		}
+	}
+	// The last config signs the body: beyond max_body_bytes it is refused.
+	signer := newSigner(t, testSecret, signet.SASigningFields("path", "body"))
+	assertRejected(t, srv.signed(t, signer, "POST", "/b", "123456789"), http.StatusRequestEntityTooLarge, "body_too_large")
+}
+
+// TestConfigFile checks -config.
+func TestConfigFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config.json")
+	data, err := json.Marshal(saConfig(testSecret, map[string]any{"mount": "/app"}))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, data, 0o600))
+
+	srv := startServer(t, "-config", file)
+	signer := newSigner(t, testSecret, signet.SASigningMount("/app"))
+	assertEcho(t, srv.signed(t, signer, "GET", "/app/x", ""), "GET", "/app/x", "")
+	outside := rawRequest{method: "GET", target: "/other", header: http.Header{"Signature": {base64.StdEncoding.EncodeToString(make([]byte, 32))}}}
+	assertRejected(t, srv.raw(t, outside), http.StatusBadRequest, "malformed_signature")
+
+	require.NoError(t, os.WriteFile(file, []byte(`{"scheme": "nope"}`), 0o600))
+	assert.ErrorContains(t, run(t.Context(), []string{"-config", file}, io.Discard), "not supported yet")
+}
+
+// TestRunErrors checks the command-line errors.
+func TestRunErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		message string
+	}{
+		{[]string{"-framework", "gin"}, `framework "gin" is not supported yet (supported: nethttp)`},
+		{[]string{"-nope"}, "-nope"},
+		{[]string{"extra"}, "unexpected arguments"},
+		{[]string{"-config", filepath.Join(t.TempDir(), "missing.json")}, "missing.json"},
+		{[]string{"-addr", "127.0.0.1:-1"}, "invalid port"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			assert.ErrorContains(t, run(t.Context(), tc.args, io.Discard), tc.message)
+		})
+	}
+}
+
+// saConfig is a sasigning config with the test key under secret and the
+// given options.
+func saConfig(secret string, options map[string]any) map[string]any {
+	key := map[string]any{"id": keyID, "secret": secret, "credentials": testCredentials}
+	return map[string]any{"scheme": "sasigning", "keys": []any{key}, "options": options}
+}
+
+// newSigner is a client-side signer for secret.
+func newSigner(t *testing.T, secret string, opts ...signet.SASigningOption) *signet.SASigningSigner {
+	signer, err := signet.NewSASigningSigner(signet.NewHMACKey([]byte(secret)), opts...)
+	require.NoError(t, err)
+	return signer
+}
+
+// assertEcho asserts that resp is the 200 echo of the test key's request.
+func assertEcho(t *testing.T, resp response, method, target, body string) {
+	t.Helper()
+	got := decodeEcho(t, resp)
+	want := echo{Scheme: "sasigning", KeyID: keyID, Credentials: testCredentials, Method: method}
+	want.Path, want.Query, _ = strings.Cut(target, "?")
+	if utf8.ValidString(body) {
+		want.Body = &body
+	} else {
+		b64 := base64.StdEncoding.EncodeToString([]byte(body))
+		want.BodyB64 = &b64
+	}
+	assert.Equal(t, want, got)
+}
+
+// decodeEcho decodes the 200 echo in resp.
+func decodeEcho(t *testing.T, resp response) echo {
+	t.Helper()
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	assert.Equal(t, "application/json", resp.header.Get("Content-Type"))
+	var got echo
+	require.NoError(t, json.Unmarshal(resp.body, &got))
+	return got
+}
+
+// assertRejected asserts that resp is signet's rejection with status and
+// code: a JSON error body and no challenge.
+func assertRejected(t *testing.T, resp response, status int, code string) {
+	t.Helper()
+	assert.Equal(t, status, resp.status, "%s", resp.body)
+	assertJSONError(t, resp, code, "")
+	assert.Empty(t, resp.header.Values("WWW-Authenticate"))
+}
+
+// assertInvalidConfig asserts that resp is 400 invalid_config with a message
+// containing message.
+func assertInvalidConfig(t *testing.T, resp response, message string) {
+	t.Helper()
+	assert.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+	assertJSONError(t, resp, "invalid_config", message)
+}
+
+// assertJSONError asserts that resp has the JSON body {"error": code,
+// "message": …} with a message containing message.
+func assertJSONError(t *testing.T, resp response, code, message string) {
+	t.Helper()
+	assert.Equal(t, "application/json", resp.header.Get("Content-Type"))
+	var body struct{ Error, Message string }
+	require.NoError(t, json.Unmarshal(resp.body, &body), "%s", resp.body)
+	assert.Equal(t, code, body.Error)
+	assert.NotEmpty(t, body.Message)
+	assert.Contains(t, body.Message, message)
+}
+
+// testServer is a conformance server started by run in this process.
+type testServer struct {
+	addr   string       // HOST:PORT
+	client *http.Client // does not follow redirects
+}
+
+// startServer runs the server with -framework nethttp -addr 127.0.0.1:0 and
+// args until the test ends.
+func startServer(t *testing.T, args ...string) *testServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stdoutW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-framework", "nethttp", "-addr", "127.0.0.1:0"}, args...), stdoutW)
+		stdoutW.Close()
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("run: %v", <-done)
+	}
+	m := regexp.MustCompile(`^listening http://(127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
+	require.NotNil(t, m, "first line: %q", line)
+	transport := &http.Transport{}
+	t.Cleanup(func() {
+		transport.CloseIdleConnections()
+		cancel()
+		assert.NoError(t, <-done, "graceful shutdown")
+	})
+	return &testServer{addr: m[1], client: &http.Client{
+		Transport:     transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is what the server answered.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// put sends a control request; body is sent as is when a string, else as
+// JSON.
+func (s *testServer) put(t *testing.T, path string, body any) response {
+	t.Helper()
+	data, ok := body.(string)
+	if !ok {
+		b, err := json.Marshal(body)
+		require.NoError(t, err)
+		data = string(b)
+	}
+	return s.raw(t, rawRequest{method: "PUT", target: path, header: http.Header{"Content-Type": {"application/json"}}, body: data})
+}
+
+// signed sends a request signed by signer through signethttp.Transport.
+func (s *testServer) signed(t *testing.T, signer signet.Signer, method, target, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+s.addr+target, strings.NewReader(body))
+	require.NoError(t, err)
+	if body == "" {
+		req.Body = http.NoBody
+	}
+	client := *s.client
+	client.Transport = &signethttp.Transport{Signer: signer, Base: s.client.Transport}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	return readResponse(t, resp)
+}
+
+// rawRequest is a request written to the connection byte for byte: the
+// target exactly as given, the headers as they are, and Host and
+// Content-Length when not given.
+type rawRequest struct {
+	method, target string
+	header         http.Header
+	body           string
+}
+
+// raw sends req on a new connection.
+func (s *testServer) raw(t *testing.T, req rawRequest) response {
+	t.Helper()
+	conn, err := net.Dial("tcp", s.addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\n", req.method, req.target)
+	if req.header.Get("Host") == "" {
+		fmt.Fprintf(&b, "Host: %s\r\n", s.addr)
+	}
+	require.NoError(t, req.header.Write(&b))
+	if req.body != "" && req.header.Get("Content-Length") == "" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(req.body))
+	}
+	fmt.Fprintf(&b, "Connection: close\r\n\r\n%s", req.body)
+	_, err = conn.Write(b.Bytes())
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: req.method})
+	require.NoError(t, err)
+	return readResponse(t, resp)
+}
+
+// readResponse reads and closes resp.
+func readResponse(t *testing.T, resp *http.Response) response {
+	t.Helper()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: body}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	signet "github.com/signet-go/signet/core"
+	signethttp "github.com/signet-go/signet/nethttp"
+)
+
+// server is what a framework serves the app with. *http.Server is one.
+type server interface {
+	// Serve accepts connections on ln until Shutdown, then returns nil or
+	// http.ErrServerClosed.
+	Serve(ln net.Listener) error
+	// Shutdown stops accepting and waits for the requests in flight.
+	Shutdown(ctx context.Context) error
+}
+
+// frameworks maps the -framework names to the function that puts the app
+// behind that framework's signet middleware. Adding a framework means adding
+// an entry here, in a file of its own.
+var frameworks = map[string]func(*app) server{
+	"nethttp": newNetHTTPServer,
+}
+
+// newNetHTTPServer serves the app with plain net/http and signethttp.
+func newNetHTTPServer(a *app) server {
+	protected := signethttp.New(a)(http.HandlerFunc(echoHTTP))
+	return &http.Server{Handler: a.handler(protected), ReadHeaderTimeout: 10 * time.Second}
+}
+
+// echoHTTP answers a verified request with its echo.
+func echoHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "the body could not be read", http.StatusBadRequest)
+		return
+	}
+	res, _ := signethttp.Result(r)
+	writeJSON(w, http.StatusOK, newEcho(res, r.Method, r.RequestURI, body))
+}
+
+// app is the framework-neutral part of the conformance server: the active
+// configuration and the /_conformance/ control endpoints.
+type app struct {
+	active atomic.Pointer[state] // nil until a config is applied
+}
+
+// errNotConfigured is what app.Verify answers before any config; app.handler
+// answers 503 itself before a request gets that far.
+var errNotConfigured = errors.New("no config is active")
+
+// Verify implements signet.Verifier with the active config's verifier, so a
+// framework's middleware is built once and follows every config change.
+func (a *app) Verify(ctx context.Context, r signet.Request) (*signet.Result, error) {
+	st := a.active.Load()
+	if st == nil {
+		return nil, errNotConfigured
+	}
+	return st.verifier.Verify(ctx, r)
+}
+
+// configure replaces the active config with the one data describes.
+func (a *app) configure(data []byte) error {
+	st, err := parseConfig(data)
+	if err != nil {
+		return err
+	}
+	a.active.Store(st)
+	return nil
+}
+
+// setClock applies a {"now": …} body to the active config's clock.
+func (a *app) setClock(data []byte) error {
+	var body struct {
+		Now *float64 `json:"now"`
+	}
+	if err := decodeStrict(data, &body); err != nil {
+		return err
+	}
+	st := a.active.Load()
+	if st == nil {
+		return errors.New("no config is active: PUT /_conformance/config first")
+	}
+	return st.clock.set(body.Now)
+}
+
+// controlPrefix starts the paths of the control endpoints.
+const controlPrefix = "/_conformance/"
+
+// handler routes every request as received (no path cleaning, no
+// redirects): control paths to the control endpoints, anything else to
+// protected once a config is active, and 503 before.
+func (a *app) handler(protected http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.RequestURI, controlPrefix):
+			a.control(w, r)
+		case a.active.Load() == nil:
+			http.Error(w, "no config is active: PUT /_conformance/config first", http.StatusServiceUnavailable)
+		default:
+			protected.ServeHTTP(w, r)
+		}
+	})
+}
+
+// maxControlBody bounds the body of a control request.
+const maxControlBody = 1 << 20
+
+// control serves PUT /_conformance/config and PUT /_conformance/clock.
+func (a *app) control(w http.ResponseWriter, r *http.Request) {
+	path, _, _ := strings.Cut(r.RequestURI, "?")
+	var apply func([]byte) error
+	switch path {
+	case controlPrefix + "config":
+		apply = a.configure
+	case controlPrefix + "clock":
+		apply = a.setClock
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPut {
+		w.Header().Set("Allow", http.MethodPut)
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxControlBody))
+	if err == nil {
+		err = apply(data)
+	}
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_config", "message": err.Error()})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// echo is the answer to an accepted request (CONFORMANCE.md, "What it
+// answers"). Exactly one of Body and BodyB64 is set.
+type echo struct {
+	Scheme      string  `json:"scheme"`
+	KeyID       string  `json:"key_id"`
+	Credentials any     `json:"credentials"`
+	Method      string  `json:"method"`
+	Path        string  `json:"path"`
+	Query       string  `json:"query"`
+	Body        *string `json:"body,omitempty"`
+	BodyB64     *string `json:"body_b64,omitempty"`
+}
+
+// newEcho describes a request verified as res, with its raw request-target
+// and the body the handler read.
+func newEcho(res *signet.Result, method, requestURI string, body []byte) echo {
+	e := echo{Scheme: res.Scheme, KeyID: res.KeyID, Credentials: res.Credentials, Method: method}
+	e.Path, e.Query, _ = strings.Cut(requestURI, "?")
+	if s := string(body); utf8.ValidString(s) {
+		e.Body = &s
+	} else {
+		b64 := base64.StdEncoding.EncodeToString(body)
+		e.BodyB64 = &b64
+	}
+	return e
+}
+
+// writeJSON answers status with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
