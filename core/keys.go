@@ -10,19 +10,25 @@ import (
 
 // Key is key material prepared once for fast, concurrent use: an HMAC
 // secret keeps a pool of keyed hash states per hash function, so a
-// verification never re-derives the HMAC pads. Build it with NewHMACKey and
-// share it; a Key is immutable and safe for concurrent use.
+// verification never re-derives the HMAC pads. Build it with NewHMACKey,
+// NewPublicKey or NewPrivateKey (or parse PEM with ParsePublicKeyPEM and
+// ParsePrivateKeyPEM) and share it; a Key is immutable and safe for
+// concurrent use.
 type Key struct {
 	isHMAC bool
 	secret []byte
 	macs   [crypto.BLAKE2b_512 + 1]sync.Pool // keyed HMAC states, by crypto.Hash
+
+	kind   keyKind
+	public crypto.PublicKey // *rsa.PublicKey, *ecdsa.PublicKey (P-256) or ed25519.PublicKey
+	signer crypto.Signer    // nil for a verification-only key
 }
 
 // NewHMACKey prepares a shared secret for HMAC schemes. The bytes are
 // copied. An empty secret is allowed, as upstream schemes allow it, but
 // protects nothing.
 func NewHMACKey(secret []byte) *Key {
-	return &Key{isHMAC: true, secret: append([]byte(nil), secret...)}
+	return &Key{isHMAC: true, kind: hmacKey, secret: append([]byte(nil), secret...)}
 }
 
 // IsHMAC reports whether k is a shared secret.

@@ -40,9 +40,13 @@ type attempt struct {
 	created   time.Time // zero when absent
 	expires   time.Time // zero when absent
 	nonce     string    // what replay protection records; "" for none
+	date      time.Time // a signed Date header; zero when absent
 	covered   []string  // what the signature covers (shared, read-only)
 	msg       []byte    // scratch for the canonical message
+	sig       []byte    // scratch for the decoded signature
 	tag       [128]byte // scratch for an encoded expected signature
+	alg       *algorithm
+	params    cavageParams
 }
 
 var attempts = sync.Pool{New: func() any { return new(attempt) }}
@@ -51,12 +55,17 @@ var attempts = sync.Pool{New: func() any { return new(attempt) }}
 const maxPooledMessage = 64 << 10
 
 func (a *attempt) release() {
-	msg := a.msg[:0]
-	if cap(msg) > maxPooledMessage {
-		msg = nil
-	}
-	*a = attempt{msg: msg}
+	*a = attempt{msg: reusable(a.msg), sig: reusable(a.sig)}
 	attempts.Put(a)
+}
+
+// reusable empties a scratch buffer for the next attempt, dropping one grown
+// too large to keep.
+func reusable(b []byte) []byte {
+	if cap(b) > maxPooledMessage {
+		return nil
+	}
+	return b[:0]
 }
 
 // pipeline runs the verification order every scheme shares (see
@@ -126,10 +135,17 @@ func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error
 // checkTime enforces expiry, clock skew and maximum age on the (now
 // authenticated) times of the signature.
 func (p *pipeline) checkTime(a *attempt) error {
-	if a.expires.IsZero() && a.created.IsZero() {
+	if a.expires.IsZero() && a.created.IsZero() && a.date.IsZero() {
 		return nil // nothing to check: don't read the clock
 	}
 	now := p.now()
+	if !a.date.IsZero() {
+		if age := now.Sub(a.date); age > p.clockSkew {
+			return newError(ErrExpired, "the Date header is %v old; this server accepts %v", age.Round(time.Second), p.clockSkew.Round(time.Second))
+		} else if -age > p.clockSkew {
+			return newError(ErrNotYetValid, "the Date header is %v ahead; check the client's clock", (-age).Round(time.Second))
+		}
+	}
 	if !a.expires.IsZero() && now.After(a.expires) {
 		return newError(ErrExpired, "the signature expired at %s", a.expires.UTC().Format(time.RFC3339))
 	}

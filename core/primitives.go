@@ -13,6 +13,7 @@ import (
 	"hash"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // hashByName maps Python hashlib names, which SASigning and pysigned
@@ -56,6 +57,44 @@ func (k *Key) sumMAC(h crypto.Hash, msg []byte) (*mac, []byte) {
 	m.Write(msg)
 	return m, m.Sum(m.sum[:0])
 }
+
+// bytesOf returns the bytes of s without copying them, for reading APIs
+// that take a []byte (decoders, hashes). The result must not be modified.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// equalBytes compares in constant time (for equal lengths).
+func equalBytes(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
+
+// appendNodeBase64 decodes s as Node's Buffer.from(s, "base64") does: both
+// alphabets, padding optional, other characters skipped, stopping at the
+// first '='.
+func appendNodeBase64(dst []byte, s string) []byte {
+	var acc uint32
+	bits := 0
+	for i := 0; i < len(s) && s[i] != '='; i++ {
+		v := nodeBase64[s[i]]
+		if v < 0 {
+			continue
+		}
+		acc = acc<<6 | uint32(v)
+		if bits += 6; bits >= 8 {
+			bits -= 8
+			dst = append(dst, byte(acc>>bits))
+		}
+	}
+	return dst
+}
+
+var nodeBase64 = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for i, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
+		t[c] = int8(i)
+	}
+	t['-'], t['_'] = 62, 63
+	return t
+}()
 
 // equal reports whether a and b are the same bytes, in time that depends
 // only on their lengths (hmac.Equal for a string without converting it).

@@ -1,0 +1,642 @@
+package signet
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Cavage verifies draft-cavage HTTP Signatures (drafts 09–12), from the
+// Authorization header (scheme Signature) or the Signature header, or in the
+// api-signature dialect of the npm middleware. See docs/schemes/cavage.md.
+type Cavage struct {
+	pipeline
+	cfg *cavageConfig
+}
+
+// CavageDialect selects how a Cavage verifier or signer reads and builds
+// signatures.
+type CavageDialect int
+
+const (
+	// DialectDraft is draft-cavage-12 read strictly: the parameters parsed
+	// as RFC 7235 allows, (request-target) with the query.
+	DialectDraft CavageDialect = iota
+	// DialectAPISignature is npm api-signature 0.2.11: Authorization only,
+	// its parameter splitting, (request-target) without the query, HMAC
+	// only, Date always signed and within a window that excludes its
+	// bound, lenient base64. WithClockSkew(0) disables the Date window, as
+	// its requestLifetime 0 does.
+	DialectAPISignature
+)
+
+// DigestPolicy says what a Cavage verifier demands of the Digest header.
+type DigestPolicy int
+
+const (
+	// DigestVerify checks a Digest header, signed or not, against the body.
+	DigestVerify DigestPolicy = iota
+	// DigestRequire also demands a signed Digest whenever the body is not
+	// empty.
+	DigestRequire
+)
+
+// CavageOption configures NewCavage. Every Option is one too.
+type CavageOption interface {
+	applyCavage(*cavageConfig) error
+}
+
+type cavageOption func(*cavageConfig) error
+
+func (o cavageOption) applyCavage(c *cavageConfig) error { return o(c) }
+
+func (o Option) applyCavage(c *cavageConfig) error {
+	return o.applyTo(&c.settings, "cavage", "WithClock", "WithClockSkew", "WithMaxAge",
+		"WithAlgorithms", "WithMaxBodyBytes", "WithNonceStore")
+}
+
+func (d CavageDialect) applyCavage(c *cavageConfig) error {
+	if d != DialectDraft && d != DialectAPISignature {
+		return fmt.Errorf("signet: unknown Cavage dialect %d", d)
+	}
+	c.dialect = d
+	return nil
+}
+
+// CavageRequiredHeaders sets the names (lower-case, as written in headers=,
+// pseudo-headers included) every signature must cover. The default demands
+// date or (created), so that every signature is bound to a time; with no
+// names nothing is required. The api-signature dialect always requires date.
+func CavageRequiredHeaders(names ...string) CavageOption {
+	return cavageOption(func(c *cavageConfig) error {
+		for _, n := range names {
+			if n == "" || n != strings.ToLower(n) || strings.ContainsAny(n, " \t") {
+				return fmt.Errorf("signet: required header %q must be a lower-case name", n)
+			}
+		}
+		c.required, c.requiredSet = slices.Clone(names), true
+		return nil
+	})
+}
+
+// CavageDigest sets the Digest policy (default DigestVerify).
+func CavageDigest(p DigestPolicy) CavageOption {
+	return cavageOption(func(c *cavageConfig) error {
+		if p != DigestVerify && p != DigestRequire {
+			return fmt.Errorf("signet: unknown digest policy %d", p)
+		}
+		c.digest = p
+		return nil
+	})
+}
+
+// CavageRealm sets the realm of the WWW-Authenticate challenge sent with 401
+// answers (default "signet").
+func CavageRealm(realm string) CavageOption {
+	return cavageOption(func(c *cavageConfig) error {
+		if strings.ContainsAny(realm, "\"\\\r\n") {
+			return fmt.Errorf("signet: realm %q cannot be quoted", realm)
+		}
+		c.realm = realm
+		return nil
+	})
+}
+
+// cavageAlgorithms are the algorithm names a Cavage signature may carry.
+// hs2019 (and no algorithm at all) resolve through the key.
+var cavageAlgorithms = map[string]*algorithm{
+	"hmac-sha1":      algHMACSHA1,
+	"hmac-sha256":    algHMACSHA256,
+	"hmac-sha512":    algHMACSHA512,
+	"rsa-sha1":       algRSASHA1,
+	"rsa-sha256":     algRSASHA256,
+	"rsa-sha512":     algRSASHA512,
+	"ecdsa-sha256":   algECDSASHA256,
+	"ed25519":        algEd25519,
+	"ed25519-sha512": algEd25519, // http-signature's name for Ed25519
+	"hs2019":         nil,
+}
+
+// defaultCavageAlgorithms is every name but rsa-sha1, which WithAlgorithms
+// must name to be accepted.
+var defaultCavageAlgorithms = []string{"hmac-sha1", "hmac-sha256", "hmac-sha512",
+	"rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519", "ed25519-sha512", "hs2019"}
+
+type cavageConfig struct {
+	settings
+	dialect     CavageDialect
+	required    []string
+	requiredSet bool
+	digest      DigestPolicy
+	realm       string
+	challenge   string
+}
+
+func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
+	c := &cavageConfig{settings: defaultSettings(), realm: "signet"}
+	c.clockSkew = 300 * time.Second
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("signet: nil CavageOption")
+		}
+		if err := o.applyCavage(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.algorithms == nil {
+		c.algorithms = defaultCavageAlgorithms
+	}
+	for _, name := range c.algorithms {
+		if _, ok := cavageAlgorithms[name]; !ok {
+			return nil, fmt.Errorf("signet: unknown Cavage algorithm %q", name)
+		}
+	}
+	if c.dialect == DialectAPISignature {
+		if !slices.Contains(c.required, "date") {
+			c.required = append(slices.Clone(c.required), "date")
+		}
+		c.requiredSet = true
+		if c.clockSkew > 0 { // api-signature rejects |now - Date| >= lifetime
+			c.clockSkew -= time.Nanosecond
+		}
+	}
+	challengeHeaders := "date"
+	if c.requiredSet {
+		challengeHeaders = strings.Join(c.required, " ")
+	}
+	c.challenge = fmt.Sprintf(`Signature realm="%s",headers="%s"`, c.realm, challengeHeaders)
+	return c, nil
+}
+
+// NewCavage returns a verifier of Cavage signatures whose keyId names keys
+// in keys.
+func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
+	if keys == nil {
+		return nil, errors.New("signet: NewCavage needs a KeyStore")
+	}
+	cfg, err := newCavageConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.nonces != nil && cfg.maxAge == 0 {
+		return nil, errors.New("signet: replay protection needs WithMaxAge, so a nonce can be forgotten")
+	}
+	return &Cavage{pipeline: pipeline{name: "cavage", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+}
+
+// Verify checks the request's signature. A 401 carries the challenge of the
+// draft: Signature realm="…",headers="…".
+func (v *Cavage) Verify(ctx context.Context, r Request) (*Result, error) {
+	res, err := v.run(ctx, r, v)
+	if e, ok := err.(*Error); ok {
+		e.challenge = v.cfg.challenge
+	}
+	return res, err
+}
+
+func (v *Cavage) parse(a *attempt) error {
+	c := v.cfg
+	raw, err := c.credentials(a.req)
+	if err != nil {
+		return err
+	}
+	p := &a.params
+	if c.dialect == DialectAPISignature {
+		*p, err = parseAPISignatureParams(raw)
+	} else {
+		*p, err = parseCavageParams(raw)
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.checkParams(p); err != nil {
+		return err
+	}
+	a.keyID, a.signature, a.nonce = p.keyID, p.signature, p.signature
+	if a.sig, err = c.decodeSignature(a.sig[:0], p.signature); err != nil {
+		return err
+	}
+	if a.created, err = paramTime("created", p.created); err != nil {
+		return err
+	}
+	if a.expires, err = paramTime("expires", p.expires); err != nil {
+		return err
+	}
+	if !p.hasHeaders || p.headers == "" {
+		p.headers = c.defaultHeaders(p.algorithm)
+	}
+	for _, name := range c.required {
+		if !covers(p.headers, name) {
+			return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", name)
+		}
+	}
+	if !c.requiredSet && !covers(p.headers, "date") && !covers(p.headers, "(created)") {
+		return newError(ErrMissingHeader, "the signature must cover date or (created)")
+	}
+	if a.msg, err = c.appendSigningString(a.msg[:0], a.req, p); err != nil {
+		return err
+	}
+	if covers(p.headers, "date") && c.checksDate() {
+		if a.date, err = c.parseDate(a.req.Header("Date")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// credentials returns the parameters of the request's signature header.
+func (c *cavageConfig) credentials(r Request) (string, error) {
+	auth := r.Header("Authorization")
+	if len(auth) > 1 {
+		return "", newError(ErrMalformed, "send one Authorization header")
+	}
+	if c.dialect == DialectAPISignature {
+		if len(auth) == 0 || len(auth[0]) < 9 || !strings.EqualFold(auth[0][:9], "signature") {
+			return "", newError(ErrMissingSignature, `send the signature as Authorization: Signature keyId="…",…`)
+		}
+		return checkLength(strings.TrimSpace(auth[0][9:]))
+	}
+	if len(auth) == 1 {
+		scheme, params, _ := strings.Cut(auth[0], " ")
+		if strings.EqualFold(scheme, "Signature") {
+			return checkLength(params)
+		}
+	}
+	sig := r.Header("Signature")
+	switch {
+	case len(sig) > 1:
+		return "", newError(ErrMalformed, "send one Signature header")
+	case len(sig) == 0 || sig[0] == "":
+		return "", newError(ErrMissingSignature, `send the signature as Authorization: Signature keyId="…",… or in a Signature header`)
+	}
+	return checkLength(sig[0])
+}
+
+func checkLength(params string) (string, error) {
+	if len(params) > maxCavageHeaderBytes {
+		return "", newError(ErrMalformed, "the signature header is longer than %d bytes", maxCavageHeaderBytes)
+	}
+	return params, nil
+}
+
+// checkParams checks the mandatory parameters and the draft's rule that
+// (created) and (expires) go with hs2019 or Ed25519 only.
+func (c *cavageConfig) checkParams(p *cavageParams) error {
+	var missing []string
+	if p.keyID == "" {
+		missing = append(missing, "keyId")
+	}
+	if p.algorithm == "" && c.dialect == DialectAPISignature {
+		missing = append(missing, "algorithm")
+	}
+	if p.signature == "" {
+		missing = append(missing, "signature")
+	}
+	if missing != nil {
+		return newError(ErrMalformed, "the signature lacks %s", strings.Join(missing, ", "))
+	}
+	if c.dialect == DialectDraft && (covers(p.headers, "(created)") || covers(p.headers, "(expires)")) {
+		alg := strings.ToLower(p.algorithm)
+		for _, legacy := range []string{"rsa", "hmac", "ecdsa"} {
+			if strings.HasPrefix(alg, legacy) {
+				return newError(ErrMalformed, "(created) and (expires) cannot be signed with %s: use hs2019", p.algorithm)
+			}
+		}
+	}
+	return nil
+}
+
+// decodeSignature decodes the signature parameter: padded standard base64
+// in the draft, anything Node's decoder takes in api-signature.
+func (c *cavageConfig) decodeSignature(dst []byte, s string) ([]byte, error) {
+	var err error
+	if c.dialect == DialectAPISignature {
+		dst, err = appendNodeBase64(dst, s), nil
+	} else {
+		dst, err = base64.StdEncoding.AppendDecode(dst, bytesOf(s))
+	}
+	if err != nil || len(dst) == 0 {
+		return dst, newError(ErrMalformed, "the signature parameter must be standard base64")
+	}
+	return dst, nil
+}
+
+// paramTime parses a created or expires parameter (unix seconds).
+func paramTime(name, value string) (time.Time, error) {
+	if value == "" {
+		return time.Time{}, nil
+	}
+	if !isUnixSeconds(value) {
+		return time.Time{}, newError(ErrMalformed, "the %s parameter must be unix seconds", name)
+	}
+	n, _ := strconv.ParseInt(value, 10, 64)
+	return time.Unix(n, 0), nil
+}
+
+// defaultHeaders is what a signature without headers= covers.
+func (c *cavageConfig) defaultHeaders(algorithm string) string {
+	if c.dialect == DialectDraft && (algorithm == "" || strings.EqualFold(algorithm, "hs2019")) {
+		return "(created)"
+	}
+	return "date"
+}
+
+// checksDate reports whether a signed Date is held to the clock skew.
+func (c *cavageConfig) checksDate() bool {
+	return c.dialect == DialectDraft || c.clockSkew > 0
+}
+
+// parseDate parses a signed Date header: an HTTP date, and in the
+// api-signature dialect RFC 3339 too (as JavaScript's Date.parse).
+func (c *cavageConfig) parseDate(values []string) (time.Time, error) {
+	if len(values) == 1 {
+		if t, err := http.ParseTime(values[0]); err == nil {
+			return t, nil
+		}
+		if c.dialect == DialectAPISignature {
+			if t, err := time.Parse(time.RFC3339Nano, values[0]); err == nil {
+				return t, nil
+			}
+		}
+	}
+	return time.Time{}, newError(ErrMalformed, "send one Date header as an HTTP date, e.g. %s", http.TimeFormat)
+}
+
+// covers reports whether the headers= list names name (case-insensitive).
+func covers(list, name string) bool {
+	for list != "" {
+		var n string
+		n, list, _ = strings.Cut(list, " ")
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendSigningString appends the signing string the headers= list of p
+// describes: one "name: value" line per name, lower-cased, joined by "\n".
+func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) ([]byte, error) {
+	first := true
+	for list := p.headers; list != ""; {
+		var name string
+		name, list, _ = strings.Cut(list, " ")
+		if name == "" {
+			if c.dialect == DialectAPISignature {
+				return nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
+			}
+			continue // the draft separates names by one space; be lenient
+		}
+		if !first {
+			dst = append(dst, '\n')
+		}
+		first = false
+		for i := 0; i < len(name); i++ {
+			dst = append(dst, lower(name[i]))
+		}
+		dst = append(dst, ": "...)
+		var err error
+		switch {
+		case strings.EqualFold(name, "(request-target)"):
+			dst = c.appendRequestTarget(dst, r)
+		case strings.EqualFold(name, "(created)") && c.dialect == DialectDraft:
+			dst, err = appendParam(dst, "created", p.created)
+		case strings.EqualFold(name, "(expires)") && c.dialect == DialectDraft:
+			dst, err = appendParam(dst, "expires", p.expires)
+		case strings.EqualFold(name, "host"):
+			if r.Host() == "" {
+				return nil, newError(ErrMissingHeader, "the signed header host is missing")
+			}
+			dst = append(dst, r.Host()...)
+		default:
+			dst, err = c.appendHeader(dst, r, name)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return dst, nil
+}
+
+func appendParam(dst []byte, name, value string) ([]byte, error) {
+	if value == "" {
+		return nil, newError(ErrMalformed, "(%s) is signed but the %s parameter is missing", name, name)
+	}
+	return append(dst, value...), nil
+}
+
+// appendRequestTarget appends the lower-cased method and the raw
+// request-target: with the query in the draft, the path only in
+// api-signature.
+func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
+	for _, b := range []byte(r.Method()) {
+		dst = append(dst, lower(b))
+	}
+	dst = append(dst, ' ')
+	target := r.RequestURI()
+	if c.dialect == DialectAPISignature {
+		target, _ = splitRequestURI(target)
+	}
+	return append(dst, target...)
+}
+
+// appendHeader appends the values of a signed header, trimmed and joined
+// with ", " (Node's rules in the api-signature dialect), obsolete line
+// folding replaced by a space.
+func (c *cavageConfig) appendHeader(dst []byte, r Request, name string) ([]byte, error) {
+	values := r.Header(canonicalHeader(name))
+	if c.dialect == DialectAPISignature && len(values) > 0 {
+		sep := ", "
+		switch {
+		case nodeSingletons[strings.ToLower(name)]:
+			values = values[:1]
+		case strings.EqualFold(name, "cookie"):
+			sep = "; "
+		}
+		if values[0] == "" && len(values) == 1 {
+			return nil, newError(ErrMissingHeader, "the signed header %s is empty", strings.ToLower(name))
+		}
+		// Node reads header bytes as latin1 and signs their UTF-8 encoding.
+		start := len(dst)
+		dst = appendJoined(dst, values, sep)
+		return appendLatin1AsUTF8(dst, start), nil
+	}
+	if len(values) == 0 {
+		return nil, newError(ErrMissingHeader, "the signed header %s is missing", strings.ToLower(name))
+	}
+	return appendJoined(dst, values, ", "), nil
+}
+
+func appendJoined(dst []byte, values []string, sep string) []byte {
+	for i, v := range values {
+		if i > 0 {
+			dst = append(dst, sep...)
+		}
+		dst = appendUnfolded(dst, trimOWS(v))
+	}
+	return dst
+}
+
+// appendLatin1AsUTF8 re-encodes dst[start:], read as latin1, in UTF-8.
+func appendLatin1AsUTF8(dst []byte, start int) []byte {
+	for i := start; i < len(dst); i++ {
+		if dst[i] >= 0x80 {
+			latin1 := string(dst[start:])
+			dst = dst[:start]
+			for j := 0; j < len(latin1); j++ {
+				dst = utf8.AppendRune(dst, rune(latin1[j]))
+			}
+			return dst
+		}
+	}
+	return dst
+}
+
+// appendUnfolded appends v with every obsolete line fold (CRLF or LF
+// followed by spaces or tabs) replaced by one space.
+func appendUnfolded(dst []byte, v string) []byte {
+	if strings.IndexByte(v, '\n') < 0 {
+		return append(dst, v...)
+	}
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '\r' && i+1 < len(v) && v[i+1] == '\n':
+			continue
+		case c == '\n':
+			for i+1 < len(v) && (v[i+1] == ' ' || v[i+1] == '\t') {
+				i++
+			}
+			dst = append(dst, ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// nodeSingletons are the headers whose repeats Node drops (first wins).
+var nodeSingletons = map[string]bool{
+	"host": true, "authorization": true, "content-type": true, "content-length": true,
+	"user-agent": true, "referer": true, "if-modified-since": true, "if-unmodified-since": true,
+	"from": true, "location": true, "max-forwards": true, "retry-after": true, "etag": true,
+	"last-modified": true, "server": true, "age": true, "expires": true, "proxy-authorization": true,
+}
+
+// commonHeaders maps the lower-case names signatures usually cover to their
+// canonical form, so looking them up does not allocate.
+var commonHeaders = map[string]string{
+	"date": "Date", "digest": "Digest", "content-type": "Content-Type",
+	"content-length": "Content-Length", "x-date": "X-Date", "user-agent": "User-Agent",
+	"content-md5": "Content-Md5", "accept": "Accept", "x-request-id": "X-Request-Id",
+	"cookie": "Cookie", "authorization": "Authorization",
+}
+
+// canonicalHeader returns the canonical form of a header name.
+func canonicalHeader(name string) string {
+	if c, ok := commonHeaders[name]; ok {
+		return c
+	}
+	return textproto.CanonicalMIMEHeaderKey(name)
+}
+
+func (v *Cavage) check(a *attempt, s *Secret) error {
+	alg, err := v.cfg.resolve(a.params.algorithm, s)
+	if err != nil {
+		return err
+	}
+	a.alg, a.algorithm = alg, alg.name
+	return nil
+}
+
+// resolve chooses the algorithm that verifies a signature labelled
+// headerAlg with s: from the key, never from the label alone. The label must
+// be allowed, known, and agree with the key's type and pinned algorithm;
+// hs2019 or no label means the key's pinned algorithm or its type's default.
+func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) {
+	label := strings.ToLower(headerAlg)
+	if c.dialect == DialectAPISignature {
+		label = headerAlg // case-sensitive, HMAC only
+		if label != "hmac-sha1" && label != "hmac-sha256" && label != "hmac-sha512" {
+			return nil, newError(ErrUnsupportedAlgorithm, "use hmac-sha256, hmac-sha1 or hmac-sha512")
+		}
+	}
+	allowedAs := label
+	if allowedAs == "" {
+		allowedAs = "hs2019"
+	}
+	if !slices.Contains(c.algorithms, allowedAs) {
+		return nil, newError(ErrUnsupportedAlgorithm, "algorithm %q is not accepted here; use one of %s",
+			headerAlg, strings.Join(c.algorithms, ", "))
+	}
+	k := s.Key
+	if k == nil || k.kind == 0 {
+		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
+	}
+	pinned, ok := cavageAlgorithms[strings.ToLower(s.Algorithm)]
+	if s.Algorithm != "" && !ok {
+		return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
+	}
+	alg := cavageAlgorithms[label]
+	switch {
+	case alg == nil && pinned != nil: // hs2019 or none: the pinned algorithm
+		alg = pinned
+	case alg == nil: // unpinned: the key type's hs2019 default
+		alg = hs2019Default(k.kind)
+	case pinned != nil && pinned != alg:
+		return nil, newError(ErrUnsupportedAlgorithm, "the key %s is pinned to another algorithm than %s", s.ID, headerAlg)
+	}
+	if alg.kind != k.kind {
+		return nil, newError(ErrUnsupportedAlgorithm, "algorithm %s does not match the %s key registered for %s", headerAlg, k.kind, s.ID)
+	}
+	return alg, nil
+}
+
+// hs2019Default is what hs2019 means for an unpinned key of kind k:
+// HMAC-SHA512, RSASSA-PSS with SHA-512, ECDSA P-256 with SHA-256, Ed25519.
+func hs2019Default(k keyKind) *algorithm {
+	switch k {
+	case hmacKey:
+		return algHMACSHA512
+	case rsaKey:
+		return algRSAPSSSHA512
+	case ecdsaP256Key:
+		return algECDSASHA256
+	}
+	return algEd25519
+}
+
+func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
+	return a.alg.verify(s.Key, a.msg, a.sig), nil
+}
+
+func (v *Cavage) checkBody(a *attempt) error {
+	digests := a.req.Header("Digest")
+	if len(digests) == 0 {
+		if v.cfg.digest == DigestRequire {
+			body, err := a.req.Body(v.maxBodyBytes)
+			if err != nil {
+				return err
+			}
+			if len(body) > 0 {
+				return newError(ErrMissingHeader, "a request with a body must sign a Digest header")
+			}
+		}
+		return nil
+	}
+	if v.cfg.digest == DigestRequire && !covers(a.params.headers, "digest") {
+		return newError(ErrMissingHeader, "the Digest header must be signed")
+	}
+	body, err := a.req.Body(v.maxBodyBytes)
+	if err != nil {
+		return err
+	}
+	return checkDigest(digests, body)
+}

@@ -1,0 +1,195 @@
+package signet
+
+import (
+	"strings"
+)
+
+// cavageParams are the parameters of one Cavage signature. Values alias the
+// request unless a quoted value had to be unescaped.
+type cavageParams struct {
+	keyID, algorithm, headers, signature, created, expires string
+	hasHeaders                                             bool
+}
+
+// Limits on what a client may send, checked before anything else.
+const (
+	maxCavageHeaderBytes = 8 << 10
+	maxCavageParams      = 16
+)
+
+// set stores one parameter; name is matched case-insensitively (RFC 7235).
+// Unknown parameters are ignored; a known one given twice is an error.
+func (p *cavageParams) set(name, value string, overwrite bool) error {
+	var field *string
+	switch {
+	case strings.EqualFold(name, "keyId"):
+		field = &p.keyID
+	case strings.EqualFold(name, "algorithm"):
+		field = &p.algorithm
+	case strings.EqualFold(name, "headers"):
+		field, p.hasHeaders = &p.headers, true
+	case strings.EqualFold(name, "signature"):
+		field = &p.signature
+	case strings.EqualFold(name, "created"):
+		field = &p.created
+	case strings.EqualFold(name, "expires"):
+		field = &p.expires
+	default:
+		return nil
+	}
+	if *field != "" && !overwrite {
+		return newError(ErrMalformed, "the signature parameter %s is given twice", name)
+	}
+	*field = value
+	return nil
+}
+
+// parseCavageParams parses the auth-params of draft-cavage leniently, as
+// RFC 7235 allows: name=token or name="quoted string", optional white space
+// around ',' and '=', names in any case. Duplicates, more than
+// maxCavageParams parameters and anything unparseable are malformed.
+func parseCavageParams(s string) (cavageParams, error) {
+	var p cavageParams
+	for n := 0; ; n++ {
+		s = trimOWS(s)
+		if s == "" {
+			return p, nil
+		}
+		if n == maxCavageParams {
+			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
+		}
+		i := 0
+		for i < len(s) && isTokenChar(s[i]) {
+			i++
+		}
+		name := s[:i]
+		s = trimOWS(s[i:])
+		if name == "" || !strings.HasPrefix(s, "=") {
+			return p, newError(ErrMalformed, "the signature parameters are not name=value pairs")
+		}
+		s = trimOWS(s[1:])
+		var value string
+		var err error
+		if strings.HasPrefix(s, `"`) {
+			value, s, err = cutQuoted(s)
+			if err != nil {
+				return p, err
+			}
+		} else {
+			i = 0
+			for i < len(s) && (isTokenChar(s[i]) || s[i] == '/' || s[i] == '=') { // token68
+				i++
+			}
+			value, s = s[:i], s[i:]
+		}
+		if err := p.set(name, value, false); err != nil {
+			return p, err
+		}
+		s = trimOWS(s)
+		if s != "" {
+			if s[0] != ',' {
+				return p, newError(ErrMalformed, "signature parameters must be separated by commas")
+			}
+			s = s[1:]
+		}
+	}
+}
+
+// cutQuoted splits a leading quoted-string off s, unescaping \-pairs.
+func cutQuoted(s string) (value, rest string, err error) {
+	escaped := false
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			if !escaped {
+				return s[1:i], s[i+1:], nil
+			}
+			return unescapeQuoted(s[1:i]), s[i+1:], nil
+		}
+	}
+	return "", "", newError(ErrMalformed, "a quoted signature parameter is not closed")
+}
+
+func unescapeQuoted(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// parseAPISignatureParams parses parameters exactly as npm api-signature
+// 0.2.11 does: split on every ',', cut each part at its first `="`, the name
+// untrimmed and case-insensitive, the value without its last character; a
+// later duplicate wins and a part without `="` is dropped.
+func parseAPISignatureParams(s string) (cavageParams, error) {
+	var p cavageParams
+	for n := 0; s != ""; n++ {
+		if n == maxCavageParams {
+			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
+		}
+		part, rest, _ := strings.Cut(s, ",")
+		s = rest
+		i := strings.Index(part, `="`)
+		if i < 0 {
+			continue
+		}
+		p.set(part[:i], part[i+2:len(part)-1], true) // cannot fail when overwriting
+	}
+	return p, nil
+}
+
+// appendCavageParams appends p in the strict form both npm peers accept:
+// keyId, algorithm, created, expires, headers, signature; no spaces;
+// created and expires bare. Quotes and backslashes in values are escaped.
+func appendCavageParams(dst []byte, p cavageParams) []byte {
+	first := true
+	add := func(name, value string, quote bool) {
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(append(dst, name...), '=')
+		if !quote {
+			dst = append(dst, value...)
+			return
+		}
+		dst = append(dst, '"')
+		for i := 0; i < len(value); i++ {
+			if value[i] == '"' || value[i] == '\\' {
+				dst = append(dst, '\\')
+			}
+			dst = append(dst, value[i])
+		}
+		dst = append(dst, '"')
+	}
+	add("keyId", p.keyID, true)
+	if p.algorithm != "" {
+		add("algorithm", p.algorithm, true)
+	}
+	if p.created != "" {
+		add("created", p.created, false)
+	}
+	if p.expires != "" {
+		add("expires", p.expires, false)
+	}
+	if p.hasHeaders {
+		add("headers", p.headers, true)
+	}
+	add("signature", p.signature, true)
+	return dst
+}
+
+// trimOWS trims spaces and tabs.
+func trimOWS(s string) string { return strings.Trim(s, " \t") }
+
+// isTokenChar reports whether c may appear in an RFC 7230 token.
+func isTokenChar(c byte) bool {
+	return c > ' ' && c < 0x7f && strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) < 0
+}

@@ -1,0 +1,187 @@
+package signet
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CavageSigner signs outgoing requests with Cavage HTTP Signatures, in the
+// strict form both npm peers (http-signature, api-signature) accept: the
+// Date header always signed (and set when missing), a SHA-256 Digest added
+// and signed for every body.
+type CavageSigner struct {
+	keyID           string
+	key             *Key
+	alg             *algorithm
+	label           string   // the algorithm parameter sent
+	headers         []string // nil: the default list
+	signatureHeader bool
+	expiresIn       time.Duration
+	cfg             cavageConfig // dialect and clock for the signing string
+}
+
+// CavageSignerOption configures NewCavageSigner. WithClock and a
+// CavageDialect are ones too.
+type CavageSignerOption interface {
+	applyCavageSigner(*CavageSigner) error
+}
+
+type cavageSignerOption func(*CavageSigner) error
+
+func (o cavageSignerOption) applyCavageSigner(s *CavageSigner) error { return o(s) }
+
+func (o Option) applyCavageSigner(s *CavageSigner) error {
+	return o.applyTo(&s.cfg.settings, "Cavage signer", "WithClock")
+}
+
+func (d CavageDialect) applyCavageSigner(s *CavageSigner) error { return d.applyCavage(&s.cfg) }
+
+// CavageSignAlgorithm sets the algorithm parameter to send (default by key:
+// hmac-sha256, rsa-sha256, ecdsa-sha256, or ed25519-sha512 as
+// http-signature names Ed25519). hs2019 signs with the key type's hs2019
+// algorithm.
+func CavageSignAlgorithm(name string) CavageSignerOption {
+	return cavageSignerOption(func(s *CavageSigner) error {
+		if _, ok := cavageAlgorithms[name]; !ok || name == "rsa-sha1" {
+			return fmt.Errorf("signet: cannot sign with algorithm %q", name)
+		}
+		s.label = name
+		return nil
+	})
+}
+
+// CavageSignHeaders sets the headers to sign, lower-case, pseudo-headers
+// included (default: (request-target) host date, plus (created) (expires)
+// with CavageExpiresIn). date is added when missing, and digest for a
+// request with a body.
+func CavageSignHeaders(names ...string) CavageSignerOption {
+	return cavageSignerOption(func(s *CavageSigner) error {
+		for _, n := range names {
+			if n == "" || n != strings.ToLower(n) || strings.ContainsAny(n, " \t") {
+				return fmt.Errorf("signet: header %q must be a lower-case name", n)
+			}
+		}
+		s.headers = slices.Clone(names)
+		return nil
+	})
+}
+
+// CavageSignatureHeader sends the signature in a Signature header instead
+// of Authorization (api-signature reads Authorization only).
+func CavageSignatureHeader() CavageSignerOption {
+	return cavageSignerOption(func(s *CavageSigner) error { s.signatureHeader = true; return nil })
+}
+
+// CavageExpiresIn sends created and expires parameters, expires being
+// created + d; only hs2019 and Ed25519 may sign them.
+func CavageExpiresIn(d time.Duration) CavageSignerOption {
+	return cavageSignerOption(func(s *CavageSigner) error {
+		if d < time.Second {
+			return fmt.Errorf("signet: expiry %v is shorter than a second", d)
+		}
+		s.expiresIn = d
+		return nil
+	})
+}
+
+// NewCavageSigner returns a signer sending keyID with signatures made by
+// key, which must be an HMAC key or a private key.
+func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*CavageSigner, error) {
+	if keyID == "" || strings.ContainsAny(keyID, "\"\\\r\n") {
+		return nil, fmt.Errorf("signet: key id %q cannot be sent", keyID)
+	}
+	if key == nil || (key.kind != hmacKey && key.signer == nil) {
+		return nil, errors.New("signet: a Cavage signer needs an HMAC key or a private key")
+	}
+	s := &CavageSigner{keyID: keyID, key: key, cfg: cavageConfig{settings: defaultSettings()}}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("signet: nil CavageSignerOption")
+		}
+		if err := o.applyCavageSigner(s); err != nil {
+			return nil, err
+		}
+	}
+	if s.label == "" {
+		s.label = map[keyKind]string{hmacKey: "hmac-sha256", rsaKey: "rsa-sha256",
+			ecdsaP256Key: "ecdsa-sha256", ed25519Key: "ed25519-sha512"}[key.kind]
+	}
+	if s.alg = cavageAlgorithms[s.label]; s.alg == nil {
+		s.alg = hs2019Default(key.kind)
+	}
+	switch {
+	case s.alg.kind != key.kind:
+		return nil, errKeyKind(s.alg, key)
+	case s.cfg.dialect == DialectAPISignature && key.kind != hmacKey:
+		return nil, errors.New("signet: the api-signature dialect signs with HMAC only")
+	case s.expiresIn > 0 && key.kind != ed25519Key && s.label != "hs2019":
+		return nil, fmt.Errorf("signet: (created) and (expires) cannot be signed with %s: use hs2019", s.label)
+	}
+	return s, nil
+}
+
+// Sign sets Date (when missing), Digest (for a body) and the signature on r,
+// an outgoing request the caller owns: signethttp.Transport clones first.
+func (s *CavageSigner) Sign(r *http.Request) error {
+	now := s.cfg.now()
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	if r.Header.Get("Date") == "" {
+		r.Header.Set("Date", now.UTC().Format(http.TimeFormat))
+	}
+	out := outgoing(r)
+	body, err := out.Body(0)
+	if err != nil {
+		return err
+	}
+	if len(body) > 0 {
+		r.Header.Set("Digest", digestHeader(body))
+	}
+	p := cavageParams{keyID: s.keyID, algorithm: s.label, hasHeaders: true}
+	if s.expiresIn > 0 {
+		p.created = strconv.FormatInt(now.Unix(), 10)
+		p.expires = strconv.FormatInt(now.Add(s.expiresIn).Unix(), 10)
+	}
+	p.headers = s.headerList(len(body) > 0)
+	msg, err := s.cfg.appendSigningString(nil, out, &p)
+	if err != nil {
+		return err
+	}
+	sig, err := s.alg.sign(s.key, msg)
+	if err != nil {
+		return err
+	}
+	p.signature = base64.StdEncoding.EncodeToString(sig)
+	value := string(appendCavageParams(nil, p))
+	if s.signatureHeader {
+		r.Header.Set("Signature", value)
+	} else {
+		r.Header.Set("Authorization", "Signature "+value)
+	}
+	return nil
+}
+
+// headerList is the headers= value for a request.
+func (s *CavageSigner) headerList(hasBody bool) string {
+	names := s.headers
+	if names == nil {
+		names = []string{"(request-target)", "host", "date"}
+		if s.expiresIn > 0 {
+			names = []string{"(request-target)", "(created)", "(expires)", "host", "date"}
+		}
+	}
+	if !slices.Contains(names, "date") {
+		names = append(slices.Clone(names), "date")
+	}
+	if hasBody && !slices.Contains(names, "digest") {
+		names = append(slices.Clone(names), "digest")
+	}
+	return strings.Join(names, " ")
+}

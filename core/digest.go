@@ -1,0 +1,57 @@
+package signet
+
+import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"strings"
+)
+
+// checkDigest checks RFC 3230 Digest header values ("SHA-256=…,SHA-512=…")
+// against body. Every SHA-256 and SHA-512 entry must match; other
+// algorithms are ignored, and a header naming none of these two is
+// ErrUnsupportedAlgorithm.
+func checkDigest(values []string, body []byte) error {
+	supported := false
+	for _, v := range values {
+		for v != "" {
+			var item string
+			item, v, _ = strings.Cut(v, ",")
+			alg, value, ok := strings.Cut(trimOWS(item), "=")
+			if !ok {
+				return newError(ErrMalformed, "the Digest header must be algorithm=base64 pairs")
+			}
+			var sum [sha512.Size]byte
+			var want []byte
+			switch {
+			case strings.EqualFold(alg, "SHA-256"):
+				s := sha256.Sum256(body)
+				want = append(sum[:0], s[:]...)
+			case strings.EqualFold(alg, "SHA-512"):
+				s := sha512.Sum512(body)
+				want = append(sum[:0], s[:]...)
+			default:
+				continue
+			}
+			supported = true
+			var got [sha512.Size]byte
+			n, err := base64.StdEncoding.Decode(got[:], bytesOf(value))
+			if err != nil || n != len(want) {
+				return newError(ErrMalformed, "the Digest %s value must be the standard base64 of %d bytes", alg, len(want))
+			}
+			if !equalBytes(got[:n], want) {
+				return newError(ErrDigestMismatch, "the body does not match the Digest header")
+			}
+		}
+	}
+	if !supported {
+		return newError(ErrUnsupportedAlgorithm, "the Digest header must carry SHA-256 or SHA-512")
+	}
+	return nil
+}
+
+// digestHeader returns the Digest header value a signer sends for body.
+func digestHeader(body []byte) string {
+	s := sha256.Sum256(body)
+	return "SHA-256=" + base64.StdEncoding.EncodeToString(s[:])
+}
