@@ -140,14 +140,18 @@ func parseAPISignatureParams(s string) (cavageParams, error) {
 		if i < 0 {
 			continue
 		}
-		p.set(part[:i], part[i+2:len(part)-1], true) // cannot fail when overwriting
+		start, end := i+2, len(part)-1
+		if end < start { // JavaScript's substring swaps its bounds
+			start, end = end, start
+		}
+		p.set(part[:i], part[start:end], true) // cannot fail when overwriting
 	}
 	return p, nil
 }
 
 // appendCavageParams appends p in the strict form both npm peers accept:
 // keyId, algorithm, created, expires, headers, signature; no spaces;
-// created and expires bare. Quotes and backslashes in values are escaped.
+// created and expires bare when they are unix seconds. Quotes and backslashes in values are escaped.
 func appendCavageParams(dst []byte, p cavageParams) []byte {
 	first := true
 	add := func(name, value string, quote bool) {
@@ -174,10 +178,10 @@ func appendCavageParams(dst []byte, p cavageParams) []byte {
 		add("algorithm", p.algorithm, true)
 	}
 	if p.created != "" {
-		add("created", p.created, false)
+		add("created", p.created, !isUnixSeconds(p.created))
 	}
 	if p.expires != "" {
-		add("expires", p.expires, false)
+		add("expires", p.expires, !isUnixSeconds(p.expires))
 	}
 	if p.hasHeaders {
 		add("headers", p.headers, true)

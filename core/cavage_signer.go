@@ -13,8 +13,8 @@ import (
 
 // CavageSigner signs outgoing requests with Cavage HTTP Signatures, in the
 // strict form both npm peers (http-signature, api-signature) accept: the
-// Date header always signed (and set when missing), a SHA-256 Digest added
-// and signed for every body.
+// Date header always signed (and set when missing), a SHA-256 Digest sent
+// with every body and signed by default.
 type CavageSigner struct {
 	keyID           string
 	key             *Key
@@ -56,16 +56,21 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 	})
 }
 
-// CavageSignHeaders sets the headers to sign, lower-case, pseudo-headers
-// included (default: (request-target) host date, plus (created) (expires)
-// with CavageExpiresIn). date is added when missing, and digest for a
-// request with a body.
+// CavageSignHeaders sets the headers to sign, in order, lower-case,
+// pseudo-headers included; date must be one of them. The default is
+// (request-target) host date, with (created) (expires) after
+// (request-target) under CavageExpiresIn, and digest for a request with a
+// body. An explicit list is signed as given: name digest in it to sign
+// bodies.
 func CavageSignHeaders(names ...string) CavageSignerOption {
 	return cavageSignerOption(func(s *CavageSigner) error {
 		for _, n := range names {
 			if n == "" || n != strings.ToLower(n) || strings.ContainsAny(n, " \t") {
 				return fmt.Errorf("signet: header %q must be a lower-case name", n)
 			}
+		}
+		if !slices.Contains(names, "date") {
+			return errors.New("signet: the signed headers must include date, as both npm peers require")
 		}
 		s.headers = slices.Clone(names)
 		return nil
@@ -170,18 +175,15 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 
 // headerList is the headers= value for a request.
 func (s *CavageSigner) headerList(hasBody bool) string {
-	names := s.headers
-	if names == nil {
-		names = []string{"(request-target)", "host", "date"}
-		if s.expiresIn > 0 {
-			names = []string{"(request-target)", "(created)", "(expires)", "host", "date"}
-		}
+	if s.headers != nil {
+		return strings.Join(s.headers, " ")
 	}
-	if !slices.Contains(names, "date") {
-		names = append(slices.Clone(names), "date")
+	names := "(request-target) host date"
+	if s.expiresIn > 0 {
+		names = "(request-target) (created) (expires) host date"
 	}
-	if hasBody && !slices.Contains(names, "digest") {
-		names = append(slices.Clone(names), "digest")
+	if hasBody {
+		names += " digest"
 	}
-	return strings.Join(names, " ")
+	return names
 }

@@ -1,0 +1,185 @@
+package signet_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+	"github.com/signet-go/signet/core/signettest"
+)
+
+const attackNow = 1_704_067_200
+
+// signedCavage returns the server's view of a request signed by keyID with
+// the vector key table, signed at signedAt.
+func signedCavage(t *testing.T, table map[string]signettest.CavageKey, keyID, body string, signedAt int64, opts ...signet.CavageSignerOption) *http.Request {
+	t.Helper()
+	signer, err := signet.NewCavageSigner(keyID, cavageKey(t, table[keyID], true), append(opts, clockAt(signedAt))...)
+	require.NoError(t, err)
+	out, err := http.NewRequest("POST", "http://api.example/orders?id=7", strings.NewReader(body))
+	require.NoError(t, err)
+	require.NoError(t, signer.Sign(out))
+	return serverRequest(out, body)
+}
+
+// TestCavageAttacks: each attack is rejected with its precise code.
+func TestCavageAttacks(t *testing.T) {
+	_, table, err := signettest.CavageVectors()
+	require.NoError(t, err)
+	keys := cavageKeys(t, table, false)
+	pinned := staticKeys(t,
+		signet.Secret{ID: "ed", Key: cavageKey(t, table["ed25519-1"], false), Algorithm: "ed25519"},
+		signet.Secret{ID: "hmac", Key: signet.NewHMACKey([]byte("secret-1")), Algorithm: "hmac-sha256"},
+	)
+	hmac := func(t *testing.T, opts ...signet.CavageSignerOption) *http.Request {
+		return signedCavage(t, table, "client-1", `{"amount":100}`, attackNow, opts...)
+	}
+	setAuth := func(r *http.Request, f func(string) string) *http.Request {
+		r.Header.Set("Authorization", f(r.Header.Get("Authorization")))
+		return r
+	}
+	tests := []struct {
+		name    string
+		request func(t *testing.T) *http.Request
+		keys    signet.KeyStore
+		opts    []signet.CavageOption
+		want    error
+	}{
+		{"an HMAC secret never verifies an RSA label", func(t *testing.T) *http.Request {
+			return setAuth(hmac(t), func(a string) string { return strings.Replace(a, "hmac-sha256", "rsa-sha256", 1) })
+		}, nil, nil, signet.ErrUnsupportedAlgorithm},
+		{"hs2019 resolves through the pinned key, not the signer's choice", func(t *testing.T) *http.Request {
+			r := signedCavage(t, table, "client-1", "", attackNow, signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute))
+			return setAuth(r, func(a string) string { return strings.Replace(a, `keyId="client-1"`, `keyId="ed"`, 1) })
+		}, pinned, nil, signet.ErrInvalidSignature},
+		{"a label against the key's pin", func(t *testing.T) *http.Request {
+			return setAuth(hmac(t, signet.CavageSignAlgorithm("hmac-sha512")), func(a string) string {
+				return strings.Replace(a, `keyId="client-1"`, `keyId="hmac"`, 1)
+			})
+		}, pinned, nil, signet.ErrUnsupportedAlgorithm},
+		{"duplicate signature parameter", func(t *testing.T) *http.Request {
+			return setAuth(hmac(t), func(a string) string { return a + `,signature="AAAA"` })
+		}, nil, nil, signet.ErrMalformed},
+		{"headers omitting a required header", func(t *testing.T) *http.Request {
+			return hmac(t, signet.CavageSignHeaders("(request-target)", "date"))
+		}, nil, []signet.CavageOption{signet.CavageRequiredHeaders("date", "host")}, signet.ErrMissingHeader},
+		{"tampered body, Digest unchanged", func(t *testing.T) *http.Request {
+			r := hmac(t)
+			r.Body = readCloser{strings.NewReader(`{"amount":900}`)}
+			return r
+		}, nil, nil, signet.ErrDigestMismatch},
+		{"Digest present but unsigned", func(t *testing.T) *http.Request {
+			return hmac(t, signet.CavageSignHeaders("(request-target)", "host", "date"))
+		}, nil, []signet.CavageOption{signet.CavageDigest(signet.DigestRequire)}, signet.ErrMissingHeader},
+		{"a body without a Digest when one is required", func(t *testing.T) *http.Request {
+			r := hmac(t, signet.CavageSignHeaders("(request-target)", "host", "date"))
+			r.Header.Del("Digest")
+			return r
+		}, nil, []signet.CavageOption{signet.CavageDigest(signet.DigestRequire)}, signet.ErrMissingHeader},
+		{"Digest with MD5 only", func(t *testing.T) *http.Request {
+			r := hmac(t, signet.CavageSignHeaders("(request-target)", "host", "date"))
+			r.Header.Set("Digest", "MD5=Sd/dVLAcvNLSq16eXua5uQ==")
+			return r
+		}, nil, nil, signet.ErrUnsupportedAlgorithm},
+		{"Date an hour old", func(t *testing.T) *http.Request {
+			return signedCavage(t, table, "client-1", "", attackNow-3600)
+		}, nil, nil, signet.ErrExpired},
+		{"Date an hour ahead", func(t *testing.T) *http.Request {
+			return signedCavage(t, table, "client-1", "", attackNow+3600)
+		}, nil, nil, signet.ErrNotYetValid},
+		{"(expires) in the past", func(t *testing.T) *http.Request {
+			return signedCavage(t, table, "ed25519-1", "", attackNow-120, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "(created)", "(expires)", "date"))
+		}, nil, []signet.CavageOption{signet.WithClockSkew(time.Hour)}, signet.ErrExpired},
+		{"(created) in the future", func(t *testing.T) *http.Request {
+			return signedCavage(t, table, "ed25519-1", "", attackNow+600, signet.CavageExpiresIn(time.Hour), signet.CavageSignHeaders("(created)", "date"))
+		}, nil, []signet.CavageOption{signet.CavageRequiredHeaders()}, signet.ErrNotYetValid},
+		{"64 KB header", func(t *testing.T) *http.Request {
+			return setAuth(hmac(t), func(a string) string { return a + `,x="` + strings.Repeat("a", 64<<10) + `"` })
+		}, nil, nil, signet.ErrMalformed},
+		{"1 000 parameters", func(t *testing.T) *http.Request {
+			return setAuth(hmac(t), func(a string) string { return a + strings.Repeat(",x=1", 1000) })
+		}, nil, nil, signet.ErrMalformed},
+		{"rsa-sha1 is off by default", func(t *testing.T) *http.Request {
+			return setAuth(signedCavage(t, table, "rsa-1", "", attackNow), func(a string) string { return strings.Replace(a, "rsa-sha256", "rsa-sha1", 1) })
+		}, nil, nil, signet.ErrUnsupportedAlgorithm},
+		{"an algorithm outside the allow-list", func(t *testing.T) *http.Request { return hmac(t) }, nil, []signet.CavageOption{signet.WithAlgorithms("hmac-sha512")}, signet.ErrUnsupportedAlgorithm},
+		{"body over the limit", func(t *testing.T) *http.Request { return hmac(t) }, nil, []signet.CavageOption{signet.WithMaxBodyBytes(8)}, signet.ErrBodyTooLarge},
+		{"two Authorization headers", func(t *testing.T) *http.Request {
+			r := hmac(t)
+			r.Header.Add("Authorization", "Basic Zm9vOmJhcg==")
+			return r
+		}, nil, nil, signet.ErrMalformed},
+		{"no signature", func(t *testing.T) *http.Request {
+			r := hmac(t)
+			r.Header.Del("Authorization")
+			return r
+		}, nil, nil, signet.ErrMissingSignature},
+		{"signature not base64", func(t *testing.T) *http.Request {
+			return setAuth(hmac(t), func(a string) string { return a[:strings.Index(a, "signature=")] + `signature="***"` })
+		}, nil, nil, signet.ErrMalformed},
+		{"unknown key id", func(t *testing.T) *http.Request {
+			return setAuth(hmac(t), func(a string) string { return strings.Replace(a, "client-1", "client-404", 1) })
+		}, nil, nil, signet.ErrUnknownKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := tt.keys
+			if store == nil {
+				store = keys
+			}
+			verifier, err := signet.NewCavage(store, append([]signet.CavageOption{clockAt(attackNow)}, tt.opts...)...)
+			require.NoError(t, err)
+			_, err = verifier.Verify(context.Background(), signet.FromHTTP(tt.request(t)))
+			require.ErrorIs(t, err, tt.want)
+			e := signet.AsError(err)
+			assert.Less(t, e.Status(), 500)
+			assert.Equal(t, e.Status() == 401, e.Challenge() != "", "only 401s carry the challenge")
+		})
+	}
+}
+
+func TestCavageConfigErrors(t *testing.T) {
+	keys := staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	for i, opts := range [][]signet.CavageOption{
+		{signet.WithAlgorithms("hmac-md5")},
+		{signet.CavageRequiredHeaders("Date")},
+		{signet.CavageRealm(`a"b`)},
+		{signet.CavageDigest(7)},
+		{signet.CavageDialect(9)},
+		{signet.WithNonceStore(&memoryNonces{})}, // without WithMaxAge a nonce is kept forever
+		{nil},
+	} {
+		_, err := signet.NewCavage(keys, opts...)
+		assert.Error(t, err, fmt.Sprint(i))
+	}
+	_, err := signet.NewCavage(nil)
+	assert.Error(t, err)
+}
+
+// TestCavageReplay: with a NonceStore, a signature is accepted once; a
+// forged one does not burn it.
+func TestCavageReplay(t *testing.T) {
+	_, table, err := signettest.CavageVectors()
+	require.NoError(t, err)
+	nonces := &memoryNonces{}
+	verifier, err := signet.NewCavage(cavageKeys(t, table, false), clockAt(attackNow),
+		signet.WithNonceStore(nonces), signet.WithMaxAge(time.Minute))
+	require.NoError(t, err)
+	r := signedCavage(t, table, "client-1", "", attackNow)
+	forged := r.Clone(context.Background())
+	forged.Header = r.Header.Clone()
+	forged.Header.Set("Date", time.Unix(attackNow+1, 0).UTC().Format(http.TimeFormat))
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(forged))
+	require.ErrorIs(t, err, signet.ErrInvalidSignature)
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
+	require.NoError(t, err)
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrReplayed)
+}
