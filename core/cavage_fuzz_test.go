@@ -56,4 +56,3 @@ func FuzzCavageVerify(f *testing.F) {
 		}
 	})
 }
-
