@@ -217,7 +217,11 @@ func (v *Cavage) parse(a *attempt) error {
 	if err != nil {
 		return err
 	}
-	if err := c.checkParams(p); err != nil {
+	if !p.hasHeaders || p.headers == "" {
+		p.headers = c.defaultHeaders(p.algorithm)
+	}
+	cov := coverageOf(p.headers)
+	if err := c.checkParams(p, cov); err != nil {
 		return err
 	}
 	a.keyID, a.signature, a.nonce = p.keyID, p.signature, p.signature
@@ -230,21 +234,18 @@ func (v *Cavage) parse(a *attempt) error {
 	if a.expires, err = paramTime("expires", p.expires); err != nil {
 		return err
 	}
-	if !p.hasHeaders || p.headers == "" {
-		p.headers = c.defaultHeaders(p.algorithm)
-	}
 	for _, name := range c.required {
 		if !covers(p.headers, name) {
 			return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", name)
 		}
 	}
-	if !c.requiredSet && !covers(p.headers, "date") && !covers(p.headers, "(created)") {
+	if !c.requiredSet && cov&(coversDate|coversCreated) == 0 {
 		return newError(ErrMissingHeader, "the signature must cover date or (created)")
 	}
 	if a.msg, err = c.appendSigningString(a.msg[:0], a.req, p); err != nil {
 		return err
 	}
-	if covers(p.headers, "date") && c.checksDate() {
+	if cov&coversDate != 0 && c.checksDate() {
 		if a.date, err = c.parseDate(a.req.Header("Date")); err != nil {
 			return err
 		}
@@ -289,7 +290,7 @@ func checkLength(params string) (string, error) {
 
 // checkParams checks the mandatory parameters and the draft's rule that
 // (created) and (expires) go with hs2019 or Ed25519 only.
-func (c *cavageConfig) checkParams(p *cavageParams) error {
+func (c *cavageConfig) checkParams(p *cavageParams, cov coverage) error {
 	var missing []string
 	if p.keyID == "" {
 		missing = append(missing, "keyId")
@@ -303,7 +304,7 @@ func (c *cavageConfig) checkParams(p *cavageParams) error {
 	if missing != nil {
 		return newError(ErrMalformed, "the signature lacks %s", strings.Join(missing, ", "))
 	}
-	if c.dialect == DialectDraft && (covers(p.headers, "(created)") || covers(p.headers, "(expires)")) {
+	if c.dialect == DialectDraft && cov&(coversCreated|coversExpires) != 0 {
 		alg := strings.ToLower(p.algorithm)
 		for _, legacy := range []string{"rsa", "hmac", "ecdsa"} {
 			if strings.HasPrefix(alg, legacy) {
@@ -358,6 +359,9 @@ func (c *cavageConfig) checksDate() bool {
 // api-signature dialect RFC 3339 too (as JavaScript's Date.parse).
 func (c *cavageConfig) parseDate(values []string) (time.Time, error) {
 	if len(values) == 1 {
+		if t, ok := parseIMFFixdate(values[0]); ok {
+			return t, nil
+		}
 		if t, err := http.ParseTime(values[0]); err == nil {
 			return t, nil
 		}
@@ -368,6 +372,69 @@ func (c *cavageConfig) parseDate(values []string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, newError(ErrMalformed, "send one Date header as an HTTP date, e.g. %s", http.TimeFormat)
+}
+
+// parseIMFFixdate parses the preferred HTTP date form, "Sun, 06 Nov 1994
+// 08:49:37 GMT", without time.Parse's generality (it is on every request).
+func parseIMFFixdate(s string) (time.Time, bool) {
+	if len(s) != len(http.TimeFormat) || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+		s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25:] != " GMT" {
+		return time.Time{}, false
+	}
+	month := strings.Index("JanFebMarAprMayJunJulAugSepOctNovDec", s[8:11])
+	day, ok1 := digits(s[5:7])
+	year, ok2 := digits(s[12:16])
+	hour, ok3 := digits(s[17:19])
+	minute, ok4 := digits(s[20:22])
+	second, ok5 := digits(s[23:25])
+	if month < 0 || month%3 != 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 ||
+		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month/3+1), day, hour, minute, second, 0, time.UTC)
+	if wd := int(t.Weekday()) * 3; t.Day() != day || "SunMonTueWedThuFriSat"[wd:wd+3] != s[:3] { // no Feb 30; the weekday agrees
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// digits parses a short run of decimal digits.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// coverage flags the names of a headers= list that verification treats
+// specially.
+type coverage uint8
+
+const (
+	coversDate coverage = 1 << iota
+	coversCreated
+	coversExpires
+)
+
+// coverageOf scans a headers= list once.
+func coverageOf(list string) (c coverage) {
+	for list != "" {
+		var name string
+		name, list, _ = strings.Cut(list, " ")
+		switch {
+		case len(name) == 4 && strings.EqualFold(name, "date"):
+			c |= coversDate
+		case len(name) == 9 && strings.EqualFold(name, "(created)"):
+			c |= coversCreated
+		case len(name) == 9 && strings.EqualFold(name, "(expires)"):
+			c |= coversExpires
+		}
+	}
+	return c
 }
 
 // covers reports whether the headers= list names name (case-insensitive).

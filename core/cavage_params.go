@@ -21,21 +21,30 @@ const (
 // Unknown parameters are ignored; a known one given twice is an error.
 func (p *cavageParams) set(name, value string, overwrite bool) error {
 	var field *string
-	switch {
-	case strings.EqualFold(name, "keyId"):
-		field = &p.keyID
-	case strings.EqualFold(name, "algorithm"):
-		field = &p.algorithm
-	case strings.EqualFold(name, "headers"):
-		field, p.hasHeaders = &p.headers, true
-	case strings.EqualFold(name, "signature"):
-		field = &p.signature
-	case strings.EqualFold(name, "created"):
-		field = &p.created
-	case strings.EqualFold(name, "expires"):
-		field = &p.expires
-	default:
-		return nil
+	switch len(name) { // cheap dispatch before the case-insensitive compare
+	case 5:
+		if strings.EqualFold(name, "keyId") {
+			field = &p.keyID
+		}
+	case 7:
+		switch {
+		case strings.EqualFold(name, "headers"):
+			field, p.hasHeaders = &p.headers, true
+		case strings.EqualFold(name, "created"):
+			field = &p.created
+		case strings.EqualFold(name, "expires"):
+			field = &p.expires
+		}
+	case 9:
+		switch {
+		case strings.EqualFold(name, "algorithm"):
+			field = &p.algorithm
+		case strings.EqualFold(name, "signature"):
+			field = &p.signature
+		}
+	}
+	if field == nil {
+		return nil // an unknown parameter
 	}
 	if *field != "" && !overwrite {
 		return newError(ErrMalformed, "the signature parameter %s is given twice", name)
@@ -97,16 +106,15 @@ func parseCavageParams(s string) (cavageParams, error) {
 
 // cutQuoted splits a leading quoted-string off s, unescaping \-pairs.
 func cutQuoted(s string) (value, rest string, err error) {
-	escaped := false
+	end := strings.IndexByte(s[1:], '"') + 1
+	if end > 0 && strings.IndexByte(s[1:end], '\\') < 0 {
+		return s[1:end], s[end+1:], nil // the usual case: no escapes
+	}
 	for i := 1; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
-			escaped = true
 			i++
 		case '"':
-			if !escaped {
-				return s[1:i], s[i+1:], nil
-			}
 			return unescapeQuoted(s[1:i]), s[i+1:], nil
 		}
 	}
@@ -191,9 +199,22 @@ func appendCavageParams(dst []byte, p cavageParams) []byte {
 }
 
 // trimOWS trims spaces and tabs.
-func trimOWS(s string) string { return strings.Trim(s, " \t") }
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
 
 // isTokenChar reports whether c may appear in an RFC 7230 token.
-func isTokenChar(c byte) bool {
-	return c > ' ' && c < 0x7f && strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) < 0
-}
+func isTokenChar(c byte) bool { return tokenChars[c] }
+
+var tokenChars = func() (set [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		set[c] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c)
+	}
+	return set
+}()
