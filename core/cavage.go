@@ -168,11 +168,11 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 			c.clockSkew -= time.Nanosecond
 		}
 	}
-	challengeHeaders := "date"
-	if c.requiredSet {
-		challengeHeaders = strings.Join(c.required, " ")
+	asked := "date" // what to sign when nothing in particular is required
+	if len(c.required) > 0 {
+		asked = strings.Join(c.required, " ")
 	}
-	c.challenge = fmt.Sprintf(`Signature realm="%s",headers="%s"`, c.realm, challengeHeaders)
+	c.challenge = fmt.Sprintf(`Signature realm="%s",headers="%s"`, c.realm, asked)
 	return c, nil
 }
 

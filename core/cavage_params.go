@@ -154,6 +154,7 @@ func parseAPISignatureParams(s string) (cavageParams, error) {
 		}
 		p.set(part[:i], part[start:end], true) // cannot fail when overwriting
 	}
+	p.created, p.expires = "", "" // api-signature knows no such parameters
 	return p, nil
 }
 

@@ -42,6 +42,8 @@ func TestParseAPISignatureParams(t *testing.T) {
 	got, err := parseAPISignatureParams(`keyId="k", algorithm="hmac-sha256",signature="s",keyid="k2"`)
 	require.NoError(t, err)
 	assert.Equal(t, cavageParams{keyID: "k2", signature: "s"}, got, "untrimmed names are lost; a later duplicate wins")
+	got, _ = parseAPISignatureParams(`keyId="k",created="1",expires="x"`)
+	assert.Equal(t, cavageParams{keyID: "k"}, got, "api-signature has no created or expires")
 	got, _ = parseAPISignatureParams(`keyId="`)
 	assert.Equal(t, `"`, got.keyID, "JavaScript's substring swaps its bounds")
 }

@@ -56,7 +56,9 @@ func WithClock(now func() time.Time) Option {
 	}}
 }
 
-// WithClockSkew sets how far a signature's time may be ahead of the clock.
+// WithClockSkew sets how far a signature's creation time may be ahead of
+// the clock, and for schemes that sign a Date header (Cavage), how far that
+// Date may be from the clock either way. Each scheme documents its default.
 func WithClockSkew(d time.Duration) Option {
 	return Option{"WithClockSkew", func(s *settings) error {
 		if d < 0 {

@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +55,7 @@ type schemeBuilder func(keys signet.KeyStore, now func() time.Time, options json
 // schemes maps the config's scheme names to their builders. Adding a scheme
 // means adding its builder here.
 var schemes = map[string]schemeBuilder{
+	"cavage":    newCavage,
 	"sasigning": newSASigning,
 }
 
@@ -131,7 +135,11 @@ func (k *keyConfig) key() (*signet.Key, error) {
 			return nil, fmt.Errorf("secret_b64: %w", err)
 		}
 	case k.PublicKeyPEM != nil:
-		return nil, errors.New("public_key_pem keys are not supported yet")
+		key, err := signet.ParsePublicKeyPEM([]byte(*k.PublicKeyPEM))
+		if err != nil {
+			return nil, fmt.Errorf("public_key_pem: %w", err)
+		}
+		return key, nil
 	default:
 		return nil, errors.New("jwks keys are not supported yet")
 	}
@@ -192,6 +200,92 @@ func newSASigning(keys signet.KeyStore, now func() time.Time, raw json.RawMessag
 		}
 	}
 	return signet.NewSASigning(keys, opts...)
+}
+
+// cavageOptions are the cavage options. Dialect and Digest start at their
+// defaults; a nil list keeps its default; a set value is passed on as is,
+// so signet validates it.
+type cavageOptions struct {
+	Dialect string `json:"dialect"`
+	// RequiredHeaders nil (absent or null) means ["date"]; [] requires
+	// nothing.
+	RequiredHeaders []string `json:"required_headers"`
+	// ClockSkew is in seconds; nil keeps signet's default (300).
+	ClockSkew  *float64 `json:"clock_skew"`
+	Algorithms []string `json:"algorithms"`
+	Digest     string   `json:"digest"`
+	bodyOptions
+}
+
+// cavageDialects are the values of the cavage dialect option.
+var cavageDialects = map[string]signet.CavageDialect{
+	"draft":         signet.DialectDraft,
+	"api-signature": signet.DialectAPISignature,
+}
+
+// digestPolicies are the values of the cavage digest option.
+var digestPolicies = map[string]signet.DigestPolicy{
+	"verify":  signet.DigestVerify,
+	"require": signet.DigestRequire,
+}
+
+// newCavage builds a signet.Cavage verifier.
+func newCavage(keys signet.KeyStore, now func() time.Time, raw json.RawMessage) (signet.Verifier, error) {
+	o := cavageOptions{Dialect: "draft", Digest: "verify"}
+	if err := decodeOptions(raw, &o); err != nil {
+		return nil, err
+	}
+	dialect, err := enumOption("dialect", o.Dialect, cavageDialects)
+	if err != nil {
+		return nil, err
+	}
+	digest, err := enumOption("digest", o.Digest, digestPolicies)
+	if err != nil {
+		return nil, err
+	}
+	if o.RequiredHeaders == nil {
+		o.RequiredHeaders = []string{"date"}
+	}
+	opts := []signet.CavageOption{signet.WithClock(now), dialect, signet.CavageDigest(digest),
+		signet.CavageRequiredHeaders(o.RequiredHeaders...)}
+	for _, opt := range o.signetOptions() {
+		opts = append(opts, opt)
+	}
+	if o.ClockSkew != nil {
+		skew, err := seconds("clock_skew", *o.ClockSkew)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, signet.WithClockSkew(skew))
+	}
+	if o.Algorithms != nil {
+		opts = append(opts, signet.WithAlgorithms(o.Algorithms...))
+	}
+	return signet.NewCavage(keys, opts...)
+}
+
+// enumOption returns the value that the option name, set to value, selects
+// among values.
+func enumOption[T any](name, value string, values map[string]T) (T, error) {
+	v, ok := values[value]
+	if !ok {
+		return v, fmt.Errorf("options: %s %q is not one of %s", name, value, strings.Join(slices.Sorted(maps.Keys(values)), ", "))
+	}
+	return v, nil
+}
+
+// maxSeconds bounds the durations options give in seconds, well within
+// time.Duration.
+const maxSeconds = 1 << 32
+
+// seconds converts the option name, s seconds (fractions kept to the
+// nanosecond), to a duration. A negative s is passed on for signet to
+// judge.
+func seconds(name string, s float64) (time.Duration, error) {
+	if math.Abs(s) > maxSeconds {
+		return 0, fmt.Errorf("options: %s %v is out of range", name, s)
+	}
+	return time.Duration(math.Round(s * float64(time.Second))), nil
 }
 
 // decodeOptions decodes a scheme's options into v; absent or null options

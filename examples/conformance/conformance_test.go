@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,7 +188,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"unknown option", `{"scheme": "sasigning", "options": {"nope": 1}}`, `"nope"`},
 		{"option of another scheme", `{"scheme": "sasigning", "options": {"clock_skew": 1}}`, `"clock_skew"`},
 		{"no scheme", `{}`, "not supported yet"},
-		{"unsupported scheme", `{"scheme": "cavage"}`, `scheme "cavage" is not supported yet`},
+		{"unsupported scheme", `{"scheme": "signway"}`, `scheme "signway" is not supported yet`},
 		{"unknown field", `{"scheme": "sasigning", "options": {"fields": ["HTTP_HOST"]}}`, `"HTTP_HOST"`},
 		{"no fields", `{"scheme": "sasigning", "options": {"fields": []}}`, "at least one field"},
 		{"unknown hash", `{"scheme": "sasigning", "options": {"hash": "SHA256"}}`, `"SHA256"`},
@@ -201,7 +202,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"two secrets", `{"scheme": "sasigning", "keys": [{"id": "k", "secret": "a", "secret_hex": "00"}]}`, "exactly one of"},
 		{"bad secret_hex", `{"scheme": "sasigning", "keys": [{"id": "k", "secret_hex": "zz"}]}`, "secret_hex"},
 		{"bad secret_b64", `{"scheme": "sasigning", "keys": [{"id": "k", "secret_b64": "!!"}]}`, "secret_b64"},
-		{"public key", `{"scheme": "sasigning", "keys": [{"id": "k", "public_key_pem": "-----BEGIN"}]}`, "not supported yet"},
+		{"bad public_key_pem", `{"scheme": "sasigning", "keys": [{"id": "k", "public_key_pem": "-----BEGIN"}]}`, "keys[0]: public_key_pem: "},
 		{"jwks", `{"scheme": "sasigning", "keys": [{"jwks": {"keys": []}}]}`, "not supported yet"},
 		{"unknown key member", `{"scheme": "sasigning", "keys": [{"id": "k", "secret": "s", "nope": 1}]}`, `"nope"`},
 		{"options not an object", `{"scheme": "sasigning", ` + key + `, "options": []}`, ""},
@@ -367,11 +368,20 @@ func newSigner(t *testing.T, secret string, opts ...signet.SASigningOption) *sig
 	return signer
 }
 
-// assertEcho asserts that resp is the 200 echo of the test key's request.
+// assertEcho asserts that resp is the 200 echo of the test key's sasigning
+// request.
 func assertEcho(t *testing.T, resp response, method, target, body string) {
 	t.Helper()
+	assertEchoOf(t, resp, echo{Scheme: "sasigning", KeyID: keyID, Credentials: testCredentials}, method, target, body)
+}
+
+// assertEchoOf asserts that resp is the 200 echo of a request verified as
+// want says (its scheme, key id and credentials, as the echo decodes them)
+// and sent with method, target and body.
+func assertEchoOf(t *testing.T, resp response, want echo, method, target, body string) {
+	t.Helper()
 	got := decodeEcho(t, resp)
-	want := echo{Scheme: "sasigning", KeyID: keyID, Credentials: testCredentials, Method: method}
+	want.Method = method
 	want.Path, want.Query, _ = strings.Cut(target, "?")
 	if utf8.ValidString(body) {
 		want.Body = &body
@@ -410,15 +420,19 @@ func assertInvalidConfig(t *testing.T, resp response, message string) {
 }
 
 // assertJSONError asserts that resp has the JSON body {"error": code,
-// "message": …} with a message containing message.
-func assertJSONError(t *testing.T, resp response, code, message string) {
+// "message": …} with a message containing message, and returns the code;
+// code "" accepts any.
+func assertJSONError(t *testing.T, resp response, code, message string) string {
 	t.Helper()
 	assert.Equal(t, "application/json", resp.header.Get("Content-Type"))
 	var body struct{ Error, Message string }
 	require.NoError(t, json.Unmarshal(resp.body, &body), "%s", resp.body)
-	assert.Equal(t, code, body.Error)
+	if code != "" {
+		assert.Equal(t, code, body.Error, body.Message)
+	}
 	assert.NotEmpty(t, body.Message)
 	assert.Contains(t, body.Message, message)
+	return body.Error
 }
 
 // testServer is a conformance server started by run in this process.
@@ -477,6 +491,13 @@ func (s *testServer) put(t *testing.T, path string, body any) response {
 	return s.raw(t, rawRequest{method: "PUT", target: path, header: http.Header{"Content-Type": {"application/json"}}, body: data})
 }
 
+// configure PUTs config and requires it to be accepted.
+func (s *testServer) configure(t *testing.T, config any) {
+	t.Helper()
+	resp := s.put(t, "/_conformance/config", config)
+	require.Equal(t, http.StatusNoContent, resp.status, "config: %s", resp.body)
+}
+
 // signed sends a request signed by signer through signethttp.Transport.
 func (s *testServer) signed(t *testing.T, signer signet.Signer, method, target, body string) response {
 	t.Helper()
@@ -493,12 +514,21 @@ func (s *testServer) signed(t *testing.T, signer signet.Signer, method, target, 
 }
 
 // rawRequest is a request written to the connection byte for byte: the
-// target exactly as given, the headers as they are, and Host and
-// Content-Length when not given.
+// target exactly as given, lines in order, then header, and Host and
+// Content-Length when neither gives them.
 type rawRequest struct {
 	method, target string
-	header         http.Header
+	lines          [][2]string // header lines (name, value), in order, duplicates kept
+	header         http.Header // header lines written after lines
 	body           string
+}
+
+// has reports whether req gives a header line named name.
+func (req rawRequest) has(name string) bool {
+	if req.header.Values(name) != nil {
+		return true
+	}
+	return slices.ContainsFunc(req.lines, func(line [2]string) bool { return strings.EqualFold(line[0], name) })
 }
 
 // raw sends req on a new connection.
@@ -509,11 +539,14 @@ func (s *testServer) raw(t *testing.T, req rawRequest) response {
 	defer conn.Close()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\n", req.method, req.target)
-	if req.header.Get("Host") == "" {
+	if !req.has("Host") {
 		fmt.Fprintf(&b, "Host: %s\r\n", s.addr)
 	}
+	for _, line := range req.lines {
+		fmt.Fprintf(&b, "%s: %s\r\n", line[0], line[1])
+	}
 	require.NoError(t, req.header.Write(&b))
-	if req.body != "" && req.header.Get("Content-Length") == "" {
+	if req.body != "" && !req.has("Content-Length") {
 		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(req.body))
 	}
 	fmt.Fprintf(&b, "Connection: close\r\n\r\n%s", req.body)
