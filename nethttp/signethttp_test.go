@@ -36,7 +36,7 @@ var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	creds, ok := signethttp.Credentials[app](r)
 	res, _ := signethttp.Result(r)
 	body, _ := io.ReadAll(r.Body)
-	if !ok || res.KeyID != "app-1" {
+	if !ok || res.KeyID == "" {
 		http.Error(w, "no credentials", 500)
 		return
 	}

@@ -1,0 +1,61 @@
+package signet_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// A Cavage verifier looks the keyId up in a KeyStore and chooses the
+// algorithm from the key, never from the request alone.
+func ExampleNewCavage() {
+	now := func() time.Time { return time.Unix(1_704_067_205, 0) }
+	keys, _ := signet.NewStaticKeys(signet.Secret{
+		ID:          "client-1",
+		Key:         signet.NewHMACKey([]byte("secret-1")),
+		Credentials: "app1",
+	})
+	verifier, err := signet.NewCavage(keys, signet.WithClock(now))
+	if err != nil {
+		panic(err)
+	}
+
+	// A request signed by the npm http-signature library.
+	r, _ := http.NewRequest("GET", "/protected", nil)
+	r.RequestURI, r.Host = "/protected", "example.com"
+	r.Header.Set("Date", "Mon, 01 Jan 2024 00:00:00 GMT")
+	r.Header.Set("Authorization", `Signature keyId="client-1",algorithm="hmac-sha256",`+
+		`headers="(request-target) host date",signature="cEcPJ/yMrjxd8QF5PdKDt1rQZhC5pc5Yiuei5a0Xdic="`)
+	res, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
+	fmt.Println(res.KeyID, res.Credentials, res.Algorithm, err)
+
+	r.Header.Set("Date", "Mon, 01 Jan 2024 00:00:01 GMT") // tampered
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
+	e := signet.AsError(err)
+	fmt.Println(e.Status(), e.Code(), e.Challenge())
+	// Output:
+	// client-1 app1 hmac-sha256 <nil>
+	// 401 invalid_signature Signature realm="signet",headers="date"
+}
+
+// A Cavage signer sets Date, Digest (for a body) and Authorization on an
+// outgoing request, in the form both npm peers accept.
+func ExampleCavageSigner() {
+	now := func() time.Time { return time.Unix(1_704_067_200, 0) }
+	signer, err := signet.NewCavageSigner("client-1", signet.NewHMACKey([]byte("secret-1")), signet.WithClock(now))
+	if err != nil {
+		panic(err)
+	}
+	r, _ := http.NewRequest("GET", "http://example.com/protected", nil)
+	if err := signer.Sign(r); err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Header.Get("Date"))
+	fmt.Println(r.Header.Get("Authorization"))
+	// Output:
+	// Mon, 01 Jan 2024 00:00:00 GMT
+	// Signature keyId="client-1",algorithm="hmac-sha256",headers="(request-target) host date",signature="cEcPJ/yMrjxd8QF5PdKDt1rQZhC5pc5Yiuei5a0Xdic="
+}
