@@ -391,11 +391,37 @@ func parseIMFFixdate(s string) (time.Time, bool) {
 		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 {
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month/3+1), day, hour, minute, second, 0, time.UTC)
-	if wd := int(t.Weekday()) * 3; t.Day() != day || "SunMonTueWedThuFriSat"[wd:wd+3] != s[:3] { // no Feb 30; the weekday agrees
-		return time.Time{}, false
+	days := daysFromCivil(year, month/3+1, day)
+	if year < 1970 || day > daysIn(year, month/3+1) || "ThuFriSatSunMonTueWed"[days%7*3:days%7*3+3] != s[:3] {
+		return time.Time{}, false // no Feb 30, and the weekday agrees (1970-01-01 was a Thursday)
 	}
-	return t, true
+	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+second), 0), true
+}
+
+// daysFromCivil counts the days from 1970-01-01 to a Gregorian date
+// (Howard Hinnant's algorithm), without time.Date's generality.
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func daysIn(y, m int) int {
+	switch {
+	case m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0):
+		return 29
+	case m == 2:
+		return 28
+	case m == 4 || m == 6 || m == 9 || m == 11:
+		return 30
+	}
+	return 31
 }
 
 // digits parses a short run of decimal digits.
@@ -608,6 +634,16 @@ var commonHeaders = map[string]string{
 
 // canonicalHeader returns the canonical form of a header name.
 func canonicalHeader(name string) string {
+	switch name { // the usual names, without hashing
+	case "date":
+		return "Date"
+	case "digest":
+		return "Digest"
+	case "content-type":
+		return "Content-Type"
+	case "content-length":
+		return "Content-Length"
+	}
 	if c, ok := commonHeaders[name]; ok {
 		return c
 	}

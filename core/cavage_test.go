@@ -201,3 +201,26 @@ func TestAPISignatureVectors(t *testing.T) {
 		})
 	}
 }
+
+// TestParseHTTPDate checks the fast date parser against net/http's.
+func TestParseHTTPDate(t *testing.T) {
+	for unix := int64(0); unix < 5_000_000_000; unix += 7_777_777 {
+		text := time.Unix(unix, 0).UTC().Format(http.TimeFormat)
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Date", text)
+		r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="date",signature="AAAA"`)
+		v, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))}),
+			signet.WithClock(func() time.Time { return time.Unix(unix, 0) }), signet.WithClockSkew(0))
+		require.NoError(t, err)
+		_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+		require.ErrorIs(t, err, signet.ErrInvalidSignature, text) // the date parsed, and equals the clock
+	}
+	for _, bad := range []string{"Mon, 30 Feb 2024 00:00:00 GMT", "Mon, 01 Foo 2024 00:00:00 GMT", "yesterday"} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Date", bad)
+		r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="date",signature="AAAA"`)
+		v, _ := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))}))
+		_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+		assert.ErrorIs(t, err, signet.ErrMalformed, bad)
+	}
+}

@@ -23,6 +23,9 @@ type Result struct {
 	// Created and Expires are the signature's validity window, when the
 	// scheme carries one (zero otherwise).
 	Created, Expires time.Time
+	// Details holds what only one scheme reports (each scheme documents
+	// its type), or nil.
+	Details any
 }
 
 // resultKey is the context key of a *Result; unexported so no other package
