@@ -1,0 +1,260 @@
+package signettest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// Harness is what an adapter gives the suite: a way to serve a verifier
+// behind its framework's middleware.
+type Harness interface {
+	// Serve starts a server on 127.0.0.1 whose every route and method runs
+	// the adapter's middleware, built from v and configured as setup says,
+	// in front of a handler answering with an Echo. It returns the base URL
+	// ("http://127.0.0.1:PORT") and stops the server when t ends.
+	Serve(t testing.TB, v signet.Verifier, setup Setup) string
+}
+
+// Setup says how a case configures the adapter's middleware.
+type Setup struct {
+	// Skip, when not nil, is the adapter's skipper (Next in fiber):
+	// requests for which it returns true reach the handler unverified.
+	Skip func(method, path string) bool
+	// CustomErrors asks for an error handler of the adapter's own kind
+	// that answers CustomErrorStatus with the body "custom:" + err.Code().
+	CustomErrors bool
+}
+
+// CustomErrorStatus is the status of Setup.CustomErrors answers.
+const CustomErrorStatus = http.StatusTeapot
+
+// Credentials is the type of the suite's credentials; the echo handler
+// reads it through the adapter's typed accessor.
+type Credentials struct {
+	Name string `json:"name"`
+}
+
+// Echo is what the protected handler answers, as JSON with status 200.
+type Echo struct {
+	// Verified reports whether the adapter's Result accessor found a Result.
+	Verified bool `json:"verified"`
+	// KeyID is that Result's key id.
+	KeyID string `json:"key_id"`
+	// Credentials come from the adapter's typed credentials accessor.
+	Credentials Credentials `json:"credentials"`
+	// Body is the whole body the handler read.
+	Body string `json:"body"`
+}
+
+// NewEcho builds the Echo of a request: the Result and credentials the
+// adapter's accessors returned and the body the handler read.
+func NewEcho(res *signet.Result, creds Credentials, body []byte) Echo {
+	e := Echo{Credentials: creds, Body: string(body)}
+	if res != nil {
+		e.Verified, e.KeyID = true, res.KeyID
+	}
+	return e
+}
+
+// The suite's keys: "client-1" is known, signed requests come from it.
+const (
+	KeyID        = "client-1"
+	MaxBodyBytes = 64
+)
+
+var (
+	secret      = []byte("signettest-secret")
+	credentials = Credentials{Name: "client one"}
+	signedAt    = time.Unix(1_700_000_000, 0)
+)
+
+// fixture is one scheme as the suite exercises it.
+type fixture struct {
+	name string
+	// verifier builds the scheme's verifier over keys, reading now, with
+	// the suite's body limit.
+	verifier func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error)
+	// signer signs as keyID with key at signedAt.
+	signer func(keyID string, key *signet.Key) (signet.Signer, error)
+	// unknownKey is the code for a request signed under an unknown key id.
+	unknownKey string
+	// expiresAfter is how long after signing the verifier rejects.
+	expiresAfter time.Duration
+}
+
+func clock(t time.Time) signet.Option { return signet.WithClock(func() time.Time { return t }) }
+
+var fixtures = []fixture{
+	{
+		name: "sasigning",
+		verifier: func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error) {
+			return signet.NewSASigning(keys, saFields, signet.WithClock(now), signet.WithMaxBodyBytes(MaxBodyBytes))
+		},
+		signer: func(_ string, key *signet.Key) (signet.Signer, error) {
+			return signet.NewSASigningSigner(key, saFields, clock(signedAt))
+		},
+		unknownKey:   "invalid_signature", // no key id: every key is tried
+		expiresAfter: 5 * time.Minute,
+	},
+	{
+		name: "cavage",
+		verifier: func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error) {
+			return signet.NewCavage(keys, signet.CavageDigest(signet.DigestRequire), signet.WithClock(now),
+				signet.WithMaxBodyBytes(MaxBodyBytes))
+		},
+		signer: func(keyID string, key *signet.Key) (signet.Signer, error) {
+			return signet.NewCavageSigner(keyID, key, clock(signedAt))
+		},
+		unknownKey:   "unknown_key",
+		expiresAfter: 5 * time.Minute,
+	},
+}
+
+var saFields = signet.SASigningFields("method", "path", "query", "body", "timestamp")
+
+// testCase is one request and what the adapter must answer.
+type testCase struct {
+	name   string
+	setup  Setup
+	now    time.Time // the verifier's clock
+	keyID  string    // who signs; "" sends the request unsigned
+	key    *signet.Key
+	method string
+	body   string
+	tamper func(*http.Request)
+	status int
+	code   string // the error code, or for 200 "" (verified) / "skipped"
+}
+
+func cases(f fixture) []testCase {
+	wrongKey := signet.NewHMACKey([]byte("not-the-secret"))
+	key := signet.NewHMACKey(secret)
+	return []testCase{
+		{name: "valid", keyID: KeyID, key: key, body: "hello", status: 200},
+		{name: "valid without body", keyID: KeyID, key: key, method: "GET", status: 200},
+		{name: "tampered path", keyID: KeyID, key: key, body: "hello",
+			tamper: func(r *http.Request) { r.URL.Path = "/admin" }, status: 401, code: "invalid_signature"},
+		{name: "tampered query", keyID: KeyID, key: key, body: "hello",
+			tamper: func(r *http.Request) { r.URL.RawQuery = "page=2" }, status: 401, code: "invalid_signature"},
+		{name: "expired", keyID: KeyID, key: key, now: signedAt.Add(f.expiresAfter + time.Second), status: 401, code: "expired"},
+		{name: "wrong key", keyID: KeyID, key: wrongKey, status: 401, code: "invalid_signature"},
+		{name: "unknown key", keyID: "client-404", key: wrongKey, status: 401, code: f.unknownKey},
+		{name: "missing signature", status: 401, code: "missing_signature"},
+		{name: "body over the limit", keyID: KeyID, key: key, body: strings.Repeat("b", MaxBodyBytes+1), status: 413, code: "body_too_large"},
+		{name: "skipped", method: http.MethodOptions, setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
+			status: 200, code: "skipped"},
+		{name: "skipper lets others through to verification", setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
+			status: 401, code: "missing_signature"},
+		{name: "custom error handler", setup: Setup{CustomErrors: true}, status: CustomErrorStatus, code: "missing_signature"},
+	}
+}
+
+// Run runs the suite against h: every case of every scheme, over HTTP on
+// 127.0.0.1. An adapter calls it from its tests:
+//
+//	func TestSuite(t *testing.T) { signettest.Run(t, harness{}) }
+func Run(t *testing.T, h Harness) {
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: KeyID, Key: signet.NewHMACKey(secret), Credentials: credentials})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fixtures {
+		t.Run(f.name, func(t *testing.T) {
+			for _, c := range cases(f) {
+				t.Run(c.name, func(t *testing.T) { runCase(t, h, f, keys, c) })
+			}
+		})
+	}
+}
+
+func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCase) {
+	now := c.now
+	if now.IsZero() {
+		now = signedAt.Add(time.Second)
+	}
+	v, err := f.verifier(keys, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := h.Serve(t, v, c.setup)
+	method := c.method
+	if method == "" {
+		method = http.MethodPost
+	}
+	var body io.Reader
+	if c.body != "" {
+		body = strings.NewReader(c.body)
+	}
+	r, err := http.NewRequest(method, base+"/orders/42?page=1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.keyID != "" {
+		signer, err := f.signer(c.keyID, c.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := signer.Sign(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.tamper != nil {
+		c.tamper(r)
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != c.status {
+		t.Fatalf("status %d, want %d; body %s", resp.StatusCode, c.status, got)
+	}
+	switch {
+	case c.status == 200:
+		checkEcho(t, got, c)
+	case c.setup.CustomErrors:
+		if want := "custom:" + c.code; string(got) != want {
+			t.Fatalf("custom error handler answered %q, want %q", got, want)
+		}
+	default:
+		checkError(t, resp, got, f, c.code)
+	}
+}
+
+func checkEcho(t *testing.T, got []byte, c testCase) {
+	var e Echo
+	if err := json.Unmarshal(got, &e); err != nil {
+		t.Fatalf("the handler's answer %q is not an Echo: %v", got, err)
+	}
+	want := Echo{Verified: true, KeyID: KeyID, Credentials: credentials, Body: c.body}
+	if c.code == "skipped" {
+		want = Echo{}
+	}
+	if e != want {
+		t.Fatalf("the handler saw %+v, want %+v", e, want)
+	}
+}
+
+func checkError(t *testing.T, resp *http.Response, got []byte, f fixture, code string) {
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("Content-Type %q, want application/json", ct)
+	}
+	var e struct{ Error, Message string }
+	if err := json.Unmarshal(got, &e); err != nil || e.Error != code || e.Message == "" {
+		t.Fatalf("error body %s, want code %q and a message", got, code)
+	}
+	challenge := resp.Header.Get("WWW-Authenticate")
+	if wantChallenge := f.name == "cavage" && resp.StatusCode == 401; wantChallenge != (challenge != "") {
+		t.Fatalf("WWW-Authenticate %q on a %d %s answer", challenge, resp.StatusCode, f.name)
+	}
+}
