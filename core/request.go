@@ -36,6 +36,17 @@ type Request interface {
 // called, replaces r.Body with an in-memory copy so the handler can read it.
 func FromHTTP(r *http.Request) Request { return httpRequest{r} }
 
+// BufferedBody returns the body a verifier read from r through FromHTTP and
+// left in memory for the handler, so an adapter can hand the same bytes to
+// its framework (gin's BodyBytesKey, say) instead of reading twice.
+func BufferedBody(r *http.Request) ([]byte, bool) {
+	b, ok := r.Body.(*bufferedBody)
+	if !ok {
+		return nil, false
+	}
+	return b.data, true
+}
+
 // httpRequest is the view of an *http.Request. A struct of one pointer is
 // stored in an interface without allocating.
 type httpRequest struct{ r *http.Request }
