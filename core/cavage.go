@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -19,7 +20,8 @@ import (
 // api-signature dialect of the npm middleware. See docs/schemes/cavage.md.
 type Cavage struct {
 	pipeline
-	cfg *cavageConfig
+	cfg     *cavageConfig
+	covered coveredNames
 }
 
 // CavageDialect selects how a Cavage verifier or signer reads and builds
@@ -224,7 +226,7 @@ func (v *Cavage) parse(a *attempt) error {
 	if err := c.checkParams(p, cov); err != nil {
 		return err
 	}
-	a.keyID, a.signature, a.nonce = p.keyID, p.signature, p.signature
+	a.keyID, a.signature = p.keyID, p.signature
 	if a.sig, err = c.decodeSignature(a.sig[:0], p.signature); err != nil {
 		return err
 	}
@@ -699,7 +701,21 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 	if alg.kind != k.kind {
 		return nil, newError(ErrUnsupportedAlgorithm, "algorithm %s does not match the %s key registered for %s", headerAlg, k.kind, s.ID)
 	}
-	return alg, nil
+	if alg != pinned || c.allows(alg) { // a pin never smuggles in an algorithm the allow-list leaves out
+		return alg, nil
+	}
+	return nil, newError(ErrUnsupportedAlgorithm, "the key %s is pinned to an algorithm that is not accepted here", s.ID)
+}
+
+// allows reports whether some allowed label names alg (or, for hs2019-only
+// algorithms, whether hs2019 is allowed).
+func (c *cavageConfig) allows(alg *algorithm) bool {
+	for _, label := range c.algorithms {
+		if a := cavageAlgorithms[label]; a == alg || (a == nil && alg == hs2019Default(alg.kind)) {
+			return true
+		}
+	}
+	return false
 }
 
 // hs2019Default is what hs2019 means for an unpinned key of kind k:
@@ -717,7 +733,40 @@ func hs2019Default(k keyKind) *algorithm {
 }
 
 func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
-	return a.alg.verify(s.Key, a.msg, a.sig), nil
+	ok := a.alg.verify(s.Key, a.msg, a.sig)
+	if ok {
+		a.covered = v.covered.names(a.params.headers)
+	}
+	return ok, nil
+}
+
+// coveredNames caches the Result.Covered list of each headers= value seen
+// in a verified request, so reporting it costs no allocation. Only verified
+// requests add entries, and at most maxCoveredLists of them.
+type coveredNames struct {
+	mu    sync.RWMutex
+	lists map[string][]string
+}
+
+const maxCoveredLists = 256
+
+func (c *coveredNames) names(headers string) []string {
+	c.mu.RLock()
+	names, ok := c.lists[headers]
+	c.mu.RUnlock()
+	if ok {
+		return names
+	}
+	names = strings.Fields(strings.ToLower(headers))
+	c.mu.Lock()
+	if c.lists == nil {
+		c.lists = make(map[string][]string)
+	}
+	if len(c.lists) < maxCoveredLists {
+		c.lists[strings.Clone(headers)] = names
+	}
+	c.mu.Unlock()
+	return names
 }
 
 func (v *Cavage) checkBody(a *attempt) error {

@@ -88,6 +88,18 @@ func TestCavageAttacks(t *testing.T) {
 			r.Header.Set("Digest", "MD5=Sd/dVLAcvNLSq16eXua5uQ==")
 			return r
 		}, nil, nil, signet.ErrUnsupportedAlgorithm},
+		{"an oversized Digest value", func(t *testing.T) *http.Request {
+			r := hmac(t, signet.CavageSignHeaders("(request-target)", "host", "date"))
+			r.Header.Set("Digest", "SHA-256="+strings.Repeat("A", 200))
+			return r
+		}, nil, nil, signet.ErrMalformed},
+		{"a Date older than the maximum age", func(t *testing.T) *http.Request {
+			return signedCavage(t, table, "client-1", "", attackNow-120)
+		}, nil, []signet.CavageOption{signet.WithMaxAge(time.Minute)}, signet.ErrExpired},
+		{"a pin never smuggles in rsa-sha1", func(t *testing.T) *http.Request {
+			r := signedCavage(t, table, "rsa-1", "", attackNow, signet.CavageSignAlgorithm("hs2019"))
+			return setAuth(r, func(a string) string { return strings.Replace(a, `keyId="rsa-1"`, `keyId="rsa-sha1"`, 1) })
+		}, staticKeys(t, signet.Secret{ID: "rsa-sha1", Key: cavageKey(t, table["rsa-1"], false), Algorithm: "rsa-sha1"}), nil, signet.ErrUnsupportedAlgorithm},
 		{"Date an hour old", func(t *testing.T) *http.Request {
 			return signedCavage(t, table, "client-1", "", attackNow-3600)
 		}, nil, nil, signet.ErrExpired},
@@ -182,4 +194,32 @@ func TestCavageReplay(t *testing.T) {
 	require.NoError(t, err)
 	_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
 	assert.ErrorIs(t, err, signet.ErrReplayed)
+	for _, until := range nonces.seen {
+		assert.Equal(t, time.Unix(attackNow+60, 0), until, "kept while the Date is acceptable")
+	}
+
+	// The same signature written differently (unused trailing base64
+	// bits) is the same signed request.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	auth := r.Header.Get("Authorization")
+	i := strings.LastIndex(auth, "=\"") - 1 // the last character before the padding
+	flipped := alphabet[strings.IndexByte(alphabet, auth[i])^1]
+	reencoded := r.Clone(context.Background())
+	reencoded.Header = r.Header.Clone()
+	reencoded.Header.Set("Authorization", auth[:i]+string(flipped)+auth[i+1:])
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(reencoded))
+	assert.ErrorIs(t, err, signet.ErrReplayed)
+}
+
+// TestCavageResultCovered: the Result lists the signed names, lower-cased.
+func TestCavageResultCovered(t *testing.T) {
+	_, table, err := signettest.CavageVectors()
+	require.NoError(t, err)
+	verifier, err := signet.NewCavage(cavageKeys(t, table, false), clockAt(attackNow))
+	require.NoError(t, err)
+	for range 2 { // the second time from the cache
+		res, err := verifier.Verify(context.Background(), signet.FromHTTP(signedCavage(t, table, "client-1", "{}", attackNow)))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"(request-target)", "host", "date", "digest"}, res.Covered)
+	}
 }

@@ -24,13 +24,13 @@ func FuzzCavageVerify(f *testing.F) {
 	for _, v := range vectors {
 		if v.ID == "hs-hmac-sha512-post-digest" || v.ID == "ref-hs2019-ed25519-created-expires" {
 			seeds = append(seeds, v)
-			f.Add(uint8(len(seeds)-1), v.Signature.HeaderValue, v.Request.URL, v.Request.Body)
+			f.Add(uint8(len(seeds)-1), v.Signature.HeaderValue, v.Request.URL, v.Request.Body, "")
 		}
 	}
 	if len(seeds) != 2 {
 		f.Fatal("seed vectors not found")
 	}
-	f.Fuzz(func(t *testing.T, which uint8, signature, target, body string) {
+	f.Fuzz(func(t *testing.T, which uint8, signature, target, body, digest string) {
 		v := seeds[int(which)%len(seeds)]
 		verifier, err := signet.NewCavage(keys, clockAt(v.Now))
 		if err != nil {
@@ -43,6 +43,9 @@ func FuzzCavageVerify(f *testing.F) {
 		r.RequestURI = target
 		r.Body, r.ContentLength = readCloser{strings.NewReader(body)}, int64(len(body))
 		r.Header.Set(v.Signature.HeaderName, signature)
+		if digest != "" {
+			r.Header.Set("Digest", digest)
+		}
 		_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
 		if err != nil {
 			var e *signet.Error

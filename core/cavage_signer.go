@@ -123,8 +123,8 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 	switch {
 	case s.alg.kind != key.kind:
 		return nil, errKeyKind(s.alg, key)
-	case s.cfg.dialect == DialectAPISignature && key.kind != hmacKey:
-		return nil, errors.New("signet: the api-signature dialect signs with HMAC only")
+	case s.cfg.dialect == DialectAPISignature && (key.kind != hmacKey || s.label == "hs2019" || s.expiresIn > 0):
+		return nil, errors.New("signet: the api-signature dialect signs with hmac-sha1, hmac-sha256 or hmac-sha512 only, without (created) or (expires)")
 	case s.expiresIn > 0 && key.kind != ed25519Key && s.label != "hs2019":
 		return nil, fmt.Errorf("signet: (created) and (expires) cannot be signed with %s: use hs2019", s.label)
 	}
@@ -146,7 +146,7 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if len(body) > 0 {
+	if len(body) > 0 || slices.Contains(s.headers, "digest") {
 		r.Header.Set("Digest", digestHeader(body))
 	}
 	p := cavageParams{keyID: s.keyID, algorithm: s.label, hasHeaders: true}

@@ -161,11 +161,40 @@ func TestCavageSignerErrors(t *testing.T) {
 		{"upper-case header", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("Date")}},
 		{"date not signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("host")}},
 		{"unused option", "k", hmacKey, []signet.CavageSignerOption{signet.WithMaxAge(time.Minute)}},
+		{"api-signature with hs2019", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignAlgorithm("hs2019")}},
+		{"api-signature with (created)", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature,
+			signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := signet.NewCavageSigner(tt.keyID, tt.key, tt.opts...)
 			assert.Error(t, err)
 		})
+	}
+}
+
+// TestCavageSignerHeaders: a client request keeps Content-Length outside
+// its headers, and an explicit digest is sent for an empty body too.
+func TestCavageSignerHeaders(t *testing.T) {
+	key := signet.NewHMACKey([]byte("k"))
+	verifier, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: key}))
+	require.NoError(t, err)
+	for _, tt := range []struct{ body, contentLength string }{{"", ""}, {"twelve bytes", "12"}} {
+		headers := []string{"(request-target)", "date", "digest"}
+		if tt.contentLength != "" {
+			headers = append(headers, "content-length")
+		}
+		signer, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders(headers...))
+		require.NoError(t, err)
+		out, err := http.NewRequest("PUT", "http://h/x", strings.NewReader(tt.body))
+		require.NoError(t, err)
+		require.NoError(t, signer.Sign(out))
+		assert.NotEmpty(t, out.Header.Get("Digest"), "an explicit digest is sent even for an empty body")
+		in := serverRequest(out, tt.body)
+		if tt.contentLength != "" {
+			in.Header.Set("Content-Length", tt.contentLength) // as a server receives it
+		}
+		_, err = verifier.Verify(context.Background(), signet.FromHTTP(in))
+		assert.NoError(t, err, tt.body)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"errors"
 	"strings"
 )
 
@@ -35,7 +36,10 @@ func checkDigest(values []string, body []byte) error {
 			}
 			supported = true
 			var got [sha512.Size]byte
-			n, err := base64.StdEncoding.Decode(got[:], bytesOf(value))
+			n, err := 0, errDigestLength
+			if base64.StdEncoding.DecodedLen(len(value)) <= len(got) {
+				n, err = base64.StdEncoding.Decode(got[:], bytesOf(value))
+			}
 			if err != nil || n != len(want) {
 				return newError(ErrMalformed, "the Digest %s value must be the standard base64 of %d bytes", alg, len(want))
 			}
@@ -49,6 +53,8 @@ func checkDigest(values []string, body []byte) error {
 	}
 	return nil
 }
+
+var errDigestLength = errors.New("digest value too long")
 
 // digestHeader returns the Digest header value a signer sends for body.
 func digestHeader(body []byte) string {

@@ -2,6 +2,8 @@ package signet
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"sync"
 	"time"
@@ -18,7 +20,8 @@ type Verifier interface {
 // Every method reads and writes the per-request attempt.
 type scheme interface {
 	// parse extracts the signature parameters from the request under size
-	// limits, setting keyID, signature, created, expires, nonce (step 1).
+	// limits, setting keyID, signature, created, expires, date and the
+	// key-independent part of the canonical message (step 1).
 	parse(a *attempt) error
 	// check enforces the scheme's policy for one candidate secret before
 	// any cryptography: algorithm allowed and pinned, coverage (step 3).
@@ -39,7 +42,6 @@ type attempt struct {
 	signature string    // as sent (aliases the request)
 	created   time.Time // zero when absent
 	expires   time.Time // zero when absent
-	nonce     string    // what replay protection records; "" for none
 	date      time.Time // a signed Date header; zero when absent
 	covered   []string  // what the signature covers (shared, read-only)
 	msg       []byte    // scratch for the canonical message
@@ -140,7 +142,9 @@ func (p *pipeline) checkTime(a *attempt) error {
 	}
 	now := p.now()
 	if !a.date.IsZero() {
-		if age := now.Sub(a.date); age > p.clockSkew {
+		if age := now.Sub(a.date); p.maxAge > 0 && age > p.maxAge {
+			return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
+		} else if age > p.clockSkew {
 			return newError(ErrExpired, "the Date header is %v old; this server accepts %v", age.Round(time.Second), p.clockSkew.Round(time.Second))
 		} else if -age > p.clockSkew {
 			return newError(ErrNotYetValid, "the Date header is %v ahead; check the client's clock", (-age).Round(time.Second))
@@ -162,16 +166,19 @@ func (p *pipeline) checkTime(a *attempt) error {
 }
 
 // record does replay protection, last, for requests that passed every
-// other check.
+// other check. What it records is the signed content itself (key id and
+// canonical message), so re-encoding a signature cannot dodge it; it keeps
+// the record for as long as the request could still be accepted.
 func (p *pipeline) record(ctx context.Context, a *attempt) error {
-	if p.nonces == nil || a.nonce == "" {
+	if p.nonces == nil {
 		return nil
 	}
-	until := a.expires
-	if until.IsZero() {
-		until = a.created.Add(p.maxAge + p.clockSkew)
-	}
-	fresh, err := p.nonces.Record(ctx, p.name+" "+a.nonce, until)
+	h := sha256.New()
+	h.Write([]byte(a.keyID))
+	h.Write([]byte{0})
+	h.Write(a.msg)
+	key := p.name + " " + hex.EncodeToString(h.Sum(nil))
+	fresh, err := p.nonces.Record(ctx, key, p.acceptableUntil(a))
 	switch {
 	case err != nil:
 		return newError(ErrUnavailable, "replay protection is unavailable; try again later")
@@ -179,6 +186,31 @@ func (p *pipeline) record(ctx context.Context, a *attempt) error {
 		return newError(ErrReplayed, "this signed request was already accepted once")
 	}
 	return nil
+}
+
+// acceptableUntil is the last moment checkTime would still accept a: the
+// earliest of its bounds. Constructors make sure a replay-protected scheme
+// always has one.
+func (p *pipeline) acceptableUntil(a *attempt) time.Time {
+	var until time.Time
+	earliest := func(t time.Time) {
+		if until.IsZero() || t.Before(until) {
+			until = t
+		}
+	}
+	if !a.expires.IsZero() {
+		earliest(a.expires)
+	}
+	if !a.created.IsZero() && p.maxAge > 0 {
+		earliest(a.created.Add(p.maxAge))
+	}
+	if !a.date.IsZero() {
+		earliest(a.date.Add(p.clockSkew))
+		if p.maxAge > 0 {
+			earliest(a.date.Add(p.maxAge))
+		}
+	}
+	return until
 }
 
 // result copies what outlives the request into a new Result.

@@ -254,7 +254,7 @@ func (v *SASigning) parse(a *attempt) error {
 	a.msg = msg
 	if c.hasTimestamp { // appendFields checked the header
 		unix, _ := strconv.ParseInt(a.req.Header(c.timestampHeader)[0], 10, 64)
-		a.created, a.nonce = time.Unix(unix, 0), a.signature
+		a.created = time.Unix(unix, 0)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strconv"
 )
 
 // Signer signs outgoing requests: it sets the headers (or query parameters)
@@ -37,7 +38,14 @@ func (o outgoingRequest) Host() string {
 
 func (o outgoingRequest) RequestURI() string { return o.r.URL.RequestURI() }
 
-func (o outgoingRequest) Header(name string) []string { return o.r.Header[name] }
+// Header returns the header's values; Content-Length, which a client request
+// keeps in r.ContentLength, is reported as the request will send it.
+func (o outgoingRequest) Header(name string) []string {
+	if name == "Content-Length" && o.r.Header[name] == nil && o.r.ContentLength > 0 {
+		return []string{strconv.FormatInt(o.r.ContentLength, 10)}
+	}
+	return o.r.Header[name]
+}
 
 // Body reads the body the request will send and puts an identical, rewindable
 // one in its place. The client's own body has no limit.
