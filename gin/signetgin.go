@@ -1,0 +1,94 @@
+package signetgin
+
+import (
+	"github.com/gin-gonic/gin"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// ResultKey is the gin.Context key under which New stores the
+// *signet.Result of a verified request.
+const ResultKey = "github.com/signet-go/signet/gin.Result"
+
+// ErrorHandler answers a request that failed verification. The chain is
+// aborted after it returns.
+type ErrorHandler func(c *gin.Context, err *signet.Error)
+
+// Option configures New.
+type Option func(*middleware)
+
+// WithErrorHandler replaces the default answer to a rejected request.
+func WithErrorHandler(h ErrorHandler) Option {
+	return func(m *middleware) {
+		if h != nil {
+			m.onError = h
+		}
+	}
+}
+
+// WithSkipper lets requests for which skip returns true through unverified,
+// e.g. CORS preflights or health checks.
+func WithSkipper(skip func(*gin.Context) bool) Option {
+	return func(m *middleware) { m.skip = skip }
+}
+
+type middleware struct {
+	verifier signet.Verifier
+	onError  ErrorHandler
+	skip     func(*gin.Context) bool
+}
+
+// New returns gin middleware that verifies every request with v.
+func New(v signet.Verifier, opts ...Option) gin.HandlerFunc {
+	m := &middleware{verifier: v, onError: abortWithError}
+	for _, o := range opts {
+		o(m)
+	}
+	return m.handle
+}
+
+func (m *middleware) handle(c *gin.Context) {
+	if m.skip != nil && m.skip(c) {
+		c.Next()
+		return
+	}
+	res, err := m.verifier.Verify(c.Request.Context(), signet.FromHTTP(c.Request))
+	if err != nil {
+		m.onError(c, signet.AsError(err))
+		c.Abort()
+		return
+	}
+	if body, ok := signet.BufferedBody(c.Request); ok {
+		c.Set(gin.BodyBytesKey, body)
+	}
+	c.Set(ResultKey, res)
+	c.Request = c.Request.WithContext(signet.NewContext(c.Request.Context(), res))
+	c.Next()
+}
+
+// abortWithError is the default ErrorHandler.
+func abortWithError(c *gin.Context, err *signet.Error) {
+	if challenge := err.Challenge(); challenge != "" {
+		c.Header("WWW-Authenticate", challenge)
+	}
+	c.AbortWithStatusJSON(err.Status(), err)
+}
+
+// Result returns the verification result New stored in c.
+func Result(c *gin.Context) (*signet.Result, bool) {
+	v, _ := c.Get(ResultKey)
+	res, ok := v.(*signet.Result)
+	return res, ok
+}
+
+// Credentials returns the verified caller's credentials when they are of
+// type T.
+func Credentials[T any](c *gin.Context) (T, bool) {
+	var zero T
+	res, ok := Result(c)
+	if !ok {
+		return zero, false
+	}
+	creds, ok := res.Credentials.(T)
+	return creds, ok
+}

@@ -1,0 +1,46 @@
+package signetgin_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+	signetgin "github.com/signet-go/signet/gin"
+)
+
+// TestBodyBytesKey: a body read for verification is handed to gin, so
+// ShouldBindBodyWith binds it without reading again, as often as needed.
+func TestBodyBytesKey(t *testing.T) {
+	key := signet.NewHMACKey([]byte("s"))
+	fields := signet.SASigningFields("method", "path", "body")
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
+	verifier, err := signet.NewSASigning(keys, fields)
+	require.NoError(t, err)
+
+	r := gin.New()
+	r.Use(signetgin.New(verifier))
+	r.POST("/orders", func(c *gin.Context) {
+		var first, second struct{ Amount int }
+		require.NoError(t, c.ShouldBindBodyWith(&first, binding.JSON))
+		require.NoError(t, c.ShouldBindBodyWith(&second, binding.JSON))
+		body, ok := c.Get(gin.BodyBytesKey)
+		assert.True(t, ok)
+		assert.Equal(t, `{"amount":7}`, string(body.([]byte)))
+		c.JSON(http.StatusOK, first.Amount+second.Amount)
+	})
+
+	signer, err := signet.NewSASigningSigner(key, fields)
+	require.NoError(t, err)
+	req := httptest.NewRequest("POST", "/orders", strings.NewReader(`{"amount":7}`))
+	require.NoError(t, signer.Sign(req))
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	assert.Equal(t, "14", w.Body.String())
+}
