@@ -1,0 +1,14 @@
+// Package signetecho verifies signed requests in echo (v4).
+//
+//	import signetecho "github.com/signet-go/signet/echo"
+//
+// New(verifier) returns an echo.MiddlewareFunc; Config.ToMiddleware builds
+// one with echo's usual hooks (Skipper, BeforeFunc, SuccessHandler,
+// ErrorHandler, ContinueOnIgnoredError) and reports a bad configuration as
+// an error. A verified request reaches the handler with its *signet.Result
+// in the echo.Context and on the request's context; read it with Result and
+// Credentials. A rejected request returns an *echo.HTTPError carrying the
+// status and the JSON body {"error": code, "message": …}, with the
+// *signet.Error as its internal error, so the application's
+// HTTPErrorHandler stays in charge of the answer.
+package signetecho

@@ -1,0 +1,110 @@
+package signetecho
+
+import (
+	"errors"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// ResultKey is the echo.Context key under which the middleware stores the
+// *signet.Result of a verified request.
+const ResultKey = "github.com/signet-go/signet/echo.Result"
+
+// Config configures the middleware, in echo's style.
+type Config struct {
+	// Verifier verifies the requests. Required.
+	Verifier signet.Verifier
+	// Skipper lets requests through unverified when it returns true
+	// (default: none).
+	Skipper middleware.Skipper
+	// BeforeFunc runs before verification.
+	BeforeFunc middleware.BeforeFunc
+	// SuccessHandler runs after a successful verification, before the
+	// handler.
+	SuccessHandler func(c echo.Context)
+	// ErrorHandler answers a rejected request. Its error is returned to
+	// echo; returning nil means the error was handled (see
+	// ContinueOnIgnoredError). Default: an *echo.HTTPError with the status
+	// and the JSON body, the challenge set on the response.
+	ErrorHandler func(c echo.Context, err *signet.Error) error
+	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
+	// nil, for routes that also serve unsigned requests.
+	ContinueOnIgnoredError bool
+}
+
+// New returns middleware verifying every request with v. It panics only
+// when v is nil; use Config.ToMiddleware to get an error instead.
+func New(v signet.Verifier) echo.MiddlewareFunc {
+	mw, err := Config{Verifier: v}.ToMiddleware()
+	if err != nil {
+		panic(err)
+	}
+	return mw
+}
+
+// ToMiddleware validates c and returns the middleware.
+func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
+	if c.Verifier == nil {
+		return nil, errors.New("signetecho: Config.Verifier is required")
+	}
+	if c.Skipper == nil {
+		c.Skipper = middleware.DefaultSkipper
+	}
+	if c.ErrorHandler == nil {
+		c.ErrorHandler = httpError
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(ctx echo.Context) error {
+			if c.Skipper(ctx) {
+				return next(ctx)
+			}
+			if c.BeforeFunc != nil {
+				c.BeforeFunc(ctx)
+			}
+			req := ctx.Request()
+			res, err := c.Verifier.Verify(req.Context(), signet.FromHTTP(req))
+			if err != nil {
+				if err := c.ErrorHandler(ctx, signet.AsError(err)); err != nil || !c.ContinueOnIgnoredError {
+					return err
+				}
+				return next(ctx)
+			}
+			ctx.Set(ResultKey, res)
+			ctx.SetRequest(req.WithContext(signet.NewContext(req.Context(), res)))
+			if c.SuccessHandler != nil {
+				c.SuccessHandler(ctx)
+			}
+			return next(ctx)
+		}
+	}, nil
+}
+
+// httpError is the default ErrorHandler: the challenge on the response and
+// an *echo.HTTPError whose message is the JSON error body.
+func httpError(c echo.Context, err *signet.Error) error {
+	if challenge := err.Challenge(); challenge != "" {
+		c.Response().Header().Set("WWW-Authenticate", challenge)
+	}
+	return echo.NewHTTPError(err.Status(), err).SetInternal(err)
+}
+
+// Result returns the verification result the middleware stored in c.
+func Result(c echo.Context) (*signet.Result, bool) {
+	res, ok := c.Get(ResultKey).(*signet.Result)
+	return res, ok
+}
+
+// Credentials returns the verified caller's credentials when they are of
+// type T.
+func Credentials[T any](c echo.Context) (T, bool) {
+	var zero T
+	res, ok := Result(c)
+	if !ok {
+		return zero, false
+	}
+	creds, ok := res.Credentials.(T)
+	return creds, ok
+}

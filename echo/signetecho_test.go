@@ -1,0 +1,111 @@
+package signetecho_test
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+	signetecho "github.com/signet-go/signet/echo"
+)
+
+func verifier(t *testing.T) signet.Verifier {
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	v, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	return v
+}
+
+func TestToMiddlewareNeedsAVerifier(t *testing.T) {
+	_, err := signetecho.Config{}.ToMiddleware()
+	assert.Error(t, err)
+	assert.Panics(t, func() { signetecho.New(nil) })
+}
+
+// TestRejectionIsAnHTTPError: the app's HTTPErrorHandler sees an
+// *echo.HTTPError carrying the *signet.Error.
+func TestRejectionIsAnHTTPError(t *testing.T) {
+	e := echo.New()
+	var seen error
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		seen = err
+		c.NoContent(http.StatusForbidden)
+	}
+	e.Use(signetecho.New(verifier(t)))
+	e.GET("/", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	assert.Equal(t, http.StatusForbidden, w.Code)
+	var he *echo.HTTPError
+	require.ErrorAs(t, seen, &he)
+	assert.Equal(t, http.StatusUnauthorized, he.Code)
+	assert.ErrorIs(t, he.Internal, signet.ErrMissingSignature)
+}
+
+func TestHooks(t *testing.T) {
+	var calls []string
+	mw, err := signetecho.Config{
+		Verifier:   verifier(t),
+		BeforeFunc: func(echo.Context) { calls = append(calls, "before") },
+		ErrorHandler: func(c echo.Context, err *signet.Error) error {
+			calls = append(calls, "error:"+err.Code())
+			return nil // ignored: serve the public variant
+		},
+		ContinueOnIgnoredError: true,
+	}.ToMiddleware()
+	require.NoError(t, err)
+	e := echo.New()
+	e.Use(mw)
+	e.GET("/", func(c echo.Context) error {
+		_, verified := signetecho.Result(c)
+		calls = append(calls, "handler", map[bool]string{true: "verified", false: "public"}[verified])
+		return c.NoContent(http.StatusOK)
+	})
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, []string{"before", "error:missing_signature", "handler", "public"}, calls)
+
+	// Without ContinueOnIgnoredError a nil from ErrorHandler ends the request.
+	mw, _ = signetecho.Config{Verifier: verifier(t), ErrorHandler: func(c echo.Context, _ *signet.Error) error {
+		return c.NoContent(http.StatusTeapot)
+	}}.ToMiddleware()
+	e = echo.New()
+	e.Use(mw)
+	e.GET("/", func(c echo.Context) error { return errors.New("handler must not run") })
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	assert.Equal(t, http.StatusTeapot, w.Code)
+}
+
+func TestSuccessHandler(t *testing.T) {
+	key := signet.NewHMACKey([]byte("s"))
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
+	v, _ := signet.NewSASigning(keys)
+	var seen string
+	mw, err := signetecho.Config{Verifier: v, SuccessHandler: func(c echo.Context) {
+		res, _ := signetecho.Result(c)
+		seen = res.KeyID
+	}}.ToMiddleware()
+	require.NoError(t, err)
+	e := echo.New()
+	e.Use(mw)
+	e.GET("/", func(c echo.Context) error {
+		_, onContext := signet.ResultFrom(c.Request().Context())
+		assert.True(t, onContext, "the result is on the request's context too")
+		return c.NoContent(http.StatusOK)
+	})
+	signer, _ := signet.NewSASigningSigner(key)
+	req := httptest.NewRequest("GET", "/", nil)
+	require.NoError(t, signer.Sign(req))
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, req)
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, "k", seen)
+}
