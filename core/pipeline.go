@@ -104,7 +104,7 @@ func (p *pipeline) run(ctx context.Context, r Request, s scheme) (*Result, error
 	if err := p.record(ctx, a); err != nil { // 7
 		return nil, err
 	}
-	return p.result(a, matched), nil
+	return p.result(ctx, a, matched), nil
 }
 
 // match returns the first secret that passes the scheme's policy and
@@ -214,20 +214,15 @@ func (p *pipeline) acceptableUntil(a *attempt) time.Time {
 }
 
 // result copies what outlives the request into a new Result.
-func (p *pipeline) result(a *attempt, s *Secret) *Result {
+func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret) *Result {
 	keyID := s.ID
 	if keyID == "" {
 		keyID = strings.Clone(a.keyID)
 	}
-	return &Result{
-		Scheme:      p.name,
-		KeyID:       keyID,
-		Algorithm:   a.algorithm,
-		Credentials: s.Credentials,
-		Covered:     a.covered,
-		Created:     a.created,
-		Expires:     a.expires,
-	}
+	r := newResult(ctx)
+	r.Scheme, r.KeyID, r.Algorithm, r.Credentials = p.name, keyID, a.algorithm, s.Credentials
+	r.Covered, r.Created, r.Expires = a.covered, a.created, a.expires
+	return r
 }
 
 // firstErr returns the first non-nil error.

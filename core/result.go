@@ -26,15 +26,51 @@ type Result struct {
 	// Details holds what only one scheme reports (each scheme documents
 	// its type), or nil.
 	Details any
+
+	home *resultContext // the context allocated with this Result, if any
+}
+
+// resultContext is a context carrying a Result, allocated together with it
+// by Verify so that putting the Result on the request's context costs
+// nothing more.
+type resultContext struct {
+	context.Context
+	res Result
+}
+
+func (c *resultContext) Value(key any) any {
+	if key == (resultKey{}) {
+		return &c.res
+	}
+	return c.Context.Value(key)
+}
+
+// newResult returns a Result allocated together with a context that
+// carries it on top of parent.
+func newResult(parent context.Context) *Result {
+	c := &resultContext{Context: parent}
+	c.res.home = c
+	return &c.res
 }
 
 // resultKey is the context key of a *Result; unexported so no other package
 // can collide with it.
 type resultKey struct{}
 
-// NewContext returns a copy of ctx carrying r.
+// NewContext returns a copy of ctx carrying r. For the Result a verifier
+// returned, with the context it was given, that costs no allocation.
 func NewContext(ctx context.Context, r *Result) context.Context {
+	if r != nil && r.home != nil && &r.home.res == r && sameContext(r.home.Context, ctx) {
+		return r.home
+	}
 	return context.WithValue(ctx, resultKey{}, r)
+}
+
+// sameContext compares contexts by identity; a context of an
+// uncomparable type is never the same.
+func sameContext(a, b context.Context) (same bool) {
+	defer func() { _ = recover() }()
+	return a == b
 }
 
 // ResultFrom returns the Result a middleware put on ctx.

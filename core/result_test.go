@@ -1,0 +1,48 @@
+package signet_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+type ctxKey struct{}
+
+func TestContextAccessors(t *testing.T) {
+	parent := context.WithValue(context.Background(), ctxKey{}, "parent value")
+	v := newVerifier(t)
+	res, err := v.Verify(parent, signet.FromHTTP(signedRequest(t, "GET", "/x", "")))
+	require.NoError(t, err)
+
+	ctx := signet.NewContext(parent, res)
+	got, ok := signet.ResultFrom(ctx)
+	assert.True(t, ok)
+	assert.Same(t, res, got)
+	assert.Equal(t, "parent value", ctx.Value(ctxKey{}), "the parent's values stay visible")
+	assert.Zero(t, testing.AllocsPerRun(10, func() { signet.NewContext(parent, res) }),
+		"the context Verify allocated with the Result is reused")
+
+	// Another parent, or a copy of the Result, gets a context of its own.
+	other := signet.NewContext(context.Background(), res)
+	got, _ = signet.ResultFrom(other)
+	assert.Same(t, res, got)
+	assert.Nil(t, other.Value(ctxKey{}))
+	copied := *res
+	copied.KeyID = "changed"
+	got, _ = signet.ResultFrom(signet.NewContext(parent, &copied))
+	assert.Equal(t, "changed", got.KeyID)
+
+	type creds struct{ Name string }
+	ctx = signet.NewContext(context.Background(), &signet.Result{Credentials: creds{"ada"}})
+	c, ok := signet.CredentialsFrom[creds](ctx)
+	assert.True(t, ok)
+	assert.Equal(t, "ada", c.Name)
+	_, ok = signet.CredentialsFrom[string](ctx)
+	assert.False(t, ok, "credentials of another type")
+	_, ok = signet.ResultFrom(context.Background())
+	assert.False(t, ok)
+}
