@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -342,7 +343,7 @@ func TestRunErrors(t *testing.T) {
 		args    []string
 		message string
 	}{
-		{[]string{"-framework", "gin"}, `framework "gin" is not supported yet (supported: nethttp)`},
+		{[]string{"-framework", "nope"}, `framework "nope" is not supported`},
 		{[]string{"-nope"}, "-nope"},
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"-config", filepath.Join(t.TempDir(), "missing.json")}, "missing.json"},
@@ -396,7 +397,7 @@ func assertEchoOf(t *testing.T, resp response, want echo, method, target, body s
 func decodeEcho(t *testing.T, resp response) echo {
 	t.Helper()
 	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
-	assert.Equal(t, "application/json", resp.header.Get("Content-Type"))
+	assertJSONContentType(t, resp)
 	var got echo
 	require.NoError(t, json.Unmarshal(resp.body, &got))
 	return got
@@ -424,7 +425,7 @@ func assertInvalidConfig(t *testing.T, resp response, message string) {
 // code "" accepts any.
 func assertJSONError(t *testing.T, resp response, code, message string) string {
 	t.Helper()
-	assert.Equal(t, "application/json", resp.header.Get("Content-Type"))
+	assertJSONContentType(t, resp)
 	var body struct{ Error, Message string }
 	require.NoError(t, json.Unmarshal(resp.body, &body), "%s", resp.body)
 	if code != "" {
@@ -564,4 +565,13 @@ func readResponse(t *testing.T, resp *http.Response) response {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return response{status: resp.StatusCode, header: resp.Header, body: body}
+}
+
+// assertJSONContentType checks for a JSON media type; frameworks differ in
+// whether they add "; charset=utf-8".
+func assertJSONContentType(t *testing.T, resp response) {
+	t.Helper()
+	mediaType, _, err := mime.ParseMediaType(resp.header.Get("Content-Type"))
+	assert.NoError(t, err)
+	assert.Equal(t, "application/json", mediaType)
 }

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	echov4 "github.com/labstack/echo/v4"
+
+	signetecho "github.com/signet-go/signet/echo"
+)
+
+func init() { frameworks["echo"] = newEchoServer }
+
+// newEchoServer serves the app with echo and signetecho: a catch-all route
+// for every method, rejections answered by echo's own HTTPErrorHandler.
+func newEchoServer(a *app) server {
+	e := echov4.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Use(signetecho.New(a))
+	e.Any("/*", func(c echov4.Context) error {
+		body, err := io.ReadAll(c.Request().Body)
+		if err != nil {
+			return c.String(http.StatusBadRequest, "the body could not be read")
+		}
+		res, _ := signetecho.Result(c)
+		return c.JSON(http.StatusOK, newEcho(res, c.Request().Method, c.Request().RequestURI, body))
+	})
+	return &http.Server{Handler: a.handler(e), ReadHeaderTimeout: 10 * time.Second}
+}

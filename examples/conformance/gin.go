@@ -1,0 +1,33 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	signetgin "github.com/signet-go/signet/gin"
+)
+
+func init() { frameworks["gin"] = newGinServer }
+
+// newGinServer serves the app with gin and signetgin. Every path reaches
+// the catch-all handler as received: gin redirects nothing when no route
+// is registered, and the redirects are off regardless.
+func newGinServer(a *app) server {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash, r.RedirectFixedPath = false, false
+	r.Use(signetgin.New(a))
+	r.NoRoute(func(c *gin.Context) {
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			c.String(http.StatusBadRequest, "the body could not be read")
+			return
+		}
+		res, _ := signetgin.Result(c)
+		c.JSON(http.StatusOK, newEcho(res, c.Request.Method, c.Request.RequestURI, body))
+	})
+	return &http.Server{Handler: a.handler(r), ReadHeaderTimeout: 10 * time.Second}
+}
