@@ -8,7 +8,7 @@ FUZZTIME ?= 60s
 
 ## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, a short fuzz
 test: lint tidy-check vectors-check race gowork-off
-	$(MAKE) fuzz FUZZTIME=2s
+	$(MAKE) fuzz FUZZTIME=3000x
 
 ## lint: gofmt and go vet
 lint:
