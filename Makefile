@@ -1,7 +1,7 @@
 # Every target runs over the modules listed in go.work.
 MODULES  := $(shell go work edit -json | sed -n 's/.*"DiskPath": "\(.*\)".*/\1/p')
 SHARED   ?= ../shared/vectors
-VECTORS  := core/signettest/testdata/vectors
+VECTORS  := core/internal/vectors/testdata/vectors
 FUZZTIME ?= 60s
 
 .PHONY: test lint vet race gowork-off fuzz tidy-check vectors vectors-check bench bench-ratios

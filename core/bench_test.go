@@ -18,6 +18,8 @@ import (
 //	BenchmarkVerify/<scheme>/<case>/signet        the whole verification
 //	BenchmarkVerify/<scheme>/<case>/floor-fresh   hmac.New + Write + Sum per op
 //	BenchmarkVerify/<scheme>/<case>/floor-reused  one keyed state, Reset + Write + Sum
+//
+// (Signway's floors are its HMAC chain: see benchmarkSignway.)
 func BenchmarkVerify(b *testing.B) {
 	b.Run("sasigning", func(b *testing.B) {
 		for _, c := range []struct {
@@ -52,6 +54,7 @@ func BenchmarkVerify(b *testing.B) {
 			})
 		}
 	})
+	b.Run("signway", benchmarkSignway)
 }
 
 // rewindableBody is a request body the benchmark can refill without

@@ -52,7 +52,7 @@ func TestParseAPISignatureParams(t *testing.T) {
 // formats into a header that parses back to the same parameters.
 func FuzzCavageParams(f *testing.F) {
 	// Read directly: package signettest imports this one.
-	data, err := os.ReadFile("signettest/testdata/vectors/cavage.json")
+	data, err := os.ReadFile("internal/vectors/testdata/vectors/cavage.json")
 	if err != nil {
 		f.Fatal(err)
 	}

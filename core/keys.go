@@ -15,9 +15,10 @@ import (
 // ParsePrivateKeyPEM) and share it; a Key is immutable and safe for
 // concurrent use.
 type Key struct {
-	isHMAC bool
-	secret []byte
-	macs   [crypto.BLAKE2b_512 + 1]sync.Pool // keyed HMAC states, by crypto.Hash
+	isHMAC  bool
+	secret  []byte
+	macs    [crypto.BLAKE2b_512 + 1]sync.Pool // keyed HMAC states, by crypto.Hash
+	signway signwayDayKeys                    // Signway's derived day keys (signway_key.go)
 
 	kind   keyKind
 	public crypto.PublicKey // *rsa.PublicKey, *ecdsa.PublicKey (P-256) or ed25519.PublicKey

@@ -104,7 +104,7 @@ func (p *pipeline) run(ctx context.Context, r Request, s scheme) (*Result, error
 	if err := p.record(ctx, a); err != nil { // 7
 		return nil, err
 	}
-	return p.result(ctx, a, matched), nil
+	return p.result(ctx, a, matched, s), nil
 }
 
 // match returns the first secret that passes the scheme's policy and
@@ -213,16 +213,29 @@ func (p *pipeline) acceptableUntil(a *attempt) time.Time {
 	return until
 }
 
+// resultAllocator is a scheme whose Results carry Details: it allocates the
+// Result (with its context, see newResult) together with them, in one
+// allocation, and sets Details and Covered.
+type resultAllocator interface {
+	newResult(ctx context.Context, a *attempt) *Result
+}
+
 // result copies what outlives the request into a new Result.
-func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret) *Result {
+func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, sc scheme) *Result {
 	keyID := s.ID
 	if keyID == "" {
 		keyID = strings.Clone(a.keyID)
 	}
-	r := newResult(ctx)
-	r.Scheme, r.KeyID, r.Algorithm, r.Credentials = p.name, keyID, a.algorithm, s.Credentials
-	r.Covered, r.Created, r.Expires = a.covered, a.created, a.expires
-	return r
+	var res *Result
+	if ra, ok := sc.(resultAllocator); ok {
+		res = ra.newResult(ctx, a)
+	} else {
+		res = newResult(ctx)
+		res.Covered = a.covered
+	}
+	res.Scheme, res.KeyID, res.Algorithm, res.Credentials = p.name, keyID, a.algorithm, s.Credentials
+	res.Created, res.Expires = a.created, a.expires
+	return res
 }
 
 // firstErr returns the first non-nil error.

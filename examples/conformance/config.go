@@ -57,6 +57,7 @@ type schemeBuilder func(keys signet.KeyStore, now func() time.Time, options json
 var schemes = map[string]schemeBuilder{
 	"cavage":    newCavage,
 	"sasigning": newSASigning,
+	"signway":   newSignway,
 }
 
 // state is one active configuration: the verifier and the clock it reads,

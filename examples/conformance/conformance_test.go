@@ -189,7 +189,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"unknown option", `{"scheme": "sasigning", "options": {"nope": 1}}`, `"nope"`},
 		{"option of another scheme", `{"scheme": "sasigning", "options": {"clock_skew": 1}}`, `"clock_skew"`},
 		{"no scheme", `{}`, "not supported yet"},
-		{"unsupported scheme", `{"scheme": "signway"}`, `scheme "signway" is not supported yet`},
+		{"unsupported scheme", `{"scheme": "hawk"}`, `scheme "hawk" is not supported yet`},
 		{"unknown field", `{"scheme": "sasigning", "options": {"fields": ["HTTP_HOST"]}}`, `"HTTP_HOST"`},
 		{"no fields", `{"scheme": "sasigning", "options": {"fields": []}}`, "at least one field"},
 		{"unknown hash", `{"scheme": "sasigning", "options": {"hash": "SHA256"}}`, `"SHA256"`},

@@ -1,0 +1,716 @@
+package signet
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Signway verifies Signway signed URLs (SW1-HMAC-SHA256) byte for byte as
+// the Signway gateway (github.com/gabotechs/signway) does: the eight X-Sw-*
+// query parameters, the canonical query rebuilt from their parsed values
+// (X-Sw-Proxy normalised as a WHATWG URL), the signed headers, the signed
+// body, and the date-scoped signing key. See docs/schemes/signway.md.
+//
+// The Result's Details is a *SignwayDetails: the upstream URL to forward to
+// and the signed headers.
+type Signway struct {
+	pipeline
+	cfg *signwayConfig
+}
+
+// SignwayDetails is Result.Details for the signway scheme: what a gateway
+// needs to forward a verified request. Everything in it was covered by the
+// signature.
+type SignwayDetails struct {
+	// Proxy is the X-Sw-Proxy URL as it was signed: the WHATWG
+	// serialisation of the value sent (e.g. https://github.com/ for
+	// https://github.com), fragment included.
+	Proxy string
+	// SignedHeaders are the signed headers in X-Sw-SignedHeaders order,
+	// names lower-cased and listed once, each with its first value as
+	// received, trimmed: the values that were verified.
+	SignedHeaders []SignwayHeader
+	// BodySigned reports X-Sw-Body=true: the body the handler reads is the
+	// one that was signed. When false, the body is not covered.
+	BodySigned bool
+}
+
+// UpstreamURL returns Proxy parsed by net/url, without its fragment, which
+// a gateway does not forward (Signway drops it too).
+func (d *SignwayDetails) UpstreamURL() (*url.URL, error) {
+	u, err := url.Parse(d.Proxy)
+	if err != nil {
+		return nil, err
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u, nil
+}
+
+// SignwayHeader is a header name and value.
+type SignwayHeader struct {
+	Name, Value string
+}
+
+// SignwayOption configures NewSignway. WithClock, WithClockSkew, WithMaxAge,
+// WithMaxBodyBytes and WithNonceStore are ones too.
+type SignwayOption interface {
+	applySignway(*signwayConfig) error
+}
+
+type signwayOption func(*signwayConfig) error
+
+func (o signwayOption) applySignway(c *signwayConfig) error { return o(c) }
+
+func (o Option) applySignway(c *signwayConfig) error {
+	return o.applyTo(&c.settings, "signway", "WithClock", "WithClockSkew", "WithMaxAge",
+		"WithMaxBodyBytes", "WithNonceStore")
+}
+
+// SignwayStrict rejects the altered URLs that Signway accepts because it
+// rebuilds the canonical query from parsed values: every X-Sw-* parameter
+// must appear exactly once and no other parameter may be present;
+// X-Sw-Algorithm must be SW1-HMAC-SHA256; X-Sw-Credential must be
+// <id>/<the X-Sw-Date day>; X-Sw-Expires a plain decimal; X-Sw-Body true or
+// false; X-Sw-SignedHeaders lower-case names, each once; and X-Sw-Proxy
+// already in WHATWG normal form. URLs made by Signway's Rust signer, its JS
+// SDK and SignwaySigner pass; the Python SDK's pass when its proxy URL was
+// normalised.
+func SignwayStrict() SignwayOption {
+	return signwayOption(func(c *signwayConfig) error { c.strict = true; return nil })
+}
+
+// signwayAlgorithm is the only algorithm: X-Sw-Algorithm, Result.Algorithm,
+// and the prefix of the key derivation.
+const signwayAlgorithm = "SW1-HMAC-SHA256"
+
+// signwayClockSkew is how far X-Sw-Date may be ahead of the clock unless
+// WithClockSkew says otherwise.
+const signwayClockSkew = 5 * time.Minute
+
+// maxSignwayHeaders bounds the signed headers of one URL.
+const maxSignwayHeaders = 64
+
+type signwayConfig struct {
+	settings
+	strict bool
+}
+
+// NewSignway returns a verifier of Signway signed URLs whose X-Sw-Credential
+// id names keys in keys (HMAC secrets).
+func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
+	if keys == nil {
+		return nil, errors.New("signet: NewSignway needs a KeyStore")
+	}
+	c := &signwayConfig{settings: defaultSettings()}
+	c.clockSkew = signwayClockSkew
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("signet: nil SignwayOption")
+		}
+		if err := o.applySignway(c); err != nil {
+			return nil, err
+		}
+	}
+	return &Signway{pipeline: pipeline{name: "signway", keys: keys, settings: c.settings}, cfg: c}, nil
+}
+
+// Verify checks the request's signed URL.
+func (v *Signway) Verify(ctx context.Context, r Request) (*Result, error) {
+	st := signwayStates.Get().(*signwayState)
+	st.v = v
+	res, err := v.run(ctx, r, st)
+	st.release()
+	return res, err
+}
+
+// signwayFields are the signed values of one URL, in the form both the
+// verifier (from the parsed query) and the signer (from its inputs) build
+// the canonical request from.
+type signwayFields struct {
+	id      string
+	date    string // YYYYMMDDTHHMMSSZ, validated
+	expires uint32
+	proxy   string // WHATWG-normalised
+	headers []SignwayHeader
+	body    bool // X-Sw-Body=true
+}
+
+// signwayState is the per-request state of a Signway verification, pooled.
+// It is the scheme the pipeline runs.
+type signwayState struct {
+	signwayFields
+	v        *Signway
+	query    signwayQuery
+	scratch  []byte            // decoded values, the normalised proxy URL, header names
+	sig      [sha256.Size]byte // X-Sw-Signature, decoded
+	mac      [sha256.Size]byte
+	sts      [signwayStringToSignLen]byte
+	prepared bool
+}
+
+var signwayStates = sync.Pool{New: func() any { return new(signwayState) }}
+
+// release resets st (its fixed-size buffers are overwritten before they
+// are read, so they are left as they are) and returns it to the pool.
+func (st *signwayState) release() {
+	clear(st.headers) // do not pin the request's memory
+	st.signwayFields = signwayFields{headers: st.headers[:0]}
+	st.query = signwayQuery{}
+	st.v, st.scratch, st.prepared = nil, reusable(st.scratch), false
+	signwayStates.Put(st)
+}
+
+func (st *signwayState) parse(a *attempt) error {
+	strict := st.v.cfg.strict
+	q := &st.query
+	_, query := splitRequestURI(a.req.RequestURI())
+	q.scan(query)
+	if q.raw[swSignature] == "" {
+		for _, n := range q.count {
+			if n > 0 {
+				return newError(ErrMissingSignature, "the signed URL has no X-Sw-Signature")
+			}
+		}
+		return newError(ErrMissingSignature, "send a Signway signed URL (the X-Sw-* query parameters)")
+	}
+	if strict {
+		for i, n := range q.count {
+			if n > 1 {
+				return newError(ErrMalformed, "%s appears more than once in the URL", signwayParamNames[i])
+			}
+		}
+		if q.other {
+			return newError(ErrMalformed, "the signed URL has parameters other than X-Sw-*, which the signature does not cover")
+		}
+	}
+	sig := st.decoded(swSignature)
+	if len(sig) != 2*len(st.sig) || !decodeLowerHex(st.sig[:], sig) {
+		return newError(ErrMalformed, "X-Sw-Signature must be 64 lower-case hex digits")
+	}
+
+	for _, i := range [...]int{swAlgorithm, swDate, swExpires, swSignedHeaders, swProxy, swCredential, swBody} {
+		if q.count[i] == 0 {
+			return newError(ErrMalformed, "the signed URL lacks %s", signwayParamNames[i])
+		}
+	}
+	if strict && st.decoded(swAlgorithm) != signwayAlgorithm {
+		return newError(ErrUnsupportedAlgorithm, "X-Sw-Algorithm must be %s", signwayAlgorithm)
+	}
+	st.date = st.decoded(swDate)
+	date, ok := parseSignwayDate(st.date)
+	if !ok {
+		return newError(ErrMalformed, "X-Sw-Date must be a UTC time written YYYYMMDDTHHMMSSZ")
+	}
+	expires := st.decoded(swExpires)
+	if st.expires, ok = parseU32(expires); !ok {
+		return newError(ErrMalformed, "X-Sw-Expires must be a whole number of seconds up to 4294967295")
+	}
+	if strict && (expires[0] == '+' || len(expires) > 1 && expires[0] == '0') {
+		return newError(ErrMalformed, "X-Sw-Expires must be written without a sign or leading zeros")
+	}
+	if err := st.parseSignedHeaders(a.req); err != nil {
+		return err
+	}
+	if err := st.parseProxy(); err != nil {
+		return err
+	}
+	credential := st.decoded(swCredential)
+	id, rest, _ := strings.Cut(credential, "/")
+	if id == "" {
+		return newError(ErrMalformed, "X-Sw-Credential must be <id>/<YYYYMMDD>")
+	}
+	if strict && rest != st.date[:8] {
+		return newError(ErrMalformed, "X-Sw-Credential must be <id>/%s, the day of X-Sw-Date", st.date[:8])
+	}
+	st.id = id
+	body := st.decoded(swBody)
+	if strict && body != "true" && body != "false" {
+		return newError(ErrMalformed, "X-Sw-Body must be true or false")
+	}
+	st.body = body == "true"
+
+	a.keyID, a.algorithm = st.id, signwayAlgorithm
+	a.created, a.expires = date, date.Add(time.Duration(st.expires)*time.Second)
+	return nil
+}
+
+// decoded returns the form-decoded value of parameter i.
+func (st *signwayState) decoded(i int) string { return formDecoded(&st.scratch, st.query.raw[i]) }
+
+// parseSignedHeaders reads X-Sw-SignedHeaders as Signway does (split on
+// ';', empty names skipped, names lower-cased and kept once, in order) and
+// looks up the first value of each signed header.
+func (st *signwayState) parseSignedHeaders(r Request) error {
+	list := st.decoded(swSignedHeaders)
+	for rest := list; rest != ""; {
+		var name string
+		name, rest, _ = strings.Cut(rest, ";")
+		if name == "" {
+			continue
+		}
+		if !isToken(name) {
+			return newError(ErrMalformed, "X-Sw-SignedHeaders names %q, which is not a header name", name)
+		}
+		start := len(st.scratch)
+		for i := 0; i < len(name); i++ {
+			st.scratch = append(st.scratch, lower(name[i]))
+		}
+		name = stringOf(st.scratch[start:])
+		duplicate := false
+		for _, h := range st.headers {
+			duplicate = duplicate || h.Name == name
+		}
+		if duplicate {
+			st.scratch = st.scratch[:start]
+			continue
+		}
+		if len(st.headers) == maxSignwayHeaders {
+			return newError(ErrMalformed, "X-Sw-SignedHeaders names more than %d headers", maxSignwayHeaders)
+		}
+		value, ok := signedHeaderValue(r, name, &st.scratch)
+		if !ok {
+			return newError(ErrMissingHeader, "the signed header %s is missing", name)
+		}
+		for i := 0; i < len(value); i++ {
+			if c := value[i]; (c < ' ' || c >= 0x7f) && c != '\t' {
+				return newError(ErrMalformed, "the signed header %s has a value that is not visible ASCII", name)
+			}
+		}
+		st.headers = append(st.headers, SignwayHeader{Name: name, Value: trimSpaceTab(value)})
+	}
+	if st.v.cfg.strict {
+		rest, same := list, true
+		for i, h := range st.headers {
+			if i > 0 {
+				rest, same = strings.CutPrefix(rest, ";")
+			}
+			if same {
+				rest, same = strings.CutPrefix(rest, h.Name)
+			}
+		}
+		if !same || rest != "" {
+			return newError(ErrMalformed, "X-Sw-SignedHeaders must list lower-case header names once each, without empty names")
+		}
+	}
+	return nil
+}
+
+// signedHeaderValue returns the first value of the header lower-case name
+// (the Host header for host). Its canonical form is built in scratch: a
+// request view is an interface, so a stack buffer would escape.
+func signedHeaderValue(r Request, name string, scratch *[]byte) (string, bool) {
+	if name == "host" {
+		return r.Host(), r.Host() != ""
+	}
+	start := len(*scratch)
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		*scratch = append(*scratch, c)
+		upper = c == '-'
+	}
+	values := r.Header(stringOf((*scratch)[start:]))
+	if len(values) == 0 {
+		return "", false
+	}
+	return values[0], true
+}
+
+// parseProxy decodes and normalises X-Sw-Proxy.
+func (st *signwayState) parseProxy() error {
+	raw := st.decoded(swProxy)
+	if isWHATWGNormal(raw) {
+		st.proxy = raw
+		return nil
+	}
+	start := len(st.scratch)
+	var err error
+	if st.scratch, err = appendWHATWGURL(st.scratch, raw); err != nil {
+		return newError(ErrMalformed, "X-Sw-Proxy is not a URL Signway can forward to: %v", err)
+	}
+	st.proxy = stringOf(st.scratch[start:])
+	if st.v.cfg.strict && st.proxy != raw {
+		return newError(ErrMalformed, "X-Sw-Proxy must be in WHATWG normal form: sign %s", st.proxy)
+	}
+	return nil
+}
+
+func (st *signwayState) check(_ *attempt, s *Secret) error {
+	if !s.Key.IsHMAC() {
+		return newError(ErrUnsupportedAlgorithm, "the key is not an HMAC secret")
+	}
+	if s.Algorithm != "" && !strings.EqualFold(s.Algorithm, signwayAlgorithm) {
+		return newError(ErrUnsupportedAlgorithm, "the key is pinned to %s, not %s", s.Algorithm, signwayAlgorithm)
+	}
+	if max := st.v.maxAge; max > 0 && time.Duration(st.expires)*time.Second > max {
+		return newError(ErrExpired, "the URL is valid for %d s; this server accepts at most %v", st.expires, max)
+	}
+	return nil
+}
+
+func (st *signwayState) verify(a *attempt, s *Secret) (bool, error) {
+	if !st.prepared {
+		if err := st.prepare(a); err != nil {
+			return false, err
+		}
+	}
+	day := st.date[:8]
+	dk := s.Key.signwayCached(signwayDayBits(day))
+	if dk == nil {
+		dk = s.Key.signwayDerive(day, signwayDayBits(day) <= signwayDayOf(st.v.now().Add(st.v.clockSkew)))
+	}
+	return equalBytes(dk.appendSum(st.mac[:0], st.sts[:]), st.sig[:]), nil
+}
+
+// prepare reads the signed body and builds the string to sign, once for
+// every candidate secret.
+func (st *signwayState) prepare(a *attempt) error {
+	var body []byte
+	if st.body {
+		var err error
+		if body, err = st.signedBody(a.req); err != nil {
+			return err
+		}
+	}
+	a.msg = st.appendCanonicalRequest(a.msg[:0], a.req.Method(), body)
+	st.appendStringToSign(st.sts[:0], a.msg)
+	st.prepared = true
+	return nil
+}
+
+// signedBody reads the body X-Sw-Body=true signs: it needs a Content-Length
+// that it matches, and must be UTF-8.
+func (st *signwayState) signedBody(r Request) ([]byte, error) {
+	cl := r.Header("Content-Length")
+	if len(cl) == 0 {
+		return nil, newError(ErrMissingHeader, "a signed body (X-Sw-Body=true) needs a Content-Length header")
+	}
+	n, ok := parseU64(cl[0])
+	if !ok {
+		return nil, newError(ErrMalformed, "the Content-Length header is not a number")
+	}
+	if n > uint64(st.v.maxBodyBytes) {
+		return nil, bodyTooLarge(st.v.maxBodyBytes)
+	}
+	body, err := r.Body(st.v.maxBodyBytes)
+	switch {
+	case err != nil:
+		return nil, err
+	case uint64(len(body)) != n:
+		return nil, newError(ErrMalformed, "the body is not as long as its Content-Length says")
+	case !utf8.Valid(body):
+		return nil, newError(ErrMalformed, "a signed body must be UTF-8 text")
+	}
+	return body, nil
+}
+
+// checkBody has nothing to check (the body is in the canonical request),
+// but runs after the pipeline's time checks: it makes up for the one
+// deadline the pipeline cannot tell from "no deadline", the zero time
+// (X-Sw-Date 00010101T000000Z with X-Sw-Expires 0, or a year-0 date plus
+// exactly a year).
+func (st *signwayState) checkBody(a *attempt) error {
+	if a.expires.IsZero() && st.v.now().After(a.expires) {
+		return newError(ErrExpired, "the signature expired at %s", a.expires.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// newResult allocates the Result together with its SignwayDetails, and the
+// text of both when it fits, so that a verification allocates once.
+func (st *signwayState) newResult(ctx context.Context, _ *attempt) *Result {
+	r := new(signwayResult)
+	r.ctx.Context, r.ctx.res.home = ctx, &r.ctx
+	n := len(st.proxy)
+	for _, h := range st.headers {
+		n += len(h.Name) + len(h.Value)
+	}
+	text := r.text[:0]
+	if n > len(r.text) {
+		text = make([]byte, 0, n)
+	}
+	keep := func(s string) string { // a copy in text, which is never written again
+		start := len(text)
+		text = append(text, s...)
+		return stringOf(text[start:len(text):len(text)])
+	}
+	r.details.Proxy = keep(st.proxy)
+	headers, covered := r.headers[:0], r.covered[:0]
+	if len(st.headers) > len(r.headers) {
+		headers, covered = make([]SignwayHeader, 0, len(st.headers)), make([]string, 0, len(st.headers))
+	}
+	for _, h := range st.headers {
+		name := keep(h.Name)
+		headers = append(headers, SignwayHeader{Name: name, Value: keep(h.Value)})
+		covered = append(covered, name)
+	}
+	if len(headers) > 0 {
+		r.details.SignedHeaders, r.ctx.res.Covered = headers, covered
+	}
+	r.details.BodySigned = st.body
+	r.ctx.res.Details = &r.details
+	return &r.ctx.res
+}
+
+// signwayResult is a Result with its details and room for their text, in
+// one allocation. The strings of details point into text, which is filled
+// once and never modified.
+type signwayResult struct {
+	ctx     resultContext // the Result and the context that carries it
+	details SignwayDetails
+	headers [3]SignwayHeader
+	covered [3]string
+	text    [128]byte
+}
+
+// appendCanonicalRequest appends Signway's canonical request:
+//
+//	METHOD \n / \n CQ \n sorted header lines \n \n sorted names \n BODY
+func (f *signwayFields) appendCanonicalRequest(dst []byte, method string, body []byte) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, "\n/\n"...)
+	dst = f.appendCanonicalQuery(dst)
+	dst = append(dst, '\n')
+	var order [maxSignwayHeaders]uint8
+	n := len(f.headers)
+	for i := range n {
+		order[i] = uint8(i)
+	}
+	sortOrder(order[:n], func(i, j uint8) bool { return lineLess(f.headers[i], f.headers[j]) })
+	for k, i := range order[:n] {
+		if k > 0 {
+			dst = append(dst, '\n')
+		}
+		dst = append(dst, f.headers[i].Name...)
+		dst = append(dst, ':')
+		dst = append(dst, f.headers[i].Value...)
+	}
+	dst = append(dst, "\n\n"...)
+	sortOrder(order[:n], func(i, j uint8) bool { return f.headers[i].Name < f.headers[j].Name })
+	for k, i := range order[:n] {
+		if k > 0 {
+			dst = append(dst, ';')
+		}
+		dst = append(dst, f.headers[i].Name...)
+	}
+	dst = append(dst, '\n')
+	return append(dst, body...)
+}
+
+// appendCanonicalQuery appends the canonical query: the seven signed
+// parameters sorted by name, each value encoded with appendSignwayEnc.
+func (f *signwayFields) appendCanonicalQuery(dst []byte) []byte {
+	dst = append(dst, "X-Sw-Algorithm="+signwayAlgorithm+"&X-Sw-Body="...)
+	if f.body {
+		dst = append(dst, "true"...)
+	} else {
+		dst = append(dst, "false"...)
+	}
+	dst = append(dst, "&X-Sw-Credential="...)
+	dst = appendSignwayEnc(dst, f.id)
+	dst = append(dst, "%2F"...)
+	dst = append(dst, f.date[:8]...)
+	dst = append(dst, "&X-Sw-Date="...)
+	dst = append(dst, f.date...)
+	dst = append(dst, "&X-Sw-Expires="...)
+	dst = appendUint(dst, uint64(f.expires))
+	dst = append(dst, "&X-Sw-Proxy="...)
+	dst = appendSignwayEnc(dst, f.proxy)
+	dst = append(dst, "&X-Sw-SignedHeaders="...)
+	for i, h := range f.headers {
+		if i > 0 {
+			dst = append(dst, "%3B"...)
+		}
+		dst = appendSignwayEnc(dst, h.Name)
+	}
+	return dst
+}
+
+// signwayStringToSignLen is the length of every string to sign.
+const signwayStringToSignLen = len(signwayAlgorithm) + 1 + 16 + 1 + 8 + 1 + 2*sha256.Size
+
+// appendStringToSign appends "SW1-HMAC-SHA256\nLONGDATE\nDAY\nhex(SHA-256(cr))".
+func (f *signwayFields) appendStringToSign(dst []byte, cr []byte) []byte {
+	dst = append(dst, signwayAlgorithm+"\n"...)
+	dst = append(dst, f.date...)
+	dst = append(dst, '\n')
+	dst = append(dst, f.date[:8]...)
+	dst = append(dst, '\n')
+	sum := sha256.Sum256(cr)
+	return hex.AppendEncode(dst, sum[:])
+}
+
+// lineLess orders canonical header lines, name + ":" + value, byte-wise.
+func lineLess(a, b SignwayHeader) bool {
+	la, lb := len(a.Name)+1+len(a.Value), len(b.Name)+1+len(b.Value)
+	for i := 0; i < la && i < lb; i++ {
+		if ca, cb := lineByte(a, i), lineByte(b, i); ca != cb {
+			return ca < cb
+		}
+	}
+	return la < lb
+}
+
+func lineByte(h SignwayHeader, i int) byte {
+	switch {
+	case i < len(h.Name):
+		return h.Name[i]
+	case i == len(h.Name):
+		return ':'
+	}
+	return h.Value[i-len(h.Name)-1]
+}
+
+// sortOrder sorts a few indices in place (insertion sort: no allocation).
+func sortOrder(order []uint8, less func(i, j uint8) bool) {
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && less(order[j], order[j-1]); j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+}
+
+// parseSignwayDate parses X-Sw-Date as Signway's time crate format
+// [year][month][day]T[hour][minute][second]Z does for well-formed input:
+// four-digit year, every field in range, 'T' and 'Z' upper-case, nothing
+// after. A sign before the year is rejected.
+func parseSignwayDate(s string) (time.Time, bool) {
+	if len(s) != 16 || s[8] != 'T' || s[15] != 'Z' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[4:6])
+	day, ok3 := digits(s[6:8])
+	hour, ok4 := digits(s[9:11])
+	minute, ok5 := digits(s[11:13])
+	second, ok6 := digits(s[13:15])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || month < 1 || month > 12 ||
+		day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59 {
+		return time.Time{}, false
+	}
+	days := daysFromCivil(year+400, month, day) - 146097 // +400 years keeps the era positive
+	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+second), 0).UTC(), true
+}
+
+// signwayDayOf returns the signwayDayBits of t's UTC day.
+func signwayDayOf(t time.Time) uint64 {
+	y, m, d := t.UTC().Date()
+	if y < 0 || y > 9999 {
+		return 0
+	}
+	var b [8]byte
+	appendDigits(b[:0], y, 4)
+	appendDigits(b[4:4], int(m), 2)
+	appendDigits(b[6:6], d, 2)
+	return signwayDayBits(stringOf(b[:]))
+}
+
+// appendDigits appends n in exactly width decimal digits.
+func appendDigits(dst []byte, n, width int) []byte {
+	for p := width - 1; p >= 0; p-- {
+		div := 1
+		for range p {
+			div *= 10
+		}
+		dst = append(dst, byte('0'+n/div%10))
+	}
+	return dst
+}
+
+// parseU32 parses a u32 as Rust's str::parse does: an optional '+', then
+// decimal digits (leading zeros allowed), at most 4294967295.
+func parseU32(s string) (uint32, bool) {
+	n, ok := parseU64(s)
+	if !ok || n > 1<<32-1 {
+		return 0, false
+	}
+	return uint32(n), true
+}
+
+// parseU64 parses an unsigned integer as Rust's str::parse does (an
+// optional '+', then digits), up to 2^63-1.
+func parseU64(s string) (uint64, bool) {
+	s = strings.TrimPrefix(s, "+")
+	if s == "" {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		if n = n*10 + uint64(s[i]-'0'); n > 1<<63-1 {
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+// isToken reports whether s is a non-empty HTTP token (a header name).
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !tokenBytes[s[i]] {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// tokenBytes marks the RFC 9110 tchar bytes.
+var tokenBytes = func() (set [256]bool) {
+	for c := range set {
+		set[c] = c > ' ' && c < 0x7f && strings.IndexByte(`"(),/:;<=>?@[\]{}`, byte(c)) < 0
+	}
+	return set
+}()
+
+// trimSpaceTab trims spaces and tabs, what Rust's str::trim removes from a
+// visible-ASCII header value.
+func trimSpaceTab(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// decodeLowerHex decodes s, lower-case hex of len(dst) bytes, into dst,
+// and reports whether it was (upper-case hex is not: Signway compares the
+// hex strings).
+func decodeLowerHex(dst []byte, s string) bool {
+	var bad byte
+	for i := range dst {
+		hi, lo := lowerHexValue[s[2*i]], lowerHexValue[s[2*i+1]]
+		bad |= (hi | lo) & 0x80
+		dst[i] = hi<<4 | lo&0x0f
+	}
+	return bad == 0
+}
+
+// lowerHexValue maps the lower-case hex digits to their value, and every
+// other byte to 0x80.
+var lowerHexValue = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = byte(c) - '0'
+		case 'a' <= c && c <= 'f':
+			t[c] = byte(c) - 'a' + 10
+		default:
+			t[c] = 0x80
+		}
+	}
+	return t
+}()

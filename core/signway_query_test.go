@@ -1,0 +1,83 @@
+package signet
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestSignwayQueryScan checks the form decoding of Signway's query parser:
+// '+' and %XX, lenient '%', ';' as an ordinary character, decoded names,
+// empty pieces skipped and the last occurrence winning.
+func TestSignwayQueryScan(t *testing.T) {
+	var q signwayQuery
+	q.scan("&&X-Sw-Date=1&X%2DSw%2dDate=2&X-Sw-Body&X-Sw-SignedHeaders=a;b%3Bc&X-Sw-Proxy=a+b%zz%2&utm=1&x-sw-date=3&=&X-Sw-Signature==x")
+	assert.Equal(t, "2", q.raw[swDate])
+	assert.Equal(t, uint8(2), q.count[swDate])
+	assert.Equal(t, "", q.raw[swBody])
+	assert.Equal(t, uint8(1), q.count[swBody])
+	assert.Equal(t, "a;b%3Bc", q.raw[swSignedHeaders])
+	assert.Equal(t, "=x", q.raw[swSignature], "split at the first '='")
+	assert.True(t, q.other, "utm, x-sw-date (names are case-sensitive) and the empty name")
+	var scratch []byte
+	assert.Equal(t, "a;b;c", formDecoded(&scratch, q.raw[swSignedHeaders]))
+	assert.Equal(t, "a b%zz%2", formDecoded(&scratch, q.raw[swProxy]))
+	assert.Equal(t, "a+b", formDecoded(&scratch, "a%2Bb"))
+	assert.Equal(t, "%2", formDecoded(&scratch, "%2"))
+	assert.Equal(t, "% ", formDecoded(&scratch, "%+"))
+	assert.Equal(t, "é", formDecoded(&scratch, "%C3%a9"))
+	assert.Equal(t, "a\uFFFDb", formDecoded(&scratch, "a%FFb"))
+	assert.Equal(t, "\uFFFD", formDecoded(&scratch, "\xff"), "raw invalid UTF-8 too")
+	assert.Equal(t, -1, signwayParam("X-Sw-"+strings.Repeat("%41", 20)))
+}
+
+// TestAppendLossyUTF8 checks the replacement of ill-formed UTF-8 with
+// U+FFFD per maximal subpart, as Rust's String::from_utf8_lossy does
+// (Unicode 15, §3.9, Table 3-8 and the cases around it).
+func TestAppendLossyUTF8(t *testing.T) {
+	const r = "\uFFFD"
+	for in, want := range map[string]string{
+		"plain é 日本 😀":                                         "plain é 日本 😀",
+		"\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64": "a" + r + r + r + "b" + r + "c" + r + r + "d",
+		"\xED\xA0\x80":                                         r + r + r, // a surrogate
+		"\xF4\x90\x80\x80":                                     r + r + r + r,
+		"\xC0\xAF":                                             r + r,
+		"\xE2\x82":                                             r,
+		"\xE2\x82A":                                            r + "A",
+		"\xF0\x9F\x98":                                         r,
+		"\xF0\x9F\x98\x80":                                     "😀",
+		"\xFF\xFE":                                             r + r,
+		"\xE0\x80\x80":                                         r + r + r,
+		"\xE0\xA0\x80":                                         "\u0800",
+	} {
+		got := string(appendLossyUTF8(nil, []byte(in)))
+		assert.Equal(t, want, got, "%q", in)
+		assert.True(t, utf8.ValidString(got))
+	}
+}
+
+// TestAppendSignwayEnc checks the canonical query encoding: RFC 3986
+// unreserved kept, everything else %XX upper-case, a space %20.
+func TestAppendSignwayEnc(t *testing.T) {
+	in := "aZ09-._~ +/%;&=!'()*é"
+	assert.Equal(t, "aZ09-._~%20%2B%2F%25%3B%26%3D%21%27%28%29%2A%C3%A9", string(appendSignwayEnc(nil, in)))
+	// url.QueryEscape escapes the same set, writing a space as '+'.
+	for c := 0; c < 256; c++ {
+		s := string([]byte{byte(c)})
+		want := strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+		assert.Equal(t, want, string(appendSignwayEnc(nil, s)), "byte %#x", c)
+	}
+}
+
+// TestIsToken checks the header name table against validHeaderName.
+func TestIsToken(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		s := string([]byte{byte(c)})
+		assert.Equal(t, validHeaderName(s), isToken(s), "byte %#x", c)
+	}
+	assert.False(t, isToken(""))
+	assert.True(t, isToken("X-Request-Id"))
+}

@@ -1,0 +1,316 @@
+package signet
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// SignwaySigner makes Signway signed URLs, byte for byte as Signway's Rust
+// signer and its JS SDK make them: the URL points at a Signway gateway (or
+// at a service verifying with NewSignway) and carries the upstream URL in
+// X-Sw-Proxy. A trusted backend typically hands such URLs to browsers with
+// SignURL; as a signet.Signer (for signethttp.Transport), it routes Go
+// requests through the gateway.
+type SignwaySigner struct {
+	id       string
+	key      *Key
+	gateway  string // ends in '/'
+	settings        // the clock
+	ttl      time.Duration
+	headers  []string // lower-case names Sign signs
+	signBody bool
+}
+
+// SignwayURL is what SignURL signs.
+type SignwayURL struct {
+	// Method is the method the URL may be called with, verbatim and
+	// case-sensitive ("POST" is not "post").
+	Method string
+	// Proxy is the upstream URL. It is normalised as a WHATWG URL before it
+	// is signed, as the gateway normalises it (https://github.com becomes
+	// https://github.com/).
+	Proxy string
+	// Expiry is how long the URL is valid after the signing time: whole
+	// seconds, from 0 (valid during that one second's instant) to
+	// 4294967295.
+	Expiry time.Duration
+	// Headers are the headers the caller must send, with these values, in
+	// the order given; names are case-insensitive and may be listed once.
+	// Values must be visible ASCII (tabs allowed).
+	Headers []SignwayHeader
+	// SignBody signs Body (X-Sw-Body=true): the caller must send exactly
+	// Body, as UTF-8, with a Content-Length. Without it the body is not
+	// covered (X-Sw-Body=false) and Body must be empty.
+	SignBody bool
+	Body     []byte
+	// OmitContentLength does not add content-length to the signed headers
+	// of a signed body. By default it is added after Headers, as both
+	// Signway SDKs do (with the UTF-8 byte count, which the SDKs get wrong
+	// for non-ASCII bodies), unless Headers already has it.
+	OmitContentLength bool
+}
+
+// SignwaySigned is a signed URL with the strings that produced it, to
+// compare with another Signway implementation byte for byte.
+type SignwaySigned struct {
+	// URL is the signed URL.
+	URL string
+	// CanonicalRequest is METHOD, "/", the canonical query, the signed
+	// header lines and names, and the body, as hashed.
+	CanonicalRequest string
+	// StringToSign is "SW1-HMAC-SHA256", X-Sw-Date, its day and the
+	// hex SHA-256 of CanonicalRequest, one per line.
+	StringToSign string
+	// Signature is X-Sw-Signature: lower-case hex.
+	Signature string
+}
+
+// SignwaySignerOption configures NewSignwaySigner. WithClock is one too.
+type SignwaySignerOption interface {
+	applySignwaySigner(*SignwaySigner) error
+}
+
+type signwaySignerOption func(*SignwaySigner) error
+
+func (o signwaySignerOption) applySignwaySigner(s *SignwaySigner) error { return o(s) }
+
+func (o Option) applySignwaySigner(s *SignwaySigner) error {
+	return o.applyTo(&s.settings, "Signway signer", "WithClock")
+}
+
+// SignwayTTL sets the lifetime of the URLs Sign makes (default 5 minutes),
+// whole seconds.
+func SignwayTTL(d time.Duration) SignwaySignerOption {
+	return signwaySignerOption(func(s *SignwaySigner) error {
+		if _, err := signwayExpiry(d); err != nil {
+			return err
+		}
+		s.ttl = d
+		return nil
+	})
+}
+
+// SignwaySignHeaders sets the headers Sign signs, with the values the
+// request has; a request lacking one of them cannot be signed. host cannot
+// be signed this way: the gateway receives its own host.
+func SignwaySignHeaders(names ...string) SignwaySignerOption {
+	return signwaySignerOption(func(s *SignwaySigner) error {
+		s.headers = nil
+		for _, n := range names {
+			if !validHeaderName(n) || strings.EqualFold(n, "host") {
+				return fmt.Errorf("signet: cannot sign header %q", n)
+			}
+			s.headers = append(s.headers, strings.ToLower(n))
+		}
+		return nil
+	})
+}
+
+// SignwaySignBody makes Sign sign the body of requests that have one, with
+// their Content-Length. Requests without a body are signed with
+// X-Sw-Body=false.
+func SignwaySignBody() SignwaySignerOption {
+	return signwaySignerOption(func(s *SignwaySigner) error { s.signBody = true; return nil })
+}
+
+// NewSignwaySigner returns a signer of URLs for the gateway at base URL
+// gateway (http or https, no query; a path is allowed and the URL is
+// gateway + "/?X-Sw-…"), signed as id with key, an HMAC secret.
+func NewSignwaySigner(id string, key *Key, gateway string, opts ...SignwaySignerOption) (*SignwaySigner, error) {
+	if id == "" || strings.Contains(id, "/") || !utf8.ValidString(id) {
+		return nil, fmt.Errorf("signet: Signway key id %q must be non-empty UTF-8 without '/'", id)
+	}
+	if !key.IsHMAC() {
+		return nil, errors.New("signet: Signway signs with an HMAC key")
+	}
+	u, err := url.Parse(gateway)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("signet: the gateway %q must be an http or https URL without query or fragment", gateway)
+	}
+	if !strings.HasSuffix(gateway, "/") {
+		gateway += "/"
+	}
+	s := &SignwaySigner{id: id, key: key, gateway: gateway, settings: defaultSettings(), ttl: 5 * time.Minute}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("signet: nil SignwaySignerOption")
+		}
+		if err := o.applySignwaySigner(s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// SignURL returns the signed URL for u.
+func (s *SignwaySigner) SignURL(u SignwayURL) (string, error) {
+	signed, err := s.Presign(u)
+	if err != nil {
+		return "", err
+	}
+	return signed.URL, nil
+}
+
+// Presign signs u like SignURL and also returns the canonical request and
+// string to sign.
+func (s *SignwaySigner) Presign(u SignwayURL) (*SignwaySigned, error) {
+	if !validHeaderName(u.Method) {
+		return nil, fmt.Errorf("signet: invalid method %q", u.Method)
+	}
+	expires, err := signwayExpiry(u.Expiry)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.ValidString(u.Proxy) {
+		return nil, errors.New("signet: the proxy URL is not UTF-8")
+	}
+	proxy, err := appendWHATWGURL(nil, u.Proxy)
+	if err != nil {
+		return nil, fmt.Errorf("signet: proxy URL %q: %w", u.Proxy, err)
+	}
+	headers, err := signwaySignedHeaders(u)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if y := now.Year(); y < 0 || y > 9999 {
+		return nil, fmt.Errorf("signet: Signway cannot sign at %v", now)
+	}
+	f := signwayFields{
+		id:      s.id,
+		date:    now.Format("20060102T150405Z"),
+		expires: expires,
+		proxy:   string(proxy),
+		headers: headers,
+		body:    u.SignBody,
+	}
+	cr := f.appendCanonicalRequest(nil, u.Method, u.Body)
+	sts := f.appendStringToSign(make([]byte, 0, signwayStringToSignLen), cr)
+	day := f.date[:8]
+	dk := s.key.signwayCached(signwayDayBits(day))
+	if dk == nil {
+		dk = s.key.signwayDerive(day, true)
+	}
+	signature := hex.EncodeToString(dk.appendSum(nil, sts))
+
+	link := append([]byte(s.gateway), "?X-Sw-Algorithm="+signwayAlgorithm+"&X-Sw-Credential="...)
+	link = appendSignwayEnc(link, f.id)
+	link = append(link, "%2F"+day+"&X-Sw-Date="+f.date+"&X-Sw-Expires="...)
+	link = appendUint(link, uint64(expires))
+	link = append(link, "&X-Sw-Proxy="...)
+	link = appendSignwayEnc(link, f.proxy)
+	link = append(link, "&X-Sw-SignedHeaders="...)
+	for i, h := range headers {
+		if i > 0 {
+			link = append(link, "%3B"...)
+		}
+		link = appendSignwayEnc(link, h.Name)
+	}
+	link = append(link, "&X-Sw-Body="...)
+	if u.SignBody {
+		link = append(link, "true"...)
+	} else {
+		link = append(link, "false"...)
+	}
+	link = append(link, "&X-Sw-Signature="+signature...)
+	return &SignwaySigned{URL: string(link), CanonicalRequest: string(cr), StringToSign: string(sts), Signature: signature}, nil
+}
+
+// signwayExpiry checks an expiry: whole seconds that fit a u32.
+func signwayExpiry(d time.Duration) (uint32, error) {
+	if d < 0 || d%time.Second != 0 || d/time.Second > 1<<32-1 {
+		return 0, fmt.Errorf("signet: Signway expiry %v must be whole seconds from 0 to 4294967295", d)
+	}
+	return uint32(d / time.Second), nil
+}
+
+// signwaySignedHeaders returns the headers u signs, names lower-cased,
+// content-length added for a signed body.
+func signwaySignedHeaders(u SignwayURL) ([]SignwayHeader, error) {
+	if !u.SignBody && len(u.Body) > 0 {
+		return nil, errors.New("signet: a Body is given but SignBody is not set")
+	}
+	if u.SignBody && !utf8.Valid(u.Body) {
+		return nil, errors.New("signet: Signway signs UTF-8 bodies only")
+	}
+	if len(u.Headers) >= maxSignwayHeaders {
+		return nil, fmt.Errorf("signet: Signway URLs sign fewer than %d headers", maxSignwayHeaders)
+	}
+	contentLength := fmt.Sprint(len(u.Body))
+	headers := make([]SignwayHeader, 0, len(u.Headers)+1)
+	hasLength := false
+	for _, h := range u.Headers {
+		name := strings.ToLower(h.Name)
+		if !validHeaderName(name) {
+			return nil, fmt.Errorf("signet: invalid header name %q", h.Name)
+		}
+		for _, seen := range headers {
+			if seen.Name == name {
+				return nil, fmt.Errorf("signet: header %s is listed twice", name)
+			}
+		}
+		for i := 0; i < len(h.Value); i++ {
+			if c := h.Value[i]; (c < ' ' || c >= 0x7f) && c != '\t' {
+				return nil, fmt.Errorf("signet: the value of header %s is not visible ASCII", name)
+			}
+		}
+		value := trimSpaceTab(h.Value)
+		if name == "content-length" && u.SignBody {
+			if value != contentLength {
+				return nil, fmt.Errorf("signet: content-length %q is not the body's length %s", value, contentLength)
+			}
+			hasLength = true
+		}
+		headers = append(headers, SignwayHeader{Name: name, Value: value})
+	}
+	if u.SignBody && !u.OmitContentLength && !hasLength {
+		headers = append(headers, SignwayHeader{Name: "content-length", Value: contentLength})
+	}
+	return headers, nil
+}
+
+// Sign makes r, an outgoing request for the upstream URL, go through the
+// gateway: its URL becomes the signed URL (X-Sw-Proxy = the request's URL)
+// for its method, the headers of SignwaySignHeaders and, with
+// SignwaySignBody, its body; it is valid for the SignwayTTL. r must be a
+// request the caller owns: signethttp.Transport clones before signing.
+func (s *SignwaySigner) Sign(r *http.Request) error {
+	if r.URL == nil || !r.URL.IsAbs() {
+		return errors.New("signet: a Signway signer needs the absolute upstream URL")
+	}
+	u := SignwayURL{Method: r.Method, Proxy: r.URL.String(), Expiry: s.ttl}
+	if u.Method == "" {
+		u.Method = http.MethodGet
+	}
+	for _, name := range s.headers {
+		values := r.Header.Values(name)
+		if len(values) == 0 {
+			return fmt.Errorf("signet: the request has no %s header to sign", name)
+		}
+		u.Headers = append(u.Headers, SignwayHeader{Name: name, Value: values[0]})
+	}
+	if s.signBody {
+		body, err := outgoing(r).Body(0)
+		if err != nil {
+			return err
+		}
+		u.SignBody, u.Body = len(body) > 0, body
+	}
+	signed, err := s.Presign(u)
+	if err != nil {
+		return err
+	}
+	link, err := url.Parse(signed.URL)
+	if err != nil {
+		return err
+	}
+	r.URL, r.Host = link, ""
+	return nil
+}
