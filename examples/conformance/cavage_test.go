@@ -14,14 +14,15 @@ import (
 	"github.com/signet-go/signet/core/signettest"
 )
 
-// TestCavageVectors replays every vector of cavage.json over HTTP in the
-// draft dialect, requiring no header, and checks the strict draft-12
+// TestCavageVectors replays every vector of cavage.json over HTTP, in every
+// framework, in the draft dialect, requiring no header, and checks the strict draft-12
 // verdict with the code core/cavage_test.go expects for each rejection.
-func TestCavageVectors(t *testing.T) {
+func TestCavageVectors(t *testing.T) { eachFramework(t, testCavageVectors) }
+
+func testCavageVectors(t *testing.T, srv *testServer) {
 	vectors, table, err := signettest.CavageVectors()
 	require.NoError(t, err)
 	require.Len(t, vectors, 35)
-	srv := startServer(t)
 	keys := cavageKeys(table, false)
 	rejections := map[string]string{
 		"hs-hmac-sha256-created-expires":        "malformed_signature", // (created) with hmac-sha256 (draft-12 §2.3)
@@ -52,13 +53,16 @@ func TestCavageVectors(t *testing.T) {
 	}
 }
 
-// TestCavageVectorsAPISignatureDialect replays cavage.json in the
-// api-signature dialect, with api-signature's getSecret (the HMAC keys),
+// TestCavageVectorsAPISignatureDialect replays cavage.json, in every
+// framework, in the api-signature dialect, with api-signature's getSecret (the HMAC keys),
 // against what the real middleware answered.
 func TestCavageVectorsAPISignatureDialect(t *testing.T) {
+	eachFramework(t, testCavageVectorsAPISignatureDialect)
+}
+
+func testCavageVectorsAPISignatureDialect(t *testing.T, srv *testServer) {
 	vectors, table, err := signettest.CavageVectors()
 	require.NoError(t, err)
-	srv := startServer(t)
 	keys := cavageKeys(table, true)
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
@@ -81,14 +85,16 @@ func TestCavageVectorsAPISignatureDialect(t *testing.T) {
 	}
 }
 
-// TestAPISignatureVectors replays api-signature.json: Node's view of each
+// TestAPISignatureVectors replays api-signature.json in every framework:
+// Node's view of each
 // request sent as a request line and header lines, the middleware's options
 // mapped onto the cavage options, and its answer.
-func TestAPISignatureVectors(t *testing.T) {
+func TestAPISignatureVectors(t *testing.T) { eachFramework(t, testAPISignatureVectors) }
+
+func testAPISignatureVectors(t *testing.T, srv *testServer) {
 	vectors, getSecret, err := signettest.APISignatureVectors()
 	require.NoError(t, err)
 	require.Len(t, vectors, 21)
-	srv := startServer(t)
 	var keys []map[string]any
 	for _, id := range slices.Sorted(maps.Keys(getSecret)) {
 		keys = append(keys, map[string]any{"id": id, "secret": getSecret[id].Secret, "credentials": getSecret[id].Credentials})

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net"
 	"net/http"
@@ -37,12 +38,14 @@ const (
 // testCredentials are the test key's credentials, as the echo decodes them.
 var testCredentials = map[string]any{"app": "sa"}
 
-// TestSASigningVectors replays every upstream vector over HTTP.
-func TestSASigningVectors(t *testing.T) {
+// TestSASigningVectors replays every upstream vector over HTTP, in every
+// framework.
+func TestSASigningVectors(t *testing.T) { eachFramework(t, testSASigningVectors) }
+
+func testSASigningVectors(t *testing.T, srv *testServer) {
 	vectors, err := signettest.SASigningVectors()
 	require.NoError(t, err)
 	require.NotEmpty(t, vectors)
-	srv := startServer(t)
 
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
@@ -139,9 +142,10 @@ func wellFormed(t *testing.T, sig, hash string) bool {
 }
 
 // TestControlEndpoints checks the /_conformance/ endpoints and the 503
-// before any config.
-func TestControlEndpoints(t *testing.T) {
-	srv := startServer(t)
+// before any config, in every framework.
+func TestControlEndpoints(t *testing.T) { eachFramework(t, testControlEndpoints) }
+
+func testControlEndpoints(t *testing.T, srv *testServer) {
 
 	resp := srv.raw(t, rawRequest{method: "GET", target: "/x"})
 	assert.Equal(t, http.StatusServiceUnavailable, resp.status)
@@ -286,10 +290,11 @@ func TestClock(t *testing.T) {
 }
 
 // TestPathsServedAsReceived checks that paths reach the verifier
-// uncleaned and unredirected: signet signs the percent-decoded raw path,
+// uncleaned and unredirected, in every framework: signet signs the percent-decoded raw path,
 // dot segments and empty segments included.
-func TestPathsServedAsReceived(t *testing.T) {
-	srv := startServer(t)
+func TestPathsServedAsReceived(t *testing.T) { eachFramework(t, testPathsServedAsReceived) }
+
+func testPathsServedAsReceived(t *testing.T, srv *testServer) {
 	require.Equal(t, http.StatusNoContent, srv.put(t, "/_conformance/config", saConfig(testSecret, nil)).status)
 	signer := newSigner(t, testSecret)
 	for _, target := range []string{"/a/../b", "//x", "/a/./b/", "/a%2Fb?c=%2F", "/_conformance"} {
@@ -302,9 +307,10 @@ func TestPathsServedAsReceived(t *testing.T) {
 }
 
 // TestBody checks that the handler reads the body after verification, as
-// text or as base64, and the max_body_bytes limit.
-func TestBody(t *testing.T) {
-	srv := startServer(t)
+// text or as base64, and the max_body_bytes limit, in every framework.
+func TestBody(t *testing.T) { eachFramework(t, testBody) }
+
+func testBody(t *testing.T, srv *testServer) {
 	for _, fields := range [][]string{{"path", "method"}, {"path", "body"}} {
 		options := map[string]any{"fields": fields, "max_body_bytes": 8}
 		require.Equal(t, http.StatusNoContent, srv.put(t, "/_conformance/config", saConfig(testSecret, options)).status)
@@ -343,7 +349,7 @@ func TestRunErrors(t *testing.T) {
 		args    []string
 		message string
 	}{
-		{[]string{"-framework", "nope"}, `framework "nope" is not supported`},
+		{[]string{"-framework", "nope"}, `framework "nope" is not supported yet (supported: ` + strings.Join(frameworkNames(), ", ") + ")"},
 		{[]string{"-nope"}, "-nope"},
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"-config", filepath.Join(t.TempDir(), "missing.json")}, "missing.json"},
@@ -436,6 +442,17 @@ func assertJSONError(t *testing.T, resp response, code, message string) string {
 	return body.Error
 }
 
+// frameworkNames are the -framework names, sorted.
+func frameworkNames() []string { return slices.Sorted(maps.Keys(frameworks)) }
+
+// eachFramework runs test in a subtest per framework, named after it, each
+// against its own server of that framework.
+func eachFramework(t *testing.T, test func(t *testing.T, srv *testServer)) {
+	for _, name := range frameworkNames() {
+		t.Run(name, func(t *testing.T) { test(t, startServer(t, "-framework", name)) })
+	}
+}
+
 // testServer is a conformance server started by run in this process.
 type testServer struct {
 	addr   string       // HOST:PORT
@@ -443,7 +460,7 @@ type testServer struct {
 }
 
 // startServer runs the server with -framework nethttp -addr 127.0.0.1:0 and
-// args until the test ends.
+// args (which may name another framework) until the test ends.
 func startServer(t *testing.T, args ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())

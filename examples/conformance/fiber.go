@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	signetfiber "github.com/signet-go/signet/fiber"
+)
+
+func init() { frameworks["fiber"] = newFiberServer }
+
+// newFiberServer serves the app with fiber and signetfiber, on fasthttp:
+// one catch-all handler routes every request as received, as app.handler
+// does for net/http, and answers the control endpoints the same way.
+//
+// fiber itself answers before any handler runs in two cases net/http does
+// not: a method outside fiber's RequestMethods (400), and a header block
+// larger than ReadBufferSize (431).
+func newFiberServer(a *app) server {
+	f := fiber.New(fiber.Config{
+		DisableStartupMessage: true, // stdout has only the "listening" line
+		// A catch-all Use handler sees every path; these keep fiber from
+		// decoding or folding it anywhere (the verifier reads the raw
+		// request-target regardless).
+		StrictRouting: true,
+		CaseSensitive: true,
+		UnescapePath:  false,
+		// Cavage signature headers may reach 8 KiB, with their signed
+		// headers beside them.
+		ReadBufferSize: 32 << 10,
+		BodyLimit:      32 << 20,
+		// Keep multipart bodies as received, so that they can be verified.
+		DisablePreParseMultipartForm: true,
+	})
+	protected := signetfiber.New(a)
+	// The raw request-target is c.Request().Header.RequestURI();
+	// c.Request().RequestURI() would replace it with fasthttp's normalised
+	// form, before the verifier reads it.
+	f.Use(func(c *fiber.Ctx) error {
+		switch {
+		case bytes.HasPrefix(c.Request().Header.RequestURI(), []byte(controlPrefix)):
+			return a.controlFiber(c)
+		case a.active.Load() == nil:
+			return fiberError(c, http.StatusServiceUnavailable, "no config is active: PUT /_conformance/config first")
+		}
+		return protected(c) // on success, c.Next() runs echoFiber
+	}, echoFiber)
+	return fiberServer{f}
+}
+
+// fiberServer adapts a *fiber.App to the server interface.
+type fiberServer struct{ app *fiber.App }
+
+func (s fiberServer) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+func (s fiberServer) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// echoFiber answers a verified request with its echo.
+func echoFiber(c *fiber.Ctx) error {
+	res, _ := signetfiber.Result(c)
+	return c.JSON(newEcho(res, c.Method(), string(c.Request().Header.RequestURI()), c.BodyRaw()))
+}
+
+// controlFiber serves PUT /_conformance/config and PUT /_conformance/clock,
+// answering as app.control does.
+func (a *app) controlFiber(c *fiber.Ctx) error {
+	path, _, _ := strings.Cut(string(c.Request().Header.RequestURI()), "?")
+	var apply func([]byte) error
+	switch path {
+	case controlPrefix + "config":
+		apply = a.configure
+	case controlPrefix + "clock":
+		apply = a.setClock
+	default:
+		return fiberError(c, http.StatusNotFound, "404 page not found")
+	}
+	if c.Method() != http.MethodPut {
+		c.Set(fiber.HeaderAllow, http.MethodPut)
+		return fiberError(c, http.StatusMethodNotAllowed, http.StatusText(http.StatusMethodNotAllowed))
+	}
+	data := bytes.Clone(c.BodyRaw()) // fasthttp reuses its buffer
+	err := errors.New("http: request body too large")
+	if len(data) <= maxControlBody {
+		err = apply(data)
+	}
+	if err != nil {
+		return c.Status(http.StatusBadRequest).JSON(map[string]string{"error": "invalid_config", "message": err.Error()})
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// fiberError answers as net/http's http.Error does.
+func fiberError(c *fiber.Ctx, status int, message string) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	return c.Status(status).SendString(message + "\n")
+}

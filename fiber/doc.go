@@ -1,0 +1,91 @@
+// Package signetfiber verifies signed requests in fiber (v2) applications.
+//
+//	import signetfiber "github.com/signet-go/signet/fiber"
+//
+// New returns a fiber.Handler in the style of fiber's own middlewares (a
+// Config with Next, SuccessHandler and ErrorHandler). A verified request
+// reaches the next handler with its *signet.Result in c.Locals, read back
+// with Result and the typed Credentials:
+//
+//	app.Use(signetfiber.New(verifier))
+//	app.Get("/orders", func(c *fiber.Ctx) error {
+//		client, _ := signetfiber.Credentials[Client](c)
+//		…
+//	})
+//
+// A rejected request is answered by WriteError (or Config.ErrorHandler): the
+// *signet.Error's status, its WWW-Authenticate challenge where the scheme
+// has one, and {"error": code, "message": message} as application/json.
+//
+// # The request as received, without net/http
+//
+// The verifier reads the request through a view over fasthttp's own
+// buffers: the method, the Host header and the request-target exactly as
+// they came on the request line (never fiber's decoded or normalised path),
+// every value of a header in order, as net/http would give them (a repeated
+// Content-Type, say, is seen whole although fasthttp keeps only its last
+// value; as with net/http, Host is not among the headers), and the body as
+// received (fasthttp's raw bytes, never the body c.Body() decompresses).
+// Nothing is copied and no *http.Request is built: views are pooled, and a
+// request verified with an HMAC scheme without a body allocates nothing in
+// this package.
+//
+// Do not call c.Request().RequestURI() before the middleware runs: fasthttp
+// then replaces the raw request-target with its normalised form ("/a/../b"
+// becomes "/b", "%2F" becomes "/"), and a signature over the target as sent
+// no longer verifies. c.OriginalURL() and c.Request().Header.RequestURI()
+// read the raw one without changing it.
+//
+// # Lifetime of values
+//
+// fasthttp reuses its buffers once a handler returns. The view's strings
+// alias them and are valid only while Verify runs; the core copies what it
+// keeps, and the *signet.Result owns its fields, so a Result may be kept
+// after the handler returns (c may not). A signet.KeyStore you write is
+// called during Verify with a key id that aliases the request: clone it
+// (strings.Clone) if your store keeps it, in a cache say.
+//
+// The Result is in c.Locals only. Putting it on c.UserContext() as well
+// would cost an allocation per request (context.WithValue), so New does not;
+// to hand it to code that takes a context.Context, do it in a
+// SuccessHandler:
+//
+//	signetfiber.New(verifier, signetfiber.Config{
+//		SuccessHandler: func(c *fiber.Ctx) error {
+//			res, _ := signetfiber.Result(c)
+//			c.SetUserContext(signet.NewContext(c.UserContext(), res))
+//			return c.Next()
+//		},
+//	})
+//
+// The verifier is called with c.UserContext(), so a key store sees what
+// earlier middlewares put there.
+//
+// # fiber settings
+//
+//   - Headers: fasthttp reads the whole header block into its
+//     per-connection read buffer, fiber.Config.ReadBufferSize (4096 bytes by
+//     default), and answers a larger block with 431 before any middleware
+//     runs. Signature headers of public-key schemes, several signed headers
+//     or big cookies can exceed it: raise it (8192 or 16384) if clients send
+//     them.
+//   - Bodies: fasthttp reads the whole body into memory before the handler
+//     runs, up to fiber.Config.BodyLimit (4 MiB by default; beyond, fasthttp
+//     answers 413 itself, not in JSON). The verifier's own limit
+//     (signet.WithMaxBodyBytes, 1 MiB by default) then decides which bodies
+//     are verified; keep BodyLimit at or above it so that the verifier's 413
+//     {"error": "body_too_large"} is the one clients see. With
+//     StreamRequestBody the view reads the stream up to the verifier's limit
+//     and gives the bytes back to the request for the handler.
+//   - Multipart bodies: with fiber's default DisablePreParseMultipartForm
+//     false, fasthttp parses a multipart/form-data body into a form while
+//     reading it and keeps no raw bytes, so a scheme that signs the body
+//     cannot verify it: such requests get 503 verification_unavailable.
+//     Set DisablePreParseMultipartForm to true to verify them.
+//   - Methods: fiber answers a method outside its RequestMethods list with
+//     400 before any middleware; add custom methods there.
+//   - DisableHeaderNormalizing, CaseSensitive, StrictRouting and
+//     UnescapePath do not change what is verified: header names are matched
+//     case-insensitively on the raw header block, and the request-target is
+//     always the raw one.
+package signetfiber

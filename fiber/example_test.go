@@ -1,0 +1,74 @@
+package signetfiber_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	signet "github.com/signet-go/signet/core"
+	signetfiber "github.com/signet-go/signet/fiber"
+)
+
+// Protect a fiber app, then send it a signed request and an unsigned one.
+func Example() {
+	key := signet.NewHMACKey([]byte("shared-secret"))
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "reports", Key: key, Credentials: "reporting job"})
+	verifier, _ := signet.NewSASigning(keys)
+
+	app := fiber.New()
+	app.Use(signetfiber.New(verifier))
+	app.Get("/reports", func(c *fiber.Ctx) error {
+		caller, _ := signetfiber.Credentials[string](c)
+		return c.SendString("hello, " + caller)
+	})
+
+	signer, _ := signet.NewSASigningSigner(key)
+	for _, sign := range []bool{true, false} {
+		r, _ := http.NewRequest("GET", "http://api.example/reports", nil)
+		if sign {
+			signer.Sign(r)
+		}
+		resp, err := app.Test(r)
+		if err != nil {
+			panic(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		fmt.Println(resp.StatusCode, string(body))
+	}
+	// Output:
+	// 200 hello, reporting job
+	// 401 {"error":"missing_signature","message":"send the signature in the Signature header"}
+}
+
+// Skip verification for CORS preflights, answer rejections in your own
+// format, and hand the Result to code that takes a context.Context.
+func ExampleNew_config() {
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("secret"))})
+	verifier, _ := signet.NewSASigning(keys)
+
+	app := fiber.New()
+	app.Use(signetfiber.New(verifier, signetfiber.Config{
+		Next: func(c *fiber.Ctx) bool { return c.Method() == fiber.MethodOptions },
+		SuccessHandler: func(c *fiber.Ctx) error {
+			res, _ := signetfiber.Result(c)
+			c.SetUserContext(signet.NewContext(c.UserContext(), res))
+			return c.Next()
+		},
+		ErrorHandler: func(c *fiber.Ctx, err *signet.Error) error {
+			return c.Status(err.Status()).SendString("rejected: " + err.Code())
+		},
+	}))
+	app.All("/", func(c *fiber.Ctx) error { return c.SendString("through") })
+
+	for _, method := range []string{"OPTIONS", "GET"} {
+		r, _ := http.NewRequest(method, "http://api.example/", nil)
+		resp, _ := app.Test(r)
+		body, _ := io.ReadAll(resp.Body)
+		fmt.Println(method, resp.StatusCode, string(body))
+	}
+	// Output:
+	// OPTIONS 200 through
+	// GET 401 rejected: missing_signature
+}

@@ -1,0 +1,322 @@
+package signetfiber
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// request is the signet.Request view of a fasthttp request. Its strings
+// alias fasthttp's buffers without copying, so they are valid only while
+// Verify runs (the core copies what it keeps). Views are pooled: one is
+// acquired per verification and released as soon as Verify returns.
+type request struct {
+	c   *fiber.Ctx
+	ctx *fasthttp.RequestCtx // c.Context()
+	// fields is the header block as received, one header field per entry
+	// (its continuation lines included, its line end not), split on the
+	// first call to Header (split reports that it was).
+	fields []string
+	split  bool
+	// values holds every value Header returned during this verification,
+	// so that no returned slice is overwritten by a later call.
+	values []string
+}
+
+var requests = sync.Pool{New: func() any { return new(request) }}
+
+// maxPooled keeps a request with thousands of header fields from pinning
+// large scratch slices in the pool.
+const maxPooled = 256
+
+func acquireRequest(c *fiber.Ctx) *request {
+	r := requests.Get().(*request)
+	r.c, r.ctx = c, c.Context()
+	return r
+}
+
+// release resets r and pools it. The scratch slices keep their backing
+// arrays (their stale strings are never read again: they are overwritten
+// before use) unless they grew too large to keep.
+func (r *request) release() {
+	r.c, r.ctx, r.split = nil, nil, false
+	r.fields, r.values = r.fields[:0], r.values[:0]
+	if cap(r.fields) > maxPooled || cap(r.values) > maxPooled {
+		r.fields, r.values = nil, nil
+	}
+	requests.Put(r)
+}
+
+// Method is the method of the request line, as received.
+func (r *request) Method() string { return b2s(r.ctx.Request.Header.Method()) }
+
+// Scheme is "https" when the connection is TLS, else "http".
+func (r *request) Scheme() string {
+	if r.ctx.IsTLS() {
+		return "https"
+	}
+	return "http"
+}
+
+// Host is the Host header as received.
+func (r *request) Host() string { return b2s(r.ctx.Request.Header.Host()) }
+
+// RequestURI is the request-target of the request line, undecoded.
+func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestURI()) }
+
+// Header returns every value of the header name, in order, as net/http's
+// Request.Header would: Host is not a header (Host has it), nor is
+// Transfer-Encoding; on a chunked request neither are Content-Length and
+// Trailer, and trailers are not headers; a repeated identical Content-Length
+// is one; values are trimmed of spaces and tabs.
+//
+// Most names are read from fasthttp's parsed headers. The header block as
+// received is read instead where fasthttp's parsed headers would not answer
+// that (see fromRaw), so that a repeated header is always seen whole.
+func (r *request) Header(name string) []string {
+	h := &r.ctx.Request.Header
+	chunked := h.ContentLength() == -1
+	switch {
+	case name == fasthttp.HeaderHost || name == fasthttp.HeaderTransferEncoding,
+		chunked && (name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer):
+		return nil
+	}
+	start := len(r.values)
+	if !r.fromRaw(name, chunked) || !r.appendRaw(name) {
+		for _, v := range h.PeekAll(name) {
+			if len(v) > 0 || name != fasthttp.HeaderContentLength { // fasthttp's "none"
+				r.values = append(r.values, trim(b2s(v)))
+			}
+		}
+	}
+	values := r.values[start:len(r.values):len(r.values)]
+	switch {
+	case len(values) == 0:
+		return nil
+	case name == fasthttp.HeaderContentLength && allEqual(values):
+		return values[:1:1]
+	}
+	return values
+}
+
+// fromRaw reports whether name must be read from the header block as
+// received rather than from fasthttp's parsed headers: a header fasthttp
+// keeps one value of, rewrites or makes up (Content-Type, User-Agent,
+// Content-Length, Connection, Cookie, Trailer), any header of a chunked
+// request (fasthttp adds the trailers to the headers), and any header when
+// the app does not normalise header names (fasthttp then matches them
+// case-sensitively).
+func (r *request) fromRaw(name string, chunked bool) bool {
+	switch name {
+	case fasthttp.HeaderContentType, fasthttp.HeaderUserAgent, fasthttp.HeaderContentLength,
+		fasthttp.HeaderConnection, fasthttp.HeaderCookie, fasthttp.HeaderTrailer:
+		return true
+	}
+	return chunked || !normalizesNames(r.c.App())
+}
+
+// appendRaw appends the values of name in the header block as received, and
+// reports false when there is no such block (a request built in code).
+func (r *request) appendRaw(name string) bool {
+	if !r.split {
+		r.fields, r.split = appendFields(r.fields, r.ctx.Request.Header.RawHeaders()), true
+	}
+	for _, f := range r.fields {
+		if len(f) > len(name) && f[len(name)] == ':' && equalFold(f[:len(name)], name) {
+			r.values = append(r.values, unfold(trim(f[len(name)+1:])))
+		}
+	}
+	return len(r.fields) > 0
+}
+
+// normalizing is whether app normalises header names (fiber's default,
+// DisableHeaderNormalizing false), for the last app asked about.
+type normalizing struct {
+	app *fiber.App
+	yes bool
+}
+
+var lastApp atomic.Pointer[normalizing]
+
+// normalizesNames reports whether app normalises header names, reading its
+// config only when app is not the app asked about last.
+func normalizesNames(app *fiber.App) bool {
+	if n := lastApp.Load(); n != nil && n.app == app {
+		return n.yes
+	}
+	n := &normalizing{app, !app.Config().DisableHeaderNormalizing}
+	lastApp.Store(n)
+	return n.yes
+}
+
+func allEqual(values []string) bool {
+	for _, v := range values[1:] {
+		if v != values[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// Body returns the body as received (never decompressed), at most limit
+// bytes. The handler still reads it: fasthttp keeps it in memory.
+func (r *request) Body(limit int64) ([]byte, error) {
+	req := &r.ctx.Request
+	if r.multipartParsed() {
+		return nil, signet.NewError(signet.ErrUnavailable, "this server is not configured to verify multipart/form-data bodies")
+	}
+	if req.IsBodyStream() {
+		return streamBody(r.ctx, limit)
+	}
+	body := req.Body()
+	if int64(len(body)) > limit {
+		return nil, bodyTooLarge(limit)
+	}
+	return body, nil
+}
+
+// multipartParsed reports whether fasthttp parsed the body into a multipart
+// form while reading it, keeping no raw bytes (what it does with fiber's
+// default DisablePreParseMultipartForm false: a multipart/form-data body of
+// known length and without Content-Encoding). Its Body() would be a
+// re-encoding of the form, not the bytes that were signed.
+func (r *request) multipartParsed() bool {
+	h := &r.ctx.Request.Header
+	return len(h.MultipartFormBoundary()) > 0 && len(h.ContentEncoding()) == 0 && h.ContentLength() > 0 &&
+		!r.c.App().Config().DisablePreParseMultipartForm
+}
+
+// streamBody reads a streamed body (fiber's StreamRequestBody) within limit
+// and gives it back to the request, so that the handler reads the same
+// bytes.
+func streamBody(ctx *fasthttp.RequestCtx, limit int64) ([]byte, error) {
+	req := &ctx.Request
+	if int64(req.Header.ContentLength()) > limit {
+		return nil, rejectStream(ctx, bodyTooLarge(limit))
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(min(limit, max(int64(req.Header.ContentLength()), 512))) + 1)
+	if _, err := buf.ReadFrom(io.LimitReader(req.BodyStream(), min(limit, math.MaxInt64-1)+1)); err != nil {
+		ctx.SetConnectionClose()
+		return nil, signet.NewError(signet.ErrMalformed, "the request body could not be read")
+	}
+	if int64(buf.Len()) > limit {
+		return nil, rejectStream(ctx, bodyTooLarge(limit))
+	}
+	req.SetBodyRaw(buf.Bytes())
+	return buf.Bytes(), nil
+}
+
+// maxDrain bounds how much of a rejected streamed body is read and thrown
+// away so that the client gets the answer (closing a connection with unread
+// data resets it), as net/http does.
+const maxDrain = 256 << 10
+
+// rejectStream discards the rest of a streamed body, up to maxDrain, and
+// closes the connection after the answer when more is left: it must not be
+// read as the next request.
+func rejectStream(ctx *fasthttp.RequestCtx, err *signet.Error) *signet.Error {
+	if n, _ := io.CopyN(io.Discard, ctx.Request.BodyStream(), maxDrain+1); n > maxDrain {
+		ctx.SetConnectionClose()
+	}
+	return err
+}
+
+func bodyTooLarge(limit int64) *signet.Error {
+	return signet.NewError(signet.ErrBodyTooLarge,
+		fmt.Sprintf("the request body is larger than the %d bytes this server verifies", limit))
+}
+
+// appendFields appends to dst the header fields of raw, a header block as
+// received, in order: each with its continuation lines (obs-fold), without
+// its line end.
+func appendFields(dst []string, raw []byte) []string {
+	for len(raw) > 0 {
+		end := 0
+		for { // through the line end, and those of continuation lines
+			n := bytes.IndexByte(raw[end:], '\n')
+			if n < 0 {
+				end = len(raw)
+				break
+			}
+			end += n + 1
+			if end == len(raw) || (raw[end] != ' ' && raw[end] != '\t') {
+				break
+			}
+		}
+		f := raw[:end]
+		raw = raw[end:]
+		if n := len(f); n > 0 && f[n-1] == '\n' {
+			f = f[:n-1]
+		}
+		if n := len(f); n > 0 && f[n-1] == '\r' {
+			f = f[:n-1]
+		}
+		if len(f) > 0 {
+			dst = append(dst, b2s(f))
+		}
+	}
+	return dst
+}
+
+// unfold returns value with the lines of a folded value joined by one
+// space, as net/textproto reads them. It allocates only for a folded value,
+// an obsolete form.
+func unfold(value string) string {
+	if strings.IndexByte(value, '\n') < 0 {
+		return value
+	}
+	var b strings.Builder
+	for i, line := range strings.Split(value, "\n") {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.Trim(line, " \t\r"))
+	}
+	return b.String()
+}
+
+// trim trims spaces, tabs and line ends from both ends of s.
+func trim(s string) string {
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// equalFold reports whether a and b, of the same length, are equal in
+// ASCII case folding.
+func equalFold(a, b string) bool {
+	for i := range len(a) {
+		if lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// b2s converts b to a string without copying: the string aliases b, so it
+// is valid only while b is (here: while Verify runs).
+func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

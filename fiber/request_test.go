@@ -1,0 +1,145 @@
+package signetfiber
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/valyala/fasthttp"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// view reads raw as fasthttp's server does and returns the request view the
+// middleware would give the verifier, released when t ends.
+func view(t *testing.T, app *fiber.App, raw string) *request {
+	t.Helper()
+	fctx := new(fasthttp.RequestCtx)
+	require.NoError(t, fctx.Request.Read(bufio.NewReader(strings.NewReader(raw))))
+	c := app.AcquireCtx(fctx)
+	r := acquireRequest(c)
+	t.Cleanup(func() {
+		r.release()
+		app.ReleaseCtx(c)
+	})
+	return r
+}
+
+// TestViewMatchesNetHTTP reads the same bytes with net/http and through the
+// view, and requires the verifier to see the same request: method, host,
+// raw request-target, every header's values in order, and the body.
+func TestViewMatchesNetHTTP(t *testing.T) {
+	normalizing, notNormalizing := fiber.New(), fiber.New(fiber.Config{DisableHeaderNormalizing: true})
+	for _, tc := range []struct{ name, raw string }{
+		{"repeated headers in order",
+			"GET /orders/42?page=1 HTTP/1.1\r\nHost: api.example:8080\r\nX-Dup: one\r\ndate: Tue, 07 Jun 2014 20:51:35 GMT\r\nx-dup: two\r\nX-DUP: three\r\nAccept: */*\r\n\r\n"},
+		{"raw request-target",
+			"GET /a/../b//c%2Fd/./e?x=%20&y=;z&x=1 HTTP/1.1\r\nHost: h\r\n\r\n"},
+		{"headers fasthttp keeps one of",
+			"POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nUser-Agent: a\r\nContent-Type: application/json\r\nUser-Agent: b\r\n" +
+				"Content-Length: 5\r\nContent-Length: 5\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: keep-alive\r\n\r\nhello"},
+		{"spaces, tabs and empty values",
+			"POST /f HTTP/1.1\r\nHost: h\r\nX-Tab:\t tabbed \t\r\nX-Empty:\r\nX-Latin: caf\xe9 \xe2\x82\xac\r\nContent-Type:\ttext/plain \r\nContent-Length: 0\r\n\r\n"},
+		{"header names in any case, with normalisation off",
+			"GET / HTTP/1.1\r\nHost: h\r\nsignature: a\r\nSIGNATURE: b\r\nSignature: c\r\n\r\n"},
+		{"chunked, with a Content-Length and a trailer",
+			"POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\nTrailer: X-Late\r\n\r\n" +
+				"3\r\nabc\r\n2\r\nde\r\n0\r\nX-Late: 1\r\n\r\n"},
+		{"no Content-Length on a POST", "POST /p HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(tc.raw)))
+			require.NoError(t, err)
+			wantBody, err := io.ReadAll(want.Body)
+			require.NoError(t, err)
+			for _, app := range []*fiber.App{normalizing, notNormalizing} {
+				testViewMatches(t, want, wantBody, view(t, app, tc.raw))
+			}
+		})
+	}
+}
+
+func testViewMatches(t *testing.T, want *http.Request, wantBody []byte, got *request) {
+
+	t.Helper()
+	assert.Equal(t, want.Method, got.Method())
+	assert.Equal(t, want.Host, got.Host())
+	assert.Equal(t, want.RequestURI, got.RequestURI())
+	assert.Equal(t, "http", got.Scheme())
+	names := slices.Collect(maps.Keys(want.Header))
+	names = append(names, "Host", "Transfer-Encoding", "Content-Length", "Trailer", "X-Late", "X-Absent")
+	for _, name := range names {
+		assert.Equal(t, want.Header[name], got.Header(name), name)
+	}
+	body, err := got.Body(1 << 10)
+	require.NoError(t, err)
+	assert.Equal(t, string(wantBody), string(body))
+}
+
+// TestViewFoldedValue checks that a value folded over several lines
+// (obs-fold) reaches the verifier with each fold replaced by spaces, as RFC
+// 9112 §5.2 asks (net/http puts one space, fasthttp one or more).
+func TestViewFoldedValue(t *testing.T) {
+	for _, name := range []string{"X-Fold", "User-Agent"} { // parsed by fasthttp, read raw
+		r := view(t, fiber.New(), "GET / HTTP/1.1\r\nHost: h\r\n"+name+": one\r\n  two\r\n\tthree\r\n\r\n")
+		values := r.Header(name)
+		require.Len(t, values, 1, name)
+		assert.Equal(t, []string{"one", "two", "three"}, strings.Fields(values[0]), name)
+		assert.NotContains(t, values[0], "\n", name)
+	}
+}
+
+// TestViewHeaderSlices checks that a slice Header returned stays intact
+// when Header is called again, and that release drops the request.
+func TestViewHeaderSlices(t *testing.T) {
+	r := view(t, fiber.New(), "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nB: 3\r\nA: 4\r\n\r\n")
+	a := r.Header("A")
+	b := r.Header("B")
+	assert.Equal(t, []string{"1", "4"}, a)
+	assert.Equal(t, []string{"2", "3"}, b)
+	_ = append(a, "x") // capped: cannot write into b
+	assert.Equal(t, []string{"2", "3"}, b)
+}
+
+// TestViewWithoutRawHeaders checks a request built in code (no header block
+// as received): the view falls back to fasthttp's parsed headers.
+func TestViewWithoutRawHeaders(t *testing.T) {
+	app := fiber.New()
+	fctx := new(fasthttp.RequestCtx)
+	fctx.Request.Header.SetMethod("PUT")
+	fctx.Request.SetRequestURI("/x?y=1")
+	fctx.Request.Header.SetHost("h")
+	fctx.Request.Header.Add("X-Dup", "1")
+	fctx.Request.Header.Add("X-Dup", "2")
+	c := app.AcquireCtx(fctx)
+	defer app.ReleaseCtx(c)
+	r := acquireRequest(c)
+	defer r.release()
+	assert.Equal(t, "PUT", r.Method())
+	assert.Equal(t, "/x?y=1", r.RequestURI())
+	assert.Equal(t, []string{"1", "2"}, r.Header("X-Dup"))
+	assert.Nil(t, r.Header("Host"))
+	assert.Nil(t, r.Header("X-Absent"))
+	assert.Nil(t, r.Header("Content-Length"))
+}
+
+// TestViewBodyLimit checks Body's limit: the body over it is the 413 error.
+func TestViewBodyLimit(t *testing.T) {
+	r := view(t, fiber.New(), "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello")
+	body, err := r.Body(5)
+	require.NoError(t, err)
+	assert.Equal(t, "hello", string(body))
+	_, err = r.Body(4)
+	var serr *signet.Error
+	require.True(t, errors.As(err, &serr))
+	assert.ErrorIs(t, err, signet.ErrBodyTooLarge)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, serr.Status())
+}

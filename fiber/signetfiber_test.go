@@ -1,0 +1,356 @@
+package signetfiber_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+	signetfiber "github.com/signet-go/signet/fiber"
+)
+
+// now is the clock of every verifier and signer here.
+var now = time.Unix(1_700_000_000, 0)
+
+func clock() signet.Option { return signet.WithClock(func() time.Time { return now }) }
+
+// caller is the credentials type of these tests.
+type caller struct{ ID int }
+
+// echo is what the test handler answers.
+type echo struct {
+	KeyID  string `json:"key_id"`
+	Caller int    `json:"caller"`
+	Body   string `json:"body"`
+}
+
+// echoHandler answers the Result's key id, the typed credentials and the
+// raw body the handler read.
+func echoHandler(c *fiber.Ctx) error {
+	res, ok := signetfiber.Result(c)
+	if !ok {
+		return c.SendStatus(http.StatusInternalServerError)
+	}
+	who, _ := signetfiber.Credentials[caller](c)
+	return c.JSON(echo{KeyID: res.KeyID, Caller: who.ID, Body: string(c.BodyRaw())})
+}
+
+// TestConcurrentClients sends many requests at once, from clients with
+// distinct keys and credentials, bodies and paths, and checks each answer
+// and, once all are done, each Result kept after its handler returned:
+// fasthttp reuses its buffers across requests and connections, so anything
+// aliased past Verify would show here (and under -race).
+func TestConcurrentClients(t *testing.T) {
+	const clients, requests = 16, 40
+	var secrets []signet.Secret
+	for i := range clients {
+		id := fmt.Sprintf("client-%02d", i)
+		if i%2 == 1 {
+			id = "" // Result.KeyID then comes from the request's keyId
+		}
+		secrets = append(secrets, signet.Secret{ID: id, Key: signet.NewHMACKey([]byte(fmt.Sprintf("secret-%02d", i))), Credentials: caller{i}})
+	}
+	keys := signet.KeyFunc(func(_ context.Context, keyID string) ([]signet.Secret, error) {
+		var i int
+		if _, err := fmt.Sscanf(keyID, "client-%02d", &i); err != nil || i >= clients {
+			return nil, signet.ErrUnknownKey
+		}
+		return secrets[i : i+1], nil
+	})
+	verifier, err := signet.NewCavage(keys, clock())
+	require.NoError(t, err)
+
+	var mu sync.Mutex
+	kept := map[string]*signet.Result{} // by "client/request"
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(verifier))
+	app.Use(func(c *fiber.Ctx) error {
+		res, _ := signetfiber.Result(c)
+		mu.Lock()
+		kept[strings.Clone(c.Get("X-Request"))] = res // c.Get aliases fasthttp's buffer
+		mu.Unlock()
+		return echoHandler(c)
+	})
+	base := serve(t, app)
+
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keyID := fmt.Sprintf("client-%02d", i)
+			signer, err := signet.NewCavageSigner(keyID, signet.NewHMACKey([]byte(fmt.Sprintf("secret-%02d", i))),
+				signet.WithClock(func() time.Time { return now }))
+			if !assert.NoError(t, err) {
+				return
+			}
+			// Half the clients open a connection per request, so that
+			// fasthttp hands one connection's buffers to another client.
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: i%2 == 0}}
+			defer client.CloseIdleConnections()
+			for j := range requests {
+				body := strings.Repeat(fmt.Sprintf("%s-%d;", keyID, j), 1+(i+j)%7)
+				r, _ := http.NewRequest("POST", fmt.Sprintf("%s/c/%d/r/%d?x=%d", base, i, j, i*j), strings.NewReader(body))
+				r.Header.Set("X-Request", fmt.Sprintf("%d/%d", i, j))
+				r.Header.Set("A-Pad", strings.Repeat("p", (i*7+j*3)%50)) // moves the signature in the buffer
+				if !assert.NoError(t, signer.Sign(r)) {
+					return
+				}
+				resp, err := client.Do(r)
+				if !assert.NoError(t, err) {
+					return
+				}
+				var got echo
+				err = json.NewDecoder(resp.Body).Decode(&got)
+				resp.Body.Close()
+				assert.NoError(t, err)
+				assert.Equal(t, http.StatusOK, resp.StatusCode)
+				assert.Equal(t, echo{KeyID: keyID, Caller: i, Body: body}, got)
+			}
+		}()
+	}
+	wg.Wait()
+
+	require.Len(t, kept, clients*requests)
+	for i := range clients {
+		for j := range requests {
+			res := kept[fmt.Sprintf("%d/%d", i, j)]
+			require.NotNil(t, res)
+			assert.Equal(t, fmt.Sprintf("client-%02d", i), res.KeyID)
+			assert.Equal(t, caller{i}, res.Credentials)
+			assert.Equal(t, "cavage", res.Scheme)
+			assert.Equal(t, "hmac-sha256", res.Algorithm)
+		}
+	}
+}
+
+// sasigning returns a verifier and a signer of method, path and body, or of
+// the fields opts set.
+func sasigning(t *testing.T, opts ...signet.SASigningOption) (signet.Verifier, *signet.SASigningSigner) {
+	t.Helper()
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
+	opts = append([]signet.SASigningOption{signet.SASigningFields("method", "path", "body")}, opts...)
+	v, err := signet.NewSASigning(keys, opts...)
+	require.NoError(t, err)
+	s, err := signet.NewSASigningSigner(key, opts...)
+	require.NoError(t, err)
+	return v, s
+}
+
+// send signs a POST of body with s and sends it to the server at base.
+func send(t *testing.T, base string, s signet.Signer, body []byte, header http.Header) (int, string) {
+	t.Helper()
+	return sendSigned(t, base, s, body, header, false)
+}
+
+// sendSigned is send, sending the body chunked when chunked is set.
+func sendSigned(t *testing.T, base string, s signet.Signer, body []byte, header http.Header, chunked bool) (int, string) {
+	t.Helper()
+	r, err := http.NewRequest("POST", base+"/up", bytes.NewReader(body))
+	require.NoError(t, err)
+	for name, values := range header {
+		r.Header[name] = values
+	}
+	require.NoError(t, s.Sign(r))
+	if chunked { // a body of unknown length
+		r.Body, r.GetBody, r.ContentLength = io.NopCloser(bytes.NewReader(body)), nil, -1
+	}
+	resp, err := http.DefaultClient.Do(r)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(got)
+}
+
+// TestRawRequestTarget checks that the verifier reads the request-target
+// as received, not the path fiber and fasthttp decode and normalise.
+func TestRawRequestTarget(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
+	v, err := signet.NewCavage(keys, clock())
+	require.NoError(t, err)
+	signer, err := signet.NewCavageSigner("k", key, clock())
+	require.NoError(t, err)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v), echoHandler)
+	base := serve(t, app)
+	for _, target := range []string{"/a/./b/../c//d%2Fe?x=%2F&y=%zz;z", "//x", "/%7euser/"} {
+		r, err := http.NewRequest("GET", base+target, nil)
+		require.NoError(t, err)
+		require.Equal(t, target, r.URL.RequestURI(), "sent as is")
+		require.NoError(t, signer.Sign(r))
+		resp, err := http.DefaultClient.Do(r)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, target)
+	}
+}
+
+// TestTLSScheme checks that a request over TLS is verified as https.
+func TestTLSScheme(t *testing.T) {
+	v, s := sasigning(t, signet.SASigningFields("scheme", "method", "path"))
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v), echoHandler)
+
+	tlsSrv := httptest.NewTLSServer(nil) // for its certificate and a client trusting it
+	client := tlsSrv.Client()
+	tlsSrv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ln = tls.NewListener(ln, &tls.Config{Certificates: tlsSrv.TLS.Certificates})
+	go app.Listener(ln)
+	t.Cleanup(func() { assert.NoError(t, app.Shutdown()) })
+
+	r, err := http.NewRequest("GET", "https://"+ln.Addr().String()+"/secure", nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Sign(r))
+	resp, err := client.Do(r)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// TestBodyAsReceived checks that the verifier reads the body as received,
+// never the body fiber's c.Body() decompresses, and that the handler still
+// reads it.
+func TestBodyAsReceived(t *testing.T) {
+	v, s := sasigning(t)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v))
+	app.Use(func(c *fiber.Ctx) error {
+		if !bytes.Equal(c.BodyRaw(), gzipped(t, "hello")) || string(c.Body()) != "hello" {
+			return c.SendStatus(http.StatusInternalServerError)
+		}
+		return c.SendString("ok")
+	})
+	status, body := send(t, serve(t, app), s, gzipped(t, "hello"), http.Header{"Content-Encoding": {"gzip"}})
+	assert.Equal(t, http.StatusOK, status, body)
+}
+
+func gzipped(t *testing.T, s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	_, err := io.WriteString(w, s)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return b.Bytes()
+}
+
+// TestStreamRequestBody checks bodies under fiber's StreamRequestBody: read
+// up to the verifier's limit, and given back to the handler.
+func TestStreamRequestBody(t *testing.T) {
+	v, s := sasigning(t, signet.WithMaxBodyBytes(64<<10))
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, StreamRequestBody: true, BodyLimit: 16 << 10})
+	app.Use(signetfiber.New(v))
+	app.Use(echoHandler)
+	base := serve(t, app)
+	for _, chunked := range []bool{false, true} {
+		for _, size := range []int{0, 10, 8 << 10, 40 << 10} { // below and beyond fasthttp's prefetch
+			body := bytes.Repeat([]byte("s"), size)
+			status, got := sendSigned(t, base, s, body, nil, chunked)
+			require.Equal(t, http.StatusOK, status, got)
+			assert.JSONEq(t, fmt.Sprintf(`{"key_id":"k","caller":7,"body":%q}`, body), got)
+		}
+		status, got := sendSigned(t, base, s, bytes.Repeat([]byte("s"), 64<<10+1), nil, chunked)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+		assert.Contains(t, got, `"error":"body_too_large"`)
+	}
+}
+
+// TestMultipartBody checks that a multipart body fasthttp parsed into a
+// form (fiber's default) is refused, never verified against a re-encoding,
+// and is verified with DisablePreParseMultipartForm.
+func TestMultipartBody(t *testing.T) {
+	var form bytes.Buffer
+	w := multipart.NewWriter(&form)
+	require.NoError(t, w.WriteField("a", "1"))
+	require.NoError(t, w.WriteField("b", "2"))
+	require.NoError(t, w.Close())
+	header := http.Header{"Content-Type": {w.FormDataContentType()}}
+	v, s := sasigning(t)
+
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v))
+	app.Use(echoHandler)
+	status, got := send(t, serve(t, app), s, form.Bytes(), header)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Contains(t, got, `"error":"verification_unavailable"`)
+
+	app = fiber.New(fiber.Config{DisableStartupMessage: true, DisablePreParseMultipartForm: true})
+	app.Use(signetfiber.New(v))
+	app.Use(func(c *fiber.Ctx) error {
+		if c.FormValue("b") != "2" {
+			return c.SendStatus(http.StatusInternalServerError)
+		}
+		return echoHandler(c)
+	})
+	status, got = send(t, serve(t, app), s, form.Bytes(), header)
+	require.Equal(t, http.StatusOK, status, got)
+	assert.JSONEq(t, fmt.Sprintf(`{"key_id":"k","caller":7,"body":%q}`, form.String()), got)
+}
+
+// TestHeaderNamesAsSent checks that header names are matched in any case
+// when fiber does not normalise them.
+func TestHeaderNamesAsSent(t *testing.T) {
+	v, s := sasigning(t)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, DisableHeaderNormalizing: true})
+	app.Use(signetfiber.New(v))
+	app.Use(echoHandler)
+	r, err := http.NewRequest("POST", serve(t, app)+"/up", strings.NewReader("x"))
+	require.NoError(t, err)
+	require.NoError(t, s.Sign(r))
+	r.Header["signature"] = r.Header["Signature"] // sent in lower case
+	delete(r.Header, "Signature")
+	resp, err := http.DefaultClient.Do(r)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// TestSuccessHandler checks Config.SuccessHandler, with the package doc's
+// way of putting the Result on c.UserContext().
+func TestSuccessHandler(t *testing.T) {
+	v, s := sasigning(t)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v, signetfiber.Config{
+		SuccessHandler: func(c *fiber.Ctx) error {
+			res, _ := signetfiber.Result(c)
+			c.SetUserContext(signet.NewContext(c.UserContext(), res))
+			return c.Next()
+		},
+	}))
+	app.Use(func(c *fiber.Ctx) error {
+		who, ok := signet.CredentialsFrom[caller](c.UserContext())
+		if !ok {
+			return c.SendStatus(http.StatusInternalServerError)
+		}
+		return c.SendString(fmt.Sprint(who.ID))
+	})
+	status, got := send(t, serve(t, app), s, []byte("x"), nil)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "7", got)
+}
+
+func TestNewWithoutVerifier(t *testing.T) {
+	assert.PanicsWithValue(t, "signetfiber: New needs a signet.Verifier", func() { signetfiber.New(nil) })
+}

@@ -1,0 +1,54 @@
+package signetfiber_test
+
+import (
+	"net"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+	"github.com/signet-go/signet/core/signettest"
+	signetfiber "github.com/signet-go/signet/fiber"
+)
+
+// harness serves the suite's verifier behind signetfiber.New in a fiber app
+// on its own listener.
+type harness struct{}
+
+func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) string {
+	var cfg signetfiber.Config
+	if setup.Skip != nil {
+		cfg.Next = func(c *fiber.Ctx) bool { return setup.Skip(c.Method(), c.Path()) }
+	}
+	if setup.CustomErrors {
+		cfg.ErrorHandler = func(c *fiber.Ctx, err *signet.Error) error {
+			return c.Status(signettest.CustomErrorStatus).SendString("custom:" + err.Code())
+		}
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v, cfg))
+	app.Use(func(c *fiber.Ctx) error {
+		res, _ := signetfiber.Result(c)
+		creds, _ := signetfiber.Credentials[signettest.Credentials](c)
+		return c.JSON(signettest.NewEcho(res, creds, c.BodyRaw()))
+	})
+	return serve(t, app)
+}
+
+// serve runs app on a listener on 127.0.0.1 until t ends and returns its
+// base URL.
+func serve(t testing.TB, app *fiber.App) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	t.Cleanup(func() {
+		assert.NoError(t, app.Shutdown())
+		assert.NoError(t, <-served)
+	})
+	return "http://" + ln.Addr().String()
+}
+
+func TestSuite(t *testing.T) { signettest.Run(t, harness{}) }
