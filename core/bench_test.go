@@ -55,6 +55,7 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	})
 	b.Run("signway", benchmarkSignway)
+	b.Run("pysigned", benchmarkPysigned)
 }
 
 // rewindableBody is a request body the benchmark can refill without

@@ -49,6 +49,7 @@ type attempt struct {
 	tag       [128]byte // scratch for an encoded expected signature
 	alg       *algorithm
 	params    cavageParams
+	pysigned  pysignedState
 }
 
 var attempts = sync.Pool{New: func() any { return new(attempt) }}
@@ -57,7 +58,7 @@ var attempts = sync.Pool{New: func() any { return new(attempt) }}
 const maxPooledMessage = 64 << 10
 
 func (a *attempt) release() {
-	*a = attempt{msg: reusable(a.msg), sig: reusable(a.sig)}
+	*a = attempt{msg: reusable(a.msg), sig: reusable(a.sig), pysigned: a.pysigned.reusable()}
 	attempts.Put(a)
 }
 

@@ -20,6 +20,14 @@ type (
 	APISignatureKey = vectors.APISignatureKey
 	// SignwayVector is one vector of signway.json.
 	SignwayVector = vectors.SignwayVector
+	// PysignedVector is one vector of pysigned.json (URLAuth 0.2.5 and 0.2.8).
+	PysignedVector = vectors.PysignedVector
+	// PysignedCase is one verification case of a PysignedVector.
+	PysignedCase = vectors.PysignedCase
+	// PysignedExpected is a case's expected result: a bool or "raises TypeError".
+	PysignedExpected = vectors.PysignedExpected
+	// PysignedKey is a test key of pysigned.json.
+	PysignedKey = vectors.PysignedKey
 )
 
 // Loaders of the vector files.
@@ -32,4 +40,6 @@ var (
 	APISignatureVectors = vectors.APISignatureVectors
 	// SignwayVectors returns the vectors of signway.json.
 	SignwayVectors = vectors.SignwayVectors
+	// PysignedVectors returns the vectors of pysigned.json and its key table.
+	PysignedVectors = vectors.PysignedVectors
 )

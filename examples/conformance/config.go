@@ -56,6 +56,7 @@ type schemeBuilder func(keys signet.KeyStore, now func() time.Time, options json
 // means adding its builder here.
 var schemes = map[string]schemeBuilder{
 	"cavage":    newCavage,
+	"pysigned":  newPysigned,
 	"sasigning": newSASigning,
 	"signway":   newSignway,
 }
@@ -93,25 +94,24 @@ func parseConfig(data []byte) (*state, error) {
 	return &state{verifier: v, clock: clk}, nil
 }
 
-// keyStore turns the config's keys into a signet.KeyStore, in their order.
+// keyStore turns the config's keys into a signet.KeyStore, in their order
+// (a jwks entry's keys in the set's order).
 func (c *config) keyStore() (signet.KeyStore, error) {
 	secrets := make([]signet.Secret, 0, len(c.Keys))
 	for i, k := range c.Keys {
-		key, err := k.key()
+		entry, err := k.secrets(jwksVersion(c))
 		if err != nil {
 			return nil, fmt.Errorf("keys[%d]: %w", i, err)
 		}
-		credentials := k.Credentials
-		if credentials == nil {
-			credentials, _ = json.Marshal(map[string]string{"key_id": k.ID}) // cannot fail
-		}
-		secrets = append(secrets, signet.Secret{ID: k.ID, Key: key, Algorithm: k.Algorithm, Credentials: credentials})
+		secrets = append(secrets, entry...)
 	}
 	return signet.NewStaticKeys(secrets...)
 }
 
-// key decodes the entry's key material.
-func (k *keyConfig) key() (*signet.Key, error) {
+// secrets are the entry's secrets: its key, or the keys of its JSON Web Key
+// Set, loaded by pysigned's rules of version (ids from kid or pysigned's
+// default ids), each with the entry's algorithm and credentials.
+func (k *keyConfig) secrets(version signet.PysignedVersion) ([]signet.Secret, error) {
 	set := 0
 	for _, present := range []bool{k.Secret != nil, k.SecretHex != nil, k.SecretB64 != nil, k.PublicKeyPEM != nil, k.JWKS != nil} {
 		if present {
@@ -121,6 +121,39 @@ func (k *keyConfig) key() (*signet.Key, error) {
 	if set != 1 {
 		return nil, errors.New("give exactly one of secret, secret_hex, secret_b64, public_key_pem and jwks")
 	}
+	if k.JWKS == nil {
+		key, err := k.key()
+		if err != nil {
+			return nil, err
+		}
+		return []signet.Secret{k.secret(k.ID, key)}, nil
+	}
+	if k.ID != "" {
+		return nil, errors.New("a jwks entry has no id: its keys take theirs from kid, or pysigned's default ids")
+	}
+	jwks, err := signet.ParseJWKS(k.JWKS, version)
+	if err != nil {
+		return nil, fmt.Errorf("jwks: %w", err)
+	}
+	var secrets []signet.Secret
+	for _, s := range jwks.Secrets() {
+		secrets = append(secrets, k.secret(s.ID, s.Key))
+	}
+	return secrets, nil
+}
+
+// secret is the entry's secret for key under id: its algorithm, and its
+// credentials or {"key_id": id}.
+func (k *keyConfig) secret(id string, key *signet.Key) signet.Secret {
+	credentials := k.Credentials
+	if credentials == nil {
+		credentials, _ = json.Marshal(map[string]string{"key_id": id}) // cannot fail
+	}
+	return signet.Secret{ID: id, Key: key, Algorithm: k.Algorithm, Credentials: credentials}
+}
+
+// key decodes the entry's key material, other than jwks.
+func (k *keyConfig) key() (*signet.Key, error) {
 	var secret []byte
 	switch {
 	case k.Secret != nil:
@@ -135,14 +168,12 @@ func (k *keyConfig) key() (*signet.Key, error) {
 		if secret, err = base64.StdEncoding.DecodeString(*k.SecretB64); err != nil {
 			return nil, fmt.Errorf("secret_b64: %w", err)
 		}
-	case k.PublicKeyPEM != nil:
+	default:
 		key, err := signet.ParsePublicKeyPEM([]byte(*k.PublicKeyPEM))
 		if err != nil {
 			return nil, fmt.Errorf("public_key_pem: %w", err)
 		}
 		return key, nil
-	default:
-		return nil, errors.New("jwks keys are not supported yet")
 	}
 	return signet.NewHMACKey(secret), nil
 }

@@ -208,7 +208,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"bad secret_hex", `{"scheme": "sasigning", "keys": [{"id": "k", "secret_hex": "zz"}]}`, "secret_hex"},
 		{"bad secret_b64", `{"scheme": "sasigning", "keys": [{"id": "k", "secret_b64": "!!"}]}`, "secret_b64"},
 		{"bad public_key_pem", `{"scheme": "sasigning", "keys": [{"id": "k", "public_key_pem": "-----BEGIN"}]}`, "keys[0]: public_key_pem: "},
-		{"jwks", `{"scheme": "sasigning", "keys": [{"jwks": {"keys": []}}]}`, "not supported yet"},
+		{"empty jwks", `{"scheme": "sasigning", "keys": [{"jwks": {"keys": []}}]}`, "keys[0]: jwks: signet: no 'keys' provided"},
 		{"unknown key member", `{"scheme": "sasigning", "keys": [{"id": "k", "secret": "s", "nope": 1}]}`, `"nope"`},
 		{"options not an object", `{"scheme": "sasigning", ` + key + `, "options": []}`, ""},
 	} {

@@ -1,0 +1,83 @@
+package signet_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// A pysigned verifier checks URLs signed by Python's pysigned URLAuth, here
+// the first vector of pysigned.json. Behind a proxy, PysignedOrigin names
+// the public scheme and host the URLs were signed for.
+func ExampleNewPysigned() {
+	secret := make([]byte, 64) // pysigned requires HMAC keys of 64 bytes or more
+	for i := range secret {
+		secret[i] = byte(i)
+	}
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "downloads", Key: signet.NewHMACKey(secret), Credentials: "cdn"})
+	verifier, err := signet.NewPysigned(keys,
+		signet.PysignedOrigin("https://example.com"),
+		signet.WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) }))
+	if err != nil {
+		panic(err)
+	}
+
+	target := "/a?b=1&sig=065826ea0f5aa4ea70030f09aea55dd548e62cff4d74020eaace710a351c908e" +
+		"b2e322396d13f2cb4667b55e471a6955469ee8e1de2ec726360d92829fe8b528&exp=1700000600"
+	r := httptest.NewRequest("GET", target, nil) // as received from the proxy
+	res, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
+	fmt.Println(res.KeyID, res.Credentials, res.Algorithm, res.Expires.UTC(), err)
+
+	r = httptest.NewRequest("GET", strings.Replace(target, "b=1", "b=2", 1), nil)
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
+	e := signet.AsError(err)
+	fmt.Println(e.Status(), e.Code())
+	// Output:
+	// downloads cdn hmac-sha512 2023-11-14 22:23:20 +0000 UTC <nil>
+	// 401 invalid_signature
+}
+
+// A pysigned signer returns what URLAuth.sign returns: the query
+// re-encoded, blank values dropped, sig and exp appended, the fragment kept.
+func ExamplePysignedSigner_SignURL() {
+	secret := make([]byte, 64)
+	for i := range secret {
+		secret[i] = byte(i)
+	}
+	signer, err := signet.NewPysignedSigner(signet.NewHMACKey(secret),
+		signet.PysignedTTL(10*time.Minute),
+		signet.WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) }))
+	if err != nil {
+		panic(err)
+	}
+	signed, err := signer.SignURL("https://example.com/a?b=1&flag#section-2")
+	fmt.Println(signed, err)
+	// Output:
+	// https://example.com/a?b=1&sig=065826ea0f5aa4ea70030f09aea55dd548e62cff4d74020eaace710a351c908eb2e322396d13f2cb4667b55e471a6955469ee8e1de2ec726360d92829fe8b528&exp=1700000600#section-2 <nil>
+}
+
+// Keys can come from a JSON Web Key Set in pysigned's formats; without a
+// kid, a key gets pysigned's default id.
+func ExampleParseJWKS() {
+	keys, err := signet.ParseJWKS([]byte(`{"keys": [
+		{"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
+		{"kty": "oct", "alg": "HS512", "kid": "2025",
+		 "k": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw"}
+	]}`), signet.Pysigned028)
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range keys.Secrets() {
+		fmt.Println(s.ID, s.Key.IsHMAC())
+	}
+	verifier, err := signet.NewPysigned(keys, signet.Pysigned028)
+	fmt.Println(verifier != nil, err)
+	// Output:
+	// DgKlAiW0uqoY false
+	// 2025 true
+	// true <nil>
+}

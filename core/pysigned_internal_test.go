@@ -1,0 +1,341 @@
+package signet
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/tls"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/signet-go/signet/core/internal/vectors"
+)
+
+// pythonGolden is testdata/pysigned_python.json: what CPython 3.11's own
+// functions answer (see testdata/pysigned_python.py).
+type pythonGolden struct {
+	URLParse []struct {
+		In     string   `json:"in"`
+		Out    []string `json:"out"`
+		GetURL string   `json:"geturl"`
+		Error  string   `json:"error"`
+	} `json:"urlparse"`
+	ParseQSL []struct {
+		In  string      `json:"in"`
+		Out [][2]string `json:"out"`
+	} `json:"parse_qsl"`
+	QuotePlus         json.RawMessage `json:"quote_plus"`
+	Int               json.RawMessage `json:"int"`
+	FromHex           json.RawMessage `json:"fromhex"`
+	UnpaddedB64Decode json.RawMessage `json:"unpadded_b64decode"`
+}
+
+type goldenCase struct {
+	In    string `json:"in"`
+	Out   string `json:"out"`
+	Error string `json:"error"`
+}
+
+func loadPythonGolden(t testing.TB) pythonGolden {
+	t.Helper()
+	data, err := os.ReadFile("testdata/pysigned_python.json")
+	require.NoError(t, err)
+	var g pythonGolden
+	require.NoError(t, json.Unmarshal(data, &g))
+	return g
+}
+
+func goldenCases(t testing.TB, raw json.RawMessage) []goldenCase {
+	t.Helper()
+	var cases []goldenCase
+	require.NoError(t, json.Unmarshal(raw, &cases))
+	require.NotEmpty(t, cases)
+	return cases
+}
+
+// TestPyURLGolden checks parsePyURL and its String against urlparse and
+// geturl.
+func TestPyURLGolden(t *testing.T) {
+	for _, c := range loadPythonGolden(t).URLParse {
+		u, err := parsePyURL(c.In)
+		if c.Error != "" {
+			assert.Error(t, err, "%q: urlparse raises %s", c.In, c.Error)
+			continue
+		}
+		if !assert.NoError(t, err, "%q", c.In) {
+			continue
+		}
+		assert.Equal(t, c.Out, []string{u.scheme, u.netloc, u.path, u.params, u.query, u.fragment}, "%q", c.In)
+		assert.Equal(t, c.GetURL, u.String(), "%q", c.In)
+	}
+}
+
+// TestParseQSLGolden checks the parse_qsl clone (nextPyField and
+// unquotePlus) against parse_qsl.
+func TestParseQSLGolden(t *testing.T) {
+	for _, c := range loadPythonGolden(t).ParseQSL {
+		assert.Equal(t, c.Out, parseQSL(c.In), "%q", c.In)
+	}
+}
+
+// parseQSL is parse_qsl(query) with the clone.
+func parseQSL(query string) [][2]string {
+	q := qsl{query: query}
+	got := [][2]string{}
+	for i := 0; ; {
+		p, next, ok := q.next(i)
+		if !ok {
+			return got
+		}
+		i = next
+		got = append(got, [2]string{q.str(p.name), q.str(p.value)})
+	}
+}
+
+func TestQuotePlusGolden(t *testing.T) {
+	for _, c := range goldenCases(t, loadPythonGolden(t).QuotePlus) {
+		assert.Equal(t, c.Out, string(appendQuotePlus(nil, c.In)), "%q", c.In)
+	}
+}
+
+func TestPyIntGolden(t *testing.T) {
+	for _, c := range goldenCases(t, loadPythonGolden(t).Int) {
+		var scratch []byte
+		n, ok := parsePyInt(&scratch, c.In)
+		if c.Error != "" {
+			assert.False(t, ok, "%q: int() raises %s, got %q", c.In, c.Error, n.text)
+			continue
+		}
+		if assert.True(t, ok, "%q", c.In) {
+			assert.Equal(t, c.Out, n.text, "%q", c.In)
+			assert.Equal(t, c.Out == "0", n.zero)
+		}
+	}
+}
+
+func TestFromHexGolden(t *testing.T) {
+	for _, c := range goldenCases(t, loadPythonGolden(t).FromHex) {
+		got, lower, ok := appendPyFromHex(nil, c.In)
+		if c.Error != "" {
+			assert.False(t, ok, "%q", c.In)
+		} else if assert.True(t, ok, "%q", c.In) {
+			assert.Equal(t, c.Out, hex.EncodeToString(got), "%q", c.In)
+			assert.Equal(t, len(c.In) == 128 && strings.ToLower(c.In) == c.In, lower, "%q", c.In)
+		}
+	}
+}
+
+func TestURLSafeB64DecodeGolden(t *testing.T) {
+	for _, c := range goldenCases(t, loadPythonGolden(t).UnpaddedB64Decode) {
+		got, err := pyURLSafeB64Decode(c.In)
+		if c.Error != "" {
+			assert.Error(t, err, "%q", c.In)
+		} else if assert.NoError(t, err, "%q", c.In) {
+			assert.Equal(t, c.Out, hex.EncodeToString(got), "%q", c.In)
+		}
+	}
+}
+
+// TestFromHexLower: lower is set for 128 lower-case digits only.
+func TestFromHexLower(t *testing.T) {
+	digits := strings.Repeat("0123456789abcdef", 8)
+	for _, tc := range []struct {
+		in           string
+		lower, valid bool
+	}{
+		{digits, true, true},
+		{strings.ToUpper(digits), false, true},
+		{digits[:127] + "F", false, true},
+		{digits[:127] + "g", false, false},
+		{digits[:126] + " 0", false, false},
+		{digits[:126] + " 0f", false, true},
+	} {
+		got, lower, ok := appendPyFromHex(nil, tc.in)
+		assert.Equal(t, tc.valid, ok, tc.in)
+		assert.Equal(t, tc.lower, lower, tc.in)
+		if ok {
+			want, _ := hex.DecodeString(strings.ReplaceAll(tc.in, " ", ""))
+			assert.Equal(t, want, got)
+		}
+	}
+}
+
+// TestPyIntClamp checks the value an exp compares with the clock.
+func TestPyIntClamp(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		value int64
+	}{
+		{"1700000600", 1700000600},
+		{"01700000600", 1700000600},
+		{"-5", -5},
+		{"999999999999999999", maxPyExp},
+		{"99999999999999999999999", maxPyExp},
+		{"-99999999999999999999999", minPyExp},
+		{"253402300799", maxPyExp},
+		{"253402300800", maxPyExp},
+	} {
+		var scratch []byte
+		n, ok := parsePyInt(&scratch, tc.in)
+		require.True(t, ok, tc.in)
+		assert.Equal(t, tc.value, n.value, tc.in)
+	}
+}
+
+// TestPyDecimalRanges checks what pyDecimal relies on: the ranges of
+// unicode.Nd hold whole runs of ten digits, each starting at a zero.
+func TestPyDecimalRanges(t *testing.T) {
+	for _, r := range unicode.Nd.R16 {
+		assert.Equal(t, uint16(1), r.Stride)
+		assert.Zero(t, (int(r.Hi)-int(r.Lo)+1)%10, "%U", r.Lo)
+	}
+	for _, r := range unicode.Nd.R32 {
+		assert.Equal(t, uint32(1), r.Stride)
+		assert.Zero(t, (int(r.Hi)-int(r.Lo)+1)%10, "%U", r.Lo)
+	}
+}
+
+// TestUTF8Subparts pins the replacement rule on the examples of the
+// Unicode standard (Table 3-8) and the spec.
+func TestUTF8Subparts(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", "a\uFFFD\uFFFD\uFFFDb\uFFFDc\uFFFD\uFFFDd"},
+		{"\xE2\x82", "\uFFFD"},
+		{"\xFF\xFE", "\uFFFD\uFFFD"},
+		{"\xC3\x28", "\uFFFD("},
+		{"\xED\xA0\x80", "\uFFFD\uFFFD\uFFFD"}, // a surrogate
+		{"\xF0\x9F\x98\x80", "\U0001F600"},
+	} {
+		buf := replaceInvalidUTF8([]byte("x"+tc.in), 1)
+		assert.Equal(t, "x"+tc.want, string(buf), "%q", tc.in)
+	}
+}
+
+// TestPysignedVectorMessages rebuilds the message of every sign and every
+// verify case of pysigned.json, and the signatures of the signed URLs.
+func TestPysignedVectorMessages(t *testing.T) {
+	all, table, err := vectors.PysignedVectors()
+	require.NoError(t, err)
+	for _, v := range all {
+		t.Run(v.ID, func(t *testing.T) {
+			profile := pysignedProfile{version: Pysigned025, ignore: v.Sign.IgnoreQueryParams}
+			u, err := parsePyURL(v.Sign.URL)
+			require.NoError(t, err)
+			var signed []qsPair
+			q := qsl{query: u.query}
+			for i := 0; ; {
+				p, next, ok := q.next(i)
+				if !ok {
+					break
+				}
+				i = next
+				if !profile.excluded(q.str(p.name)) {
+					signed = append(signed, p)
+				}
+			}
+			msg := appendPysignedMessage(nil, fmt.Sprint(v.Sign.Exp), &u, &q, signed)
+			require.Equal(t, v.Sign.Message, string(msg))
+			assert.Equal(t, v.Sign.MessageHex, hex.EncodeToString(msg))
+			key := table[v.Sign.SigningKey]
+			if key.Type == "hmac" {
+				secret, _ := hex.DecodeString(key.SecretHex)
+				_, tag := NewHMACKey(secret).sumMAC(crypto.SHA512, msg)
+				assert.Equal(t, v.Sign.Signature, hex.EncodeToString(tag))
+			} else {
+				seed, _ := hex.DecodeString(key.SeedHex)
+				assert.Equal(t, v.Sign.Signature, hex.EncodeToString(ed25519.Sign(ed25519.NewKeyFromSeed(seed), msg)))
+			}
+
+			for i, c := range v.Verify {
+				if c.Message == nil {
+					continue
+				}
+				cfg := &pysignedConfig{pysignedProfile: pysignedProfile{version: Pysigned025, ignore: c.IgnoreQueryParams}}
+				got, err := verifierMessage(t, cfg, c.URL)
+				require.NoError(t, err, "case %d", i)
+				assert.Equal(t, *c.Message, got, "case %d: %s", i, c.Note)
+			}
+		})
+	}
+}
+
+// verifierMessage is the message a verifier builds for a GET of rawURL.
+func verifierMessage(t *testing.T, cfg *pysignedConfig, rawURL string) (string, error) {
+	scheme, rest, _ := strings.Cut(rawURL, "://")
+	end := len(rest)
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		end = i
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RequestURI, r.Host, r.TLS = rest[end:], rest[:end], nil
+	if strings.EqualFold(scheme, "https") {
+		r.TLS = &tls.ConnectionState{}
+	}
+	u, err := cfg.requestURL(FromHTTP(r))
+	if err != nil {
+		return "", err
+	}
+	var st pysignedState
+	p, err := st.collect(u.query, &cfg.pysignedProfile)
+	if err != nil {
+		return "", err
+	}
+	exp, ok := parsePyInt(&st.scratch, p.exp)
+	require.True(t, ok)
+	return string(appendPysignedMessage(nil, exp.text, &u, &st.qsl, st.pairs)), nil
+}
+
+// TestEqualTags: every differing byte, and the lengths, make tags unequal.
+func TestEqualTags(t *testing.T) {
+	a := make([]byte, 64)
+	for i := range a {
+		a[i] = byte(i * 7)
+	}
+	assert.True(t, equalTags(a, bytes.Clone(a)))
+	for i := range a {
+		for _, bit := range []byte{1, 0x80} {
+			b := bytes.Clone(a)
+			b[i] ^= bit
+			assert.False(t, equalTags(a, b), "byte %d", i)
+		}
+	}
+	assert.False(t, equalTags(a[:63], a[:63]))
+	assert.False(t, equalTags(a, append(bytes.Clone(a), 0)))
+}
+
+// TestDecodeHex8 checks the SWAR decoder against a byte-by-byte one on
+// every single-byte change of a few digit strings.
+func TestDecodeHex8(t *testing.T) {
+	check := func(s string) {
+		x := binary.LittleEndian.Uint64([]byte(s))
+		valid, upper, w := decodeHex8(x)
+		want, err := hex.DecodeString(s)
+		assert.Equal(t, err == nil, valid == 1, "%q", s)
+		if err == nil {
+			var got [4]byte
+			binary.LittleEndian.PutUint32(got[:], w)
+			assert.Equal(t, want, got[:], "%q", s)
+			assert.Equal(t, strings.ToLower(s) != s, upper != 0, "%q", s)
+		}
+	}
+	for _, base := range []string{"0123abcd", "89efABCD", "00000000", "ffffffff", "FfFfFfFf", "9a9A0f0F"} {
+		check(base)
+		for i := range 8 {
+			for c := range 256 {
+				b := []byte(base)
+				b[i] = byte(c)
+				check(string(b))
+			}
+		}
+	}
+}

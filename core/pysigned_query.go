@@ -1,0 +1,435 @@
+package signet
+
+import (
+	"crypto/ed25519"
+	"encoding/binary"
+	"slices"
+	"strings"
+	"unsafe"
+)
+
+// qsSpan locates a decoded name or value: bytes [off, off+n) of the query,
+// or of the scratch buffer when inScratch (it needed decoding). plain says
+// that the text is its own quote_plus encoding.
+type qsSpan struct {
+	off, n    uint32
+	inScratch bool
+	plain     bool
+}
+
+// qsPair is one name=value pair of a query. It holds no pointer, so a
+// pooled slice of pairs costs the garbage collector nothing and sorting it
+// writes no pointers. key is the first 8 bytes of the decoded name,
+// big-endian, zero-padded: it orders most pairs without reading them.
+type qsPair struct {
+	name, value qsSpan
+	key         uint64
+}
+
+// qsl is a query split and decoded as parse_qsl does, into spans of the
+// query and of a scratch buffer.
+type qsl struct {
+	query   string
+	scratch []byte
+	order   []uint64 // scratch of appendCanonicalQuery
+}
+
+// str returns the text of s, aliasing the query or the scratch buffer
+// (valid until the scratch buffer is reused).
+func (q *qsl) str(s qsSpan) string {
+	if s.inScratch {
+		return unsafe.String(unsafe.SliceData(q.scratch[s.off:]), int(s.n))
+	}
+	return q.query[s.off : s.off+s.n]
+}
+
+// Classes of raw query bytes: unreserved, needing %-encoding in the
+// canonical query, or making the name or value need decoding.
+const (
+	qsPlain  = 0
+	qsEncode = 1
+	qsDecode = 2
+)
+
+var qsClass = func() (t [256]uint8) {
+	for c := range t {
+		if !queryUnreserved[c] {
+			t[c] = qsEncode
+		}
+	}
+	t['+'], t['%'] = qsDecode, qsDecode
+	return t
+}()
+
+// maxScannedValue is how much of a raw value is classified byte by byte;
+// the rest of a longer one (a sig) is searched for & + and % with IndexByte.
+const maxScannedValue = 32
+
+// next returns the pair of the next field parse_qsl keeps, from byte i of
+// the query on: non-empty, with an =, and a non-empty raw value (blank
+// values are dropped). ok is false when there is none; next is where the
+// following field starts.
+func (q *qsl) next(i int) (p qsPair, next int, ok bool) {
+	for i < len(q.query) {
+		eq, end, nameClass, valueClass := q.field(i)
+		if eq >= 0 {
+			p = qsPair{name: q.unquote(i, eq, nameClass), value: q.unquote(eq+1, end, valueClass)}
+			p.key = prefixKey(q.str(p.name))
+			return p, end + 1, true
+		}
+		i = end + 1
+	}
+	return qsPair{}, i, false
+}
+
+// field scans the field that starts at byte i of the query: it ends at end
+// (the next & or the end of the query), and splits at eq, its first =, or
+// eq is -1 when parse_qsl drops it (no =, or a blank value). The classes
+// say whether the name and the value need decoding or encoding.
+func (q *qsl) field(i int) (eq, end int, nameClass, valueClass uint8) {
+	query := q.query
+	j := i
+	for ; j < len(query) && query[j] != '='; j++ {
+		if query[j] == '&' {
+			return -1, j, 0, 0 // no =
+		}
+		nameClass |= qsClass[query[j]]
+	}
+	if j == len(query) {
+		return -1, j, 0, 0
+	}
+	eq, end = j, j+1
+	for limit := min(len(query), end+maxScannedValue); end < limit && query[end] != '&'; end++ {
+		valueClass |= qsClass[query[end]]
+	}
+	if end < len(query) && query[end] != '&' { // a long value (a sig): search the rest
+		rest := query[end:]
+		n := strings.IndexByte(rest, '&')
+		if n < 0 {
+			n = len(rest)
+		}
+		valueClass |= qsEncode // not known to be plain
+		if strings.IndexByte(rest[:n], '%') >= 0 || strings.IndexByte(rest[:n], '+') >= 0 {
+			valueClass |= qsDecode
+		}
+		end += n
+	}
+	if end == eq+1 {
+		return -1, end, 0, 0 // a blank value
+	}
+	return eq, end, nameClass, valueClass
+}
+
+// prefixKey is the first 8 bytes of s, big-endian, zero-padded: comparing
+// keys orders strings as comparing them does, but for ties.
+func prefixKey(s string) uint64 {
+	if len(s) >= 8 {
+		return binary.BigEndian.Uint64(bytesOf(s[:8]))
+	}
+	var k uint64
+	for i := 0; i < len(s); i++ {
+		k |= uint64(s[i]) << (56 - 8*i)
+	}
+	return k
+}
+
+// key returns prefixKey of the name s: from eight bytes of the query read
+// at once, masked to the name's length, when the query has them.
+func (q *qsl) key(s qsSpan) uint64 {
+	if s.inScratch || s.n >= 8 || int(s.off)+8 > len(q.query) {
+		return prefixKey(q.str(s))
+	}
+	k := binary.BigEndian.Uint64(bytesOf(q.query[s.off : s.off+8]))
+	return k &^ (^uint64(0) >> (8 * s.n)) // keep the name's s.n bytes
+}
+
+// unquote decodes the raw name or value query[start:end], of the given
+// class, as parse_qsl does: + becomes a space, then
+// unquote(errors="replace"). Text without + or % is its own decoding; any
+// other is decoded into the scratch buffer.
+func (q *qsl) unquote(start, end int, class uint8) qsSpan {
+	if class&qsDecode == 0 { // inlined: the usual case
+		return qsSpan{off: uint32(start), n: uint32(end - start), plain: class == qsPlain}
+	}
+	return q.decode(start, end)
+}
+
+// decode decodes query[start:end] into the scratch buffer.
+func (q *qsl) decode(start, end int) qsSpan {
+	s := q.query[start:end]
+	buf := q.scratch
+	from := len(buf)
+	escapedHigh := false // an escape decoded to a byte >= 0x80
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			buf = append(buf, ' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b := unhex(s[i+1])<<4 | unhex(s[i+2])
+			escapedHigh = escapedHigh || b >= 0x80
+			buf = append(buf, b)
+			i += 2
+		default:
+			buf = append(buf, c)
+		}
+	}
+	if escapedHigh {
+		buf = replaceInvalidUTF8(buf, from)
+	}
+	q.scratch = buf
+	return qsSpan{off: uint32(from), n: uint32(len(buf) - from), inScratch: true}
+}
+
+// cmp orders pairs as Python sorts (name, value) tuples of str: by code
+// point, name first. Byte-wise comparison of UTF-8 gives that order, and the
+// keys give it for most pairs without reading their text.
+func (q *qsl) cmp(a, b *qsPair) int {
+	switch {
+	case a.key < b.key:
+		return -1
+	case a.key > b.key:
+		return 1
+	}
+	if c := strings.Compare(q.str(a.name), q.str(b.name)); c != 0 {
+		return c
+	}
+	return strings.Compare(q.str(a.value), q.str(b.value))
+}
+
+// sort sorts pairs in place.
+func (q *qsl) sort(pairs []qsPair) {
+	slices.SortFunc(pairs, func(a, b qsPair) int { return q.cmp(&a, &b) })
+}
+
+// replaceInvalidUTF8 rewrites buf[start:] as Python decodes bytes with
+// errors="replace": one U+FFFD per maximal subpart of an ill-formed
+// sequence (Unicode §3.9, "U+FFFD Substitution of Maximal Subparts"), so a
+// truncated sequence is one U+FFFD, and every other invalid byte is one.
+func replaceInvalidUTF8(buf []byte, start int) []byte {
+	first := -1 // the first ill-formed byte
+	for i := start; i < len(buf); {
+		n, valid := utf8Subpart(buf[i:])
+		if !valid {
+			first = i
+			break
+		}
+		i += n
+	}
+	if first < 0 {
+		return buf
+	}
+	tail := string(buf[first:]) // a copy: buf is rewritten from first on
+	buf = buf[:first]
+	for i := 0; i < len(tail); {
+		n, valid := utf8Subpart(bytesOf(tail[i:]))
+		if valid {
+			buf = append(buf, tail[i:i+n]...)
+		} else {
+			buf = append(buf, "\uFFFD"...)
+		}
+		i += n
+	}
+	return buf
+}
+
+// utf8Subpart measures the sequence at the start of b (not empty): a
+// well-formed one (valid), or the maximal subpart of an ill-formed one, at
+// least one byte.
+func utf8Subpart(b []byte) (n int, valid bool) {
+	c := b[0]
+	if c < 0x80 {
+		return 1, true
+	}
+	var size int
+	lo, hi := byte(0x80), byte(0xBF) // the range of the second byte
+	switch {
+	case 0xC2 <= c && c <= 0xDF:
+		size = 2
+	case c == 0xE0:
+		size, lo = 3, 0xA0
+	case 0xE1 <= c && c <= 0xEC, c == 0xEE, c == 0xEF:
+		size = 3
+	case c == 0xED:
+		size, hi = 3, 0x9F
+	case c == 0xF0:
+		size, lo = 4, 0x90
+	case 0xF1 <= c && c <= 0xF3:
+		size = 4
+	case c == 0xF4:
+		size, hi = 4, 0x8F
+	default: // 0x80–0xC1, 0xF5–0xFF never start a sequence
+		return 1, false
+	}
+	for i := 1; i < size; i++ {
+		if i >= len(b) || b[i] < lo || b[i] > hi {
+			return i, false
+		}
+		lo, hi = 0x80, 0xBF
+	}
+	return size, true
+}
+
+// queryUnreserved marks the bytes quote_plus(safe="") leaves as they are:
+// ASCII letters, digits and _ . - ~ (also what url.QueryEscape keeps).
+var queryUnreserved = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~") {
+		t[c] = true
+	}
+	return t
+}()
+
+// appendQuotePlus appends s encoded as Python's quote_plus(s, safe=""):
+// its UTF-8 bytes, unreserved ones kept, space as +, every other byte as
+// %XX in upper-case hex.
+func appendQuotePlus(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && queryUnreserved[s[j]] {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		if j == len(s) {
+			break
+		}
+		if c := s[j]; c == ' ' {
+			dst = append(dst, '+')
+		} else {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+		i = j + 1
+	}
+	return dst
+}
+
+// appendPyURLEncode appends pairs as Python's urlencode does: name=value
+// with both quote_plus-encoded, joined by &.
+func (q *qsl) appendPyURLEncode(dst []byte, pairs []qsPair) []byte {
+	for i := range pairs {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = q.appendPair(dst, &pairs[i])
+	}
+	return dst
+}
+
+// appendPair appends name=value, each quote_plus-encoded.
+func (q *qsl) appendPair(dst []byte, p *qsPair) []byte {
+	if p.name.plain && p.value.plain { // the raw name=value is its own encoding
+		return append(dst, q.query[p.name.off:p.value.off+p.value.n]...)
+	}
+	dst = q.appendQuotePlus(dst, p.name)
+	dst = append(dst, '=')
+	return q.appendQuotePlus(dst, p.value)
+}
+
+// appendQuotePlus appends the quote_plus encoding of s.
+func (q *qsl) appendQuotePlus(dst []byte, s qsSpan) []byte {
+	if s.plain {
+		return append(dst, q.query[s.off:s.off+s.n]...)
+	}
+	return appendQuotePlus(dst, q.str(s))
+}
+
+// appendCanonicalQuery appends pairs sorted and encoded: the canonical
+// query of pysigned's message. Up to maxPackedSort pairs are sorted by
+// reference, as packed keys (the first seven bytes of the name and the
+// pair's index) in q.order, without moving them; more are sorted in place.
+func (q *qsl) appendCanonicalQuery(dst []byte, pairs []qsPair) []byte {
+	if len(pairs) > maxPackedSort {
+		q.sort(pairs)
+		return q.appendPyURLEncode(dst, pairs)
+	}
+	order := q.order[:0]
+	for i := range pairs {
+		x := pairs[i].key&^0xFF | uint64(i)
+		j := len(order)
+		order = append(order, x)
+		for ; j > 0; j-- { // insertion: by the packed keys, by cmp on a tie
+			y := order[j-1]
+			if x>>8 > y>>8 || x>>8 == y>>8 && q.cmp(&pairs[x&0xFF], &pairs[y&0xFF]) >= 0 {
+				break
+			}
+			order[j] = y
+		}
+		order[j] = x
+	}
+	q.order = order
+	for i, x := range order {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = q.appendPair(dst, &pairs[x&0xFF])
+	}
+	return dst
+}
+
+// maxPackedSort is the most pairs whose index fits a packed key's low byte.
+const maxPackedSort = 255
+
+// appendPyFromHex decodes s as Python's bytes.fromhex: pairs of hex digits
+// in either case, with ASCII whitespace allowed before each pair and at the
+// end. ok is false for anything else. lower reports that s is only
+// lower-case hex digits, as an HMAC tag's hexdigest is.
+func appendPyFromHex(dst []byte, s string) (_ []byte, lower, ok bool) {
+	if len(s) == 2*ed25519.SignatureSize { // the usual 128 digits, no space
+		start := len(dst)
+		dst = slices.Grow(dst, ed25519.SignatureSize)[:start+ed25519.SignatureSize]
+		out := dst[start:]
+		valid, upper := uint64(1), uint64(0)
+		for i := 0; i+8 <= len(s); i += 8 {
+			v, u, w := decodeHex8(binary.LittleEndian.Uint64(bytesOf(s[i : i+8])))
+			binary.LittleEndian.PutUint32(out[i/2:], w)
+			valid &= v
+			upper |= u
+		}
+		if valid == 1 {
+			return dst, upper == 0, true
+		}
+		dst = dst[:start]
+	}
+	for i := 0; i < len(s); {
+		if isPyASCIISpace(s[i]) {
+			i++
+			continue
+		}
+		if i+1 >= len(s) || !isHex(s[i]) || !isHex(s[i+1]) {
+			return dst, false, false
+		}
+		dst = append(dst, unhex(s[i])<<4|unhex(s[i+1]))
+		i += 2
+	}
+	return dst, false, true
+}
+
+// SWAR constants: a byte repeated in each of the eight lanes of a uint64.
+const (
+	lanes01 = 0x0101010101010101
+	lanes80 = 0x8080808080808080
+)
+
+// decodeHex8 decodes eight ASCII hex digits, x loaded little-endian, into
+// four bytes (w, little-endian), eight lanes at once. valid is 1 when all
+// eight are hex digits; upper is non-zero when one is A–F.
+func decodeHex8(x uint64) (valid, upper uint64, w uint32) {
+	ascii := x&lanes80 == 0 // then no lane below carries into the next
+	// A lane's high bit is set when its byte is in [lo, hi].
+	in := func(y uint64, lo, hi byte) uint64 {
+		return (y + (0x80-uint64(lo))*lanes01) &^ (y + (0x80-uint64(hi)-1)*lanes01) & lanes80
+	}
+	digit := in(x, '0', '9')
+	letter := in(x|0x20*lanes01, 'a', 'f')
+	if ascii && digit|letter == lanes80 {
+		valid = 1
+	}
+	upper = letter &^ (x << 2) // a letter without the 0x20 bit
+	nibbles := x&(0x0F*lanes01) + 9*(letter>>7)
+	pairs := (nibbles&0x000F000F000F000F)<<4 | (nibbles>>8)&0x000F000F000F000F
+	pairs = (pairs | pairs>>8) & 0x0000FFFF0000FFFF
+	pairs = (pairs | pairs>>16) & 0x00000000FFFFFFFF
+	return valid, upper & lanes80, uint32(pairs)
+}
+
+// isPyASCIISpace reports whether c is whitespace to Python's bytes
+// functions and int() on ASCII text (Py_ISSPACE): space, \t, \n, \v, \f, \r.
+func isPyASCIISpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }

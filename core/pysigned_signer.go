@@ -1,0 +1,198 @@
+package signet
+
+import (
+	"crypto"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// PysignedSigner signs URLs as pysigned's URLAuth.sign does, byte for byte:
+// the query re-encoded (blank values dropped), then sig, exp (and kid with
+// PysignedRequireKid) appended. It is safe for concurrent use.
+type PysignedSigner struct {
+	key *Key
+	alg *algorithm
+	cfg *pysignedSignerConfig
+}
+
+// PysignedSignerOption configures NewPysignedSigner. A PysignedVersion, a
+// PysignedSetting and WithClock are ones too.
+type PysignedSignerOption interface {
+	applyPysignedSigner(*pysignedSignerConfig) error
+}
+
+type pysignedSignerOption func(*pysignedSignerConfig) error
+
+func (o pysignedSignerOption) applyPysignedSigner(c *pysignedSignerConfig) error { return o(c) }
+
+func (o Option) applyPysignedSigner(c *pysignedSignerConfig) error {
+	return o.applyTo(&c.settings, "pysigned signer", "WithClock")
+}
+
+// PysignedTTL sets how long a signed URL stays valid: exp = now + ttl, in
+// whole seconds (default 600, pysigned's). Zero and negative values are
+// allowed, as upstream allows them: the URL is then born expired.
+func PysignedTTL(d time.Duration) PysignedSignerOption {
+	return pysignedSignerOption(func(c *pysignedSignerConfig) error {
+		if d%time.Second != 0 {
+			return fmt.Errorf("signet: the pysigned ttl must be whole seconds, got %v", d)
+		}
+		c.ttl = int64(d / time.Second)
+		return nil
+	})
+}
+
+// PysignedKeyID sets the kid a signer with PysignedRequireKid writes
+// (pysigned's signing_key_id). The default is the key's default id for the
+// version (PysignedVersion.DefaultKeyID).
+func PysignedKeyID(id string) PysignedSignerOption {
+	return pysignedSignerOption(func(c *pysignedSignerConfig) error {
+		if id == "" {
+			return errors.New("signet: empty pysigned key id")
+		}
+		c.keyID = id
+		return nil
+	})
+}
+
+type pysignedSignerConfig struct {
+	settings
+	pysignedProfile
+	ttl   int64 // seconds
+	keyID string
+}
+
+// DefaultPysignedTTL is pysigned's default ttl.
+const DefaultPysignedTTL = 600 * time.Second
+
+// NewPysignedSigner returns a signer for key: an HMAC secret of at least 64
+// bytes (HMAC-SHA512), or an Ed25519 private key (NewPrivateKey). Give it
+// the PysignedVersion and PysignedSettings of the verifier.
+func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner, error) {
+	c := &pysignedSignerConfig{settings: defaultSettings(), pysignedProfile: pysignedProfile{version: Pysigned025},
+		ttl: int64(DefaultPysignedTTL / time.Second)}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("signet: nil PysignedSignerOption")
+		}
+		if err := o.applyPysignedSigner(c); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	alg, err := pysignedAlgorithm(&Secret{Key: key})
+	if err != nil {
+		return nil, fmt.Errorf("signet: %s", err.Error())
+	}
+	if alg == algEd25519 && key.signer == nil {
+		return nil, errors.New("signet: an Ed25519 public key cannot sign: use NewPrivateKey")
+	}
+	if c.requireKid && c.keyID == "" {
+		if c.keyID, err = c.version.DefaultKeyID(key); err != nil {
+			return nil, err
+		}
+	}
+	return &PysignedSigner{key: key, alg: alg, cfg: c}, nil
+}
+
+// SignURL returns rawURL signed, as URLAuth.sign(rawURL) returns it: parsed
+// as urlparse parses it, its query re-encoded with sig and exp appended,
+// its fragment kept at the end. It fails where urlparse raises (a bad
+// bracketed host) and for text that is not UTF-8.
+func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
+	u, err := parsePyURL(rawURL)
+	if err != nil {
+		return "", err
+	}
+	if u.query, err = s.signedQuery(&u); err != nil {
+		return "", err
+	}
+	return u.String(), nil
+}
+
+// Sign signs r's URL in place: its query becomes the signed query, for the
+// scheme of r.URL and the host r is sent to, as a signet or pysigned server
+// sees them. r must be a request the caller owns: signethttp.Transport
+// clones before signing.
+func (s *PysignedSigner) Sign(r *http.Request) error {
+	if r.URL == nil {
+		return errors.New("signet: the request has no URL")
+	}
+	out := outgoing(r)
+	u := pyURL{scheme: lowerASCII(r.URL.Scheme), netloc: out.Host()}
+	target := out.RequestURI()
+	switch {
+	case !utf8.ValidString(target):
+		return errors.New("signet: the request's URL is not valid UTF-8")
+	case !isASCII(u.netloc):
+		return fmt.Errorf("signet: sign requests for the ASCII (punycode) form of host %q, which net/http sends", u.netloc)
+	}
+	if err := checkPyNetloc(u.netloc); err != nil {
+		return err
+	}
+	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
+	query, err := s.signedQuery(&u)
+	if err != nil {
+		return err
+	}
+	r.URL.RawQuery, r.URL.ForceQuery = query, false
+	return nil
+}
+
+// signedQuery signs u at the signer's clock and returns its new query:
+// urlencode(parse_qsl(query) + [sig, exp(, kid)]).
+func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
+	c := s.cfg
+	exp := strconv.FormatInt(c.now().Unix()+c.ttl, 10)
+	q := qsl{query: u.query}
+	var all, signed []qsPair
+	for i := 0; ; {
+		p, next, ok := q.next(i)
+		if !ok {
+			break
+		}
+		i = next
+		all = append(all, p)
+		if !c.excluded(q.str(p.name)) {
+			signed = append(signed, p)
+		}
+	}
+	msg := appendPysignedMessage(nil, exp, u, &q, signed)
+	var sig string
+	if s.alg == algHMACSHA512 {
+		m, tag := s.key.sumMAC(crypto.SHA512, msg)
+		sig = hex.EncodeToString(tag)
+		s.key.returnMAC(crypto.SHA512, m)
+	} else {
+		raw, err := s.alg.sign(s.key, msg)
+		if err != nil {
+			return "", err
+		}
+		sig = hex.EncodeToString(raw)
+	}
+	query := q.appendPyURLEncode(nil, all)
+	if len(all) > 0 {
+		query = append(query, '&')
+	}
+	query = append(append(query, "sig="+sig+"&exp="...), exp...)
+	if c.requireKid {
+		query = appendQuotePlus(append(query, "&kid="...), c.keyID)
+	}
+	return string(query), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
