@@ -56,6 +56,7 @@ func BenchmarkVerify(b *testing.B) {
 	})
 	b.Run("signway", benchmarkSignway)
 	b.Run("pysigned", benchmarkPysigned)
+	b.Run("signedurl", benchmarkSignedURL)
 }
 
 // rewindableBody is a request body the benchmark can refill without

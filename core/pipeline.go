@@ -50,6 +50,7 @@ type attempt struct {
 	alg       *algorithm
 	params    cavageParams
 	pysigned  pysignedState
+	pairs     []signedURLPair // scratch for the signed pairs of a signed URL's query
 }
 
 var attempts = sync.Pool{New: func() any { return new(attempt) }}
@@ -58,7 +59,7 @@ var attempts = sync.Pool{New: func() any { return new(attempt) }}
 const maxPooledMessage = 64 << 10
 
 func (a *attempt) release() {
-	*a = attempt{msg: reusable(a.msg), sig: reusable(a.sig), pysigned: a.pysigned.reusable()}
+	*a = attempt{msg: reusable(a.msg), sig: reusable(a.sig), pysigned: a.pysigned.reusable(), pairs: a.pairs[:0]}
 	attempts.Put(a)
 }
 

@@ -58,6 +58,7 @@ var schemes = map[string]schemeBuilder{
 	"cavage":    newCavage,
 	"pysigned":  newPysigned,
 	"sasigning": newSASigning,
+	"signedurl": newSignedURL,
 	"signway":   newSignway,
 }
 

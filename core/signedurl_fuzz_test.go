@@ -1,0 +1,185 @@
+package signet_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	signet "github.com/signet-go/signet/core"
+	"github.com/signet-go/signet/core/signettest"
+)
+
+// maxFuzzSeed leaves the vectors of the length limits (16 KiB URLs) out of
+// the seeds: they slow every execution down, and the vector tests cover
+// them.
+const maxFuzzSeed = 2048
+
+// fuzzSignedURLVerifier verifies with the keys of the vectors under the ids
+// the vectors use, at their clock, ignoring utm_* and ref, so that the
+// parser, the canonicaliser and both algorithms are all reached.
+func fuzzSignedURLVerifier(f *testing.F, file *signettest.SignedURLVectorFile) *signet.SignedURL {
+	var secrets []signet.Secret
+	for _, v := range file.Vectors {
+		for _, c := range v.Verify {
+			for _, k := range c.Keys {
+				secrets = append(secrets, signet.Secret{ID: k.ID, Key: signedURLVerifyKey(f, file.Keys[k.Key])})
+			}
+		}
+	}
+	v, err := signet.NewSignedURL(staticKeys(f, secrets[:40]...), signet.SignedURLIgnoreParams("utm_*", "ref"),
+		signet.WithClock(func() time.Time { return signedAt }))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return v
+}
+
+// FuzzSignedURLVerify feeds arbitrary methods, hosts and request-targets
+// to a verifier, seeded with every request of the vectors. It must never
+// panic and must reject with a 4xx *Error; an accepted URL must stop
+// verifying when one bit of its signature changes.
+func FuzzSignedURLVerify(f *testing.F) {
+	file, err := signettest.SignedURLVectors()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, v := range file.Vectors {
+		for _, c := range v.Verify {
+			if len(c.Target) <= maxFuzzSeed {
+				f.Add(c.Method, c.Host, c.Target)
+			}
+		}
+	}
+	verifier := fuzzSignedURLVerifier(f, file)
+	f.Fuzz(func(t *testing.T, method, host, target string) {
+		verify := func(target string) error {
+			_, err := verifier.Verify(context.Background(), signet.FromHTTP(signedURLServerRequest(method, "https", host, target)))
+			return err
+		}
+		err := verify(target)
+		if err != nil {
+			var e *signet.Error
+			if !errors.As(err, &e) || e.Status() < 400 || e.Status() >= 500 {
+				t.Fatalf("rejection %v is not a 4xx *signet.Error", err)
+			}
+			return
+		}
+		i := strings.Index(target, "?sn-sig=")
+		if i < 0 {
+			i = strings.Index(target, "&sn-sig=")
+		}
+		if i < 0 || len(target) < i+len("&sn-sig=")+43 {
+			t.Fatalf("accepted %q without a signature", target)
+		}
+		flipped := []byte(target)
+		flipped[i+len("&sn-sig=")+10] ^= 0x01
+		if verify(string(flipped)) == nil {
+			t.Fatalf("accepted %q and its one-bit change %q", target, flipped)
+		}
+	})
+}
+
+// FuzzSignedURLCanonicalQuery feeds arbitrary raw queries to the
+// canonicaliser, seeded with the queries of the vectors. It must never
+// panic; the canonical query must be its own canonical query, keep every
+// non-empty segment that is neither an sn- nor an ignored parameter, byte
+// for byte, and ignore empty segments.
+func FuzzSignedURLCanonicalQuery(f *testing.F) {
+	file, err := signettest.SignedURLVectors()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, v := range file.Vectors {
+		for _, c := range v.Verify {
+			if _, q, _ := strings.Cut(c.Target, "?"); len(q) <= maxFuzzSeed {
+				f.Add(q)
+			}
+		}
+	}
+	v := fuzzSignedURLVerifier(f, file)
+	f.Fuzz(func(t *testing.T, q string) {
+		c, err := signet.SignedURLCanonicalQuery(v, q)
+		if err != nil {
+			if strings.Count(q, "&") < 255 {
+				t.Fatalf("%q: %v", q, err)
+			}
+			return
+		}
+		if again, _ := signet.SignedURLCanonicalQuery(v, c); again != c {
+			t.Fatalf("not idempotent: %q → %q → %q", q, c, again)
+		}
+		if padded, _ := signet.SignedURLCanonicalQuery(v, "&"+strings.ReplaceAll(q, "&", "&&")+"&"); padded != c {
+			t.Fatalf("empty segments change %q: %q vs %q", q, c, padded)
+		}
+		want := map[string]int{}
+		for seg := range strings.SplitSeq(q, "&") {
+			name, _, _ := strings.Cut(seg, "=")
+			if seg != "" && !strings.HasPrefix(name, "sn-") && !strings.HasPrefix(name, "utm_") && name != "ref" {
+				want[seg]++
+			}
+		}
+		for seg := range strings.SplitSeq(c, "&") {
+			if c != "" {
+				want[seg]--
+			}
+		}
+		for seg, n := range want {
+			if n != 0 {
+				t.Fatalf("%q → %q: segment %q off by %d", q, c, seg, n)
+			}
+		}
+	})
+}
+
+// FuzzSignedURLRoundTrip signs arbitrary paths and queries: whatever the
+// signer accepts, the URL a client sends for it verifies, and its
+// request-target is the signed bytes.
+func FuzzSignedURLRoundTrip(f *testing.F) {
+	file, err := signettest.SignedURLVectors()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, v := range file.Vectors {
+		if v.Sign != nil && !strings.HasPrefix(v.Sign.URL, "/") && len(v.Sign.URL) <= maxFuzzSeed {
+			_, rest, _ := strings.Cut(v.Sign.URL, "://")
+			if i := strings.IndexAny(rest, "/?"); i >= 0 {
+				path, query, _ := strings.Cut(rest[i:], "?")
+				f.Add("GET", path, query)
+			}
+		}
+	}
+	for _, e := range file.SignErrors {
+		if len(e.URL) <= maxFuzzSeed {
+			f.Add(e.Method, e.URL, "")
+		}
+	}
+	f.Add("GET", "/a b/ü", "q=1;2&a=&a&=&%2F=+")
+	key := signet.NewHMACKey([]byte("fuzz"))
+	opts := []signet.SignedURLOption{signet.SignedURLBindOrigin(), signet.SignedURLIgnoreParams("utm_*"),
+		signet.WithClock(func() time.Time { return signedAt })}
+	signer, err := signet.NewSignedURLSigner("k", key, opts...)
+	if err != nil {
+		f.Fatal(err)
+	}
+	verifier, err := signet.NewSignedURL(staticKeys(f, signet.Secret{ID: "k", Key: key}), opts...)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, method, path, query string) {
+		signed, err := signer.SignURL(method, "https://example.com/"+path+"?"+query, time.Minute)
+		if err != nil {
+			return // refused: a dot segment, an invalid escape, an sn- parameter, …
+		}
+		u, err := url.Parse(signed)
+		if err != nil {
+			t.Fatalf("signed %q, which does not parse: %v", signed, err)
+		}
+		target := u.RequestURI()
+		if _, err := verifier.Verify(context.Background(), signet.FromHTTP(signedURLServerRequest(method, "https", u.Host, target))); err != nil {
+			t.Fatalf("signed %q, sent as %q: %v", signed, target, err)
+		}
+	})
+}

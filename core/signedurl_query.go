@@ -1,0 +1,312 @@
+package signet
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// signedURLPair locates one signed pair of a query q: q[start:end] is the
+// pair, q[start:name] its raw name (the bytes before the first '='). key
+// holds the name's first 8 bytes, big-endian, zero-padded: a smaller key
+// means a smaller name, an equal key means comparing the names.
+type signedURLPair struct {
+	key              uint64
+	start, name, end uint16 // a query is at most signedURLMaxTarget bytes
+}
+
+// newSignedURLPair locates the pair q[start:end] whose name ends at name.
+func newSignedURLPair(q string, start, name, end int) signedURLPair {
+	var key uint64
+	if name-start >= 8 {
+		key = binary.BigEndian.Uint64(bytesOf(q[start : start+8]))
+	} else {
+		for i := start; i < name; i++ {
+			key = key<<8 | uint64(q[i])
+		}
+		key <<= 8 * (8 - (name - start))
+	}
+	return signedURLPair{key, uint16(start), uint16(name), uint16(end)}
+}
+
+// sortSignedURLPairs sorts the pairs of q by name, stably.
+func sortSignedURLPairs(q string, pairs []signedURLPair) {
+	if len(pairs) > 24 {
+		slices.SortStableFunc(pairs, func(a, b signedURLPair) int {
+			switch {
+			case signedURLPairLess(q, &a, &b):
+				return -1
+			case signedURLPairLess(q, &b, &a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(pairs); i++ { // binary insertion sort: stable, fast for a few pairs
+		x := pairs[i]
+		if !signedURLPairLess(q, &x, &pairs[i-1]) {
+			continue // in order already: the common case
+		}
+		lo, hi := 0, i-1 // x goes before pairs[hi]: find the first element x sorts before
+		for lo < hi {
+			if m := int(uint(lo+hi) >> 1); signedURLPairLess(q, &x, &pairs[m]) {
+				hi = m
+			} else {
+				lo = m + 1
+			}
+		}
+		copy(pairs[lo+1:i+1], pairs[lo:i])
+		pairs[lo] = x
+	}
+}
+
+// signedURLPairLess reports whether the name of a sorts before the name of b.
+func signedURLPairLess(q string, a, b *signedURLPair) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return q[a.start:a.name] < q[b.start:b.name]
+}
+
+// splitSignedURLTarget splits a raw request-target at its first '?' into
+// the path and the query, both undecoded. Nothing is cut at '#': a server
+// hands such bytes to the handler, so they are signed. An absolute-form
+// target ("http://host/p?q") yields its path; an empty path is "/".
+func splitSignedURLTarget(target string) (path, query string) {
+	if !strings.HasPrefix(target, "/") {
+		if i := strings.Index(target, "://"); i >= 0 {
+			rest := target[i+3:]
+			if j := strings.IndexAny(rest, "/?"); j >= 0 {
+				target = rest[j:]
+			} else {
+				target = ""
+			}
+		}
+	}
+	path, query, _ = strings.Cut(target, "?")
+	if path == "" {
+		path = "/"
+	}
+	return path, query
+}
+
+// signedURLHasControl reports whether s holds an ASCII control character.
+func signedURLHasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// scanQuery splits the raw query q on '&' and sorts its segments out:
+// empty segments carry nothing and are skipped; the sn- parameters go to p;
+// ignored parameters are skipped; every other pair is appended to pairs,
+// in order, and p counts the segments. More than signedURLMaxPairs segments
+// is an error.
+func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedURLParams) ([]signedURLPair, error) {
+	if len(q) > signedURLMaxTarget { // offsets fit in uint16
+		return pairs, newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", signedURLMaxTarget)
+	}
+	for start := 0; start < len(q); {
+		end := strings.IndexByte(q[start:], '&')
+		if end < 0 {
+			end = len(q)
+		} else {
+			end += start
+		}
+		if end > start {
+			if p.segments++; p.segments > signedURLMaxPairs {
+				return pairs, newError(ErrMalformed, "the URL has more than %d query parameters", signedURLMaxPairs)
+			}
+			pair := q[start:end]
+			name, value := pair, ""
+			for i := 0; i < len(pair); i++ { // names are short: no call
+				if pair[i] == '=' {
+					name, value = pair[:i], pair[i+1:]
+					break
+				}
+			}
+			switch {
+			case len(name) >= 3 && name[0] == 's' && name[1] == 'n' && name[2] == '-':
+				p.set(name, value)
+			case !c.ignored(name):
+				pairs = append(pairs, newSignedURLPair(q, start, start+len(name), end))
+			}
+		}
+		start = end + 1
+	}
+	return pairs, nil
+}
+
+// ignored reports whether the raw parameter name is one that may be added
+// after signing.
+func (c *signedURLConfig) ignored(name string) bool {
+	for _, exact := range c.ignoreExact {
+		if name == exact {
+			return true
+		}
+	}
+	for _, prefix := range c.ignorePrefix {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendMessage appends what follows the algorithm marker in the signed
+// message: one line each for the key id, the issue time, the expiry, the
+// method (empty when unbound), the origin (empty when unbound) and the
+// path, then the canonical query: the signed pairs sorted by their raw
+// names, stably (the values of a repeated name keep their order), joined
+// by '&'. It sorts pairs in place.
+func (c *signedURLConfig) appendMessage(dst []byte, p *signedURLParams, method, scheme, host, path, query string, pairs []signedURLPair) ([]byte, error) {
+	dst = append(dst, '\n')
+	dst = append(dst, p.kid...)
+	dst = append(dst, '\n')
+	dst = append(dst, p.iat...)
+	dst = append(dst, '\n')
+	dst = append(dst, p.exp...)
+	dst = append(dst, '\n')
+	if c.bindMethod {
+		dst = append(dst, method...)
+	}
+	dst = append(dst, '\n')
+	switch {
+	case !c.bindOrigin:
+	case c.origin != "":
+		dst = append(dst, c.origin...)
+	case host == "":
+		return nil, newError(ErrMissingHeader, "the origin is signed but the request has no Host header")
+	default:
+		dst = appendSignedURLOrigin(dst, scheme, host)
+	}
+	dst = append(dst, '\n')
+	dst = append(dst, path...)
+	dst = append(dst, '\n')
+	sortSignedURLPairs(query, pairs)
+	for i, pr := range pairs {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = append(dst, query[pr.start:pr.end]...)
+	}
+	return dst, nil
+}
+
+// appendSignedURLOrigin appends scheme "://" host, both lower-cased (ASCII),
+// without the scheme's default port (:80 for http, :443 for https).
+func appendSignedURLOrigin(dst []byte, scheme, host string) []byte {
+	start := len(dst)
+	for i := 0; i < len(scheme); i++ {
+		dst = append(dst, lower(scheme[i]))
+	}
+	lowered := dst[start:]
+	http, https := string(lowered) == "http", string(lowered) == "https" // no allocation
+	dst = append(dst, "://"...)
+	for i := 0; i < len(host); i++ {
+		dst = append(dst, lower(host[i]))
+	}
+	switch {
+	case http && bytes.HasSuffix(dst, []byte(":80")):
+		dst = dst[:len(dst)-3]
+	case https && bytes.HasSuffix(dst, []byte(":443")):
+		dst = dst[:len(dst)-4]
+	}
+	return dst
+}
+
+// normalizeSignedURLOrigin checks a configured origin, "scheme://host[:port]"
+// with an optional trailing '/', and returns its normal form.
+func normalizeSignedURLOrigin(origin string) (string, error) {
+	scheme, host, _ := strings.Cut(origin, "://")
+	host = strings.TrimSuffix(host, "/")
+	if s := strings.ToLower(scheme); s != "http" && s != "https" {
+		return "", fmt.Errorf("signet: origin %q must start with http:// or https://", origin)
+	}
+	if err := checkSignedURLHost(host); err != nil {
+		return "", fmt.Errorf("signet: origin %q: %w", origin, err)
+	}
+	return string(appendSignedURLOrigin(nil, scheme, host)), nil
+}
+
+// checkSignedURLHost checks the authority of an origin: an ASCII host with
+// an optional port, nothing else.
+func checkSignedURLHost(host string) error {
+	if host == "" || strings.ContainsAny(host, "/?#@\\") {
+		return errors.New("the host must be a host name with an optional port")
+	}
+	for i := 0; i < len(host); i++ {
+		if host[i] <= ' ' || host[i] >= 0x7f {
+			return errors.New("the host must be ASCII: write an internationalised name in its punycode form")
+		}
+	}
+	u, err := url.Parse("http://" + host)
+	if err != nil || u.Host != host {
+		return errors.New("the host must be a host name with an optional port")
+	}
+	return nil
+}
+
+// signedURLKeep marks the bytes a signer writes unescaped: in paths
+// (bit 1), the RFC 3986 pchar set and '/'; in queries (bit 2), the same
+// and '?', but for '\” which browsers escape in http(s) queries.
+var signedURLKeep = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		if isSignedURLUnreserved(byte(c)) || strings.IndexByte("!$&'()*+,;=:@/", byte(c)) >= 0 {
+			t[c] = 1 | 2
+		}
+	}
+	t['\''] = 1
+	t['?'] = 2
+	return t
+}()
+
+// appendSignedURLEscaped appends s (a path, or with query a query) with
+// every byte that some client would escape itself written as %XX
+// (upper-case hex): spaces, quotes, non-ASCII bytes, control characters,
+// and so on. A URL in this form travels unchanged through browsers and
+// HTTP clients, so the server receives the bytes that were signed. Escapes
+// already present are kept as written; a '%' that starts no escape is an
+// error.
+func appendSignedURLEscaped(dst []byte, s string, query bool) ([]byte, error) {
+	bit := uint8(1)
+	if query {
+		bit = 2
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return nil, fmt.Errorf("signet: invalid percent-escape %.3q in the URL", s[i:])
+			}
+			dst = append(dst, s[i:i+3]...)
+			i += 2
+		case signedURLKeep[c]&bit != 0:
+			dst = append(dst, c)
+		default:
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return dst, nil
+}
+
+// checkSignedURLDotSegments refuses a path with a "." or ".." segment (escaped or
+// not): browsers resolve them before sending, so the server would receive
+// another path than the one signed.
+func checkSignedURLDotSegments(path string) error {
+	for seg := range strings.SplitSeq(path, "/") {
+		switch strings.ToLower(seg) {
+		case ".", "..", "%2e", ".%2e", "%2e.", "%2e%2e":
+			return fmt.Errorf("signet: the path %q has a dot segment, which clients resolve before sending: sign the resolved path", path)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package signet
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SignedURLSigner makes signed URLs for a SignedURL verifier: it appends
+// sn-kid, sn-iat, sn-exp and sn-sig to a URL's query. It signs with one key,
+// the newest: during a rotation, give the verifiers the new key and the old
+// one under the same id, then switch the signer to the new key.
+type SignedURLSigner struct {
+	keyID string
+	key   *Key
+	alg   *algorithm
+	cfg   *signedURLConfig
+}
+
+// NewSignedURLSigner returns a signer sending keyID with URLs signed by
+// key: an HMAC secret (HMAC-SHA256) or an Ed25519 private key. keyID must
+// be 1 to 128 characters among A-Z a-z 0-9 - . _ ~. Give it the verifier's
+// SignedURLBindMethod, SignedURLBindOrigin or SignedURLOrigin and
+// SignedURLIgnoreParams options; WithClock, WithMaxAge (the longest TTL it
+// signs, default DefaultSignedURLMaxTTL) and SignedURLTTL apply too.
+func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*SignedURLSigner, error) {
+	if !validSignedURLKeyID(keyID) {
+		return nil, fmt.Errorf("signet: key id %q must be 1 to %d characters among A-Z a-z 0-9 - . _ ~", keyID, signedURLMaxKeyID)
+	}
+	var alg *algorithm
+	switch {
+	case key == nil:
+	case key.kind == hmacKey:
+		alg = algHMACSHA256
+	case key.kind == ed25519Key && key.signer != nil:
+		alg = algEd25519
+	}
+	if alg == nil {
+		return nil, errors.New("signet: a signed URL signer needs an HMAC secret or an Ed25519 private key")
+	}
+	cfg, err := newSignedURLConfig(opts, true)
+	if err != nil {
+		return nil, err
+	}
+	return &SignedURLSigner{keyID: keyID, key: key, alg: alg, cfg: cfg}, nil
+}
+
+// SignURL returns rawURL signed for method (ignored under
+// SignedURLBindMethod(false)) and valid for ttl, whole seconds from the
+// current second: sn-iat is the clock's unix time, sn-exp is sn-iat plus
+// ttl. rawURL is an absolute http or https URL, or a path starting with '/'
+// (not under SignedURLBindOrigin without SignedURLOrigin).
+//
+// The URL returned is rawURL with bytes that clients would escape
+// themselves (spaces, non-ASCII, quotes, …) percent-encoded, and the sn-
+// parameters appended to its query; the fragment is kept (escaped like the
+// query) and not signed.
+// Query parameters are signed as written: repeated names, empty values,
+// ';' and '+' included.
+func (s *SignedURLSigner) SignURL(method, rawURL string, ttl time.Duration) (string, error) {
+	rest, fragment, hasFragment := strings.Cut(rawURL, "#")
+	prefix, scheme, host := "", "", ""
+	if !strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, "//") {
+		i := strings.Index(rest, "://")
+		if i <= 0 {
+			return "", fmt.Errorf("signet: %.64q is neither an absolute http(s) URL nor a path starting with /", rawURL)
+		}
+		end := len(rest)
+		if j := strings.IndexAny(rest[i+3:], "/?"); j >= 0 {
+			end = i + 3 + j
+		}
+		prefix, scheme, host = rest[:end], rest[:i], rest[i+3:end]
+		if lower := strings.ToLower(scheme); lower != "http" && lower != "https" {
+			return "", fmt.Errorf("signet: cannot sign a %s URL", scheme)
+		}
+		if err := checkSignedURLHost(host); err != nil {
+			return "", fmt.Errorf("signet: %.64q: %w", rawURL, err)
+		}
+		rest = rest[end:]
+	}
+	rawPath, rawQuery, _ := strings.Cut(rest, "?")
+	if rawPath == "" {
+		rawPath = "/"
+	}
+	path, err := appendSignedURLEscaped(make([]byte, 0, len(rawPath)), rawPath, false)
+	if err != nil {
+		return "", err
+	}
+	query, err := appendSignedURLEscaped(make([]byte, 0, len(rawQuery)), rawQuery, true)
+	if err != nil {
+		return "", err
+	}
+	var frag []byte
+	if hasFragment {
+		if frag, err = appendSignedURLEscaped([]byte{'#'}, fragment, true); err != nil {
+			return "", err
+		}
+	}
+	if prefix == "" && s.cfg.bindOrigin && s.cfg.origin == "" {
+		return "", errors.New("signet: the origin is signed: give an absolute URL, or configure SignedURLOrigin")
+	}
+	params, err := s.sign(method, scheme, host, string(path), string(query), ttl)
+	if err != nil {
+		return "", err
+	}
+	out := make([]byte, 0, len(prefix)+len(path)+len(query)+len(params)+len(frag)+2)
+	out = append(append(out, prefix...), path...)
+	out = append(appendSignedURLQuery(out, string(query)), params...)
+	return string(append(out, frag...)), nil
+}
+
+// appendSignedURLQuery appends "?" and q, and '&' if q is not empty: what the sn-
+// parameters follow.
+func appendSignedURLQuery(dst []byte, q string) []byte {
+	dst = append(append(dst, '?'), q...)
+	if q != "" {
+		dst = append(dst, '&')
+	}
+	return dst
+}
+
+// Sign signs r's URL for its method with the signer's TTL (SignedURLTTL),
+// so that signethttp.Transport can send signed-URL requests: it appends the
+// sn- parameters to r.URL.RawQuery, escaping in the query what Go would send
+// raw but browsers would not. r is an outgoing request the caller owns
+// (Transport clones first); its body and headers are not signed.
+func (s *SignedURLSigner) Sign(r *http.Request) error {
+	if r.URL == nil || r.URL.Opaque != "" {
+		return errors.New("signet: Sign needs a request with a hierarchical URL")
+	}
+	out := outgoing(r)
+	path := r.URL.EscapedPath() // what Go sends
+	if path == "" {
+		path = "/"
+	}
+	query, err := appendSignedURLEscaped(nil, r.URL.RawQuery, true)
+	if err != nil {
+		return err
+	}
+	params, err := s.sign(r.Method, out.Scheme(), out.Host(), path, string(query), s.cfg.ttl)
+	if err != nil {
+		return err
+	}
+	q := appendSignedURLQuery(nil, string(query))
+	r.URL.RawQuery, r.URL.ForceQuery = string(q[1:])+params, false
+	return nil
+}
+
+// sign returns the sn- parameters signing method, the origin of scheme and
+// host, path and query (all as the server will receive them) for ttl.
+func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl time.Duration) (string, error) {
+	c := s.cfg
+	switch {
+	case ttl < time.Second:
+		return "", fmt.Errorf("signet: TTL %v is shorter than a second", ttl)
+	case ttl > c.maxAge:
+		return "", fmt.Errorf("signet: TTL %v is longer than the maximum TTL %v (WithMaxAge)", ttl, c.maxAge)
+	case c.bindMethod && !validHeaderName(method):
+		return "", fmt.Errorf("signet: the method is signed and %q is not one", method)
+	case c.bindOrigin && c.origin == "" && host == "":
+		return "", errors.New("signet: the origin is signed and the URL has no host")
+	}
+	if !strings.HasPrefix(path, "/") {
+		return "", fmt.Errorf("signet: the path %.64q does not start with /", path)
+	}
+	if err := checkSignedURLDotSegments(path); err != nil {
+		return "", err
+	}
+	var p signedURLParams
+	pairs, err := c.scanQuery(query, nil, &p)
+	if err != nil {
+		return "", errors.New("signet: " + err.Error())
+	}
+	if p.any {
+		return "", errors.New("signet: the URL already has sn- parameters; sign the URL without them")
+	}
+	if p.segments > signedURLMaxPairs-4 {
+		return "", fmt.Errorf("signet: the URL has more than %d query parameters, and verifiers read at most %d with the 4 of the signature", signedURLMaxPairs-4, signedURLMaxPairs)
+	}
+	iat := c.now().Unix()
+	p.kid = s.keyID
+	p.iat = strconv.FormatInt(iat, 10)
+	p.exp = strconv.FormatInt(iat+int64(ttl/time.Second), 10)
+	marker := signedURLMarkerHMAC
+	if s.alg == algEd25519 {
+		marker = signedURLMarkerEd25519
+	}
+	msg, err := c.appendMessage([]byte(marker), &p, method, scheme, host, path, query, pairs)
+	if err != nil {
+		return "", err
+	}
+	sig, err := s.alg.sign(s.key, msg)
+	if err != nil {
+		return "", err
+	}
+	params := SignedURLKeyIDParam + "=" + p.kid + "&" + SignedURLIssuedParam + "=" + p.iat + "&" +
+		SignedURLExpiresParam + "=" + p.exp + "&" + SignedURLSignatureParam + "=" +
+		base64.RawURLEncoding.EncodeToString(sig)
+	if len(path)+len("?")+len(query)+len("&")+len(params) > signedURLMaxTarget {
+		return "", fmt.Errorf("signet: the URL is too long to sign: verifiers read at most %d bytes", signedURLMaxTarget)
+	}
+	return params, nil
+}
