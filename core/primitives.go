@@ -260,3 +260,57 @@ func lower(c byte) byte {
 	}
 	return c
 }
+
+// appendLossyUTF8 appends src with every maximal subpart of an ill-formed
+// sequence replaced by one U+FFFD (Unicode §3.9), as Rust's
+// String::from_utf8_lossy, the WHATWG decoder and Python's
+// errors="replace" all do.
+func appendLossyUTF8(dst, src []byte) []byte {
+	for i := 0; i < len(src); {
+		n, valid := utf8Subpart(src[i:])
+		if valid {
+			dst = append(dst, src[i:i+n]...)
+		} else {
+			dst = append(dst, "\uFFFD"...)
+		}
+		i += n
+	}
+	return dst
+}
+
+// utf8Subpart measures the sequence at the start of b (not empty): a
+// well-formed one (valid), or the maximal subpart of an ill-formed one, at
+// least one byte.
+func utf8Subpart(b []byte) (n int, valid bool) {
+	c := b[0]
+	if c < 0x80 {
+		return 1, true
+	}
+	var size int
+	lo, hi := byte(0x80), byte(0xBF) // the range of the second byte
+	switch {
+	case 0xC2 <= c && c <= 0xDF:
+		size = 2
+	case c == 0xE0:
+		size, lo = 3, 0xA0
+	case 0xE1 <= c && c <= 0xEC, c == 0xEE, c == 0xEF:
+		size = 3
+	case c == 0xED:
+		size, hi = 3, 0x9F
+	case c == 0xF0:
+		size, lo = 4, 0x90
+	case 0xF1 <= c && c <= 0xF3:
+		size = 4
+	case c == 0xF4:
+		size, hi = 4, 0x8F
+	default: // 0x80–0xC1, 0xF5–0xFF never start a sequence
+		return 1, false
+	}
+	for i := 1; i < size; i++ {
+		if i >= len(b) || b[i] < lo || b[i] > hi {
+			return i, false
+		}
+		lo, hi = 0x80, 0xBF
+	}
+	return size, true
+}

@@ -159,53 +159,6 @@ func appendFormDecoded(dst []byte, raw string) []byte {
 // formSpecial marks the bytes form decoding changes.
 var formSpecial = [256]bool{'%': true, '+': true}
 
-// appendLossyUTF8 appends src with every maximal ill-formed subsequence
-// replaced by U+FFFD, the Unicode-recommended practice that Rust's
-// String::from_utf8_lossy (and the WHATWG decoder) follow.
-func appendLossyUTF8(dst, src []byte) []byte {
-	for i := 0; i < len(src); {
-		b := src[i]
-		if b < utf8.RuneSelf {
-			dst = append(dst, b)
-			i++
-			continue
-		}
-		need, lo, hi := 0, byte(0x80), byte(0xBF)
-		switch {
-		case 0xC2 <= b && b <= 0xDF:
-			need = 1
-		case b == 0xE0:
-			need, lo = 2, 0xA0
-		case 0xE1 <= b && b <= 0xEC, b == 0xEE, b == 0xEF:
-			need = 2
-		case b == 0xED:
-			need, hi = 2, 0x9F
-		case b == 0xF0:
-			need, lo = 3, 0x90
-		case 0xF1 <= b && b <= 0xF3:
-			need = 3
-		case b == 0xF4:
-			need, hi = 3, 0x8F
-		}
-		j := i + 1
-		for k := 0; k < need && j < len(src); k++ {
-			c := src[j]
-			if c < lo || c > hi {
-				break
-			}
-			lo, hi = 0x80, 0xBF
-			j++
-		}
-		if need > 0 && j-i == need+1 {
-			dst = append(dst, src[i:j]...)
-		} else {
-			dst = append(dst, "\uFFFD"...)
-		}
-		i = j
-	}
-	return dst
-}
-
 // appendSignwayEnc appends s percent-encoded as Signway's canonical query
 // encodes values (its FRAGMENT_SLASH set): every byte but the RFC 3986
 // unreserved A-Z a-z 0-9 - . _ ~ as %XX with upper-case hex, so a space is
