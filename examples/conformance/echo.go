@@ -17,6 +17,14 @@ func init() { frameworks["echo"] = newEchoServer }
 func newEchoServer(a *app) server {
 	e := echov4.New()
 	e.HideBanner, e.HidePort = true, true
+	e.Pre(func(next echov4.HandlerFunc) echov4.HandlerFunc {
+		return func(c echov4.Context) error {
+			if c.Request().URL.Path == "" { // "GET http://host?q": route it; signet reads the raw target
+				c.Request().URL.Path = "/"
+			}
+			return next(c)
+		}
+	})
 	e.Use(signetecho.New(a))
 	e.Any("/*", func(c echov4.Context) error {
 		body, err := io.ReadAll(c.Request().Body)

@@ -116,10 +116,11 @@ func matchingKey(t *testing.T, table map[string]signettest.PysignedKey, signing 
 // as pysigned 0.2.5 and 0.2.8, each URL requested from the plain-HTTP
 // server with the origin option naming the scheme and authority it was
 // signed for.
-func TestPysignedVectors(t *testing.T) {
+func TestPysignedVectors(t *testing.T) { eachFramework(t, testPysignedVectors) }
+
+func testPysignedVectors(t *testing.T, srv *testServer) {
 	vectors, table, err := signettest.PysignedVectors()
 	require.NoError(t, err)
-	srv := startServer(t)
 	for _, version := range []string{"0.2.5", "0.2.8"} {
 		cases := 0
 		for _, v := range vectors {
@@ -138,11 +139,11 @@ func TestPysignedVectors(t *testing.T) {
 					if strings.Contains(target, " ") {
 						// "fully decoded path, as FastAPI's request.url would
 						// rebuild it": a raw space cannot be sent in a
-						// request-target (RFC 9112 §3.2), so net/http refuses the
-						// request line itself, before any verifier runs.
+						// request-target (RFC 9112 §3.2): net/http refuses the
+						// request line itself, fasthttp lets the verifier reject it.
 						require.False(t, c.Expected.Valid)
-						assert.Equal(t, http.StatusBadRequest, resp.status)
-						assert.NotContains(t, resp.header.Get("Content-Type"), "json")
+						assert.GreaterOrEqual(t, resp.status, 400)
+						assert.Less(t, resp.status, 500)
 						return
 					}
 					if version == "0.2.8" && v.HasTag("version-difference") {

@@ -46,11 +46,12 @@ var signwayAnswers = map[string]struct {
 // verify.now (fractions kept) and the gateway's known ids. Signway's
 // accepted URLs, quirks included, reach the handler with their body; the
 // others get signet's answer.
-func TestSignwayVectors(t *testing.T) {
+func TestSignwayVectors(t *testing.T) { eachFramework(t, testSignwayVectors) }
+
+func testSignwayVectors(t *testing.T, srv *testServer) {
 	vectors, err := signettest.SignwayVectors()
 	require.NoError(t, err)
 	require.Len(t, vectors, 21)
-	srv := startServer(t)
 	for _, v := range vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			srv.configure(t, signwayConfig(v.Verify.Now.Unix, v.Verify.KnownIDs, nil))
