@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,7 @@ const (
 )
 
 var (
-	secret      = []byte("signettest-secret")
+	secret      = []byte("signettest-secret, 64 bytes as pysigned wants HMAC-SHA512 keys...") // pysigned wants ≥ 64 bytes
 	credentials = Credentials{Name: "client one"}
 	signedAt    = time.Unix(1_700_000_000, 0)
 )
@@ -80,12 +81,16 @@ type fixture struct {
 	// verifier builds the scheme's verifier over keys, reading now, with
 	// the suite's body limit.
 	verifier func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error)
-	// signer signs as keyID with key at signedAt.
-	signer func(keyID string, key *signet.Key) (signet.Signer, error)
+	// signer signs as keyID with key at signedAt, for the server at base.
+	signer func(keyID string, key *signet.Key, base string) (signet.Signer, error)
 	// unknownKey is the code for a request signed under an unknown key id.
 	unknownKey string
 	// expiresAfter is how long after signing the verifier rejects.
 	expiresAfter time.Duration
+	// signedURL marks the signed-URL schemes: they never read the body.
+	signedURL bool
+	// pathUnsigned marks Signway, which signs only its X-Sw-* parameters.
+	pathUnsigned bool
 }
 
 func clock(t time.Time) signet.Option { return signet.WithClock(func() time.Time { return t }) }
@@ -96,7 +101,7 @@ var fixtures = []fixture{
 		verifier: func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error) {
 			return signet.NewSASigning(keys, saFields, signet.WithClock(now), signet.WithMaxBodyBytes(MaxBodyBytes))
 		},
-		signer: func(_ string, key *signet.Key) (signet.Signer, error) {
+		signer: func(_ string, key *signet.Key, _ string) (signet.Signer, error) {
 			return signet.NewSASigningSigner(key, saFields, clock(signedAt))
 		},
 		unknownKey:   "invalid_signature", // no key id: every key is tried
@@ -108,11 +113,48 @@ var fixtures = []fixture{
 			return signet.NewCavage(keys, signet.CavageDigest(signet.DigestRequire), signet.WithClock(now),
 				signet.WithMaxBodyBytes(MaxBodyBytes))
 		},
-		signer: func(keyID string, key *signet.Key) (signet.Signer, error) {
+		signer: func(keyID string, key *signet.Key, _ string) (signet.Signer, error) {
 			return signet.NewCavageSigner(keyID, key, clock(signedAt))
 		},
 		unknownKey:   "unknown_key",
 		expiresAfter: 5 * time.Minute,
+	},
+	{
+		name: "signedurl",
+		verifier: func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error) {
+			return signet.NewSignedURL(keys, signet.WithClock(now))
+		},
+		signer: func(keyID string, key *signet.Key, _ string) (signet.Signer, error) {
+			return signet.NewSignedURLSigner(keyID, key, signet.SignedURLTTL(5*time.Minute), clock(signedAt))
+		},
+		unknownKey:   "unknown_key",
+		expiresAfter: 5 * time.Minute,
+		signedURL:    true,
+	},
+	{
+		name: "pysigned",
+		verifier: func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error) {
+			return signet.NewPysigned(keys, signet.WithClock(now))
+		},
+		signer: func(_ string, key *signet.Key, _ string) (signet.Signer, error) {
+			return signet.NewPysignedSigner(key, signet.PysignedTTL(5*time.Minute), clock(signedAt))
+		},
+		unknownKey:   "invalid_signature", // 0.2.5 URLs carry no key id: every key is tried
+		expiresAfter: 5 * time.Minute,
+		signedURL:    true,
+	},
+	{
+		name: "signway",
+		verifier: func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error) {
+			return signet.NewSignway(keys, signet.WithClock(now))
+		},
+		signer: func(keyID string, key *signet.Key, base string) (signet.Signer, error) {
+			return signet.NewSignwaySigner(keyID, key, base, signet.SignwayTTL(5*time.Minute), clock(signedAt))
+		},
+		unknownKey:   "unknown_key",
+		expiresAfter: 5 * time.Minute,
+		signedURL:    true,
+		pathUnsigned: true,
 	},
 }
 
@@ -133,15 +175,15 @@ type testCase struct {
 }
 
 func cases(f fixture) []testCase {
-	wrongKey := signet.NewHMACKey([]byte("not-the-secret"))
+	wrongKey := signet.NewHMACKey([]byte("not-the-secret-not-the-secret-not-the-secret-not-the-secret-!!!!"))
 	key := signet.NewHMACKey(secret)
-	return []testCase{
+	all := []testCase{
 		{name: "valid", keyID: KeyID, key: key, body: "hello", status: 200},
 		{name: "valid without body", keyID: KeyID, key: key, method: "GET", status: 200},
 		{name: "tampered path", keyID: KeyID, key: key, body: "hello",
 			tamper: func(r *http.Request) { r.URL.Path = "/admin" }, status: 401, code: "invalid_signature"},
 		{name: "tampered query", keyID: KeyID, key: key, body: "hello",
-			tamper: func(r *http.Request) { r.URL.RawQuery = "page=2" }, status: 401, code: "invalid_signature"},
+			tamper: func(r *http.Request) { r.URL.RawQuery += "&admin=1" }, status: 401, code: "invalid_signature"},
 		{name: "expired", keyID: KeyID, key: key, now: signedAt.Add(f.expiresAfter + time.Second), status: 401, code: "expired"},
 		{name: "wrong key", keyID: KeyID, key: wrongKey, status: 401, code: "invalid_signature"},
 		{name: "unknown key", keyID: "client-404", key: wrongKey, status: 401, code: f.unknownKey},
@@ -153,6 +195,15 @@ func cases(f fixture) []testCase {
 			status: 401, code: "missing_signature"},
 		{name: "custom error handler", setup: Setup{CustomErrors: true}, status: CustomErrorStatus, code: "missing_signature"},
 	}
+	return slices.DeleteFunc(all, func(c testCase) bool {
+		switch c.name {
+		case "body over the limit":
+			return f.signedURL // a signed URL never reads the body
+		case "tampered path", "tampered query":
+			return f.pathUnsigned // Signway signs its own parameters, not the gateway's path or other parameters
+		}
+		return false
+	})
 }
 
 // Run runs the suite against h: every case of every scheme, over HTTP on
@@ -196,7 +247,7 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 		t.Fatal(err)
 	}
 	if c.keyID != "" {
-		signer, err := f.signer(c.keyID, c.key)
+		signer, err := f.signer(c.keyID, c.key, base)
 		if err != nil {
 			t.Fatal(err)
 		}
