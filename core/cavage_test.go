@@ -51,9 +51,16 @@ func cavageKey(t testing.TB, k signettest.CavageKey, private bool) *signet.Key {
 // cavageRequest replays a vector's request byte for byte: its target, its
 // header lines in order (Host into r.Host, as net/http puts it) and body.
 func cavageRequest(v signettest.CavageVector) *http.Request {
-	r := httptest.NewRequest(v.Request.Method, v.Request.URL, strings.NewReader(v.Request.Body))
+	return replayRequest(v.Request.Method, v.Request.URL, v.Request.Body, v.Request.Headers)
+}
+
+// replayRequest is the server's view of a recorded request: the target as
+// sent, the header lines in order (Host into r.Host, as net/http puts it)
+// and the body. No Content-Length header is added.
+func replayRequest(method, target, body string, headers [][2]string) *http.Request {
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	r.Header = http.Header{}
-	for _, h := range v.Request.Headers {
+	for _, h := range headers {
 		if strings.EqualFold(h[0], "Host") {
 			r.Host = h[1]
 			continue

@@ -82,9 +82,15 @@ func ResultFrom(ctx context.Context) (*Result, bool) {
 // CredentialsFrom returns the verified caller's credentials from ctx when they
 // are of type T.
 func CredentialsFrom[T any](ctx context.Context) (T, bool) {
-	var zero T
-	r, ok := ResultFrom(ctx)
-	if !ok {
+	r, _ := ResultFrom(ctx)
+	return CredentialsOf[T](r)
+}
+
+// CredentialsOf returns r's credentials when r is not nil and they are of
+// type T; adapters build their typed accessors on it.
+func CredentialsOf[T any](r *Result) (T, bool) {
+	if r == nil {
+		var zero T
 		return zero, false
 	}
 	c, ok := r.Credentials.(T)

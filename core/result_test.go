@@ -46,3 +46,13 @@ func TestContextAccessors(t *testing.T) {
 	_, ok = signet.ResultFrom(context.Background())
 	assert.False(t, ok)
 }
+
+func TestCredentialsOf(t *testing.T) {
+	_, ok := signet.CredentialsOf[string](nil)
+	assert.False(t, ok, "no Result")
+	c, ok := signet.CredentialsOf[string](&signet.Result{Credentials: "ada"})
+	assert.True(t, ok)
+	assert.Equal(t, "ada", c)
+	_, ok = signet.CredentialsOf[int](&signet.Result{Credentials: "ada"})
+	assert.False(t, ok, "another type")
+}

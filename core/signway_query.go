@@ -164,26 +164,14 @@ var formSpecial = [256]bool{'%': true, '+': true}
 // unreserved A-Z a-z 0-9 - . _ ~ as %XX with upper-case hex, so a space is
 // %20, never '+'.
 func appendSignwayEnc(dst []byte, s string) []byte {
-	for {
-		i := 0
-		for i < len(s) && unreserved[s[i]] {
-			i++
-		}
-		dst = append(dst, s[:i]...)
-		if i == len(s) {
-			return dst
-		}
-		c := s[i]
-		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
-		s = s[i+1:]
-	}
+	return appendPercentEncoded(dst, s, &reservedSet)
 }
 
-// unreserved marks the RFC 3986 unreserved characters.
-var unreserved = func() (set [256]bool) {
+// reservedSet marks every byte but the RFC 3986 unreserved characters.
+var reservedSet = func() (set percentEncodeSet) {
 	for c := range set {
-		set[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '.' || c == '_' || c == '~'
+		set[c] = !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~')
 	}
 	return set
 }()

@@ -6,7 +6,6 @@ import (
 
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -38,16 +37,7 @@ func signwayRequest(t testing.TB, v signettest.SignwayVector) *http.Request {
 	if v.Request.Body != nil {
 		body = *v.Request.Body
 	}
-	r := httptest.NewRequest(v.Request.Method, v.Request.URL, strings.NewReader(body))
-	r.Header = http.Header{}
-	for _, h := range v.Request.Headers {
-		if strings.EqualFold(h[0], "Host") {
-			r.Host = h[1]
-			continue
-		}
-		r.Header.Add(h[0], h[1])
-	}
-	return r
+	return replayRequest(v.Request.Method, v.Request.URL, body, v.Request.Headers)
 }
 
 // unixTime converts a vector's (possibly fractional) unix seconds.

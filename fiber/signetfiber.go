@@ -106,11 +106,6 @@ func Result(c *fiber.Ctx) (*signet.Result, bool) {
 // Credentials returns the verified caller's credentials (the matching
 // signet.Secret's Credentials) when they are of type T.
 func Credentials[T any](c *fiber.Ctx) (T, bool) {
-	var zero T
-	res, ok := Result(c)
-	if !ok {
-		return zero, false
-	}
-	creds, ok := res.Credentials.(T)
-	return creds, ok
+	res, _ := Result(c)
+	return signet.CredentialsOf[T](res)
 }

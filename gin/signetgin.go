@@ -84,11 +84,6 @@ func Result(c *gin.Context) (*signet.Result, bool) {
 // Credentials returns the verified caller's credentials when they are of
 // type T.
 func Credentials[T any](c *gin.Context) (T, bool) {
-	var zero T
-	res, ok := Result(c)
-	if !ok {
-		return zero, false
-	}
-	creds, ok := res.Credentials.(T)
-	return creds, ok
+	res, _ := Result(c)
+	return signet.CredentialsOf[T](res)
 }
