@@ -94,7 +94,9 @@ func (tp tamper) name() string {
 type want struct {
 	Status int
 	Code   string // the error code signet answers; peers are checked by status
-	Why    string // why a tampered request is accepted: a known limitation
+	// Limitation is the known peer limitation this answer shows, if any:
+	// why a tampered request is accepted, or a valid one rejected.
+	Limitation string
 }
 
 // accepted is the answer to a request that verifies.

@@ -5,6 +5,7 @@ package interop
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,16 +31,52 @@ func (c tally) String() string {
 	return fmt.Sprintf("pass %d/%d", c.Pass, c.Pass)
 }
 
-// matrix is what the suite observed: a tally per row and column (a
-// framework, or a vector file's replay).
-type matrix struct {
-	mu    sync.Mutex
-	rows  []row                       // in the order first seen
-	cells map[row]map[string]*tally   // by row, then column
-	files map[string]map[string]tally // vector replays: by framework, then test
+// limitation is a check whose expected answer shows a known peer
+// limitation.
+type limitation struct {
+	Direction, Peer, Setup, Request string
+	Status                          int
+	Limitation                      string
 }
 
-var observed = &matrix{cells: map[row]map[string]*tally{}, files: map[string]map[string]tally{}}
+// matrix is what the suite observed: a tally per row and column (a
+// framework, or signethttp.Transport), the limitations checked, and the
+// vector replays.
+type matrix struct {
+	mu     sync.Mutex
+	rows   []row                     // in the order first seen
+	cells  map[row]map[string]*tally // by row, then column
+	limits []limitation              // in the order first seen
+	algs   map[limitation][]string   // the algorithms each was checked with
+	files  map[string]map[string]tally
+}
+
+var observed = &matrix{cells: map[row]map[string]*tally{}, algs: map[limitation][]string{}, files: map[string]map[string]tally{}}
+
+// checkAnswer checks got, the answer to v tampered by tp, against w and
+// records the result in the matrix.
+func checkAnswer(t *testing.T, r row, column string, v variant, tp tamper, w want, got answer) {
+	t.Helper()
+	err := w.check(got)
+	observed.record(r, column, err)
+	if err != nil {
+		t.Error(err)
+	} else if w.Limitation != "" {
+		observed.recordLimitation(limitation{r.Direction, r.Peer, r.Setup, v.Name + ", " + tp.name(), w.Status, w.Limitation}, r.Algorithm)
+	}
+}
+
+// recordLimitation notes that l was checked with alg.
+func (m *matrix) recordLimitation(l limitation, alg string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.algs[l] == nil {
+		m.limits = append(m.limits, l)
+	}
+	if !slices.Contains(m.algs[l], alg) {
+		m.algs[l] = append(m.algs[l], alg)
+	}
+}
 
 // record counts a check of r in column, passed when err is nil.
 func (m *matrix) record(r row, column string, err error) {
@@ -90,7 +127,12 @@ func (m *matrix) markdown() string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("### vectors → signet\n")
+	b.WriteString("### Known peer limitations, as checked\n\n| direction | peer | setup | request | answer | because | algorithms |\n|---|---|---|---|---|---|---|\n")
+	for _, l := range m.limits {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s | %s |\n",
+			l.Direction, l.Peer, l.Setup, l.Request, l.Status, l.Limitation, strings.Join(m.algs[l], ", "))
+	}
+	b.WriteString("\n### vectors → signet\n")
 	for _, f := range frameworks {
 		fmt.Fprintf(&b, "\n**%s**\n\n| vector file | replay | passed | failed |\n|---|---|---|---|\n", f)
 		for _, replay := range vectorReplays {

@@ -47,7 +47,7 @@ func testSignetToPeers(t *testing.T, s *servers) {
 					r := row{"signet → peers", setup.Peer, setup.Name, alg}
 					for _, tp := range tampers(v) {
 						t.Run(tp.name(), func(t *testing.T) {
-							checkAnswer(t, r, transportColumn, setup.want(alg, v, tp), send(t, url, tp.apply(signed)))
+							checkAnswer(t, r, transportColumn, v, tp, setup.want(alg, v, tp), send(t, url, tp.apply(signed)))
 						})
 					}
 				})
@@ -67,17 +67,14 @@ func newSigner(t *testing.T, keyID string, key *signet.Key, opts ...signet.Cavag
 // want is the peer's answer to a request signet signed with alg; the
 // statuses are the peer servers' (serve.js).
 func (setup signetSetup) want(alg string, v variant, tp tamper) want {
-	unsigned := map[tamper]string{
-		tamperQuery: "api-signature signs the path without the query",
-		tamperBody:  "api-signature has no Digest check",
-	}
+	unsigned := map[tamper]string{tamperQuery: queryLimitation, tamperBody: digestLimitation}
 	switch {
 	case tp == asSigned && v.Name == nonASCII.Name && !nonASCIIInteroperates(setup.Dialect == signet.DialectAPISignature, alg):
-		return want{Status: http.StatusUnauthorized}
+		return want{Status: http.StatusUnauthorized, Limitation: latin1Limitation}
 	case tp == asSigned:
 		return accepted
 	case setup.Peer == "api-signature" && unsigned[tp] != "":
-		return want{Status: http.StatusOK, Why: unsigned[tp]}
+		return want{Status: http.StatusOK, Limitation: unsigned[tp]}
 	case tp == tamperBody:
 		return want{Status: http.StatusBadRequest} // the Digest check serve.js adds
 	}
