@@ -19,6 +19,7 @@ var keyIDs = map[string]string{
 	"hmac-sha256":    "client-1",
 	"hmac-sha512":    "client-1",
 	"rsa-sha256":     "rsa-1",
+	"rsa-sha512":     "rsa-1",
 	"ecdsa-sha256":   "ecdsa-1",
 	"ed25519-sha512": "ed25519-1",
 }

@@ -21,7 +21,7 @@ type peerSetup struct {
 // api-signature's Signer (hmac-sha256 only) as its README uses it, and
 // signing the query too, verified in the draft dialect.
 var peerSetups = []peerSetup{
-	{"http-signature", "draft dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "ecdsa-sha256", "ed25519-sha512"}, "draft", true},
+	{"http-signature", "draft dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519-sha512"}, "draft", true},
 	{"api-signature", "api-signature dialect, path signed", []string{"hmac-sha256"}, "api-signature", false},
 	{"api-signature", "draft dialect, path and query signed", []string{"hmac-sha256"}, "draft", true},
 }

@@ -29,7 +29,7 @@ type signetSetup struct {
 
 // signetSetups: every algorithm each peer verifies.
 var signetSetups = []signetSetup{
-	{"http-signature", "draft dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "ecdsa-sha256", "ed25519-sha512"}, signet.DialectDraft},
+	{"http-signature", "draft dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519-sha512"}, signet.DialectDraft},
 	{"api-signature", "api-signature dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512"}, signet.DialectAPISignature},
 }
 
