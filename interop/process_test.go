@@ -22,17 +22,19 @@ const (
 	stopTimeout  = 5 * time.Second
 )
 
-// startProcess starts name with args in dir and returns the first n lines
-// it prints. The process is stopped, by its PID, when the test ends.
-func startProcess(t *testing.T, n int, dir, name string, args ...string) []string {
+// startProcess starts name with args and returns the first n lines it
+// prints. The process is stopped, by its PID, when the test ends.
+func startProcess(t *testing.T, n int, name string, args ...string) []string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
+	stdout, w := io.Pipe()
+	cmd.Stdout = w // Wait returns once the process exited and its output was read
 	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { stop(t, cmd) })
+	t.Cleanup(func() {
+		stop(t, cmd)
+		w.Close()
+	})
 
 	lines := make(chan []string, 1)
 	go func() {

@@ -34,7 +34,7 @@ func startServers(t *testing.T) *servers {
 	s := &servers{conformance: map[string]string{}, peers: map[string]string{}}
 	bin := buildConformance(t)
 	for _, f := range frameworks {
-		line := startProcess(t, 1, ".", bin, "-framework", f, "-addr", "127.0.0.1:0")[0]
+		line := startProcess(t, 1, bin, "-framework", f, "-addr", "127.0.0.1:0")[0]
 		s.conformance[f] = listeningURL(t, line, "")
 	}
 
@@ -42,7 +42,7 @@ func startServers(t *testing.T) *servers {
 	data, err := json.Marshal(peerKeys(t))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(keysFile, data, 0o600))
-	lines := startProcess(t, len(peers), ".", "node", "harness.js", "serve", keysFile)
+	lines := startProcess(t, len(peers), "node", "harness.js", "serve", keysFile)
 	for i, p := range peers {
 		s.peers[p] = listeningURL(t, lines[i], p)
 	}
