@@ -13,9 +13,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The directions of the matrix's tables.
+const (
+	peersToSignet = "peers → signet"
+	signetToPeers = "signet → peers"
+)
+
 // row is a line of the compatibility matrix.
 type row struct {
-	Direction string // "peers → signet" or "signet → peers"
+	Direction string // peersToSignet or signetToPeers
 	Peer      string
 	Setup     string // the configuration both sides use
 	Algorithm string
@@ -106,8 +112,8 @@ func (m *matrix) markdown() string {
 		name    string
 		columns []string
 	}{
-		{"peers → signet", frameworks},
-		{"signet → peers", []string{transportColumn}},
+		{peersToSignet, frameworks},
+		{signetToPeers, []string{transportColumn}},
 	} {
 		fmt.Fprintf(&b, "### %s\n\n| peer | setup | algorithm | %s |\n|---|---|---|%s\n",
 			dir.name, strings.Join(dir.columns, " | "), strings.Repeat("---|", len(dir.columns)))

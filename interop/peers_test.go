@@ -56,7 +56,7 @@ func testPeersToSignet(t *testing.T, s *servers) {
 		t.Run(name, func(t *testing.T) {
 			url := s.conformance[c.framework]
 			configure(t, url, conformanceConfig(t, c.setup.Dialect))
-			r := row{"peers → signet", c.setup.Peer, c.setup.Name, c.algorithm}
+			r := row{peersToSignet, c.setup.Peer, c.setup.Name, c.algorithm}
 			for _, tp := range tampers(c.variant) {
 				t.Run(tp.name(), func(t *testing.T) {
 					w := c.setup.want(c.algorithm, c.variant, tp)

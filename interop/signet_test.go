@@ -44,7 +44,7 @@ func testSignetToPeers(t *testing.T, s *servers) {
 					signer := newSigner(t, keyIDs[alg], signingKey(t, keyIDs[alg]), setup.Dialect,
 						signet.CavageSignAlgorithm(alg), signet.CavageSignHeaders(signedHeaders(v)...))
 					signed := transportSign(t, signer, v, url)
-					r := row{"signet → peers", setup.Peer, setup.Name, alg}
+					r := row{signetToPeers, setup.Peer, setup.Name, alg}
 					for _, tp := range tampers(v) {
 						t.Run(tp.name(), func(t *testing.T) {
 							checkAnswer(t, r, transportColumn, v, tp, setup.want(alg, v, tp), send(t, url, tp.apply(signed)))
