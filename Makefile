@@ -4,7 +4,7 @@ SHARED   ?= ../shared/vectors
 VECTORS  := core/internal/vectors/testdata/vectors
 FUZZTIME ?= 60s
 
-.PHONY: test lint vet race gowork-off fuzz tidy-check vectors vectors-check bench bench-ratios
+.PHONY: test lint vet race gowork-off fuzz tidy-check vectors vectors-check bench bench-ratios interop
 
 ## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, a short fuzz
 test: lint tidy-check vectors-check race gowork-off
@@ -53,3 +53,11 @@ vectors-check:
 bench:
 	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem ./...) || exit 1; done | tee bench.out
 	@awk -f scripts/ratios.awk bench.out
+
+## interop: the interoperability suite against the real npm peers (needs Node and npm);
+## rewrites the matrix in docs/compatibility.md
+interop:
+	cd interop && npm ci --no-audit --no-fund
+	cd interop && go vet -tags interop ./...
+	cd interop && go test -tags interop -count=1 -timeout 10m ./...
+	@echo "interop: passed; the matrix it observed is in docs/compatibility.md"

@@ -446,11 +446,38 @@ func assertJSONError(t *testing.T, resp response, code, message string) string {
 func frameworkNames() []string { return slices.Sorted(maps.Keys(frameworks)) }
 
 // eachFramework runs test in a subtest per framework, named after it, each
-// against its own server of that framework.
+// against its own server of that framework: one this process starts, or
+// the one $CONFORMANCE_SERVERS names.
 func eachFramework(t *testing.T, test func(t *testing.T, srv *testServer)) {
+	external := externalServers(t)
 	for _, name := range frameworkNames() {
-		t.Run(name, func(t *testing.T) { test(t, startServer(t, "-framework", name)) })
+		t.Run(name, func(t *testing.T) {
+			if addr, ok := external[name]; ok {
+				transport := &http.Transport{}
+				t.Cleanup(transport.CloseIdleConnections)
+				test(t, &testServer{addr: addr, client: newClient(transport)})
+				return
+			}
+			test(t, startServer(t, "-framework", name))
+		})
 	}
+}
+
+// externalServers reads $CONFORMANCE_SERVERS, "FRAMEWORK=HOST:PORT" pairs
+// separated by commas: conformance servers already running, such as the
+// processes the interop suite (interop/) starts to replay the vectors over
+// HTTP. Tests run one at a time, so sharing a server is safe.
+func externalServers(t *testing.T) map[string]string {
+	servers := map[string]string{}
+	for pair := range strings.SplitSeq(os.Getenv("CONFORMANCE_SERVERS"), ",") {
+		if pair == "" {
+			continue
+		}
+		name, addr, ok := strings.Cut(pair, "=")
+		require.True(t, ok && slices.Contains(frameworkNames(), name), "CONFORMANCE_SERVERS: bad pair %q", pair)
+		servers[name] = addr
+	}
+	return servers
 }
 
 // testServer is a conformance server started by run in this process.
@@ -483,10 +510,15 @@ func startServer(t *testing.T, args ...string) *testServer {
 		cancel()
 		assert.NoError(t, <-done, "graceful shutdown")
 	})
-	return &testServer{addr: m[1], client: &http.Client{
+	return &testServer{addr: m[1], client: newClient(transport)}
+}
+
+// newClient is a client over transport that does not follow redirects.
+func newClient(transport *http.Transport) *http.Client {
+	return &http.Client{
 		Transport:     transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	}
 }
 
 // response is what the server answered.

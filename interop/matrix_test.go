@@ -1,0 +1,186 @@
+//go:build interop
+
+package interop
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The directions of the matrix's tables.
+const (
+	peersToSignet = "peers → signet"
+	signetToPeers = "signet → peers"
+)
+
+// row is a line of the compatibility matrix.
+type row struct {
+	Direction string // peersToSignet or signetToPeers
+	Peer      string
+	Setup     string // the configuration both sides use
+	Algorithm string
+}
+
+// tally counts the checks of a matrix cell.
+type tally struct{ Pass, Fail int }
+
+func (c tally) String() string {
+	if c.Fail > 0 {
+		return fmt.Sprintf("**FAIL** %d/%d", c.Pass, c.Pass+c.Fail)
+	}
+	return fmt.Sprintf("pass %d/%d", c.Pass, c.Pass)
+}
+
+// limitation is a check whose expected answer shows a known peer
+// limitation.
+type limitation struct {
+	Direction, Peer, Setup, Request string
+	Status                          int
+	Limitation                      string
+}
+
+// matrix is what the suite observed: a tally per row and column (a
+// framework, or signethttp.Transport), the limitations checked, and the
+// vector replays.
+type matrix struct {
+	mu     sync.Mutex
+	rows   []row                     // in the order first seen
+	cells  map[row]map[string]*tally // by row, then column
+	limits []limitation              // in the order first seen
+	algs   map[limitation][]string   // the algorithms each was checked with
+	files  map[string]map[string]tally
+}
+
+var observed = &matrix{cells: map[row]map[string]*tally{}, algs: map[limitation][]string{}, files: map[string]map[string]tally{}}
+
+// checkAnswer checks got, the answer to v tampered by tp, against w and
+// records the result in the matrix.
+func checkAnswer(t *testing.T, r row, column string, v variant, tp tamper, w want, got answer) {
+	t.Helper()
+	err := w.check(got)
+	observed.record(r, column, err)
+	if err != nil {
+		t.Error(err)
+	} else if w.Limitation != "" {
+		observed.recordLimitation(limitation{r.Direction, r.Peer, r.Setup, v.Name + ", " + tp.name(), w.Status, w.Limitation}, r.Algorithm)
+	}
+}
+
+// recordLimitation notes that l was checked with alg.
+func (m *matrix) recordLimitation(l limitation, alg string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.algs[l] == nil {
+		m.limits = append(m.limits, l)
+	}
+	if !slices.Contains(m.algs[l], alg) {
+		m.algs[l] = append(m.algs[l], alg)
+	}
+}
+
+// record counts a check of r in column, passed when err is nil.
+func (m *matrix) record(r row, column string, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.cells[r] == nil {
+		m.rows = append(m.rows, r)
+		m.cells[r] = map[string]*tally{}
+	}
+	c := m.cells[r][column]
+	if c == nil {
+		c = new(tally)
+		m.cells[r][column] = c
+	}
+	if err == nil {
+		c.Pass++
+	} else {
+		c.Fail++
+	}
+}
+
+// markdown renders the matrix: a table per direction, then a table of
+// vector replays per framework.
+func (m *matrix) markdown() string {
+	var b strings.Builder
+	for _, dir := range []struct {
+		name    string
+		columns []string
+	}{
+		{peersToSignet, frameworks},
+		{signetToPeers, []string{transportColumn}},
+	} {
+		fmt.Fprintf(&b, "### %s\n\n| peer | setup | algorithm | %s |\n|---|---|---|%s\n",
+			dir.name, strings.Join(dir.columns, " | "), strings.Repeat("---|", len(dir.columns)))
+		for _, r := range m.rows {
+			if r.Direction != dir.name {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |", r.Peer, r.Setup, r.Algorithm)
+			for _, c := range dir.columns {
+				if t := m.cells[r][c]; t != nil {
+					fmt.Fprintf(&b, " %s |", t)
+				} else {
+					b.WriteString(" not run |")
+				}
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("### Known peer limitations, as checked\n\n| direction | peer | setup | request | answer | because | algorithms |\n|---|---|---|---|---|---|---|\n")
+	for _, l := range m.limits {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s | %s |\n",
+			l.Direction, l.Peer, l.Setup, l.Request, l.Status, l.Limitation, strings.Join(m.algs[l], ", "))
+	}
+	b.WriteString("\n### vectors → signet\n")
+	for _, f := range frameworks {
+		fmt.Fprintf(&b, "\n**%s**\n\n| vector file | replay | passed | failed |\n|---|---|---|---|\n", f)
+		for _, replay := range vectorReplays {
+			t := m.files[f][replay.Test]
+			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", replay.File, replay.Test, t.Pass, t.Fail)
+		}
+	}
+	return b.String()
+}
+
+// The generated section of docs/compatibility.md lies between these.
+const (
+	docsFile    = "../docs/compatibility.md"
+	matrixBegin = "<!-- matrix:begin -->\n"
+	matrixEnd   = "<!-- matrix:end -->\n"
+)
+
+// writeMatrix replaces the generated section of docs/compatibility.md
+// with the matrix observed.
+func writeMatrix(t *testing.T) {
+	data, err := os.ReadFile(docsFile)
+	require.NoError(t, err)
+	head, rest, ok := strings.Cut(string(data), matrixBegin)
+	require.True(t, ok, "%s has no %q", docsFile, matrixBegin)
+	_, tail, ok := strings.Cut(rest, matrixEnd)
+	require.True(t, ok, "%s has no %q", docsFile, matrixEnd)
+	generated := "<!-- Generated by make interop from the last run: do not edit. -->\n\n" + observed.markdown()
+	require.NoError(t, os.WriteFile(docsFile, []byte(head+matrixBegin+generated+matrixEnd+tail), 0o644))
+}
+
+// recordReplay counts a vector replayed by test in framework.
+func (m *matrix) recordReplay(framework, test string, passed bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.files[framework] == nil {
+		m.files[framework] = map[string]tally{}
+	}
+	t := m.files[framework][test]
+	if passed {
+		t.Pass++
+	} else {
+		t.Fail++
+	}
+	m.files[framework][test] = t
+}

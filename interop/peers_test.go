@@ -1,0 +1,129 @@
+//go:build interop
+
+package interop
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// peerSetup is how a peer signs and how the conformance server verifies.
+type peerSetup struct {
+	Peer       string
+	Name       string // in the matrix
+	Algorithms []string
+	Dialect    string // the conformance server's cavage dialect
+	FullTarget bool   // api-signature: the signer is given path and query
+}
+
+// peerSetups: http-signature with every algorithm its signer has;
+// api-signature's Signer (hmac-sha256 only) as its README uses it, and
+// signing the query too, verified in the draft dialect.
+var peerSetups = []peerSetup{
+	{"http-signature", "draft dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519-sha512"}, "draft", true},
+	{"api-signature", "api-signature dialect, path signed", []string{"hmac-sha256"}, "api-signature", false},
+	{"api-signature", "draft dialect, path and query signed", []string{"hmac-sha256"}, "draft", true},
+}
+
+// peerCase is a request a peer signs for one framework's server.
+type peerCase struct {
+	setup     peerSetup
+	algorithm string
+	variant   variant
+	framework string
+}
+
+// testPeersToSignet: requests signed live by the peers' signers are sent
+// to the conformance server of every framework, as signed and tampered.
+func testPeersToSignet(t *testing.T, s *servers) {
+	var cases []peerCase
+	var ds []description
+	for _, f := range frameworks {
+		for _, setup := range peerSetups {
+			for _, alg := range setup.Algorithms {
+				for _, v := range variants {
+					cases = append(cases, peerCase{setup, alg, v, f})
+					ds = append(ds, describe(t, setup, alg, v, s.conformance[f]))
+				}
+			}
+		}
+	}
+	signed := nodeSign(t, ds)
+
+	for i, c := range cases {
+		name := c.framework + "/" + c.setup.Peer + "/" + c.setup.Name + "/" + c.algorithm + "/" + c.variant.Name
+		t.Run(name, func(t *testing.T) {
+			url := s.conformance[c.framework]
+			configure(t, url, conformanceConfig(t, c.setup.Dialect))
+			r := row{peersToSignet, c.setup.Peer, c.setup.Name, c.algorithm}
+			for _, tp := range tampers(c.variant) {
+				t.Run(tp.name(), func(t *testing.T) {
+					w := c.setup.want(c.algorithm, c.variant, tp)
+					checkAnswer(t, r, c.framework, c.variant, tp, w, send(t, url, tp.apply(signed[i])))
+				})
+			}
+		})
+	}
+}
+
+// describe is the description of v for setup's signer, to the server at url.
+func describe(t *testing.T, setup peerSetup, alg string, v variant, url string) description {
+	key := testKeys(t)[keyIDs[alg]]
+	d := description{
+		Peer: setup.Peer, Method: v.Method, Target: v.Target, RequestTarget: v.Target,
+		Headers: append([][2]string{{"Host", strings.TrimPrefix(url, "http://")}}, v.Header...),
+		Body:    v.Body, Digest: v.Body != "",
+		KeyID: keyIDs[alg], Algorithm: alg, SignedHeaders: signedHeaders(v),
+	}
+	if key.Type == "hmac" {
+		d.Secret = &key.Secret
+	} else {
+		d.PrivateKeyPEM = key.PrivateKeyPEM
+	}
+	if !setup.FullTarget {
+		d.RequestTarget, _, _ = strings.Cut(v.Target, "?")
+	}
+	return d
+}
+
+// conformanceConfig is the cavage config of the conformance server for
+// dialect: the real clock, the test keys, a body needs a signed Digest.
+func conformanceConfig(t *testing.T, dialect string) map[string]any {
+	return map[string]any{
+		"scheme":  "cavage",
+		"keys":    conformanceKeys(t, dialect == "api-signature"),
+		"options": map[string]any{"dialect": dialect, "digest": "require"},
+	}
+}
+
+// want is signet's answer to a request setup's peer signed with alg.
+func (setup peerSetup) want(alg string, v variant, tp tamper) want {
+	switch {
+	case tp == asSigned && v.Name == nonASCII.Name && !nonASCIIInteroperates(setup.Dialect == "api-signature", alg):
+		return want{Status: http.StatusUnauthorized, Code: "invalid_signature", Limitation: latin1Limitation}
+	case tp == asSigned:
+		return accepted
+	case tp == tamperBody:
+		return want{Status: http.StatusBadRequest, Code: "digest_mismatch"}
+	case tp == tamperQuery && setup.Dialect == "api-signature":
+		return want{Status: http.StatusOK, Limitation: queryLimitation}
+	}
+	return want{Status: http.StatusUnauthorized, Code: "invalid_signature"}
+}
+
+// The known peer limitations the suite checks.
+const (
+	queryLimitation  = "api-signature signs the path without the query"
+	digestLimitation = "api-signature has no Digest check"
+	latin1Limitation = "Node reads header bytes as latin1 and signs that text as UTF-8; signet's draft dialect signs the bytes"
+)
+
+// nonASCIIInteroperates reports whether a non-ASCII header value verifies
+// between Node, which reads header bytes as latin1 text and signs that
+// text as UTF-8 (sshpk's Ed25519 excepted: it signs it as latin1 again),
+// and signet, byte-exact in the draft dialect and Node-like in the
+// api-signature dialect.
+func nonASCIIInteroperates(apiSignatureDialect bool, alg string) bool {
+	return apiSignatureDialect || alg == "ed25519-sha512"
+}

@@ -1,0 +1,95 @@
+//go:build interop
+
+package interop
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// vectorReplays are the tests of examples/conformance that replay a
+// vector file through every framework (eachFramework), and their files:
+// the repository's copies under core/internal/vectors/testdata/vectors,
+// equal to ../shared/vectors (make vectors-check), and signet's own
+// signed-URL vectors. cavage-testkeys.json holds the keys only; cavage.json
+// embeds the same table.
+var vectorReplays = []struct{ Test, File string }{
+	{"TestCavageVectors", "cavage.json + cavage-testkeys.json, draft dialect"},
+	{"TestCavageVectorsAPISignatureDialect", "cavage.json, api-signature dialect"},
+	{"TestAPISignatureVectors", "api-signature.json"},
+	{"TestSASigningVectors", "sasigning.json"},
+	{"TestSignwayVectors", "signway.json"},
+	{"TestPysignedVectors", "pysigned.json"},
+	{"TestSignedURLVectors", "core/testdata/signedurl/vectors.json (native)"},
+}
+
+// testVectorsToSignet runs the replays of examples/conformance against the
+// conformance servers this suite started ($CONFORMANCE_SERVERS), so every
+// vector goes over HTTP to a separate process, and tallies each framework's
+// results.
+func testVectorsToSignet(t *testing.T, s *servers) {
+	var tests, servers []string
+	for _, r := range vectorReplays {
+		tests = append(tests, r.Test)
+	}
+	for _, f := range frameworks {
+		servers = append(servers, f+"="+strings.TrimPrefix(s.conformance[f], "http://"))
+	}
+	cmd := exec.Command("go", "test", "-count=1", "-json", "-run", "^("+strings.Join(tests, "|")+")$", "./conformance")
+	cmd.Dir = "../examples"
+	cmd.Env = append(os.Environ(), "CONFORMANCE_SERVERS="+strings.Join(servers, ","))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+
+	// The results of the leaves below Test/framework: a vector, or one
+	// case of it.
+	results, parents := map[string]bool{}, map[string]bool{}
+	output := map[string]*strings.Builder{} // by test, for the failures
+	scanner := bufio.NewScanner(bytes.NewReader(out))
+	scanner.Buffer(nil, 1<<20)
+	for scanner.Scan() {
+		var e struct{ Action, Test, Output string }
+		require.NoError(t, json.Unmarshal(scanner.Bytes(), &e), "%s", scanner.Bytes())
+		if strings.Count(e.Test, "/") < 2 {
+			continue
+		}
+		parents[e.Test[:strings.LastIndex(e.Test, "/")]] = true
+		switch e.Action {
+		case "output":
+			if output[e.Test] == nil {
+				output[e.Test] = new(strings.Builder)
+			}
+			output[e.Test].WriteString(e.Output)
+		case "pass", "fail":
+			results[e.Test] = e.Action == "pass"
+		}
+	}
+	require.NoError(t, scanner.Err())
+	require.NoError(t, runErr, "go test ./conformance: %s", stderr.String())
+
+	for test, passed := range results {
+		if parents[test] {
+			continue
+		}
+		parts := strings.SplitN(test, "/", 3)
+		observed.recordReplay(parts[1], parts[0], passed)
+		if !passed {
+			t.Errorf("%s failed:\n%s", test, output[test])
+		}
+	}
+	for _, f := range frameworks {
+		for _, r := range vectorReplays {
+			got := observed.files[f][r.Test]
+			assert.Positive(t, got.Pass+got.Fail, "%s replayed nothing in %s", r.Test, f)
+		}
+	}
+}
