@@ -6,7 +6,9 @@ import (
 )
 
 // Result describes a verified request. Its fields are owned by the Result
-// (nothing aliases the request), so it may outlive the request.
+// (nothing aliases the request), so it may outlive the request. A Result
+// filled by IntoVerifier.VerifyInto belongs to whoever provided it: see
+// there how long it stays valid.
 type Result struct {
 	// Scheme names the scheme that verified the request, e.g. "sasigning".
 	Scheme string
@@ -32,10 +34,12 @@ type Result struct {
 
 // resultContext is a context carrying a Result, allocated together with it
 // by Verify so that putting the Result on the request's context costs
-// nothing more.
+// nothing more, and with the reader of the request body when the verifier
+// buffered one (see httpView), so that buffering costs only the bytes.
 type resultContext struct {
 	context.Context
-	res Result
+	res  Result
+	body bufferedBody
 }
 
 func (c *resultContext) Value(key any) any {
@@ -43,14 +47,6 @@ func (c *resultContext) Value(key any) any {
 		return &c.res
 	}
 	return c.Context.Value(key)
-}
-
-// newResult returns a Result allocated together with a context that
-// carries it on top of parent.
-func newResult(parent context.Context) *Result {
-	c := &resultContext{Context: parent}
-	c.res.home = c
-	return &c.res
 }
 
 // resultKey is the context key of a *Result; unexported so no other package
