@@ -246,11 +246,12 @@ func (p *pipeline) acceptableUntil(a *attempt) time.Time {
 }
 
 // resultAllocator is a scheme whose Results carry Details: it allocates the
-// Result (with its context) together with room for them, in one allocation,
-// and fills them in.
+// Result (with its context) together with room for them and for a body
+// reader, in one allocation, and fills them in.
 type resultAllocator interface {
-	// allocResult returns a new resultContext with room for the Details.
-	allocResult() *resultContext
+	// allocResult returns a new resultContext with room for the Details,
+	// and the room for a body reader.
+	allocResult() (*resultContext, *bufferedBody)
 	// fillResult sets res's Details and Covered; res comes from allocResult
 	// or is a caller's (VerifyInto), zeroed.
 	fillResult(a *attempt, res *Result)
@@ -260,14 +261,35 @@ type resultAllocator interface {
 // it the first time.
 func (a *attempt) resultHome() *resultContext {
 	if a.home == nil {
-		if ra, ok := a.sc.(resultAllocator); ok {
-			a.home = ra.allocResult()
-		} else {
-			a.home = new(resultContext)
-		}
-		a.home.res.home = a.home
+		a.allocHome(false)
 	}
 	return a.home
+}
+
+// bodyReader returns room for the reader of a body the verifier buffers,
+// allocated with the Result's storage (see httpView).
+func (a *attempt) bodyReader() *bufferedBody {
+	if a.home != nil { // not before the Result's storage exists: never so far
+		return new(bufferedBody)
+	}
+	return a.allocHome(true)
+}
+
+// allocHome allocates the Result's storage, with room for a body reader
+// when body is set (a scheme with Details always has it), and returns that
+// room.
+func (a *attempt) allocHome(body bool) *bufferedBody {
+	var reader *bufferedBody
+	if ra, ok := a.sc.(resultAllocator); ok {
+		a.home, reader = ra.allocResult()
+	} else if body {
+		r := new(resultWithBody)
+		a.home, reader = &r.ctx, &r.body
+	} else {
+		a.home = new(resultContext)
+	}
+	a.home.res.home = a.home
+	return reader
 }
 
 // result copies what outlives the request into into or, when it is nil, a

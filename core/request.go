@@ -125,7 +125,7 @@ func (*bufferedBody) Close() error { return nil }
 
 // httpView is the Request the pipeline hands the schemes for a FromHTTP
 // request (see pipeline.run): the same view, except that the reader of a
-// body it buffers is allocated with the Result (resultContext.body), one
+// body it buffers is allocated with the Result (resultWithBody), one
 // allocation less per request with a body.
 type httpView attempt
 
@@ -137,7 +137,7 @@ func (v *httpView) Header(name string) []string { return v.http.Header(name) }
 
 func (v *httpView) Body(limit int64) ([]byte, error) {
 	a := (*attempt)(v)
-	return a.http.body(limit, func() *bufferedBody { return &a.resultHome().body })
+	return a.http.body(limit, a.bodyReader)
 }
 
 // readBody reads all of body, failing with ErrBodyTooLarge beyond limit

@@ -34,11 +34,17 @@ type Result struct {
 
 // resultContext is a context carrying a Result, allocated together with it
 // by Verify so that putting the Result on the request's context costs
-// nothing more, and with the reader of the request body when the verifier
-// buffered one (see httpView), so that buffering costs only the bytes.
+// nothing more.
 type resultContext struct {
 	context.Context
-	res  Result
+	res Result
+}
+
+// resultWithBody is a resultContext allocated together with the reader of
+// the request body the verifier buffered (see httpView), so that buffering
+// costs only the bytes.
+type resultWithBody struct {
+	ctx  resultContext
 	body bufferedBody
 }
 
