@@ -246,12 +246,12 @@ func (p *pipeline) acceptableUntil(a *attempt) time.Time {
 }
 
 // resultAllocator is a scheme whose Results carry Details: it allocates the
-// Result (with its context) together with room for them and for a body
-// reader, in one allocation, and fills them in.
+// Result (with its context) together with room for them, and for a body
+// reader when asked, in one allocation, and fills them in.
 type resultAllocator interface {
-	// allocResult returns a new resultContext with room for the Details,
-	// and the room for a body reader.
-	allocResult() (*resultContext, *bufferedBody)
+	// allocResult returns a new resultContext with room for the Details
+	// and, when body is set, the room for a body reader.
+	allocResult(body bool) (*resultContext, *bufferedBody)
 	// fillResult sets res's Details and Covered; res comes from allocResult
 	// or is a caller's (VerifyInto), zeroed.
 	fillResult(a *attempt, res *Result)
@@ -276,12 +276,11 @@ func (a *attempt) bodyReader() *bufferedBody {
 }
 
 // allocHome allocates the Result's storage, with room for a body reader
-// when body is set (a scheme with Details always has it), and returns that
-// room.
+// when body is set, and returns that room.
 func (a *attempt) allocHome(body bool) *bufferedBody {
 	var reader *bufferedBody
 	if ra, ok := a.sc.(resultAllocator); ok {
-		a.home, reader = ra.allocResult()
+		a.home, reader = ra.allocResult(body)
 	} else if body {
 		r := new(resultWithBody)
 		a.home, reader = &r.ctx, &r.body

@@ -437,12 +437,21 @@ func (st *signwayState) checkBody(a *attempt) error {
 }
 
 // allocResult allocates a Result together with room for its SignwayDetails
-// and their text, and for a body reader, so that a verification allocates
-// once; until fillResult, the Result's Details point to that room.
-func (*signwayState) allocResult() (*resultContext, *bufferedBody) {
+// and their text, and for a body reader when body is set, so that a
+// verification allocates once; until fillResult, the Result's Details point
+// to that room.
+func (*signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
+	if body {
+		r := new(struct {
+			signwayResult
+			body bufferedBody
+		})
+		r.ctx.res.Details = &r.signwayResult
+		return &r.ctx, &r.body
+	}
 	r := new(signwayResult)
 	r.ctx.res.Details = r
-	return &r.ctx, &r.body
+	return &r.ctx, nil
 }
 
 // fillResult sets res's SignwayDetails, in the room allocResult made (a
@@ -491,7 +500,6 @@ type signwayResult struct {
 	headers [3]SignwayHeader
 	covered [3]string
 	text    [128]byte
-	body    bufferedBody // the reader of a signed body (see httpView)
 }
 
 // appendCanonicalRequest appends Signway's canonical request:

@@ -1,6 +1,7 @@
 package signetfiber_test
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -20,6 +21,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/valyala/fasthttp"
 
 	signet "github.com/signet-go/signet/core"
 	signetfiber "github.com/signet-go/signet/fiber"
@@ -407,4 +409,46 @@ func TestVerifiers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNoAllocations checks issue 6's target: a request verified with an
+// HMAC scheme without a body allocates nothing through the whole fiber
+// stack (Results pooled, released when fasthttp resets the request's user
+// values, as its server does after each request).
+func TestNoAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	v, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	s, err := signet.NewSASigningSigner(key)
+	require.NoError(t, err)
+	out, _ := http.NewRequest("GET", "http://api.example/v1/orders/42", nil)
+	require.NoError(t, s.Sign(out))
+	var raw bytes.Buffer
+	require.NoError(t, out.Write(&raw))
+
+	app := fiber.New()
+	app.Use(signetfiber.New(v), func(c *fiber.Ctx) error {
+		if who, _ := signetfiber.Credentials[caller](c); who.ID != 7 {
+			return c.SendStatus(http.StatusInternalServerError)
+		}
+		return c.SendStatus(http.StatusNoContent)
+	})
+	handler := app.Handler()
+	var ctx fasthttp.RequestCtx
+	require.NoError(t, ctx.Request.Read(bufio.NewReader(&raw)))
+	serveOnce := func() {
+		handler(&ctx)
+		ctx.Response.Reset()
+		ctx.ResetUserValues()
+	}
+	serveOnce() // warm the pools
+	if allocs := testing.AllocsPerRun(100, serveOnce); allocs != 0 {
+		t.Errorf("%v allocations per request, want 0", allocs)
+	}
+	handler(&ctx)
+	assert.Equal(t, http.StatusNoContent, ctx.Response.StatusCode())
 }
