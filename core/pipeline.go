@@ -22,9 +22,9 @@ type Verifier interface {
 // implements it.
 //
 // Lifetime: VerifyInto keeps no reference to res, and what it writes there
-// is as safe to keep as what Verify returns: strings are copies (never
-// aliases of the request or of res), Covered is shared read-only, Details
-// is allocated for this verification. So res itself is valid until its
+// is as safe to keep as what Verify returns: its strings never alias the
+// request or res (they are copies, or the verifier's and key store's own),
+// Covered is shared read-only, Details is allocated for this verification. So res itself is valid until its
 // owner reuses it, and a copy of it (kept := *res) stays valid after that.
 // A Result filled by VerifyInto carries no context: NewContext with it
 // allocates.
