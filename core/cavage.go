@@ -197,7 +197,17 @@ func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 // Verify checks the request's signature. A 401 carries the challenge of the
 // draft: Signature realm="…",headers="…".
 func (v *Cavage) Verify(ctx context.Context, r Request) (*Result, error) {
-	res, err := v.run(ctx, r, v)
+	return v.verifyTo(ctx, r, nil)
+}
+
+// VerifyInto is Verify into res (see IntoVerifier).
+func (v *Cavage) VerifyInto(ctx context.Context, r Request, res *Result) error {
+	_, err := v.verifyTo(ctx, r, res)
+	return err
+}
+
+func (v *Cavage) verifyTo(ctx context.Context, r Request, into *Result) (*Result, error) {
+	res, err := v.run(ctx, r, v, into)
 	if e, ok := err.(*Error); ok {
 		e.challenge = v.cfg.challenge
 	}

@@ -16,6 +16,26 @@ type Verifier interface {
 	Verify(ctx context.Context, r Request) (*Result, error)
 }
 
+// IntoVerifier is a Verifier that can also verify into a Result the caller
+// provides, so that a caller reusing its Results (an adapter pooling them
+// per request) verifies without allocating. Every verifier of this package
+// implements it.
+//
+// Lifetime: VerifyInto keeps no reference to res, and what it writes there
+// is as safe to keep as what Verify returns: its strings never alias the
+// request or res (they are copies, or the verifier's and key store's own),
+// Covered is shared read-only, Details is allocated for this verification. So res itself is valid until its
+// owner reuses it, and a copy of it (kept := *res) stays valid after that.
+// A Result filled by VerifyInto carries no context: NewContext with it
+// allocates.
+type IntoVerifier interface {
+	Verifier
+	// VerifyInto is Verify writing the Result into res, every field of
+	// which it overwrites. On error res is left as it was; a nil res only
+	// verifies.
+	VerifyInto(ctx context.Context, r Request, res *Result) error
+}
+
 // scheme is what one signature scheme contributes to the shared pipeline.
 // Every method reads and writes the per-request attempt.
 type scheme interface {
@@ -51,6 +71,11 @@ type attempt struct {
 	params    cavageParams
 	pysigned  pysignedState
 	pairs     []signedURLPair // scratch for the signed pairs of a signed URL's query
+	// The Result's storage, when allocated before the Result is filled (for
+	// a buffered body's reader, see httpView), by sc.
+	sc   scheme
+	home *resultContext
+	http httpRequest // the request, when it came from FromHTTP
 }
 
 var attempts = sync.Pool{New: func() any { return new(attempt) }}
@@ -81,10 +106,15 @@ type pipeline struct {
 	settings
 }
 
-func (p *pipeline) run(ctx context.Context, r Request, s scheme) (*Result, error) {
+// run verifies r with s into a new Result or, when into is not nil, into
+// into (see IntoVerifier).
+func (p *pipeline) run(ctx context.Context, r Request, s scheme, into *Result) (*Result, error) {
 	a := attempts.Get().(*attempt)
 	defer a.release()
-	a.req = r
+	a.req, a.sc = r, s
+	if h, ok := r.(httpRequest); ok && into == nil {
+		a.http, a.req = h, (*httpView)(a)
+	}
 
 	if err := s.parse(a); err != nil { // 1
 		return nil, err
@@ -106,7 +136,7 @@ func (p *pipeline) run(ctx context.Context, r Request, s scheme) (*Result, error
 	if err := p.record(ctx, a); err != nil { // 7
 		return nil, err
 	}
-	return p.result(ctx, a, matched, s), nil
+	return p.result(ctx, a, matched, into), nil
 }
 
 // match returns the first secret that passes the scheme's policy and
@@ -216,23 +246,69 @@ func (p *pipeline) acceptableUntil(a *attempt) time.Time {
 }
 
 // resultAllocator is a scheme whose Results carry Details: it allocates the
-// Result (with its context, see newResult) together with them, in one
-// allocation, and sets Details and Covered.
+// Result (with its context) together with room for them, and for a body
+// reader when asked, in one allocation, and fills them in.
 type resultAllocator interface {
-	newResult(ctx context.Context, a *attempt) *Result
+	// allocResult returns a new resultContext with room for the Details
+	// and, when body is set, the room for a body reader.
+	allocResult(body bool) (*resultContext, *bufferedBody)
+	// fillResult sets res's Details and Covered; res comes from allocResult
+	// or is a caller's (VerifyInto), zeroed.
+	fillResult(a *attempt, res *Result)
 }
 
-// result copies what outlives the request into a new Result.
-func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, sc scheme) *Result {
+// resultHome returns the storage of the Result being verified, allocating
+// it the first time.
+func (a *attempt) resultHome() *resultContext {
+	if a.home == nil {
+		a.allocHome(false)
+	}
+	return a.home
+}
+
+// bodyReader returns room for the reader of a body the verifier buffers,
+// allocated with the Result's storage (see httpView).
+func (a *attempt) bodyReader() *bufferedBody {
+	if a.home != nil { // not before the Result's storage exists: never so far
+		return new(bufferedBody)
+	}
+	return a.allocHome(true)
+}
+
+// allocHome allocates the Result's storage, with room for a body reader
+// when body is set, and returns that room.
+func (a *attempt) allocHome(body bool) *bufferedBody {
+	var reader *bufferedBody
+	if ra, ok := a.sc.(resultAllocator); ok {
+		a.home, reader = ra.allocResult(body)
+	} else if body {
+		r := new(resultWithBody)
+		a.home, reader = &r.ctx, &r.body
+	} else {
+		a.home = new(resultContext)
+	}
+	a.home.res.home = a.home
+	return reader
+}
+
+// result copies what outlives the request into into or, when it is nil, a
+// new Result carrying its context on top of ctx.
+func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, into *Result) *Result {
 	keyID := s.ID
 	if keyID == "" {
 		keyID = strings.Clone(a.keyID)
 	}
-	var res *Result
-	if ra, ok := sc.(resultAllocator); ok {
-		res = ra.newResult(ctx, a)
+	res := into
+	if res == nil {
+		home := a.resultHome()
+		home.Context = ctx
+		res = &home.res
 	} else {
-		res = newResult(ctx)
+		*res = Result{}
+	}
+	if ra, ok := a.sc.(resultAllocator); ok {
+		ra.fillResult(a, res)
+	} else {
 		res.Covered = a.covered
 	}
 	res.Scheme, res.KeyID, res.Algorithm, res.Credentials = p.name, keyID, a.algorithm, s.Credentials

@@ -249,7 +249,13 @@ func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 // Verify checks the signature of the request's URL: its scheme and host
 // (or the PysignedOrigin), its raw path and its raw query.
 func (v *Pysigned) Verify(ctx context.Context, r Request) (*Result, error) {
-	return v.run(ctx, r, v)
+	return v.run(ctx, r, v, nil)
+}
+
+// VerifyInto is Verify into res (see IntoVerifier).
+func (v *Pysigned) VerifyInto(ctx context.Context, r Request, res *Result) error {
+	_, err := v.run(ctx, r, v, res)
+	return err
 }
 
 // pysignedCovered is Result.Covered: the fields of the message.

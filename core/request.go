@@ -1,7 +1,6 @@
 package signet
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 )
@@ -72,6 +71,13 @@ func (h httpRequest) RequestURI() string {
 func (h httpRequest) Header(name string) []string { return h.r.Header[name] }
 
 func (h httpRequest) Body(limit int64) ([]byte, error) {
+	return h.body(limit, func() *bufferedBody { return new(bufferedBody) })
+}
+
+// body is Body, keeping a body it reads for the handler in the reader
+// spare returns, called only then: storage allocated with something else
+// (see httpView).
+func (h httpRequest) body(limit int64, spare func() *bufferedBody) ([]byte, error) {
 	switch b := h.r.Body.(type) {
 	case nil:
 		return nil, nil
@@ -86,8 +92,8 @@ func (h httpRequest) Body(limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bufferedBody{data: data}
-	b.Reset(data)
+	b := spare()
+	b.data, b.off = data, 0
 	h.r.Body = b
 	return data, nil
 }
@@ -95,11 +101,44 @@ func (h httpRequest) Body(limit int64) ([]byte, error) {
 // bufferedBody is a request body already read for verification and handed to
 // the handler from memory.
 type bufferedBody struct {
-	bytes.Reader
 	data []byte
+	off  int // what the handler has read
+}
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+// WriteTo lets io.Copy write the rest of the body without a buffer.
+func (b *bufferedBody) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(b.data[b.off:])
+	b.off += n
+	return int64(n), err
 }
 
 func (*bufferedBody) Close() error { return nil }
+
+// httpView is the Request the pipeline hands the schemes for a FromHTTP
+// request (see pipeline.run): the same view, except that the reader of a
+// body it buffers is allocated with the Result (resultWithBody), one
+// allocation less per request with a body.
+type httpView attempt
+
+func (v *httpView) Method() string              { return v.http.Method() }
+func (v *httpView) Scheme() string              { return v.http.Scheme() }
+func (v *httpView) Host() string                { return v.http.Host() }
+func (v *httpView) RequestURI() string          { return v.http.RequestURI() }
+func (v *httpView) Header(name string) []string { return v.http.Header(name) }
+
+func (v *httpView) Body(limit int64) ([]byte, error) {
+	a := (*attempt)(v)
+	return a.http.body(limit, a.bodyReader)
+}
 
 // readBody reads all of body, failing with ErrBodyTooLarge beyond limit
 // bytes. contentLength (-1 when unknown) sizes the buffer and rejects an

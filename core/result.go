@@ -6,7 +6,9 @@ import (
 )
 
 // Result describes a verified request. Its fields are owned by the Result
-// (nothing aliases the request), so it may outlive the request.
+// (nothing aliases the request), so it may outlive the request. A Result
+// filled by IntoVerifier.VerifyInto belongs to whoever provided it: see
+// there how long it stays valid.
 type Result struct {
 	// Scheme names the scheme that verified the request, e.g. "sasigning".
 	Scheme string
@@ -38,19 +40,19 @@ type resultContext struct {
 	res Result
 }
 
+// resultWithBody is a resultContext allocated together with the reader of
+// the request body the verifier buffered (see httpView), so that buffering
+// costs only the bytes.
+type resultWithBody struct {
+	ctx  resultContext
+	body bufferedBody
+}
+
 func (c *resultContext) Value(key any) any {
 	if key == (resultKey{}) {
 		return &c.res
 	}
 	return c.Context.Value(key)
-}
-
-// newResult returns a Result allocated together with a context that
-// carries it on top of parent.
-func newResult(parent context.Context) *Result {
-	c := &resultContext{Context: parent}
-	c.res.home = c
-	return &c.res
 }
 
 // resultKey is the context key of a *Result; unexported so no other package

@@ -228,7 +228,13 @@ func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
 
 // Verify checks the request's signature header.
 func (v *SASigning) Verify(ctx context.Context, r Request) (*Result, error) {
-	return v.run(ctx, r, v)
+	return v.run(ctx, r, v, nil)
+}
+
+// VerifyInto is Verify into res (see IntoVerifier).
+func (v *SASigning) VerifyInto(ctx context.Context, r Request, res *Result) error {
+	_, err := v.run(ctx, r, v, res)
+	return err
 }
 
 func (v *SASigning) parse(a *attempt) error {

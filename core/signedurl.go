@@ -249,7 +249,13 @@ func NewSignedURL(keys KeyStore, opts ...SignedURLOption) (*SignedURL, error) {
 // Created and Expires are sn-iat and sn-exp; Covered lists "method"
 // (unless unbound), "origin" (when bound), "path" and "query".
 func (v *SignedURL) Verify(ctx context.Context, r Request) (*Result, error) {
-	return v.run(ctx, r, v)
+	return v.run(ctx, r, v, nil)
+}
+
+// VerifyInto is Verify into res (see IntoVerifier).
+func (v *SignedURL) VerifyInto(ctx context.Context, r Request, res *Result) error {
+	_, err := v.run(ctx, r, v, res)
+	return err
 }
 
 func (v *SignedURL) parse(a *attempt) error {

@@ -123,9 +123,19 @@ func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 
 // Verify checks the request's signed URL.
 func (v *Signway) Verify(ctx context.Context, r Request) (*Result, error) {
+	return v.verifyTo(ctx, r, nil)
+}
+
+// VerifyInto is Verify into res (see IntoVerifier).
+func (v *Signway) VerifyInto(ctx context.Context, r Request, res *Result) error {
+	_, err := v.verifyTo(ctx, r, res)
+	return err
+}
+
+func (v *Signway) verifyTo(ctx context.Context, r Request, into *Result) (*Result, error) {
 	st := signwayStates.Get().(*signwayState)
 	st.v = v
-	res, err := v.run(ctx, r, st)
+	res, err := v.run(ctx, r, st, into)
 	st.release()
 	return res, err
 }
@@ -426,11 +436,31 @@ func (st *signwayState) checkBody(a *attempt) error {
 	return nil
 }
 
-// newResult allocates the Result together with its SignwayDetails, and the
-// text of both when it fits, so that a verification allocates once.
-func (st *signwayState) newResult(ctx context.Context, _ *attempt) *Result {
+// allocResult allocates a Result together with room for its SignwayDetails
+// and their text, and for a body reader when body is set, so that a
+// verification allocates once; until fillResult, the Result's Details point
+// to that room.
+func (*signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
+	if body {
+		r := new(struct {
+			signwayResult
+			body bufferedBody
+		})
+		r.ctx.res.Details = &r.signwayResult
+		return &r.ctx, &r.body
+	}
 	r := new(signwayResult)
-	r.ctx.Context, r.ctx.res.home = ctx, &r.ctx
+	r.ctx.res.Details = r
+	return &r.ctx, nil
+}
+
+// fillResult sets res's SignwayDetails, in the room allocResult made (a
+// caller's Result gets new room), and copies their text there when it fits.
+func (st *signwayState) fillResult(_ *attempt, res *Result) {
+	r, ok := res.Details.(*signwayResult)
+	if !ok {
+		r = new(signwayResult)
+	}
 	n := len(st.proxy)
 	for _, h := range st.headers {
 		n += len(h.Name) + len(h.Value)
@@ -455,11 +485,10 @@ func (st *signwayState) newResult(ctx context.Context, _ *attempt) *Result {
 		covered = append(covered, name)
 	}
 	if len(headers) > 0 {
-		r.details.SignedHeaders, r.ctx.res.Covered = headers, covered
+		r.details.SignedHeaders, res.Covered = headers, covered
 	}
 	r.details.BodySigned = st.body
-	r.ctx.res.Details = &r.details
-	return &r.ctx.res
+	res.Details = &r.details
 }
 
 // signwayResult is a Result with its details and room for their text, in

@@ -26,9 +26,9 @@
 // Content-Type, say, is seen whole although fasthttp keeps only its last
 // value; as with net/http, Host is not among the headers), and the body as
 // received (fasthttp's raw bytes, never the body c.Body() decompresses).
-// Nothing is copied and no *http.Request is built: views are pooled, and a
-// request verified with an HMAC scheme without a body allocates nothing in
-// this package.
+// Nothing is copied and no *http.Request is built: views and Results are
+// pooled, and a request verified with an HMAC scheme without a body
+// allocates nothing, in this package or in the core.
 //
 // Do not call c.Request().RequestURI() before the middleware runs: fasthttp
 // then replaces the raw request-target with its normalised form ("/a/../b"
@@ -40,10 +40,18 @@
 //
 // fasthttp reuses its buffers once a handler returns. The view's strings
 // alias them and are valid only while Verify runs; the core copies what it
-// keeps, and the *signet.Result owns its fields, so a Result may be kept
-// after the handler returns (c may not). A signet.KeyStore you write is
-// called during Verify with a key id that aliases the request: clone it
-// (strings.Clone) if your store keeps it, in a cache say.
+// keeps. A signet.KeyStore you write is called during Verify with a key id
+// that aliases the request: clone it (strings.Clone) if your store keeps
+// it, in a cache say.
+//
+// New reuses its *signet.Results too, as fiber reuses c: a verifier of
+// package signet verifies into a pooled Result (signet.IntoVerifier), which
+// goes back to the pool when fasthttp is done with the request (it then
+// closes the values in c.Locals). So the pointer Result returns is valid
+// while the request is served (every handler and middleware, the app's
+// ErrorHandler), and so is a context made with it; to keep the Result
+// longer, copy it (kept := *res): the copy's strings, Covered and Details
+// own their memory.
 //
 // The Result is in c.Locals only. Putting it on c.UserContext() as well
 // would cost an allocation per request (context.WithValue), so New does not;

@@ -1,6 +1,8 @@
 package signetfiber
 
 import (
+	"sync"
+
 	"github.com/gofiber/fiber/v2"
 
 	signet "github.com/signet-go/signet/core"
@@ -56,27 +58,57 @@ func configDefault(config ...Config) Config {
 // Credentials; any other is answered by Config.ErrorHandler.
 //
 // The verifier reads the request through a view over fasthttp's own buffers
-// (no *http.Request is built) and is handed c.UserContext(). New panics when
-// verifier is nil, as fiber's middlewares do for a missing requirement, so
-// the mistake shows at startup rather than on the first request.
+// (no *http.Request is built) and is handed c.UserContext(). A verifier of
+// package signet verifies into a pooled Result (see signet.IntoVerifier),
+// so that verifying allocates nothing: see Result for how long it is valid.
+// New panics when verifier is nil, as fiber's middlewares do for a missing
+// requirement, so the mistake shows at startup rather than on the first
+// request.
 func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 	if verifier == nil {
 		panic("signetfiber: New needs a signet.Verifier")
 	}
 	cfg := configDefault(config...)
+	into, pooled := verifier.(signet.IntoVerifier)
 	return func(c *fiber.Ctx) error {
 		if cfg.Next != nil && cfg.Next(c) {
 			return c.Next()
 		}
 		r := acquireRequest(c)
-		res, err := verifier.Verify(c.UserContext(), r)
+		var res *pooledResult
+		var err error
+		if pooled {
+			res = results.Get().(*pooledResult)
+			if err = into.VerifyInto(c.UserContext(), r, &res.Result); err != nil {
+				results.Put(res) // untouched by a failed VerifyInto
+			}
+		} else {
+			var got *signet.Result
+			if got, err = verifier.Verify(c.UserContext(), r); err == nil {
+				res = &pooledResult{Result: *got} // Close pools it, as if it came from there
+			}
+		}
 		r.release() // the view's strings alias fasthttp's buffers: not past Verify
 		if err != nil {
 			return cfg.ErrorHandler(c, signet.AsError(err))
 		}
-		c.Locals(resultKey{}, res)
+		c.Locals(resultKey{}, res) // fasthttp calls res.Close once the request is done
 		return cfg.SuccessHandler(c)
 	}
+}
+
+// pooledResult is the c.Locals value of a verified request: its Result, to
+// be pooled again when fasthttp is done with the request (it removes every
+// user value then, calling Close on those that are io.Closers).
+type pooledResult struct{ signet.Result }
+
+var results = sync.Pool{New: func() any { return new(pooledResult) }}
+
+// Close drops the Result's credentials and pools it.
+func (p *pooledResult) Close() error {
+	p.Result = signet.Result{}
+	results.Put(p)
+	return nil
 }
 
 // WriteError is the default ErrorHandler: the error's status, its
@@ -96,11 +128,17 @@ type resultKey struct{}
 
 // Result returns the verification result New stored for c.
 //
-// The *signet.Result owns its fields and may be kept after the handler
-// returns; c itself may not (fiber reuses it).
+// It is valid while fiber serves the request (in the handlers after New, in
+// the middlewares before it once c.Next returns, in the app's ErrorHandler):
+// New pools it and reuses it for another request once this one is done, as
+// fiber reuses c. To keep it longer, copy it (kept := *res): the copy's
+// strings, Covered and Details stay valid.
 func Result(c *fiber.Ctx) (*signet.Result, bool) {
-	res, ok := c.Locals(resultKey{}).(*signet.Result)
-	return res, ok && res != nil
+	res, ok := c.Locals(resultKey{}).(*pooledResult)
+	if !ok || res == nil {
+		return nil, false
+	}
+	return &res.Result, true
 }
 
 // Credentials returns the verified caller's credentials (the matching

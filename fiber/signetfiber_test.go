@@ -1,6 +1,7 @@
 package signetfiber_test
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -20,6 +21,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/valyala/fasthttp"
 
 	signet "github.com/signet-go/signet/core"
 	signetfiber "github.com/signet-go/signet/fiber"
@@ -52,10 +54,13 @@ func echoHandler(c *fiber.Ctx) error {
 }
 
 // TestConcurrentClients sends many requests at once, from clients with
-// distinct keys and credentials, bodies and paths, and checks each answer
-// and, once all are done, each Result kept after its handler returned:
-// fasthttp reuses its buffers across requests and connections, so anything
-// aliased past Verify would show here (and under -race).
+// distinct keys and credentials, bodies and paths, and checks each answer,
+// the credentials the handler reads (before and after other requests
+// verified into pooled Results) and an earlier middleware reads after the
+// chain, and, once all are done, the copy of each Result kept after its
+// handler returned: fasthttp reuses its buffers across requests and
+// connections and New its Results, so anything aliased past Verify or a
+// Result reused too early would show here (and under -race).
 func TestConcurrentClients(t *testing.T) {
 	const clients, requests = 16, 40
 	var secrets []signet.Secret
@@ -77,14 +82,29 @@ func TestConcurrentClients(t *testing.T) {
 	require.NoError(t, err)
 
 	var mu sync.Mutex
-	kept := map[string]*signet.Result{} // by "client/request"
+	kept := map[string]signet.Result{} // by "client/request": copies, as Result says
+	// client is the caller the request says it comes from.
+	client := func(c *fiber.Ctx) int {
+		var i, j int
+		fmt.Sscanf(c.Get("X-Request"), "%d/%d", &i, &j)
+		return i
+	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(func(c *fiber.Ctx) error { // the Result is still this request's after the chain
+		err := c.Next()
+		who, _ := signetfiber.Credentials[caller](c)
+		assert.Equal(t, caller{client(c)}, who, "after the chain")
+		return err
+	})
 	app.Use(signetfiber.New(verifier))
 	app.Use(func(c *fiber.Ctx) error {
 		res, _ := signetfiber.Result(c)
 		mu.Lock()
-		kept[strings.Clone(c.Get("X-Request"))] = res // c.Get aliases fasthttp's buffer
+		kept[strings.Clone(c.Get("X-Request"))] = *res // c.Get aliases fasthttp's buffer
 		mu.Unlock()
+		time.Sleep(time.Millisecond) // other requests verify into pooled Results meanwhile
+		who, _ := signetfiber.Credentials[caller](c)
+		assert.Equal(t, caller{client(c)}, who, "in the handler")
 		return echoHandler(c)
 	})
 	base := serve(t, app)
@@ -130,8 +150,8 @@ func TestConcurrentClients(t *testing.T) {
 	require.Len(t, kept, clients*requests)
 	for i := range clients {
 		for j := range requests {
-			res := kept[fmt.Sprintf("%d/%d", i, j)]
-			require.NotNil(t, res)
+			res, ok := kept[fmt.Sprintf("%d/%d", i, j)]
+			require.True(t, ok)
 			assert.Equal(t, fmt.Sprintf("client-%02d", i), res.KeyID)
 			assert.Equal(t, caller{i}, res.Credentials)
 			assert.Equal(t, "cavage", res.Scheme)
@@ -353,4 +373,82 @@ func TestSuccessHandler(t *testing.T) {
 
 func TestNewWithoutVerifier(t *testing.T) {
 	assert.PanicsWithValue(t, "signetfiber: New needs a signet.Verifier", func() { signetfiber.New(nil) })
+}
+
+// verifyOnly hides every method of a verifier but Verify, as a verifier
+// from outside package signet has.
+type verifyOnly struct{ signet.Verifier }
+
+// TestVerifiers checks that New serves a verifier of package signet (into
+// pooled Results) and any other (through Verify) alike, rejections
+// included.
+func TestVerifiers(t *testing.T) {
+	v, s := sasigning(t)
+	otherKeys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("another secret"))})
+	other, err := signet.NewSASigning(otherKeys, signet.SASigningFields("method", "path", "body"))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name     string
+		verifier signet.Verifier
+		status   int
+		body     string
+	}{
+		{"IntoVerifier", v, http.StatusOK, `{"key_id":"k","caller":7,"body":"x"}`},
+		{"Verify only", verifyOnly{v}, http.StatusOK, `{"key_id":"k","caller":7,"body":"x"}`},
+		{"IntoVerifier, rejected", other, http.StatusUnauthorized, `{"error":"invalid_signature"`},
+		{"Verify only, rejected", verifyOnly{other}, http.StatusUnauthorized, `{"error":"invalid_signature"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			app := fiber.New(fiber.Config{DisableStartupMessage: true})
+			app.Use(signetfiber.New(c.verifier), echoHandler)
+			base := serve(t, app)
+			for range 3 { // Results are pooled between requests
+				status, got := send(t, base, s, []byte("x"), nil)
+				assert.Equal(t, c.status, status)
+				assert.True(t, strings.HasPrefix(got, c.body), got)
+			}
+		})
+	}
+}
+
+// TestNoAllocations checks issue 6's target: a request verified with an
+// HMAC scheme without a body allocates nothing through the whole fiber
+// stack (Results pooled, released when fasthttp resets the request's user
+// values, as its server does after each request).
+func TestNoAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	v, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	s, err := signet.NewSASigningSigner(key)
+	require.NoError(t, err)
+	out, _ := http.NewRequest("GET", "http://api.example/v1/orders/42", nil)
+	require.NoError(t, s.Sign(out))
+	var raw bytes.Buffer
+	require.NoError(t, out.Write(&raw))
+
+	app := fiber.New()
+	app.Use(signetfiber.New(v), func(c *fiber.Ctx) error {
+		if who, _ := signetfiber.Credentials[caller](c); who.ID != 7 {
+			return c.SendStatus(http.StatusInternalServerError)
+		}
+		return c.SendStatus(http.StatusNoContent)
+	})
+	handler := app.Handler()
+	var ctx fasthttp.RequestCtx
+	require.NoError(t, ctx.Request.Read(bufio.NewReader(&raw)))
+	serveOnce := func() {
+		handler(&ctx)
+		ctx.Response.Reset()
+		ctx.ResetUserValues()
+	}
+	serveOnce() // warm the pools
+	if allocs := testing.AllocsPerRun(100, serveOnce); allocs != 0 {
+		t.Errorf("%v allocations per request, want 0", allocs)
+	}
+	handler(&ctx)
+	assert.Equal(t, http.StatusNoContent, ctx.Response.StatusCode())
 }

@@ -16,6 +16,7 @@ import (
 //
 //	BenchmarkMiddleware/gin/<case>/plain   the router and handler alone
 //	BenchmarkMiddleware/gin/<case>/signet  behind signetgin.New
+//	BenchmarkMiddleware/gin/<case>/core    core's Verify of the same request alone
 func BenchmarkMiddleware(b *testing.B) {
 	key := signet.NewHMACKey([]byte("benchmark-secret"))
 	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "app-1", Key: key})
@@ -50,4 +51,13 @@ func BenchmarkMiddleware(b *testing.B) {
 			}
 		})
 	}
+	b.Run("gin/sasigning-path-method/core", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := req.Context()
+		for b.Loop() {
+			if _, err := verifier.Verify(ctx, signet.FromHTTP(req)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

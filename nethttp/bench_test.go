@@ -14,6 +14,7 @@ import (
 //
 //	BenchmarkMiddleware/nethttp/<case>/plain   the bare handler
 //	BenchmarkMiddleware/nethttp/<case>/signet  behind signethttp.New
+//	BenchmarkMiddleware/nethttp/<case>/core    core's Verify of the same request alone
 func BenchmarkMiddleware(b *testing.B) {
 	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "app-1", Key: key})
 	verifier, err := signet.NewSASigning(keys)
@@ -45,4 +46,13 @@ func BenchmarkMiddleware(b *testing.B) {
 			}
 		})
 	}
+	b.Run("nethttp/sasigning-path-method/core", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := r.Context()
+		for b.Loop() {
+			if _, err := verifier.Verify(ctx, signet.FromHTTP(r)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package signet_test
+
+const raceEnabled = false
