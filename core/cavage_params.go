@@ -23,23 +23,23 @@ func (p *cavageParams) set(name, value string, overwrite bool) error {
 	var field *string
 	switch len(name) { // cheap dispatch before the case-insensitive compare
 	case 5:
-		if strings.EqualFold(name, "keyId") {
+		if equalLower(name, "keyid") {
 			field = &p.keyID
 		}
 	case 7:
 		switch {
-		case strings.EqualFold(name, "headers"):
+		case equalLower(name, "headers"):
 			field, p.hasHeaders = &p.headers, true
-		case strings.EqualFold(name, "created"):
+		case equalLower(name, "created"):
 			field = &p.created
-		case strings.EqualFold(name, "expires"):
+		case equalLower(name, "expires"):
 			field = &p.expires
 		}
 	case 9:
 		switch {
-		case strings.EqualFold(name, "algorithm"):
+		case equalLower(name, "algorithm"):
 			field = &p.algorithm
-		case strings.EqualFold(name, "signature"):
+		case equalLower(name, "signature"):
 			field = &p.signature
 		}
 	}
@@ -53,55 +53,79 @@ func (p *cavageParams) set(name, value string, overwrite bool) error {
 	return nil
 }
 
+// equalLower reports whether s equals want (lower-case ASCII), ignoring
+// ASCII case. This is strings.EqualFold for them: the only non-ASCII runes
+// that fold to ASCII (K, ſ) are longer than the byte they fold to, so a
+// string holding one has another length.
+func equalLower(s, want string) bool {
+	if len(s) != len(want) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != want[i] && lower(s[i]) != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // parseCavageParams parses the auth-params of draft-cavage leniently, as
 // RFC 7235 allows: name=token or name="quoted string", optional white space
 // around ',' and '=', names in any case. Duplicates, more than
-// maxCavageParams parameters and anything unparseable are malformed.
+// maxCavageParams parameters and anything unparseable are malformed. It
+// scans s once; values alias s unless a quoted one had escapes.
 func parseCavageParams(s string) (cavageParams, error) {
 	var p cavageParams
-	for n := 0; ; n++ {
-		s = trimOWS(s)
-		if s == "" {
-			return p, nil
-		}
+	i := skipOWS(s, 0)
+	for n := 0; i < len(s); n++ {
 		if n == maxCavageParams {
 			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
-		i := 0
-		for i < len(s) && isTokenChar(s[i]) {
+		start := i
+		for i < len(s) && tokenChars[s[i]] {
 			i++
 		}
-		name := s[:i]
-		s = trimOWS(s[i:])
-		if name == "" || !strings.HasPrefix(s, "=") {
+		name := s[start:i]
+		i = skipOWS(s, i)
+		if name == "" || i == len(s) || s[i] != '=' {
 			return p, newError(ErrMalformed, "the signature parameters are not name=value pairs")
 		}
-		s = trimOWS(s[1:])
+		i = skipOWS(s, i+1)
 		var value string
-		var err error
-		if strings.HasPrefix(s, `"`) {
-			value, s, err = cutQuoted(s)
-			if err != nil {
+		if i < len(s) && s[i] == '"' {
+			var rest string
+			var err error
+			if value, rest, err = cutQuoted(s[i:]); err != nil {
 				return p, err
 			}
+			i = len(s) - len(rest)
 		} else {
-			i = 0
-			for i < len(s) && (isTokenChar(s[i]) || s[i] == '/' || s[i] == '=') { // token68
+			start = i
+			for i < len(s) && (tokenChars[s[i]] || s[i] == '/' || s[i] == '=') { // token68
 				i++
 			}
-			value, s = s[:i], s[i:]
+			value = s[start:i]
 		}
 		if err := p.set(name, value, false); err != nil {
 			return p, err
 		}
-		s = trimOWS(s)
-		if s != "" {
-			if s[0] != ',' {
+		if i = skipOWS(s, i); i < len(s) {
+			if s[i] != ',' {
 				return p, newError(ErrMalformed, "signature parameters must be separated by commas")
 			}
-			s = s[1:]
+			i = skipOWS(s, i+1)
 		}
 	}
+	return p, nil
+}
+
+// skipOWS returns the index of the first byte of s from i on that is not a
+// space or a tab.
+func skipOWS(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
 }
 
 // cutQuoted splits a leading quoted-string off s, unescaping \-pairs.
