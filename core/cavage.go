@@ -2,7 +2,6 @@ package signet
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -112,19 +112,31 @@ func CavageRealm(realm string) CavageOption {
 	})
 }
 
-// cavageAlgorithms are the algorithm names a Cavage signature may carry.
-// hs2019 (and no algorithm at all) resolve through the key.
-var cavageAlgorithms = map[string]*algorithm{
-	"hmac-sha1":      algHMACSHA1,
-	"hmac-sha256":    algHMACSHA256,
-	"hmac-sha512":    algHMACSHA512,
-	"rsa-sha1":       algRSASHA1,
-	"rsa-sha256":     algRSASHA256,
-	"rsa-sha512":     algRSASHA512,
-	"ecdsa-sha256":   algECDSASHA256,
-	"ed25519":        algEd25519,
-	"ed25519-sha512": algEd25519, // http-signature's name for Ed25519
-	"hs2019":         nil,
+// cavageAlgorithm returns the algorithm a Cavage signature's algorithm
+// name (lower-case) stands for; ok is false for an unknown name. hs2019
+// resolves through the key: its algorithm is nil.
+func cavageAlgorithm(name string) (alg *algorithm, ok bool) {
+	switch name {
+	case "hmac-sha1":
+		return algHMACSHA1, true
+	case "hmac-sha256":
+		return algHMACSHA256, true
+	case "hmac-sha512":
+		return algHMACSHA512, true
+	case "rsa-sha1":
+		return algRSASHA1, true
+	case "rsa-sha256":
+		return algRSASHA256, true
+	case "rsa-sha512":
+		return algRSASHA512, true
+	case "ecdsa-sha256":
+		return algECDSASHA256, true
+	case "ed25519", "ed25519-sha512": // http-signature's name for Ed25519
+		return algEd25519, true
+	case "hs2019":
+		return nil, true
+	}
+	return nil, false
 }
 
 // defaultCavageAlgorithms is every name but rsa-sha1, which WithAlgorithms
@@ -157,7 +169,7 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 		c.algorithms = defaultCavageAlgorithms
 	}
 	for _, name := range c.algorithms {
-		if _, ok := cavageAlgorithms[name]; !ok {
+		if _, ok := cavageAlgorithm(name); !ok {
 			return nil, fmt.Errorf("signet: unknown Cavage algorithm %q", name)
 		}
 	}
@@ -244,11 +256,12 @@ func (v *Cavage) parse(a *attempt) error {
 	if !c.requiredSet && cov&(coversDate|coversCreated) == 0 {
 		return newError(ErrMissingHeader, "the signature must cover date or (created)")
 	}
-	if a.msg, err = c.appendSigningString(a.msg[:0], a.req, p); err != nil {
+	var date []string
+	if a.msg, date, err = c.appendSigningString(a.msg[:0], a.req, p); err != nil {
 		return err
 	}
 	if cov&coversDate != 0 && c.checksDate() {
-		if a.date, err = c.parseDate(a.req.Header("Date")); err != nil {
+		if a.date, err = c.parseDate(date); err != nil {
 			return err
 		}
 	}
@@ -324,7 +337,7 @@ func (c *cavageConfig) decodeSignature(dst []byte, s string) ([]byte, error) {
 	if c.dialect == DialectAPISignature {
 		dst, err = appendNodeBase64(dst, s), nil
 	} else {
-		dst, err = base64.StdEncoding.AppendDecode(dst, bytesOf(s))
+		dst, err = appendBase64(dst, s)
 	}
 	if err != nil || len(dst) == 0 {
 		return dst, newError(ErrMalformed, "the signature parameter must be standard base64")
@@ -454,11 +467,11 @@ func coverageOf(list string) (c coverage) {
 		var name string
 		name, list, _ = strings.Cut(list, " ")
 		switch {
-		case len(name) == 4 && strings.EqualFold(name, "date"):
+		case equalLower(name, "date"):
 			c |= coversDate
-		case len(name) == 9 && strings.EqualFold(name, "(created)"):
+		case equalLower(name, "(created)"):
 			c |= coversCreated
-		case len(name) == 9 && strings.EqualFold(name, "(expires)"):
+		case equalLower(name, "(expires)"):
 			c |= coversExpires
 		}
 	}
@@ -479,14 +492,15 @@ func covers(list, name string) bool {
 
 // appendSigningString appends the signing string the headers= list of p
 // describes: one "name: value" line per name, lower-cased, joined by "\n".
-func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) ([]byte, error) {
+// It also returns the values of a signed Date header.
+func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
 	first := true
 	for list := p.headers; list != ""; {
 		var name string
 		name, list, _ = strings.Cut(list, " ")
 		if name == "" {
 			if c.dialect == DialectAPISignature {
-				return nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
+				return nil, nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
 			}
 			continue // the draft separates names by one space; be lenient
 		}
@@ -494,31 +508,86 @@ func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParam
 			dst = append(dst, '\n')
 		}
 		first = false
+		start := len(dst)
 		for i := 0; i < len(name); i++ {
 			dst = append(dst, lower(name[i]))
 		}
+		lowered := dst[start:]
 		dst = append(dst, ": "...)
-		var err error
-		switch {
-		case strings.EqualFold(name, "(request-target)"):
+		switch signedNameOf(lowered, name) {
+		case nameRequestTarget:
 			dst = c.appendRequestTarget(dst, r)
-		case strings.EqualFold(name, "(created)") && c.dialect == DialectDraft:
-			dst, err = appendParam(dst, "created", p.created)
-		case strings.EqualFold(name, "(expires)") && c.dialect == DialectDraft:
-			dst, err = appendParam(dst, "expires", p.expires)
-		case strings.EqualFold(name, "host"):
+		case nameCreated:
+			if c.dialect == DialectDraft {
+				dst, err = appendParam(dst, "created", p.created)
+			} else {
+				dst, err = c.appendHeader(dst, r, name, "")
+			}
+		case nameExpires:
+			if c.dialect == DialectDraft {
+				dst, err = appendParam(dst, "expires", p.expires)
+			} else {
+				dst, err = c.appendHeader(dst, r, name, "")
+			}
+		case nameHost:
 			if r.Host() == "" {
-				return nil, newError(ErrMissingHeader, "the signed header host is missing")
+				return nil, nil, newError(ErrMissingHeader, "the signed header host is missing")
 			}
 			dst = append(dst, r.Host()...)
+		case nameDate:
+			date = r.Header("Date")
+			dst, err = c.appendValues(dst, date, name)
 		default:
-			dst, err = c.appendHeader(dst, r, name)
+			dst, err = c.appendHeader(dst, r, name, commonCanonical(lowered))
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return dst, nil
+	return dst, date, nil
+}
+
+// signedName is a name of a headers= list that the signing string or the
+// verifier treats specially.
+type signedName uint8
+
+const (
+	nameHeader signedName = iota // any other header
+	nameRequestTarget
+	nameCreated
+	nameExpires
+	nameHost
+	nameDate
+)
+
+// signedNameOf classifies a name of a headers= list, given it lower-cased
+// (ASCII only) too; names are matched as strings.EqualFold matches them.
+func signedNameOf(lowered []byte, name string) signedName {
+	switch string(lowered) {
+	case "(request-target)":
+		return nameRequestTarget
+	case "(created)":
+		return nameCreated
+	case "(expires)":
+		return nameExpires
+	case "host":
+		return nameHost
+	case "date":
+		return nameDate
+	}
+	if !isASCII(name) { // Unicode folding: hoſt is host
+		switch {
+		case strings.EqualFold(name, "(request-target)"):
+			return nameRequestTarget
+		case strings.EqualFold(name, "(created)"):
+			return nameCreated
+		case strings.EqualFold(name, "(expires)"):
+			return nameExpires
+		case strings.EqualFold(name, "host"):
+			return nameHost
+		}
+	}
+	return nameHeader
 }
 
 func appendParam(dst []byte, name, value string) ([]byte, error) {
@@ -543,11 +612,19 @@ func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
 	return append(dst, target...)
 }
 
-// appendHeader appends the values of a signed header, trimmed and joined
-// with ", " (Node's rules in the api-signature dialect), obsolete line
-// folding replaced by a space.
-func (c *cavageConfig) appendHeader(dst []byte, r Request, name string) ([]byte, error) {
-	values := r.Header(canonicalHeader(name))
+// appendHeader appends the values of a signed header (see appendValues),
+// found by its canonical form, computed unless given.
+func (c *cavageConfig) appendHeader(dst []byte, r Request, name, canonical string) ([]byte, error) {
+	if canonical == "" {
+		canonical = textproto.CanonicalMIMEHeaderKey(name)
+	}
+	return c.appendValues(dst, r.Header(canonical), name)
+}
+
+// appendValues appends the values of the signed header name, trimmed and
+// joined with ", " (Node's rules in the api-signature dialect), obsolete
+// line folding replaced by a space.
+func (c *cavageConfig) appendValues(dst []byte, values []string, name string) ([]byte, error) {
 	if c.dialect == DialectAPISignature && len(values) > 0 {
 		sep := ", "
 		switch {
@@ -625,18 +702,10 @@ var nodeSingletons = map[string]bool{
 	"last-modified": true, "server": true, "age": true, "expires": true, "proxy-authorization": true,
 }
 
-// commonHeaders maps the lower-case names signatures usually cover to their
-// canonical form, so looking them up does not allocate.
-var commonHeaders = map[string]string{
-	"date": "Date", "digest": "Digest", "content-type": "Content-Type",
-	"content-length": "Content-Length", "x-date": "X-Date", "user-agent": "User-Agent",
-	"content-md5": "Content-Md5", "accept": "Accept", "x-request-id": "X-Request-Id",
-	"cookie": "Cookie", "authorization": "Authorization",
-}
-
-// canonicalHeader returns the canonical form of a header name.
-func canonicalHeader(name string) string {
-	switch name { // the usual names, without hashing
+// commonCanonical returns the canonical form of the header names
+// signatures usually cover, given lower-cased, or "" for other names.
+func commonCanonical(lowered []byte) string {
+	switch string(lowered) {
 	case "date":
 		return "Date"
 	case "digest":
@@ -645,11 +714,22 @@ func canonicalHeader(name string) string {
 		return "Content-Type"
 	case "content-length":
 		return "Content-Length"
+	case "x-date":
+		return "X-Date"
+	case "user-agent":
+		return "User-Agent"
+	case "content-md5":
+		return "Content-Md5"
+	case "accept":
+		return "Accept"
+	case "x-request-id":
+		return "X-Request-Id"
+	case "cookie":
+		return "Cookie"
+	case "authorization":
+		return "Authorization"
 	}
-	if c, ok := commonHeaders[name]; ok {
-		return c
-	}
-	return textproto.CanonicalMIMEHeaderKey(name)
+	return ""
 }
 
 func (v *Cavage) check(a *attempt, s *Secret) error {
@@ -666,7 +746,10 @@ func (v *Cavage) check(a *attempt, s *Secret) error {
 // be allowed, known, and agree with the key's type and pinned algorithm;
 // hs2019 or no label means the key's pinned algorithm or its type's default.
 func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) {
-	label := strings.ToLower(headerAlg)
+	label := headerAlg
+	if _, ok := cavageAlgorithm(label); !ok {
+		label = strings.ToLower(headerAlg)
+	}
 	if c.dialect == DialectAPISignature {
 		label = headerAlg // case-sensitive, HMAC only
 		if label != "hmac-sha1" && label != "hmac-sha256" && label != "hmac-sha512" {
@@ -685,11 +768,14 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 	if k == nil || k.kind == 0 {
 		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
 	}
-	pinned, ok := cavageAlgorithms[strings.ToLower(s.Algorithm)]
+	pinned, ok := cavageAlgorithm(s.Algorithm)
+	if !ok {
+		pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
+	}
 	if s.Algorithm != "" && !ok {
 		return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
 	}
-	alg := cavageAlgorithms[label]
+	alg, _ := cavageAlgorithm(label)
 	switch {
 	case alg == nil && pinned != nil: // hs2019 or none: the pinned algorithm
 		alg = pinned
@@ -711,7 +797,7 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 // algorithms, whether hs2019 is allowed).
 func (c *cavageConfig) allows(alg *algorithm) bool {
 	for _, label := range c.algorithms {
-		if a := cavageAlgorithms[label]; a == alg || (a == nil && alg == hs2019Default(alg.kind)) {
+		if a, _ := cavageAlgorithm(label); a == alg || (a == nil && alg == hs2019Default(alg.kind)) {
 			return true
 		}
 	}
@@ -742,28 +828,42 @@ func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
 
 // coveredNames caches the Result.Covered list of each headers= value seen
 // in a verified request, so reporting it costs no allocation. Only verified
-// requests add entries, and at most maxCoveredLists of them.
+// requests add entries, and at most maxCoveredLists of them. The last list
+// found is also kept apart, so the usual case (clients all signing the same
+// headers) costs a string compare instead of a lock and a map lookup.
 type coveredNames struct {
+	last  atomic.Pointer[coveredList]
 	mu    sync.RWMutex
-	lists map[string][]string
+	lists map[string]*coveredList
+}
+
+type coveredList struct {
+	headers string
+	names   []string
 }
 
 const maxCoveredLists = 256
 
 func (c *coveredNames) names(headers string) []string {
-	c.mu.RLock()
-	names, ok := c.lists[headers]
-	c.mu.RUnlock()
-	if ok {
-		return names
+	if l := c.last.Load(); l != nil && l.headers == headers {
+		return l.names
 	}
-	names = strings.Fields(strings.ToLower(headers))
+	c.mu.RLock()
+	l := c.lists[headers]
+	c.mu.RUnlock()
+	if l != nil {
+		c.last.Store(l)
+		return l.names
+	}
+	names := strings.Fields(strings.ToLower(headers))
 	c.mu.Lock()
 	if c.lists == nil {
-		c.lists = make(map[string][]string)
+		c.lists = make(map[string]*coveredList)
 	}
 	if len(c.lists) < maxCoveredLists {
-		c.lists[strings.Clone(headers)] = names
+		l = &coveredList{strings.Clone(headers), names}
+		c.lists[l.headers] = l
+		c.last.Store(l)
 	}
 	c.mu.Unlock()
 	return names

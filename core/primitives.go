@@ -314,3 +314,49 @@ func utf8Subpart(b []byte) (n int, valid bool) {
 	}
 	return size, true
 }
+
+// appendBase64 appends the decoding of s as base64.StdEncoding.AppendDecode
+// does, decoding the usual input (whole quanta of the alphabet, at most two
+// '=' at the end) without its generality and handing anything else to it.
+func appendBase64(dst []byte, s string) ([]byte, error) {
+	n := len(s)
+	if n == 0 || n%4 != 0 {
+		return base64.StdEncoding.AppendDecode(dst, bytesOf(s))
+	}
+	pad := 0
+	if s[n-1] == '=' {
+		pad = 1
+		if s[n-2] == '=' {
+			pad = 2
+		}
+	}
+	start := len(dst)
+	var quantum [4]byte
+	for i := 0; i < n; i += 4 {
+		copy(quantum[:], s[i:i+4])
+		if i+4 == n { // padding reads as 'A', and only its bytes are kept
+			for j := 4 - pad; j < 4; j++ {
+				quantum[j] = 'A'
+			}
+		}
+		a, b, c, d := stdBase64[quantum[0]], stdBase64[quantum[1]], stdBase64[quantum[2]], stdBase64[quantum[3]]
+		if a|b|c|d == 0xff {
+			return base64.StdEncoding.AppendDecode(dst[:start], bytesOf(s))
+		}
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		dst = append(dst, byte(v>>16), byte(v>>8), byte(v))
+	}
+	return dst[:len(dst)-pad], nil
+}
+
+// stdBase64 maps the standard base64 alphabet to its values, and every
+// other byte to 0xff.
+var stdBase64 = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
+		t[c] = byte(i)
+	}
+	return t
+}()
