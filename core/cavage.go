@@ -282,7 +282,7 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 	}
 	if len(auth) == 1 {
 		scheme, params, _ := strings.Cut(auth[0], " ")
-		if strings.EqualFold(scheme, "Signature") {
+		if equalLower(scheme, "signature") {
 			return checkLength(params)
 		}
 	}
@@ -396,21 +396,52 @@ func parseIMFFixdate(s string) (time.Time, bool) {
 		s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25:] != " GMT" {
 		return time.Time{}, false
 	}
-	month := strings.Index("JanFebMarAprMayJunJulAugSepOctNovDec", s[8:11])
+	month := monthOf(s[8:11])
 	day, ok1 := digits(s[5:7])
 	year, ok2 := digits(s[12:16])
 	hour, ok3 := digits(s[17:19])
 	minute, ok4 := digits(s[20:22])
 	second, ok5 := digits(s[23:25])
-	if month < 0 || month%3 != 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 ||
-		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 {
+	if month == 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 ||
+		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
 		return time.Time{}, false
 	}
-	days := daysFromCivil(year, month/3+1, day)
-	if year < 1970 || day > daysIn(year, month/3+1) || "ThuFriSatSunMonTueWed"[days%7*3:days%7*3+3] != s[:3] {
+	days := daysFromCivil(year, month, day)
+	if year < 1970 || day > daysIn(year, month) || "ThuFriSatSunMonTueWed"[days%7*3:days%7*3+3] != s[:3] {
 		return time.Time{}, false // no Feb 30, and the weekday agrees (1970-01-01 was a Thursday)
 	}
 	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+second), 0), true
+}
+
+// monthOf returns the number of a month's English abbreviation, or 0.
+func monthOf(m string) int {
+	switch m {
+	case "Jan":
+		return 1
+	case "Feb":
+		return 2
+	case "Mar":
+		return 3
+	case "Apr":
+		return 4
+	case "May":
+		return 5
+	case "Jun":
+		return 6
+	case "Jul":
+		return 7
+	case "Aug":
+		return 8
+	case "Sep":
+		return 9
+	case "Oct":
+		return 10
+	case "Nov":
+		return 11
+	case "Dec":
+		return 12
+	}
+	return 0
 }
 
 // daysFromCivil counts the days from 1970-01-01 to a Gregorian date
@@ -465,7 +496,7 @@ const (
 func coverageOf(list string) (c coverage) {
 	for list != "" {
 		var name string
-		name, list, _ = strings.Cut(list, " ")
+		name, list = cutName(list)
 		switch {
 		case equalLower(name, "date"):
 			c |= coversDate
@@ -478,11 +509,22 @@ func coverageOf(list string) (c coverage) {
 	return c
 }
 
+// cutName splits the first name off a headers= list, whose names are
+// separated by single spaces.
+func cutName(list string) (name, rest string) {
+	for i := 0; i < len(list); i++ {
+		if list[i] == ' ' {
+			return list[:i], list[i+1:]
+		}
+	}
+	return list, ""
+}
+
 // covers reports whether the headers= list names name (case-insensitive).
 func covers(list, name string) bool {
 	for list != "" {
 		var n string
-		n, list, _ = strings.Cut(list, " ")
+		n, list = cutName(list)
 		if strings.EqualFold(n, name) {
 			return true
 		}
@@ -497,7 +539,7 @@ func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParam
 	first := true
 	for list := p.headers; list != ""; {
 		var name string
-		name, list, _ = strings.Cut(list, " ")
+		name, list = cutName(list)
 		if name == "" {
 			if c.dialect == DialectAPISignature {
 				return nil, nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
@@ -509,9 +551,7 @@ func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParam
 		}
 		first = false
 		start := len(dst)
-		for i := 0; i < len(name); i++ {
-			dst = append(dst, lower(name[i]))
-		}
+		dst = appendLower(dst, name)
 		lowered := dst[start:]
 		dst = append(dst, ": "...)
 		switch signedNameOf(lowered, name) {
@@ -590,6 +630,18 @@ func signedNameOf(lowered []byte, name string) signedName {
 	return nameHeader
 }
 
+// appendLower appends s with ASCII letters lower-cased.
+func appendLower(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = append(dst, s...)
+	for i := start; i < len(dst); i++ {
+		if 'A' <= dst[i] && dst[i] <= 'Z' {
+			dst[i] += 'a' - 'A'
+		}
+	}
+	return dst
+}
+
 func appendParam(dst []byte, name, value string) ([]byte, error) {
 	if value == "" {
 		return nil, newError(ErrMalformed, "(%s) is signed but the %s parameter is missing", name, name)
@@ -601,10 +653,7 @@ func appendParam(dst []byte, name, value string) ([]byte, error) {
 // request-target: with the query in the draft, the path only in
 // api-signature.
 func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
-	for _, b := range []byte(r.Method()) {
-		dst = append(dst, lower(b))
-	}
-	dst = append(dst, ' ')
+	dst = append(appendLower(dst, r.Method()), ' ')
 	target := r.RequestURI()
 	if c.dialect == DialectAPISignature {
 		target, _ = splitRequestURI(target)

@@ -2,6 +2,7 @@ package signet
 
 import (
 	"encoding/base64"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -43,4 +44,24 @@ func TestSignedNameOf(t *testing.T) {
 		}
 		assert.Equal(t, want, signedNameOf(lowered, name), name)
 	}
+}
+
+// FuzzParseIMFFixdate: what the fast path accepts, http.ParseTime accepts as
+// the same time.
+func FuzzParseIMFFixdate(f *testing.F) {
+	for _, s := range []string{"Sun, 06 Nov 1994 08:49:37 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "Mon, 01 Jan 2024 00:00:00 GMT",
+		"Thu, 29 Feb 2024 23:59:59 GMT", "Sat, 29 Feb 2025 00:00:00 GMT", "Sun, 06 Nov 1994 08:49:60 GMT",
+		"Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 nov 1994 08:49:37 GMT", "Wed, 31 Dec 1969 23:59:59 GMT"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseIMFFixdate(s)
+		if !ok {
+			return
+		}
+		want, err := http.ParseTime(s)
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("%q: %v, http.ParseTime: %v, %v", s, got, want, err)
+		}
+	})
 }

@@ -331,15 +331,14 @@ func appendBase64(dst []byte, s string) ([]byte, error) {
 		}
 	}
 	start := len(dst)
-	var quantum [4]byte
 	for i := 0; i < n; i += 4 {
-		copy(quantum[:], s[i:i+4])
-		if i+4 == n { // padding reads as 'A', and only its bytes are kept
-			for j := 4 - pad; j < 4; j++ {
-				quantum[j] = 'A'
+		a, b, c, d := stdBase64[s[i]], stdBase64[s[i+1]], stdBase64[s[i+2]], stdBase64[s[i+3]]
+		if i == n-4 && pad > 0 { // the padding reads as 'A' (0); only its bytes are kept
+			d = 0
+			if pad == 2 {
+				c = 0
 			}
 		}
-		a, b, c, d := stdBase64[quantum[0]], stdBase64[quantum[1]], stdBase64[quantum[2]], stdBase64[quantum[3]]
 		if a|b|c|d == 0xff {
 			return base64.StdEncoding.AppendDecode(dst[:start], bytesOf(s))
 		}
