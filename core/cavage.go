@@ -2,6 +2,7 @@ package signet
 
 import (
 	"context"
+	"crypto/sha512"
 	"errors"
 	"fmt"
 	"net/http"
@@ -868,7 +869,7 @@ func hs2019Default(k keyKind) *algorithm {
 }
 
 func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
-	ok := a.alg.verify(s.Key, a.msg, a.sig)
+	ok := a.alg.verifyInto(s.Key, a.msg, a.sig, (*[sha512.Size]byte)(a.tag[:sha512.Size])) // the pooled scratch
 	if ok {
 		a.covered = v.covered.names(a.params.headers)
 	}
