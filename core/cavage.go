@@ -21,8 +21,8 @@ import (
 // api-signature dialect of the npm middleware. See docs/schemes/cavage.md.
 type Cavage struct {
 	pipeline
-	cfg     *cavageConfig
-	covered coveredNames
+	cfg   *cavageConfig
+	plans planCache
 }
 
 // CavageDialect selects how a Cavage verifier or signer reads and builds
@@ -235,7 +235,10 @@ func (v *Cavage) parse(a *attempt) error {
 	if !p.hasHeaders || p.headers == "" {
 		p.headers = c.defaultHeaders(p.algorithm)
 	}
-	cov := coverageOf(p.headers)
+	if p.plan = v.plans.get(p.headers); p.plan == nil {
+		p.plan = c.plan(p.headers) // cached once a request verifies with it
+	}
+	cov := p.plan.cov
 	if err := c.checkParams(p, cov); err != nil {
 		return err
 	}
@@ -249,10 +252,8 @@ func (v *Cavage) parse(a *attempt) error {
 	if a.expires, err = paramTime("expires", p.expires); err != nil {
 		return err
 	}
-	for _, name := range c.required {
-		if !covers(p.headers, name) {
-			return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", name)
-		}
+	if p.plan.uncovered != "" {
+		return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", p.plan.uncovered)
 	}
 	if !c.requiredSet && cov&(coversDate|coversCreated) == 0 {
 		return newError(ErrMissingHeader, "the signature must cover date or (created)")
@@ -513,10 +514,8 @@ func coverageOf(list string) (c coverage) {
 // cutName splits the first name off a headers= list, whose names are
 // separated by single spaces.
 func cutName(list string) (name, rest string) {
-	for i := 0; i < len(list); i++ {
-		if list[i] == ' ' {
-			return list[:i], list[i+1:]
-		}
+	if i := strings.IndexByte(list, ' '); i >= 0 {
+		return list[:i], list[i+1:]
 	}
 	return list, ""
 }
@@ -533,43 +532,81 @@ func covers(list, name string) bool {
 	return false
 }
 
-// appendSigningString appends the signing string the headers= list of p
-// describes: one "name: value" line per name, lower-cased, joined by "\n".
-// It also returns the values of a signed Date header.
-func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
-	first := true
-	for list := p.headers; list != ""; {
+// headerPlan is what a headers= list asks of a request, worked out once:
+// the lines of the signing string, what it covers, and the Result.Covered
+// list. It depends on the list and the configuration only.
+type headerPlan struct {
+	list      string // a copy of the headers= value
+	lines     []signedLine
+	cov       coverage
+	uncovered string   // the first required name the list leaves out
+	covered   []string // Result.Covered
+}
+
+// signedLine is one line of a signing string: prefix ("\n" but on the
+// first line, the lower-cased name and ": ") and where its value comes from.
+type signedLine struct {
+	kind      signedName
+	name      string // as written
+	prefix    string
+	canonical string // the header's canonical name, for nameHeader
+}
+
+// plan works out the headers= list for c.
+func (c *cavageConfig) plan(list string) *headerPlan {
+	list = strings.Clone(list) // it outlives the request when cached
+	pl := &headerPlan{list: list, cov: coverageOf(list), covered: strings.Fields(strings.ToLower(list))}
+	for _, name := range c.required {
+		if !covers(list, name) {
+			pl.uncovered = name
+			break
+		}
+	}
+	var prefix []byte
+	for rest := list; rest != ""; {
 		var name string
-		name, list = cutName(list)
+		name, rest = cutName(rest)
 		if name == "" {
 			if c.dialect == DialectAPISignature {
-				return nil, nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
+				pl.lines = append(pl.lines, signedLine{kind: nameEmpty})
 			}
 			continue // the draft separates names by one space; be lenient
 		}
-		if !first {
-			dst = append(dst, '\n')
+		if prefix = prefix[:0]; len(pl.lines) > 0 {
+			prefix = append(prefix, '\n')
 		}
-		first = false
-		start := len(dst)
-		dst = appendLower(dst, name)
-		lowered := dst[start:]
-		dst = append(dst, ": "...)
-		switch signedNameOf(lowered, name) {
+		start := len(prefix)
+		prefix = appendLower(prefix, name)
+		l := signedLine{kind: signedNameOf(prefix[start:], name), name: name}
+		if c.dialect == DialectAPISignature && (l.kind == nameCreated || l.kind == nameExpires) {
+			l.kind = nameHeader // api-signature knows no such pseudo-headers
+		}
+		if l.kind == nameHeader {
+			if l.canonical = commonCanonical(prefix[start:]); l.canonical == "" {
+				l.canonical = textproto.CanonicalMIMEHeaderKey(name)
+			}
+		}
+		l.prefix = string(append(prefix, ": "...))
+		pl.lines = append(pl.lines, l)
+	}
+	return pl
+}
+
+// appendSigningString appends the signing string p.plan describes: one
+// "name: value" line per name, lower-cased, joined by "\n". It also returns
+// the values of a signed Date header.
+func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
+	for _, l := range p.plan.lines {
+		dst = append(dst, l.prefix...)
+		switch l.kind {
+		case nameEmpty:
+			return nil, nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
 		case nameRequestTarget:
 			dst = c.appendRequestTarget(dst, r)
 		case nameCreated:
-			if c.dialect == DialectDraft {
-				dst, err = appendParam(dst, "created", p.created)
-			} else {
-				dst, err = c.appendHeader(dst, r, name, "")
-			}
+			dst, err = appendParam(dst, "created", p.created)
 		case nameExpires:
-			if c.dialect == DialectDraft {
-				dst, err = appendParam(dst, "expires", p.expires)
-			} else {
-				dst, err = c.appendHeader(dst, r, name, "")
-			}
+			dst, err = appendParam(dst, "expires", p.expires)
 		case nameHost:
 			if r.Host() == "" {
 				return nil, nil, newError(ErrMissingHeader, "the signed header host is missing")
@@ -577,9 +614,9 @@ func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParam
 			dst = append(dst, r.Host()...)
 		case nameDate:
 			date = r.Header("Date")
-			dst, err = c.appendValues(dst, date, name)
+			dst, err = c.appendValues(dst, date, l.name)
 		default:
-			dst, err = c.appendHeader(dst, r, name, commonCanonical(lowered))
+			dst, err = c.appendValues(dst, r.Header(l.canonical), l.name)
 		}
 		if err != nil {
 			return nil, nil, err
@@ -599,6 +636,7 @@ const (
 	nameExpires
 	nameHost
 	nameDate
+	nameEmpty // an empty name, which api-signature rejects
 )
 
 // signedNameOf classifies a name of a headers= list, given it lower-cased
@@ -660,15 +698,6 @@ func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
 		target, _ = splitRequestURI(target)
 	}
 	return append(dst, target...)
-}
-
-// appendHeader appends the values of a signed header (see appendValues),
-// found by its canonical form, computed unless given.
-func (c *cavageConfig) appendHeader(dst []byte, r Request, name, canonical string) ([]byte, error) {
-	if canonical == "" {
-		canonical = textproto.CanonicalMIMEHeaderKey(name)
-	}
-	return c.appendValues(dst, r.Header(canonical), name)
 }
 
 // appendValues appends the values of the signed header name, trimmed and
@@ -871,52 +900,54 @@ func hs2019Default(k keyKind) *algorithm {
 func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
 	ok := a.alg.verifyInto(s.Key, a.msg, a.sig, (*[sha512.Size]byte)(a.tag[:sha512.Size])) // the pooled scratch
 	if ok {
-		a.covered = v.covered.names(a.params.headers)
+		v.plans.add(a.params.plan)
+		a.covered = a.params.plan.covered
 	}
 	return ok, nil
 }
 
-// coveredNames caches the Result.Covered list of each headers= value seen
-// in a verified request, so reporting it costs no allocation. Only verified
-// requests add entries, and at most maxCoveredLists of them. The last list
-// found is also kept apart, so the usual case (clients all signing the same
-// headers) costs a string compare instead of a lock and a map lookup.
-type coveredNames struct {
-	last  atomic.Pointer[coveredList]
+// planCache keeps the plan of each headers= list seen in a verified
+// request, so the usual request neither re-parses its list nor allocates a
+// Result.Covered. Only verified requests add plans, and at most maxPlans.
+// The last plan used is also kept apart: when clients all sign the same
+// headers, finding it costs a string compare, not a lock and a lookup.
+type planCache struct {
+	last  atomic.Pointer[headerPlan]
 	mu    sync.RWMutex
-	lists map[string]*coveredList
+	plans map[string]*headerPlan
 }
 
-type coveredList struct {
-	headers string
-	names   []string
-}
+const maxPlans = 256
 
-const maxCoveredLists = 256
-
-func (c *coveredNames) names(headers string) []string {
-	if l := c.last.Load(); l != nil && l.headers == headers {
-		return l.names
+// get returns the cached plan of list, or nil.
+func (c *planCache) get(list string) *headerPlan {
+	if pl := c.last.Load(); pl != nil && pl.list == list {
+		return pl
 	}
 	c.mu.RLock()
-	l := c.lists[headers]
+	pl := c.plans[list]
 	c.mu.RUnlock()
-	if l != nil {
-		c.last.Store(l)
-		return l.names
+	if pl != nil {
+		c.last.Store(pl)
 	}
-	names := strings.Fields(strings.ToLower(headers))
+	return pl
+}
+
+// add caches pl, unless it is cached already or the cache is full.
+func (c *planCache) add(pl *headerPlan) {
+	if c.last.Load() == pl {
+		return
+	}
 	c.mu.Lock()
-	if c.lists == nil {
-		c.lists = make(map[string]*coveredList)
+	defer c.mu.Unlock()
+	if c.plans == nil {
+		c.plans = make(map[string]*headerPlan)
 	}
-	if len(c.lists) < maxCoveredLists {
-		l = &coveredList{strings.Clone(headers), names}
-		c.lists[l.headers] = l
-		c.last.Store(l)
+	if cached := c.plans[pl.list]; cached != nil || len(c.plans) >= maxPlans {
+		return
 	}
-	c.mu.Unlock()
-	return names
+	c.plans[pl.list] = pl
+	c.last.Store(pl)
 }
 
 func (v *Cavage) checkBody(a *attempt) error {

@@ -9,6 +9,7 @@ import (
 type cavageParams struct {
 	keyID, algorithm, headers, signature, created, expires string
 	hasHeaders                                             bool
+	plan                                                   *headerPlan // what headers asks for (set by the verifier)
 }
 
 // Limits on what a client may send, checked before anything else.

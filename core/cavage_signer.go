@@ -155,6 +155,7 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 		p.expires = strconv.FormatInt(now.Add(s.expiresIn).Unix(), 10)
 	}
 	p.headers = s.headerList(len(body) > 0)
+	p.plan = s.cfg.plan(p.headers)
 	msg, _, err := s.cfg.appendSigningString(nil, out, &p)
 	if err != nil {
 		return err
