@@ -21,36 +21,48 @@ const (
 // set stores one parameter; name is matched case-insensitively (RFC 7235).
 // Unknown parameters are ignored; a known one given twice is an error.
 func (p *cavageParams) set(name, value string, overwrite bool) error {
-	var field *string
-	switch len(name) { // cheap dispatch before the case-insensitive compare
-	case 5:
-		if equalLower(name, "keyid") {
-			field = &p.keyID
-		}
-	case 7:
-		switch {
-		case equalLower(name, "headers"):
-			field, p.hasHeaders = &p.headers, true
-		case equalLower(name, "created"):
-			field = &p.created
-		case equalLower(name, "expires"):
-			field = &p.expires
-		}
-	case 9:
-		switch {
-		case equalLower(name, "algorithm"):
-			field = &p.algorithm
-		case equalLower(name, "signature"):
-			field = &p.signature
-		}
-	}
+	return assign(p.field(name), name, value, overwrite)
+}
+
+// assign stores the value of the parameter name in field (nil for an
+// unknown parameter, which is ignored).
+func assign(field *string, name, value string, overwrite bool) error {
 	if field == nil {
-		return nil // an unknown parameter
+		return nil
 	}
 	if *field != "" && !overwrite {
 		return newError(ErrMalformed, "the signature parameter %s is given twice", name)
 	}
 	*field = value
+	return nil
+}
+
+// field returns where the parameter name goes, or nil for an unknown one.
+// The usual spelling is compared first, as it is the cheapest.
+func (p *cavageParams) field(name string) *string {
+	switch len(name) {
+	case 5:
+		if name == "keyId" || equalLower(name, "keyid") {
+			return &p.keyID
+		}
+	case 7:
+		switch {
+		case name == "headers" || equalLower(name, "headers"):
+			p.hasHeaders = true
+			return &p.headers
+		case name == "created" || equalLower(name, "created"):
+			return &p.created
+		case name == "expires" || equalLower(name, "expires"):
+			return &p.expires
+		}
+	case 9:
+		switch {
+		case name == "algorithm" || equalLower(name, "algorithm"):
+			return &p.algorithm
+		case name == "signature" || equalLower(name, "signature"):
+			return &p.signature
+		}
+	}
 	return nil
 }
 
@@ -82,16 +94,17 @@ func parseCavageParams(s string) (cavageParams, error) {
 		if n == maxCavageParams {
 			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
-		start := i
-		for i < len(s) && tokenChars[s[i]] {
-			i++
+		// name OWS "=": the name is what precedes the first '=', a token
+		eq := strings.IndexByte(s[i:], '=')
+		if eq < 0 {
+			return p, errNotPairs()
 		}
-		name := s[start:i]
-		i = skipOWS(s, i)
-		if name == "" || i == len(s) || s[i] != '=' {
-			return p, newError(ErrMalformed, "the signature parameters are not name=value pairs")
+		name := trimOWS(s[i : i+eq])
+		field := p.field(name)
+		if field == nil && !isToken(name) { // known names are tokens
+			return p, errNotPairs()
 		}
-		i = skipOWS(s, i+1)
+		i = skipOWS(s, i+eq+1)
 		var value string
 		if i < len(s) && s[i] == '"' {
 			var rest string
@@ -101,13 +114,13 @@ func parseCavageParams(s string) (cavageParams, error) {
 			}
 			i = len(s) - len(rest)
 		} else {
-			start = i
-			for i < len(s) && (tokenChars[s[i]] || s[i] == '/' || s[i] == '=') { // token68
+			start := i
+			for i < len(s) && (tokenBytes[s[i]] || s[i] == '/' || s[i] == '=') { // token68
 				i++
 			}
 			value = s[start:i]
 		}
-		if err := p.set(name, value, false); err != nil {
+		if err := assign(field, name, value, false); err != nil {
 			return p, err
 		}
 		if i = skipOWS(s, i); i < len(s) {
@@ -118,6 +131,10 @@ func parseCavageParams(s string) (cavageParams, error) {
 		}
 	}
 	return p, nil
+}
+
+func errNotPairs() error {
+	return newError(ErrMalformed, "the signature parameters are not name=value pairs")
 }
 
 // skipOWS returns the index of the first byte of s from i on that is not a
@@ -234,13 +251,3 @@ func trimOWS(s string) string {
 	}
 	return s
 }
-
-// isTokenChar reports whether c may appear in an RFC 7230 token.
-func isTokenChar(c byte) bool { return tokenChars[c] }
-
-var tokenChars = func() (set [256]bool) {
-	for c := '!'; c < 0x7f; c++ {
-		set[c] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c)
-	}
-	return set
-}()
