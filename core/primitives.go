@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"hash"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -331,8 +332,10 @@ func appendBase64(dst []byte, s string) ([]byte, error) {
 		}
 	}
 	start := len(dst)
+	dst = slices.Grow(dst, n/4*3)
 	for i := 0; i < n; i += 4 {
-		a, b, c, d := stdBase64[s[i]], stdBase64[s[i+1]], stdBase64[s[i+2]], stdBase64[s[i+3]]
+		q := s[i : i+4]
+		a, b, c, d := stdBase64[q[0]], stdBase64[q[1]], stdBase64[q[2]], stdBase64[q[3]]
 		if i == n-4 && pad > 0 { // the padding reads as 'A' (0); only its bytes are kept
 			d = 0
 			if pad == 2 {
