@@ -89,27 +89,31 @@ func equalLower(s, want string) bool {
 // scans s once; values alias s unless a quoted one had escapes.
 func parseCavageParams(s string) (cavageParams, error) {
 	var p cavageParams
+	escapes := strings.IndexByte(s, '\\') >= 0 // looked for once, not in every value
 	i := skipOWS(s, 0)
 	for n := 0; i < len(s); n++ {
 		if n == maxCavageParams {
 			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
 		// name OWS "=": the name is what precedes the first '=', a token
-		eq := strings.IndexByte(s[i:], '=')
-		if eq < 0 {
+		eq := i // (names are short: a loop is cheaper than strings.IndexByte)
+		for eq < len(s) && s[eq] != '=' {
+			eq++
+		}
+		if eq == len(s) {
 			return p, errNotPairs()
 		}
-		name := trimOWS(s[i : i+eq])
+		name := trimOWS(s[i:eq])
 		field := p.field(name)
 		if field == nil && !isToken(name) { // known names are tokens
 			return p, errNotPairs()
 		}
-		i = skipOWS(s, i+eq+1)
+		i = skipOWS(s, eq+1)
 		var value string
 		if i < len(s) && s[i] == '"' {
 			var rest string
 			var err error
-			if value, rest, err = cutQuoted(s[i:]); err != nil {
+			if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
 				return p, err
 			}
 			i = len(s) - len(rest)
@@ -146,11 +150,13 @@ func skipOWS(s string, i int) int {
 	return i
 }
 
-// cutQuoted splits a leading quoted-string off s, unescaping \-pairs.
-func cutQuoted(s string) (value, rest string, err error) {
-	end := strings.IndexByte(s[1:], '"') + 1
-	if end > 0 && strings.IndexByte(s[1:end], '\\') < 0 {
-		return s[1:end], s[end+1:], nil // the usual case: no escapes
+// cutQuoted splits a leading quoted-string off s, unescaping \-pairs;
+// escapes says whether s may hold any.
+func cutQuoted(s string, escapes bool) (value, rest string, err error) {
+	if !escapes {
+		if end := strings.IndexByte(s[1:], '"') + 1; end > 0 {
+			return s[1:end], s[end+1:], nil // the usual case, aliasing s
+		}
 	}
 	for i := 1; i < len(s); i++ {
 		switch s[i] {
