@@ -284,7 +284,7 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 	}
 	if len(auth) == 1 {
 		scheme, params, _ := strings.Cut(auth[0], " ")
-		if equalLower(scheme, "signature") {
+		if strings.EqualFold(scheme, "Signature") { // ſignature too, as before
 			return checkLength(params)
 		}
 	}

@@ -67,9 +67,9 @@ func (p *cavageParams) field(name string) *string {
 }
 
 // equalLower reports whether s equals want (lower-case ASCII), ignoring
-// ASCII case. This is strings.EqualFold for them: the only non-ASCII runes
-// that fold to ASCII (K, ſ) are longer than the byte they fold to, so a
-// string holding one has another length.
+// ASCII case. Where strings.EqualFold was only asked about strings as long
+// as want, it answers the same: the only non-ASCII runes folding to ASCII
+// (K, ſ) are longer than the letter they fold to.
 func equalLower(s, want string) bool {
 	if len(s) != len(want) {
 		return false
