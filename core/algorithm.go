@@ -41,6 +41,13 @@ var pssOptions = &rsa.PSSOptions{SaltLength: 64, Hash: crypto.SHA512}
 
 // verify reports whether sig is a valid signature of msg by k.
 func (alg *algorithm) verify(k *Key, msg, sig []byte) bool {
+	var buf [sha512.Size]byte
+	return alg.verifyInto(k, msg, sig, &buf)
+}
+
+// verifyInto is verify hashing msg into buf: the RSA and ECDSA verifiers
+// make a digest escape, so a caller with pooled scratch saves allocating it.
+func (alg *algorithm) verifyInto(k *Key, msg, sig []byte, buf *[sha512.Size]byte) bool {
 	if k.kind != alg.kind {
 		return false
 	}
@@ -52,8 +59,7 @@ func (alg *algorithm) verify(k *Key, msg, sig []byte) bool {
 	case ed25519Key:
 		return ed25519.Verify(k.public.(ed25519.PublicKey), msg, sig)
 	}
-	var buf [sha512.Size]byte
-	digest := sum(alg.hash, msg, &buf)
+	digest := sum(alg.hash, msg, buf)
 	switch {
 	case alg.kind == ecdsaP256Key:
 		return ecdsa.VerifyASN1(k.public.(*ecdsa.PublicKey), digest, sig)

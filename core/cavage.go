@@ -2,7 +2,7 @@ package signet
 
 import (
 	"context"
-	"encoding/base64"
+	"crypto/sha512"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -20,8 +21,8 @@ import (
 // api-signature dialect of the npm middleware. See docs/schemes/cavage.md.
 type Cavage struct {
 	pipeline
-	cfg     *cavageConfig
-	covered coveredNames
+	cfg   *cavageConfig
+	plans planCache
 }
 
 // CavageDialect selects how a Cavage verifier or signer reads and builds
@@ -112,19 +113,31 @@ func CavageRealm(realm string) CavageOption {
 	})
 }
 
-// cavageAlgorithms are the algorithm names a Cavage signature may carry.
-// hs2019 (and no algorithm at all) resolve through the key.
-var cavageAlgorithms = map[string]*algorithm{
-	"hmac-sha1":      algHMACSHA1,
-	"hmac-sha256":    algHMACSHA256,
-	"hmac-sha512":    algHMACSHA512,
-	"rsa-sha1":       algRSASHA1,
-	"rsa-sha256":     algRSASHA256,
-	"rsa-sha512":     algRSASHA512,
-	"ecdsa-sha256":   algECDSASHA256,
-	"ed25519":        algEd25519,
-	"ed25519-sha512": algEd25519, // http-signature's name for Ed25519
-	"hs2019":         nil,
+// cavageAlgorithm returns the algorithm a Cavage signature's algorithm
+// name (lower-case) stands for; ok is false for an unknown name. hs2019
+// resolves through the key: its algorithm is nil.
+func cavageAlgorithm(name string) (alg *algorithm, ok bool) {
+	switch name {
+	case "hmac-sha1":
+		return algHMACSHA1, true
+	case "hmac-sha256":
+		return algHMACSHA256, true
+	case "hmac-sha512":
+		return algHMACSHA512, true
+	case "rsa-sha1":
+		return algRSASHA1, true
+	case "rsa-sha256":
+		return algRSASHA256, true
+	case "rsa-sha512":
+		return algRSASHA512, true
+	case "ecdsa-sha256":
+		return algECDSASHA256, true
+	case "ed25519", "ed25519-sha512": // http-signature's name for Ed25519
+		return algEd25519, true
+	case "hs2019":
+		return nil, true
+	}
+	return nil, false
 }
 
 // defaultCavageAlgorithms is every name but rsa-sha1, which WithAlgorithms
@@ -157,7 +170,7 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 		c.algorithms = defaultCavageAlgorithms
 	}
 	for _, name := range c.algorithms {
-		if _, ok := cavageAlgorithms[name]; !ok {
+		if _, ok := cavageAlgorithm(name); !ok {
 			return nil, fmt.Errorf("signet: unknown Cavage algorithm %q", name)
 		}
 	}
@@ -232,7 +245,10 @@ func (v *Cavage) parse(a *attempt) error {
 	if !p.hasHeaders || p.headers == "" {
 		p.headers = c.defaultHeaders(p.algorithm)
 	}
-	cov := coverageOf(p.headers)
+	if p.plan = v.plans.get(p.headers); p.plan == nil {
+		p.plan = c.plan(p.headers) // cached once a request verifies with it
+	}
+	cov := p.plan.cov
 	if err := c.checkParams(p, cov); err != nil {
 		return err
 	}
@@ -246,19 +262,18 @@ func (v *Cavage) parse(a *attempt) error {
 	if a.expires, err = paramTime("expires", p.expires); err != nil {
 		return err
 	}
-	for _, name := range c.required {
-		if !covers(p.headers, name) {
-			return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", name)
-		}
+	if p.plan.uncovered != "" {
+		return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", p.plan.uncovered)
 	}
 	if !c.requiredSet && cov&(coversDate|coversCreated) == 0 {
 		return newError(ErrMissingHeader, "the signature must cover date or (created)")
 	}
-	if a.msg, err = c.appendSigningString(a.msg[:0], a.req, p); err != nil {
+	var date []string
+	if a.msg, date, err = c.appendSigningString(a.msg[:0], a.req, p); err != nil {
 		return err
 	}
 	if cov&coversDate != 0 && c.checksDate() {
-		if a.date, err = c.parseDate(a.req.Header("Date")); err != nil {
+		if a.date, err = c.parseDate(date); err != nil {
 			return err
 		}
 	}
@@ -279,7 +294,7 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 	}
 	if len(auth) == 1 {
 		scheme, params, _ := strings.Cut(auth[0], " ")
-		if strings.EqualFold(scheme, "Signature") {
+		if strings.EqualFold(scheme, "Signature") { // ſignature too, as before
 			return checkLength(params)
 		}
 	}
@@ -334,7 +349,7 @@ func (c *cavageConfig) decodeSignature(dst []byte, s string) ([]byte, error) {
 	if c.dialect == DialectAPISignature {
 		dst, err = appendNodeBase64(dst, s), nil
 	} else {
-		dst, err = base64.StdEncoding.AppendDecode(dst, bytesOf(s))
+		dst, err = appendBase64(dst, s)
 	}
 	if err != nil || len(dst) == 0 {
 		return dst, newError(ErrMalformed, "the signature parameter must be standard base64")
@@ -393,21 +408,52 @@ func parseIMFFixdate(s string) (time.Time, bool) {
 		s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25:] != " GMT" {
 		return time.Time{}, false
 	}
-	month := strings.Index("JanFebMarAprMayJunJulAugSepOctNovDec", s[8:11])
+	month := monthOf(s[8:11])
 	day, ok1 := digits(s[5:7])
 	year, ok2 := digits(s[12:16])
 	hour, ok3 := digits(s[17:19])
 	minute, ok4 := digits(s[20:22])
 	second, ok5 := digits(s[23:25])
-	if month < 0 || month%3 != 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 ||
-		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 {
+	if month == 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 ||
+		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
 		return time.Time{}, false
 	}
-	days := daysFromCivil(year, month/3+1, day)
-	if year < 1970 || day > daysIn(year, month/3+1) || "ThuFriSatSunMonTueWed"[days%7*3:days%7*3+3] != s[:3] {
+	days := daysFromCivil(year, month, day)
+	if year < 1970 || day > daysIn(year, month) || "ThuFriSatSunMonTueWed"[days%7*3:days%7*3+3] != s[:3] {
 		return time.Time{}, false // no Feb 30, and the weekday agrees (1970-01-01 was a Thursday)
 	}
 	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+second), 0), true
+}
+
+// monthOf returns the number of a month's English abbreviation, or 0.
+func monthOf(m string) int {
+	switch m {
+	case "Jan":
+		return 1
+	case "Feb":
+		return 2
+	case "Mar":
+		return 3
+	case "Apr":
+		return 4
+	case "May":
+		return 5
+	case "Jun":
+		return 6
+	case "Jul":
+		return 7
+	case "Aug":
+		return 8
+	case "Sep":
+		return 9
+	case "Oct":
+		return 10
+	case "Nov":
+		return 11
+	case "Dec":
+		return 12
+	}
+	return 0
 }
 
 // daysFromCivil counts the days from 1970-01-01 to a Gregorian date
@@ -462,24 +508,33 @@ const (
 func coverageOf(list string) (c coverage) {
 	for list != "" {
 		var name string
-		name, list, _ = strings.Cut(list, " ")
+		name, list = cutName(list)
 		switch {
-		case len(name) == 4 && strings.EqualFold(name, "date"):
+		case equalLower(name, "date"):
 			c |= coversDate
-		case len(name) == 9 && strings.EqualFold(name, "(created)"):
+		case equalLower(name, "(created)"):
 			c |= coversCreated
-		case len(name) == 9 && strings.EqualFold(name, "(expires)"):
+		case equalLower(name, "(expires)"):
 			c |= coversExpires
 		}
 	}
 	return c
 }
 
+// cutName splits the first name off a headers= list, whose names are
+// separated by single spaces.
+func cutName(list string) (name, rest string) {
+	if i := strings.IndexByte(list, ' '); i >= 0 {
+		return list[:i], list[i+1:]
+	}
+	return list, ""
+}
+
 // covers reports whether the headers= list names name (case-insensitive).
 func covers(list, name string) bool {
 	for list != "" {
 		var n string
-		n, list, _ = strings.Cut(list, " ")
+		n, list = cutName(list)
 		if strings.EqualFold(n, name) {
 			return true
 		}
@@ -487,48 +542,153 @@ func covers(list, name string) bool {
 	return false
 }
 
-// appendSigningString appends the signing string the headers= list of p
-// describes: one "name: value" line per name, lower-cased, joined by "\n".
-func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) ([]byte, error) {
-	first := true
-	for list := p.headers; list != ""; {
+// headerPlan is what a headers= list asks of a request, worked out once:
+// the lines of the signing string, what it covers, and the Result.Covered
+// list. It depends on the list and the configuration only.
+type headerPlan struct {
+	list      string // a copy of the headers= value
+	lines     []signedLine
+	cov       coverage
+	uncovered string   // the first required name the list leaves out
+	covered   []string // Result.Covered
+}
+
+// signedLine is one line of a signing string: prefix ("\n" but on the
+// first line, the lower-cased name and ": ") and where its value comes from.
+type signedLine struct {
+	kind      signedName
+	name      string // as written
+	prefix    string
+	canonical string // the header's canonical name, for nameHeader
+}
+
+// plan works out the headers= list for c.
+func (c *cavageConfig) plan(list string) *headerPlan {
+	list = strings.Clone(list) // it outlives the request when cached
+	pl := &headerPlan{list: list, cov: coverageOf(list), covered: strings.Fields(strings.ToLower(list))}
+	for _, name := range c.required {
+		if !covers(list, name) {
+			pl.uncovered = name
+			break
+		}
+	}
+	var prefix []byte
+	for rest := list; rest != ""; {
 		var name string
-		name, list, _ = strings.Cut(list, " ")
+		name, rest = cutName(rest)
 		if name == "" {
 			if c.dialect == DialectAPISignature {
-				return nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
+				pl.lines = append(pl.lines, signedLine{kind: nameEmpty})
 			}
 			continue // the draft separates names by one space; be lenient
 		}
-		if !first {
-			dst = append(dst, '\n')
+		if prefix = prefix[:0]; len(pl.lines) > 0 {
+			prefix = append(prefix, '\n')
 		}
-		first = false
-		for i := 0; i < len(name); i++ {
-			dst = append(dst, lower(name[i]))
+		start := len(prefix)
+		prefix = appendLower(prefix, name)
+		l := signedLine{kind: signedNameOf(prefix[start:], name), name: name}
+		if c.dialect == DialectAPISignature && (l.kind == nameCreated || l.kind == nameExpires) {
+			l.kind = nameHeader // api-signature knows no such pseudo-headers
 		}
-		dst = append(dst, ": "...)
-		var err error
-		switch {
-		case strings.EqualFold(name, "(request-target)"):
+		if l.kind == nameHeader {
+			if l.canonical = commonCanonical(prefix[start:]); l.canonical == "" {
+				l.canonical = textproto.CanonicalMIMEHeaderKey(name)
+			}
+		}
+		l.prefix = string(append(prefix, ": "...))
+		pl.lines = append(pl.lines, l)
+	}
+	return pl
+}
+
+// appendSigningString appends the signing string p.plan describes: one
+// "name: value" line per name, lower-cased, joined by "\n". It also returns
+// the values of a signed Date header.
+func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
+	for _, l := range p.plan.lines {
+		dst = append(dst, l.prefix...)
+		switch l.kind {
+		case nameEmpty:
+			return nil, nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
+		case nameRequestTarget:
 			dst = c.appendRequestTarget(dst, r)
-		case strings.EqualFold(name, "(created)") && c.dialect == DialectDraft:
+		case nameCreated:
 			dst, err = appendParam(dst, "created", p.created)
-		case strings.EqualFold(name, "(expires)") && c.dialect == DialectDraft:
+		case nameExpires:
 			dst, err = appendParam(dst, "expires", p.expires)
-		case strings.EqualFold(name, "host"):
+		case nameHost:
 			if r.Host() == "" {
-				return nil, newError(ErrMissingHeader, "the signed header host is missing")
+				return nil, nil, newError(ErrMissingHeader, "the signed header host is missing")
 			}
 			dst = append(dst, r.Host()...)
+		case nameDate:
+			date = r.Header("Date")
+			dst, err = c.appendValues(dst, date, l.name)
 		default:
-			dst, err = c.appendHeader(dst, r, name)
+			dst, err = c.appendValues(dst, r.Header(l.canonical), l.name)
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return dst, nil
+	return dst, date, nil
+}
+
+// signedName is a name of a headers= list that the signing string or the
+// verifier treats specially.
+type signedName uint8
+
+const (
+	nameHeader signedName = iota // any other header
+	nameRequestTarget
+	nameCreated
+	nameExpires
+	nameHost
+	nameDate
+	nameEmpty // an empty name, which api-signature rejects
+)
+
+// signedNameOf classifies a name of a headers= list, given it lower-cased
+// (ASCII only) too; names are matched as strings.EqualFold matches them.
+func signedNameOf(lowered []byte, name string) signedName {
+	switch string(lowered) {
+	case "(request-target)":
+		return nameRequestTarget
+	case "(created)":
+		return nameCreated
+	case "(expires)":
+		return nameExpires
+	case "host":
+		return nameHost
+	case "date":
+		return nameDate
+	}
+	if !isASCII(name) { // Unicode folding: hoſt is host
+		switch {
+		case strings.EqualFold(name, "(request-target)"):
+			return nameRequestTarget
+		case strings.EqualFold(name, "(created)"):
+			return nameCreated
+		case strings.EqualFold(name, "(expires)"):
+			return nameExpires
+		case strings.EqualFold(name, "host"):
+			return nameHost
+		}
+	}
+	return nameHeader
+}
+
+// appendLower appends s with ASCII letters lower-cased.
+func appendLower(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = append(dst, s...)
+	for i := start; i < len(dst); i++ {
+		if 'A' <= dst[i] && dst[i] <= 'Z' {
+			dst[i] += 'a' - 'A'
+		}
+	}
+	return dst
 }
 
 func appendParam(dst []byte, name, value string) ([]byte, error) {
@@ -542,10 +702,7 @@ func appendParam(dst []byte, name, value string) ([]byte, error) {
 // request-target: with the query in the draft, the path only in
 // api-signature.
 func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
-	for _, b := range []byte(r.Method()) {
-		dst = append(dst, lower(b))
-	}
-	dst = append(dst, ' ')
+	dst = append(appendLower(dst, r.Method()), ' ')
 	target := r.RequestURI()
 	if c.dialect == DialectAPISignature {
 		target, _ = splitRequestURI(target)
@@ -553,11 +710,10 @@ func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
 	return append(dst, target...)
 }
 
-// appendHeader appends the values of a signed header, trimmed and joined
-// with ", " (Node's rules in the api-signature dialect), obsolete line
-// folding replaced by a space.
-func (c *cavageConfig) appendHeader(dst []byte, r Request, name string) ([]byte, error) {
-	values := r.Header(canonicalHeader(name))
+// appendValues appends the values of the signed header name, trimmed and
+// joined with ", " (Node's rules in the api-signature dialect), obsolete
+// line folding replaced by a space.
+func (c *cavageConfig) appendValues(dst []byte, values []string, name string) ([]byte, error) {
 	if c.dialect == DialectAPISignature && len(values) > 0 {
 		sep := ", "
 		switch {
@@ -635,18 +791,10 @@ var nodeSingletons = map[string]bool{
 	"last-modified": true, "server": true, "age": true, "expires": true, "proxy-authorization": true,
 }
 
-// commonHeaders maps the lower-case names signatures usually cover to their
-// canonical form, so looking them up does not allocate.
-var commonHeaders = map[string]string{
-	"date": "Date", "digest": "Digest", "content-type": "Content-Type",
-	"content-length": "Content-Length", "x-date": "X-Date", "user-agent": "User-Agent",
-	"content-md5": "Content-Md5", "accept": "Accept", "x-request-id": "X-Request-Id",
-	"cookie": "Cookie", "authorization": "Authorization",
-}
-
-// canonicalHeader returns the canonical form of a header name.
-func canonicalHeader(name string) string {
-	switch name { // the usual names, without hashing
+// commonCanonical returns the canonical form of the header names
+// signatures usually cover, given lower-cased, or "" for other names.
+func commonCanonical(lowered []byte) string {
+	switch string(lowered) {
 	case "date":
 		return "Date"
 	case "digest":
@@ -655,11 +803,22 @@ func canonicalHeader(name string) string {
 		return "Content-Type"
 	case "content-length":
 		return "Content-Length"
+	case "x-date":
+		return "X-Date"
+	case "user-agent":
+		return "User-Agent"
+	case "content-md5":
+		return "Content-Md5"
+	case "accept":
+		return "Accept"
+	case "x-request-id":
+		return "X-Request-Id"
+	case "cookie":
+		return "Cookie"
+	case "authorization":
+		return "Authorization"
 	}
-	if c, ok := commonHeaders[name]; ok {
-		return c
-	}
-	return textproto.CanonicalMIMEHeaderKey(name)
+	return ""
 }
 
 func (v *Cavage) check(a *attempt, s *Secret) error {
@@ -676,7 +835,10 @@ func (v *Cavage) check(a *attempt, s *Secret) error {
 // be allowed, known, and agree with the key's type and pinned algorithm;
 // hs2019 or no label means the key's pinned algorithm or its type's default.
 func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) {
-	label := strings.ToLower(headerAlg)
+	label := headerAlg
+	if _, ok := cavageAlgorithm(label); !ok {
+		label = strings.ToLower(headerAlg)
+	}
 	if c.dialect == DialectAPISignature {
 		label = headerAlg // case-sensitive, HMAC only
 		if label != "hmac-sha1" && label != "hmac-sha256" && label != "hmac-sha512" {
@@ -695,11 +857,14 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 	if k == nil || k.kind == 0 {
 		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
 	}
-	pinned, ok := cavageAlgorithms[strings.ToLower(s.Algorithm)]
+	pinned, ok := cavageAlgorithm(s.Algorithm)
+	if !ok {
+		pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
+	}
 	if s.Algorithm != "" && !ok {
 		return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
 	}
-	alg := cavageAlgorithms[label]
+	alg, _ := cavageAlgorithm(label)
 	switch {
 	case alg == nil && pinned != nil: // hs2019 or none: the pinned algorithm
 		alg = pinned
@@ -721,7 +886,7 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 // algorithms, whether hs2019 is allowed).
 func (c *cavageConfig) allows(alg *algorithm) bool {
 	for _, label := range c.algorithms {
-		if a := cavageAlgorithms[label]; a == alg || (a == nil && alg == hs2019Default(alg.kind)) {
+		if a, _ := cavageAlgorithm(label); a == alg || (a == nil && alg == hs2019Default(alg.kind)) {
 			return true
 		}
 	}
@@ -743,40 +908,56 @@ func hs2019Default(k keyKind) *algorithm {
 }
 
 func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
-	ok := a.alg.verify(s.Key, a.msg, a.sig)
+	ok := a.alg.verifyInto(s.Key, a.msg, a.sig, (*[sha512.Size]byte)(a.tag[:sha512.Size])) // the pooled scratch
 	if ok {
-		a.covered = v.covered.names(a.params.headers)
+		v.plans.add(a.params.plan)
+		a.covered = a.params.plan.covered
 	}
 	return ok, nil
 }
 
-// coveredNames caches the Result.Covered list of each headers= value seen
-// in a verified request, so reporting it costs no allocation. Only verified
-// requests add entries, and at most maxCoveredLists of them.
-type coveredNames struct {
+// planCache keeps the plan of each headers= list seen in a verified
+// request, so the usual request neither re-parses its list nor allocates a
+// Result.Covered. Only verified requests add plans, and at most maxPlans.
+// The last plan used is also kept apart: when clients all sign the same
+// headers, finding it costs a string compare, not a lock and a lookup.
+type planCache struct {
+	last  atomic.Pointer[headerPlan]
 	mu    sync.RWMutex
-	lists map[string][]string
+	plans map[string]*headerPlan
 }
 
-const maxCoveredLists = 256
+const maxPlans = 256
 
-func (c *coveredNames) names(headers string) []string {
+// get returns the cached plan of list, or nil.
+func (c *planCache) get(list string) *headerPlan {
+	if pl := c.last.Load(); pl != nil && pl.list == list {
+		return pl
+	}
 	c.mu.RLock()
-	names, ok := c.lists[headers]
+	pl := c.plans[list]
 	c.mu.RUnlock()
-	if ok {
-		return names
+	if pl != nil {
+		c.last.Store(pl)
 	}
-	names = strings.Fields(strings.ToLower(headers))
+	return pl
+}
+
+// add caches pl, unless it is cached already or the cache is full.
+func (c *planCache) add(pl *headerPlan) {
+	if c.last.Load() == pl {
+		return
+	}
 	c.mu.Lock()
-	if c.lists == nil {
-		c.lists = make(map[string][]string)
+	defer c.mu.Unlock()
+	if c.plans == nil {
+		c.plans = make(map[string]*headerPlan)
 	}
-	if len(c.lists) < maxCoveredLists {
-		c.lists[strings.Clone(headers)] = names
+	if cached := c.plans[pl.list]; cached != nil || len(c.plans) >= maxPlans {
+		return
 	}
-	c.mu.Unlock()
-	return names
+	c.plans[pl.list] = pl
+	c.last.Store(pl)
 }
 
 func (v *Cavage) checkBody(a *attempt) error {

@@ -9,6 +9,7 @@ import (
 type cavageParams struct {
 	keyID, algorithm, headers, signature, created, expires string
 	hasHeaders                                             bool
+	plan                                                   *headerPlan // what headers asks for (set by the verifier)
 }
 
 // Limits on what a client may send, checked before anything else.
@@ -20,31 +21,14 @@ const (
 // set stores one parameter; name is matched case-insensitively (RFC 7235).
 // Unknown parameters are ignored; a known one given twice is an error.
 func (p *cavageParams) set(name, value string, overwrite bool) error {
-	var field *string
-	switch len(name) { // cheap dispatch before the case-insensitive compare
-	case 5:
-		if strings.EqualFold(name, "keyId") {
-			field = &p.keyID
-		}
-	case 7:
-		switch {
-		case strings.EqualFold(name, "headers"):
-			field, p.hasHeaders = &p.headers, true
-		case strings.EqualFold(name, "created"):
-			field = &p.created
-		case strings.EqualFold(name, "expires"):
-			field = &p.expires
-		}
-	case 9:
-		switch {
-		case strings.EqualFold(name, "algorithm"):
-			field = &p.algorithm
-		case strings.EqualFold(name, "signature"):
-			field = &p.signature
-		}
-	}
+	return assign(p.field(name), name, value, overwrite)
+}
+
+// assign stores the value of the parameter name in field (nil for an
+// unknown parameter, which is ignored).
+func assign(field *string, name, value string, overwrite bool) error {
 	if field == nil {
-		return nil // an unknown parameter
+		return nil
 	}
 	if *field != "" && !overwrite {
 		return newError(ErrMalformed, "the signature parameter %s is given twice", name)
@@ -53,62 +37,126 @@ func (p *cavageParams) set(name, value string, overwrite bool) error {
 	return nil
 }
 
+// field returns where the parameter name goes, or nil for an unknown one.
+// The usual spelling is compared first, as it is the cheapest.
+func (p *cavageParams) field(name string) *string {
+	switch len(name) {
+	case 5:
+		if name == "keyId" || equalLower(name, "keyid") {
+			return &p.keyID
+		}
+	case 7:
+		switch {
+		case name == "headers" || equalLower(name, "headers"):
+			p.hasHeaders = true
+			return &p.headers
+		case name == "created" || equalLower(name, "created"):
+			return &p.created
+		case name == "expires" || equalLower(name, "expires"):
+			return &p.expires
+		}
+	case 9:
+		switch {
+		case name == "algorithm" || equalLower(name, "algorithm"):
+			return &p.algorithm
+		case name == "signature" || equalLower(name, "signature"):
+			return &p.signature
+		}
+	}
+	return nil
+}
+
+// equalLower reports whether s equals want (lower-case ASCII), ignoring
+// ASCII case. Where strings.EqualFold was only asked about strings as long
+// as want, it answers the same: the only non-ASCII runes folding to ASCII
+// (K, ſ) are longer than the letter they fold to.
+func equalLower(s, want string) bool {
+	if len(s) != len(want) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != want[i] && lower(s[i]) != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // parseCavageParams parses the auth-params of draft-cavage leniently, as
 // RFC 7235 allows: name=token or name="quoted string", optional white space
 // around ',' and '=', names in any case. Duplicates, more than
-// maxCavageParams parameters and anything unparseable are malformed.
+// maxCavageParams parameters and anything unparseable are malformed. It
+// scans s once; values alias s unless a quoted one had escapes.
 func parseCavageParams(s string) (cavageParams, error) {
 	var p cavageParams
-	for n := 0; ; n++ {
-		s = trimOWS(s)
-		if s == "" {
-			return p, nil
-		}
+	escapes := strings.IndexByte(s, '\\') >= 0 // looked for once, not in every value
+	i := skipOWS(s, 0)
+	for n := 0; i < len(s); n++ {
 		if n == maxCavageParams {
 			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
-		i := 0
-		for i < len(s) && isTokenChar(s[i]) {
-			i++
+		// name OWS "=": the name is what precedes the first '=', a token
+		eq := i // (names are short: a loop is cheaper than strings.IndexByte)
+		for eq < len(s) && s[eq] != '=' {
+			eq++
 		}
-		name := s[:i]
-		s = trimOWS(s[i:])
-		if name == "" || !strings.HasPrefix(s, "=") {
-			return p, newError(ErrMalformed, "the signature parameters are not name=value pairs")
+		if eq == len(s) {
+			return p, errNotPairs()
 		}
-		s = trimOWS(s[1:])
+		name := trimOWS(s[i:eq])
+		field := p.field(name)
+		if field == nil && !isToken(name) { // known names are tokens
+			return p, errNotPairs()
+		}
+		i = skipOWS(s, eq+1)
 		var value string
-		var err error
-		if strings.HasPrefix(s, `"`) {
-			value, s, err = cutQuoted(s)
-			if err != nil {
+		if i < len(s) && s[i] == '"' {
+			var rest string
+			var err error
+			if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
 				return p, err
 			}
+			i = len(s) - len(rest)
 		} else {
-			i = 0
-			for i < len(s) && (isTokenChar(s[i]) || s[i] == '/' || s[i] == '=') { // token68
+			start := i
+			for i < len(s) && (tokenBytes[s[i]] || s[i] == '/' || s[i] == '=') { // token68
 				i++
 			}
-			value, s = s[:i], s[i:]
+			value = s[start:i]
 		}
-		if err := p.set(name, value, false); err != nil {
+		if err := assign(field, name, value, false); err != nil {
 			return p, err
 		}
-		s = trimOWS(s)
-		if s != "" {
-			if s[0] != ',' {
+		if i = skipOWS(s, i); i < len(s) {
+			if s[i] != ',' {
 				return p, newError(ErrMalformed, "signature parameters must be separated by commas")
 			}
-			s = s[1:]
+			i = skipOWS(s, i+1)
 		}
 	}
+	return p, nil
 }
 
-// cutQuoted splits a leading quoted-string off s, unescaping \-pairs.
-func cutQuoted(s string) (value, rest string, err error) {
-	end := strings.IndexByte(s[1:], '"') + 1
-	if end > 0 && strings.IndexByte(s[1:end], '\\') < 0 {
-		return s[1:end], s[end+1:], nil // the usual case: no escapes
+func errNotPairs() error {
+	return newError(ErrMalformed, "the signature parameters are not name=value pairs")
+}
+
+// skipOWS returns the index of the first byte of s from i on that is not a
+// space or a tab.
+func skipOWS(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// cutQuoted splits a leading quoted-string off s, unescaping \-pairs;
+// escapes says whether s may hold any.
+func cutQuoted(s string, escapes bool) (value, rest string, err error) {
+	if !escapes {
+		if end := strings.IndexByte(s[1:], '"') + 1; end > 0 {
+			return s[1:end], s[end+1:], nil // the usual case, aliasing s
+		}
 	}
 	for i := 1; i < len(s); i++ {
 		switch s[i] {
@@ -209,13 +257,3 @@ func trimOWS(s string) string {
 	}
 	return s
 }
-
-// isTokenChar reports whether c may appear in an RFC 7230 token.
-func isTokenChar(c byte) bool { return tokenChars[c] }
-
-var tokenChars = func() (set [256]bool) {
-	for c := '!'; c < 0x7f; c++ {
-		set[c] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c)
-	}
-	return set
-}()

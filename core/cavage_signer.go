@@ -48,7 +48,7 @@ func (d CavageDialect) applyCavageSigner(s *CavageSigner) error { return d.apply
 // algorithm.
 func CavageSignAlgorithm(name string) CavageSignerOption {
 	return cavageSignerOption(func(s *CavageSigner) error {
-		if _, ok := cavageAlgorithms[name]; !ok || name == "rsa-sha1" {
+		if _, ok := cavageAlgorithm(name); !ok || name == "rsa-sha1" {
 			return fmt.Errorf("signet: cannot sign with algorithm %q", name)
 		}
 		s.label = name
@@ -117,7 +117,7 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		s.label = map[keyKind]string{hmacKey: "hmac-sha256", rsaKey: "rsa-sha256",
 			ecdsaP256Key: "ecdsa-sha256", ed25519Key: "ed25519-sha512"}[key.kind]
 	}
-	if s.alg = cavageAlgorithms[s.label]; s.alg == nil {
+	if s.alg, _ = cavageAlgorithm(s.label); s.alg == nil {
 		s.alg = hs2019Default(key.kind)
 	}
 	switch {
@@ -155,7 +155,8 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 		p.expires = strconv.FormatInt(now.Add(s.expiresIn).Unix(), 10)
 	}
 	p.headers = s.headerList(len(body) > 0)
-	msg, err := s.cfg.appendSigningString(nil, out, &p)
+	p.plan = s.cfg.plan(p.headers)
+	msg, _, err := s.cfg.appendSigningString(nil, out, &p)
 	if err != nil {
 		return err
 	}

@@ -35,15 +35,15 @@ func checkDigest(values []string, body []byte) error {
 				continue
 			}
 			supported = true
-			var got [sha512.Size]byte
-			n, err := 0, errDigestLength
-			if base64.StdEncoding.DecodedLen(len(value)) <= len(got) {
-				n, err = base64.StdEncoding.Decode(got[:], bytesOf(value))
+			var buf [sha512.Size]byte
+			got, err := buf[:0], errDigestLength
+			if base64.StdEncoding.DecodedLen(len(value)) <= len(buf) {
+				got, err = appendBase64(got, value)
 			}
-			if err != nil || n != len(want) {
+			if err != nil || len(got) != len(want) {
 				return newError(ErrMalformed, "the Digest %s value must be the standard base64 of %d bytes", alg, len(want))
 			}
-			if !equalBytes(got[:n], want) {
+			if !equalBytes(got, want) {
 				return newError(ErrDigestMismatch, "the body does not match the Digest header")
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"hash"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -314,3 +315,50 @@ func utf8Subpart(b []byte) (n int, valid bool) {
 	}
 	return size, true
 }
+
+// appendBase64 appends the decoding of s as base64.StdEncoding.AppendDecode
+// does, decoding the usual input (whole quanta of the alphabet, at most two
+// '=' at the end) without its generality and handing anything else to it.
+func appendBase64(dst []byte, s string) ([]byte, error) {
+	n := len(s)
+	if n == 0 || n%4 != 0 {
+		return base64.StdEncoding.AppendDecode(dst, bytesOf(s))
+	}
+	pad := 0
+	if s[n-1] == '=' {
+		pad = 1
+		if s[n-2] == '=' {
+			pad = 2
+		}
+	}
+	start := len(dst)
+	dst = slices.Grow(dst, n/4*3)
+	for i := 0; i < n; i += 4 {
+		q := s[i : i+4]
+		a, b, c, d := stdBase64[q[0]], stdBase64[q[1]], stdBase64[q[2]], stdBase64[q[3]]
+		if i == n-4 && pad > 0 { // the padding reads as 'A' (0); only its bytes are kept
+			d = 0
+			if pad == 2 {
+				c = 0
+			}
+		}
+		if a|b|c|d == 0xff {
+			return base64.StdEncoding.AppendDecode(dst[:start], bytesOf(s))
+		}
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		dst = append(dst, byte(v>>16), byte(v>>8), byte(v))
+	}
+	return dst[:len(dst)-pad], nil
+}
+
+// stdBase64 maps the standard base64 alphabet to its values, and every
+// other byte to 0xff.
+var stdBase64 = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
+		t[c] = byte(i)
+	}
+	return t
+}()

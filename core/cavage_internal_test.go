@@ -1,0 +1,67 @@
+package signet
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// FuzzAppendBase64: the fast decoder agrees with encoding/base64.
+func FuzzAppendBase64(f *testing.F) {
+	for _, s := range []string{"", "AAAA", "QQ==", "QUI=", "QUJD", "QR==", "QUJ=", "A===", "=AAA", "QQ=\n=",
+		"QUJD\r\nRA==", "QUJDRA", "-_-_", "QUJDRA==QUJD", "zzzz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, wantErr := base64.StdEncoding.AppendDecode([]byte("x"), []byte(s))
+		got, err := appendBase64([]byte("x"), s)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%q: error %v, want %v", s, err, wantErr)
+		}
+		if err == nil && string(got) != string(want) {
+			t.Fatalf("%q: %x, want %x", s, got, want)
+		}
+	})
+}
+
+// TestSignedNameOf: names are classified as strings.EqualFold matches them.
+func TestSignedNameOf(t *testing.T) {
+	for _, name := range []string{"(request-target)", "(Request-Target)", "(created)", "(EXPIRES)", "Host",
+		"hoſt", "HOſT", "date", "Date", "dAte", "digest", "x-date", "(request-target", "", "\xff"} {
+		lowered := make([]byte, 0, len(name))
+		for i := 0; i < len(name); i++ {
+			lowered = append(lowered, lower(name[i]))
+		}
+		want := nameHeader
+		for kind, n := range map[signedName]string{nameRequestTarget: "(request-target)", nameCreated: "(created)",
+			nameExpires: "(expires)", nameHost: "host", nameDate: "date"} {
+			if strings.EqualFold(name, n) {
+				want = kind
+			}
+		}
+		assert.Equal(t, want, signedNameOf(lowered, name), name)
+	}
+}
+
+// FuzzParseIMFFixdate: what the fast path accepts, http.ParseTime accepts as
+// the same time.
+func FuzzParseIMFFixdate(f *testing.F) {
+	for _, s := range []string{"Sun, 06 Nov 1994 08:49:37 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "Mon, 01 Jan 2024 00:00:00 GMT",
+		"Thu, 29 Feb 2024 23:59:59 GMT", "Sat, 29 Feb 2025 00:00:00 GMT", "Sun, 06 Nov 1994 08:49:60 GMT",
+		"Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 nov 1994 08:49:37 GMT", "Wed, 31 Dec 1969 23:59:59 GMT"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseIMFFixdate(s)
+		if !ok {
+			return
+		}
+		want, err := http.ParseTime(s)
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("%q: %v, http.ParseTime: %v, %v", s, got, want, err)
+		}
+	})
+}
