@@ -41,12 +41,12 @@ var pssOptions = &rsa.PSSOptions{SaltLength: 64, Hash: crypto.SHA512}
 
 // verify reports whether sig is a valid signature of msg by k.
 func (alg *algorithm) verify(k *Key, msg, sig []byte) bool {
-	var buf [sha512.Size]byte
-	return alg.verifyInto(k, msg, sig, &buf)
+	return alg.verifyInto(k, msg, sig, nil)
 }
 
 // verifyInto is verify hashing msg into buf: the RSA and ECDSA verifiers
 // make a digest escape, so a caller with pooled scratch saves allocating it.
+// A nil buf is allocated when needed (never for HMAC and Ed25519).
 func (alg *algorithm) verifyInto(k *Key, msg, sig []byte, buf *[sha512.Size]byte) bool {
 	if k.kind != alg.kind {
 		return false
@@ -58,6 +58,9 @@ func (alg *algorithm) verifyInto(k *Key, msg, sig []byte, buf *[sha512.Size]byte
 		return hmac.Equal(tag, sig)
 	case ed25519Key:
 		return ed25519.Verify(k.public.(ed25519.PublicKey), msg, sig)
+	}
+	if buf == nil {
+		buf = new([sha512.Size]byte)
 	}
 	digest := sum(alg.hash, msg, buf)
 	switch {
