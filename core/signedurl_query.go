@@ -121,41 +121,35 @@ func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedUR
 	}
 	ignoring := len(c.ignoreExact)+len(c.ignorePrefix) > 0
 	for start := 0; start < len(q); {
-		eq := start // the name ends at the first '=' or at the segment's end
-		for eq < len(q) && !signedURLNameEnd[q[eq]] {
-			eq++
-		}
-		end := eq
-		if eq < len(q) && q[eq] == '=' {
-			if n := strings.IndexByte(q[eq:], '&'); n >= 0 {
-				end += n
-			} else {
-				end = len(q)
-			}
+		end := strings.IndexByte(q[start:], '&')
+		if end < 0 {
+			end = len(q)
+		} else {
+			end += start
 		}
 		if end > start {
 			if p.segments++; p.segments > signedURLMaxPairs {
 				return pairs, newError(ErrMalformed, "the URL has more than %d query parameters", signedURLMaxPairs)
 			}
-			name := q[start:eq]
+			pair := q[start:end]
+			name, value := pair, ""
+			for i := 0; i < len(pair); i++ { // names are short: no call
+				if pair[i] == '=' {
+					name, value = pair[:i], pair[i+1:]
+					break
+				}
+			}
 			switch {
 			case len(name) >= 3 && name[0] == 's' && name[1] == 'n' && name[2] == '-':
-				value := ""
-				if eq < end {
-					value = q[eq+1 : end]
-				}
 				p.set(name, value)
 			case !ignoring || !c.ignored(name):
-				pairs = append(pairs, signedURLPair{signedURLKey(q, start, eq), uint16(start), uint16(eq), uint16(end)})
+				pairs = append(pairs, signedURLPair{signedURLKey(q, start, start+len(name)), uint16(start), uint16(start + len(name)), uint16(end)})
 			}
 		}
 		start = end + 1
 	}
 	return pairs, nil
 }
-
-// signedURLNameEnd marks the bytes that end a parameter name.
-var signedURLNameEnd = [256]bool{'=': true, '&': true}
 
 // ignored reports whether the raw parameter name is one that may be added
 // after signing.
