@@ -427,16 +427,27 @@ func (st *signwayState) checkBody(a *attempt) error {
 }
 
 // newResult allocates the Result together with its SignwayDetails, and the
-// text of both when it fits, so that a verification allocates once.
+// text of both when it fits, so that a verification allocates once. A URL
+// without signed headers takes the smaller signwayProxyResult.
 func (st *signwayState) newResult(ctx context.Context, _ *attempt) *Result {
+	if len(st.headers) == 0 && len(st.proxy) <= len(signwayProxyResult{}.text) {
+		r := new(signwayProxyResult)
+		return st.fillResult(ctx, &r.ctx, &r.details, nil, nil, r.text[:0])
+	}
 	r := new(signwayResult)
-	r.ctx.Context, r.ctx.res.home = ctx, &r.ctx
+	return st.fillResult(ctx, &r.ctx, &r.details, r.headers[:0], r.covered[:0], r.text[:0])
+}
+
+// fillResult sets the Result of rc and its details d, copying their text
+// into text and the headers into headers and covered, or into new slices
+// when they are too small.
+func (st *signwayState) fillResult(ctx context.Context, rc *resultContext, d *SignwayDetails, headers []SignwayHeader, covered []string, text []byte) *Result {
+	rc.Context, rc.res.home = ctx, rc
 	n := len(st.proxy)
 	for _, h := range st.headers {
 		n += len(h.Name) + len(h.Value)
 	}
-	text := r.text[:0]
-	if n > len(r.text) {
+	if n > cap(text) {
 		text = make([]byte, 0, n)
 	}
 	keep := func(s string) string { // a copy in text, which is never written again
@@ -444,9 +455,8 @@ func (st *signwayState) newResult(ctx context.Context, _ *attempt) *Result {
 		text = append(text, s...)
 		return stringOf(text[start:len(text):len(text)])
 	}
-	r.details.Proxy = keep(st.proxy)
-	headers, covered := r.headers[:0], r.covered[:0]
-	if len(st.headers) > len(r.headers) {
+	d.Proxy = keep(st.proxy)
+	if len(st.headers) > cap(headers) {
 		headers, covered = make([]SignwayHeader, 0, len(st.headers)), make([]string, 0, len(st.headers))
 	}
 	for _, h := range st.headers {
@@ -455,11 +465,11 @@ func (st *signwayState) newResult(ctx context.Context, _ *attempt) *Result {
 		covered = append(covered, name)
 	}
 	if len(headers) > 0 {
-		r.details.SignedHeaders, r.ctx.res.Covered = headers, covered
+		d.SignedHeaders, rc.res.Covered = headers, covered
 	}
-	r.details.BodySigned = st.body
-	r.ctx.res.Details = &r.details
-	return &r.ctx.res
+	d.BodySigned = st.body
+	rc.res.Details = d
+	return &rc.res
 }
 
 // signwayResult is a Result with its details and room for their text, in
@@ -471,6 +481,15 @@ type signwayResult struct {
 	headers [3]SignwayHeader
 	covered [3]string
 	text    [128]byte
+}
+
+// signwayProxyResult is signwayResult for a URL that signs no header: the
+// Result, its details and room for the proxy URL, in a smaller allocation
+// (320 bytes instead of 512).
+type signwayProxyResult struct {
+	ctx     resultContext
+	details SignwayDetails
+	text    [96]byte
 }
 
 // appendCanonicalRequest appends Signway's canonical request:

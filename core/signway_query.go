@@ -123,13 +123,12 @@ func formDecoded(scratch *[]byte, raw string) string {
 // needsFormDecoding reports whether raw has a '%', a '+' or a non-ASCII
 // byte (decoding then checks its UTF-8), in one pass, eight bytes at a time.
 func needsFormDecoding(raw string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(raw); i += 8 {
 		x := binary.LittleEndian.Uint64(bytesOf(raw[i : i+8]))
-		pct, plus := x^('%'*ones), x^('+'*ones)
+		pct, plus := x^('%'*lanes01), x^('+'*lanes01)
 		// A byte of pct or plus is zero where raw has a '%' or a '+'.
-		if (x|(pct-ones)&^pct|(plus-ones)&^plus)&highs != 0 {
+		if (x|(pct-lanes01)&^pct|(plus-lanes01)&^plus)&lanes80 != 0 {
 			return true
 		}
 	}
