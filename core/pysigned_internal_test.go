@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -335,6 +336,23 @@ func TestDecodeHex8(t *testing.T) {
 				b := []byte(base)
 				b[i] = byte(c)
 				check(string(b))
+			}
+		}
+	}
+}
+
+// TestValidTarget: skipping eight plain bytes at a time finds a tab, CR,
+// LF or invalid UTF-8 wherever it is.
+func TestValidTarget(t *testing.T) {
+	want := func(s string) bool { return !strings.ContainsAny(s, "\t\r\n") && utf8.ValidString(s) }
+	for n := range 20 {
+		base := strings.Repeat("a", n)
+		for i := range n {
+			for _, c := range []string{"\t", "\n", "\r", "\x00", "\x0b", "\x0d", "\x0e", "\x7f", "\x80", "\xff", "é", "\xc3", " "} {
+				s := base[:i] + c + base[i+1:]
+				if got := validTarget(s); got != want(s) {
+					t.Fatalf("validTarget(%q) = %v", s, got)
+				}
 			}
 		}
 	}

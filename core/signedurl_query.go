@@ -19,18 +19,23 @@ type signedURLPair struct {
 	start, name, end uint16 // a query is at most signedURLMaxTarget bytes
 }
 
-// newSignedURLPair locates the pair q[start:end] whose name ends at name.
-func newSignedURLPair(q string, start, name, end int) signedURLPair {
-	var key uint64
-	if name-start >= 8 {
-		key = binary.BigEndian.Uint64(bytesOf(q[start : start+8]))
-	} else {
-		for i := start; i < name; i++ {
-			key = key<<8 | uint64(q[i])
-		}
-		key <<= 8 * (8 - (name - start))
+// signedURLKey is the key of the name q[start:name].
+func signedURLKey(q string, start, name int) uint64 {
+	if start+8 > len(q) {
+		return signedURLTailKey(q[start:name])
 	}
-	return signedURLPair{key, uint16(start), uint16(name), uint16(end)}
+	// One load, then the bytes after the name masked off.
+	return binary.BigEndian.Uint64(bytesOf(q[start:start+8])) &^ (^uint64(0) >> (8 * min(name-start, 8)))
+}
+
+// signedURLTailKey is the key of a name near the end of the query, shorter
+// than 8 bytes.
+func signedURLTailKey(name string) uint64 {
+	var key uint64
+	for i := 0; i < len(name); i++ {
+		key = key<<8 | uint64(name[i])
+	}
+	return key << (8 * (8 - len(name)))
 }
 
 // sortSignedURLPairs sorts the pairs of q by name, stably.
@@ -114,6 +119,7 @@ func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedUR
 	if len(q) > signedURLMaxTarget { // offsets fit in uint16
 		return pairs, newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", signedURLMaxTarget)
 	}
+	ignoring := len(c.ignoreExact)+len(c.ignorePrefix) > 0
 	for start := 0; start < len(q); {
 		end := strings.IndexByte(q[start:], '&')
 		if end < 0 {
@@ -136,8 +142,8 @@ func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedUR
 			switch {
 			case len(name) >= 3 && name[0] == 's' && name[1] == 'n' && name[2] == '-':
 				p.set(name, value)
-			case !c.ignored(name):
-				pairs = append(pairs, newSignedURLPair(q, start, start+len(name), end))
+			case !ignoring || !c.ignored(name):
+				pairs = append(pairs, signedURLPair{signedURLKey(q, start, start+len(name)), uint16(start), uint16(start + len(name)), uint16(end)})
 			}
 		}
 		start = end + 1
@@ -192,11 +198,15 @@ func (c *signedURLConfig) appendMessage(dst []byte, p *signedURLParams, method, 
 	dst = append(dst, path...)
 	dst = append(dst, '\n')
 	sortSignedURLPairs(query, pairs)
-	for i, pr := range pairs {
+	for i := 0; i < len(pairs); {
 		if i > 0 {
 			dst = append(dst, '&')
 		}
-		dst = append(dst, query[pr.start:pr.end]...)
+		start, end := pairs[i].start, pairs[i].end
+		for i++; i < len(pairs) && pairs[i].start == end+1; i++ {
+			end = pairs[i].end // the next pair follows this one after its '&': copy both at once
+		}
+		dst = append(dst, query[start:end]...)
 	}
 	return dst, nil
 }

@@ -438,16 +438,22 @@ func (st *signwayState) checkBody(a *attempt) error {
 
 // allocResult allocates a Result together with room for its SignwayDetails
 // and their text, and for a body reader when body is set, so that a
-// verification allocates once; until fillResult, the Result's Details point
+// verification allocates once; a URL without signed headers takes the
+// smaller signwayProxyResult. Until fillResult, the Result's Details point
 // to that room.
-func (*signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
-	if body {
+func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
+	switch {
+	case body:
 		r := new(struct {
 			signwayResult
 			body bufferedBody
 		})
 		r.ctx.res.Details = &r.signwayResult
 		return &r.ctx, &r.body
+	case len(st.headers) == 0 && len(st.proxy) <= len(signwayProxyResult{}.text):
+		r := new(signwayProxyResult)
+		r.ctx.res.Details = r
+		return &r.ctx, nil
 	}
 	r := new(signwayResult)
 	r.ctx.res.Details = r
@@ -457,16 +463,24 @@ func (*signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
 // fillResult sets res's SignwayDetails, in the room allocResult made (a
 // caller's Result gets new room), and copies their text there when it fits.
 func (st *signwayState) fillResult(_ *attempt, res *Result) {
-	r, ok := res.Details.(*signwayResult)
-	if !ok {
-		r = new(signwayResult)
+	var d *SignwayDetails
+	var headers []SignwayHeader
+	var covered []string
+	var text []byte
+	switch r := res.Details.(type) {
+	case *signwayProxyResult:
+		d, text = &r.details, r.text[:0]
+	case *signwayResult:
+		d, headers, covered, text = &r.details, r.headers[:0], r.covered[:0], r.text[:0]
+	default: // a caller's Result (VerifyInto)
+		room := new(signwayResult)
+		d, headers, covered, text = &room.details, room.headers[:0], room.covered[:0], room.text[:0]
 	}
 	n := len(st.proxy)
 	for _, h := range st.headers {
 		n += len(h.Name) + len(h.Value)
 	}
-	text := r.text[:0]
-	if n > len(r.text) {
+	if n > cap(text) {
 		text = make([]byte, 0, n)
 	}
 	keep := func(s string) string { // a copy in text, which is never written again
@@ -474,9 +488,8 @@ func (st *signwayState) fillResult(_ *attempt, res *Result) {
 		text = append(text, s...)
 		return stringOf(text[start:len(text):len(text)])
 	}
-	r.details.Proxy = keep(st.proxy)
-	headers, covered := r.headers[:0], r.covered[:0]
-	if len(st.headers) > len(r.headers) {
+	d.Proxy = keep(st.proxy)
+	if len(st.headers) > cap(headers) {
 		headers, covered = make([]SignwayHeader, 0, len(st.headers)), make([]string, 0, len(st.headers))
 	}
 	for _, h := range st.headers {
@@ -485,10 +498,10 @@ func (st *signwayState) fillResult(_ *attempt, res *Result) {
 		covered = append(covered, name)
 	}
 	if len(headers) > 0 {
-		r.details.SignedHeaders, res.Covered = headers, covered
+		d.SignedHeaders, res.Covered = headers, covered
 	}
-	r.details.BodySigned = st.body
-	res.Details = &r.details
+	d.BodySigned = st.body
+	res.Details = d
 }
 
 // signwayResult is a Result with its details and room for their text, in
@@ -500,6 +513,15 @@ type signwayResult struct {
 	headers [3]SignwayHeader
 	covered [3]string
 	text    [128]byte
+}
+
+// signwayProxyResult is signwayResult for a URL that signs no header: the
+// Result, its details and room for the proxy URL, in a smaller allocation
+// (320 bytes instead of 512).
+type signwayProxyResult struct {
+	ctx     resultContext
+	details SignwayDetails
+	text    [96]byte
 }
 
 // appendCanonicalRequest appends Signway's canonical request:

@@ -1,6 +1,7 @@
 package signet
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -119,9 +120,24 @@ func formDecoded(scratch *[]byte, raw string) string {
 	return stringOf((*scratch)[start:])
 }
 
-// needsFormDecoding reports whether raw has a '%', a '+' or invalid UTF-8.
+// needsFormDecoding reports whether raw has a '%', a '+' or a non-ASCII
+// byte (decoding then checks its UTF-8), in one pass, eight bytes at a time.
 func needsFormDecoding(raw string) bool {
-	return strings.IndexByte(raw, '%') >= 0 || strings.IndexByte(raw, '+') >= 0 || !utf8.ValidString(raw)
+	i := 0
+	for ; i+8 <= len(raw); i += 8 {
+		x := binary.LittleEndian.Uint64(bytesOf(raw[i : i+8]))
+		pct, plus := x^('%'*lanes01), x^('+'*lanes01)
+		// A byte of pct or plus is zero where raw has a '%' or a '+'.
+		if (x|(pct-lanes01)&^pct|(plus-lanes01)&^plus)&lanes80 != 0 {
+			return true
+		}
+	}
+	for ; i < len(raw); i++ {
+		if c := raw[i]; c == '%' || c == '+' || c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // appendFormDecoded appends the form decoding of raw: '+' is a space, %XX a

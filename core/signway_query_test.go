@@ -81,3 +81,30 @@ func TestIsToken(t *testing.T) {
 	assert.False(t, isToken(""))
 	assert.True(t, isToken("X-Request-Id"))
 }
+
+// TestNeedsFormDecoding: the word-at-a-time scan finds a '%', a '+' or a
+// non-ASCII byte wherever it is.
+func TestNeedsFormDecoding(t *testing.T) {
+	want := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] == '%' || s[i] == '+' || s[i] >= 0x80 {
+				return true
+			}
+		}
+		return false
+	}
+	for n := range 20 {
+		base := strings.Repeat("a", n)
+		if needsFormDecoding(base) {
+			t.Fatalf("%q needs no decoding", base)
+		}
+		for i := range n {
+			for _, c := range []byte{'%', '+', 0x80, 0xff, 0xc3, '$', '*', '&', 0x7f, 0x24, 0x2a, 0x2c} {
+				s := base[:i] + string([]byte{c}) + base[i+1:]
+				if got := needsFormDecoding(s); got != want(s) {
+					t.Fatalf("needsFormDecoding(%q) = %v", s, got)
+				}
+			}
+		}
+	}
+}
