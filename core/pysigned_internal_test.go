@@ -314,14 +314,15 @@ func TestEqualTags(t *testing.T) {
 	assert.False(t, equalTags(a, append(bytes.Clone(a), 0)))
 }
 
-// TestDecodeHex8 checks the SWAR decoder against a byte-by-byte one on
-// every single-byte change of a few digit strings.
+// TestDecodeHex8 checks the SWAR decoder (hexLanes, packHex) against a
+// byte-by-byte one on every single-byte change of a few digit strings.
 func TestDecodeHex8(t *testing.T) {
 	check := func(s string) {
 		x := binary.LittleEndian.Uint64([]byte(s))
-		valid, upper, w := decodeHex8(x)
+		bad, letter := hexLanes(x)
+		upper, w := letter&^(x<<2), packHex(x, letter)
 		want, err := hex.DecodeString(s)
-		assert.Equal(t, err == nil, valid == 1, "%q", s)
+		assert.Equal(t, err == nil, bad == 0, "%q", s)
 		if err == nil {
 			var got [4]byte
 			binary.LittleEndian.PutUint32(got[:], w)

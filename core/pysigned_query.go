@@ -329,14 +329,15 @@ func appendPyFromHex(dst []byte, s string) (_ []byte, lower, ok bool) {
 		start := len(dst)
 		dst = slices.Grow(dst, ed25519.SignatureSize)[:start+ed25519.SignatureSize]
 		out := dst[start:]
-		valid, upper := uint64(1), uint64(0)
-		for i := 0; i+8 <= len(s); i += 8 {
-			v, u, w := decodeHex8(binary.LittleEndian.Uint64(bytesOf(s[i : i+8])))
-			binary.LittleEndian.PutUint32(out[i/2:], w)
-			valid &= v
-			upper |= u
+		var bad, upper uint64
+		for i := 0; i+8 <= len(s); i += 8 { // both helpers inlined
+			x := binary.LittleEndian.Uint64(bytesOf(s[i : i+8]))
+			b, letter := hexLanes(x)
+			binary.LittleEndian.PutUint32(out[i/2:], packHex(x, letter))
+			bad |= b
+			upper |= letter &^ (x << 2) // a letter without the 0x20 bit: A–F
 		}
-		if valid == 1 {
+		if bad == 0 {
 			return dst, upper == 0, true
 		}
 		dst = dst[:start]
@@ -361,26 +362,26 @@ const (
 	lanes80 = 0x8080808080808080
 )
 
-// decodeHex8 decodes eight ASCII hex digits, x loaded little-endian, into
-// four bytes (w, little-endian), eight lanes at once. valid is 1 when all
-// eight are hex digits; upper is non-zero when one is A–F.
-func decodeHex8(x uint64) (valid, upper uint64, w uint32) {
-	ascii := x&lanes80 == 0 // then no lane below carries into the next
-	// A lane's high bit is set when its byte is in [lo, hi].
-	in := func(y uint64, lo, hi byte) uint64 {
-		return (y + (0x80-uint64(lo))*lanes01) &^ (y + (0x80-uint64(hi)-1)*lanes01) & lanes80
-	}
-	digit := in(x, '0', '9')
-	letter := in(x|0x20*lanes01, 'a', 'f')
-	if ascii && digit|letter == lanes80 {
-		valid = 1
-	}
-	upper = letter &^ (x << 2) // a letter without the 0x20 bit
+// hexLanes classifies eight ASCII hex digits, x loaded little-endian, eight
+// lanes at once: bad is zero when all eight are hex digits; letter has the
+// high bit of each lane holding a letter (a–f or A–F) set.
+func hexLanes(x uint64) (bad, letter uint64) {
+	// A lane's high bit is set when its byte is in ['0', '9'], or, with the
+	// 0x20 bit set, in ['a', 'f']. No ASCII lane carries into the next; a
+	// lane that is not ASCII makes the word bad, whatever it carries.
+	l := x | 0x20*lanes01
+	digit := (x + (0x80-'0')*lanes01) &^ (x + (0x80-'9'-1)*lanes01)
+	letter = (l + (0x80-'a')*lanes01) &^ (l + (0x80-'f'-1)*lanes01) & lanes80
+	return (x | ^(digit | letter)) & lanes80, letter
+}
+
+// packHex packs eight hex digits, x as hexLanes took it, into four bytes
+// (little-endian).
+func packHex(x, letter uint64) uint32 {
 	nibbles := x&(0x0F*lanes01) + 9*(letter>>7)
-	pairs := (nibbles&0x000F000F000F000F)<<4 | (nibbles>>8)&0x000F000F000F000F
+	pairs := (nibbles<<4 | nibbles>>8) & 0x00FF00FF00FF00FF // the byte of each pair in its first lane
 	pairs = (pairs | pairs>>8) & 0x0000FFFF0000FFFF
-	pairs = (pairs | pairs>>16) & 0x00000000FFFFFFFF
-	return valid, upper & lanes80, uint32(pairs)
+	return uint32(pairs | pairs>>16)
 }
 
 // isPyASCIISpace reports whether c is whitespace to Python's bytes
