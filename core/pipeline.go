@@ -83,8 +83,16 @@ var attempts = sync.Pool{New: func() any { return new(attempt) }}
 // maxPooledMessage keeps a giant canonical message from pinning memory.
 const maxPooledMessage = 64 << 10
 
+// release empties a field by field, keeping the scratch buffers: assigning
+// a whole new attempt would copy (with write barriers) and clear 600 bytes,
+// the tag scratch included, which needs no clearing.
 func (a *attempt) release() {
-	*a = attempt{msg: reusable(a.msg), sig: reusable(a.sig), pysigned: a.pysigned.reusable(), pairs: a.pairs[:0]}
+	a.req, a.keyID, a.algorithm, a.signature = nil, "", "", ""
+	a.created, a.expires, a.date = time.Time{}, time.Time{}, time.Time{}
+	a.covered, a.alg, a.params = nil, nil, cavageParams{}
+	a.msg, a.sig, a.pairs = reusable(a.msg), reusable(a.sig), a.pairs[:0]
+	a.pysigned = a.pysigned.reusable()
+	a.sc, a.home, a.http = nil, nil, httpRequest{}
 	attempts.Put(a)
 }
 
