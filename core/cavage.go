@@ -294,7 +294,8 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 	}
 	if len(auth) == 1 {
 		scheme, params, _ := strings.Cut(auth[0], " ")
-		if strings.EqualFold(scheme, "Signature") { // ſignature too, as before
+		// ſignature too, as before: folding to nine ASCII letters takes more than nine bytes otherwise
+		if equalLower(scheme, "signature") || (len(scheme) > 9 && strings.EqualFold(scheme, "Signature")) {
 			return checkLength(params)
 		}
 	}
@@ -408,52 +409,65 @@ func parseIMFFixdate(s string) (time.Time, bool) {
 		s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25:] != " GMT" {
 		return time.Time{}, false
 	}
-	month := monthOf(s[8:11])
-	day, ok1 := digits(s[5:7])
-	year, ok2 := digits(s[12:16])
-	hour, ok3 := digits(s[17:19])
-	minute, ok4 := digits(s[20:22])
-	second, ok5 := digits(s[23:25])
-	if month == 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 ||
-		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
+	month := monthOf(s[8], s[9], s[10])
+	day, ok1 := twoDigits(s[5], s[6])
+	century, ok2 := twoDigits(s[12], s[13])
+	year, ok3 := twoDigits(s[14], s[15])
+	hour, ok4 := twoDigits(s[17], s[18])
+	minute, ok5 := twoDigits(s[20], s[21])
+	second, ok6 := twoDigits(s[23], s[24])
+	year += century * 100
+	if month == 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) ||
+		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || year < 1970 {
 		return time.Time{}, false
 	}
 	days := daysFromCivil(year, month, day)
-	if year < 1970 || day > daysIn(year, month) || "ThuFriSatSunMonTueWed"[days%7*3:days%7*3+3] != s[:3] {
-		return time.Time{}, false // no Feb 30, and the weekday agrees (1970-01-01 was a Thursday)
+	if day > daysIn(year, month) {
+		return time.Time{}, false // no Feb 30
+	}
+	w := days % 7 * 3 // the weekday must agree (1970-01-01 was a Thursday)
+	if wd := "ThuFriSatSunMonTueWed"[w : w+3]; wd[0] != s[0] || wd[1] != s[1] || wd[2] != s[2] {
+		return time.Time{}, false
 	}
 	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+second), 0), true
 }
 
-// monthOf returns the number of a month's English abbreviation, or 0.
-func monthOf(m string) int {
-	switch m {
-	case "Jan":
+// monthOf returns the number of a month's English abbreviation, given its
+// three letters, or 0.
+func monthOf(a, b, c byte) int {
+	switch uint32(a)<<16 | uint32(b)<<8 | uint32(c) {
+	case 'J'<<16 | 'a'<<8 | 'n':
 		return 1
-	case "Feb":
+	case 'F'<<16 | 'e'<<8 | 'b':
 		return 2
-	case "Mar":
+	case 'M'<<16 | 'a'<<8 | 'r':
 		return 3
-	case "Apr":
+	case 'A'<<16 | 'p'<<8 | 'r':
 		return 4
-	case "May":
+	case 'M'<<16 | 'a'<<8 | 'y':
 		return 5
-	case "Jun":
+	case 'J'<<16 | 'u'<<8 | 'n':
 		return 6
-	case "Jul":
+	case 'J'<<16 | 'u'<<8 | 'l':
 		return 7
-	case "Aug":
+	case 'A'<<16 | 'u'<<8 | 'g':
 		return 8
-	case "Sep":
+	case 'S'<<16 | 'e'<<8 | 'p':
 		return 9
-	case "Oct":
+	case 'O'<<16 | 'c'<<8 | 't':
 		return 10
-	case "Nov":
+	case 'N'<<16 | 'o'<<8 | 'v':
 		return 11
-	case "Dec":
+	case 'D'<<16 | 'e'<<8 | 'c':
 		return 12
 	}
 	return 0
+}
+
+// twoDigits parses two decimal digits.
+func twoDigits(a, b byte) (int, bool) {
+	a, b = a-'0', b-'0' // bytes: anything below '0' wraps above 9
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // daysFromCivil counts the days from 1970-01-01 to a Gregorian date
