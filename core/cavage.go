@@ -922,7 +922,7 @@ func hs2019Default(k keyKind) *algorithm {
 }
 
 func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
-	ok := a.alg.verifyInto(s.Key, a.msg, a.sig, (*[sha512.Size]byte)(a.tag[:sha512.Size])) // the pooled scratch
+	ok := a.alg.verifyKept(s.Key, a.msg, a.sig, (*[sha512.Size]byte)(a.tag[:sha512.Size]), &a.mac) // the pooled scratch
 	if ok {
 		v.plans.add(a.params.plan)
 		a.covered = a.params.plan.covered

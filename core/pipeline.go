@@ -71,6 +71,7 @@ type attempt struct {
 	params    cavageParams
 	pysigned  pysignedState
 	pairs     []signedURLPair // scratch for the signed pairs of a signed URL's query
+	mac       keyedMAC        // the HMAC state last used, kept for the next attempt with its key
 	// The Result's storage, when allocated before the Result is filled (for
 	// a buffered body's reader, see httpView), by sc.
 	sc   scheme
