@@ -31,7 +31,7 @@ func assign(field *string, name, value string, overwrite bool) error {
 		return nil
 	}
 	if *field != "" && !overwrite {
-		return newError(ErrMalformed, "the signature parameter %s is given twice", name)
+		return errTwice(name)
 	}
 	*field = value
 	return nil
@@ -96,11 +96,8 @@ func parseCavageParams(s string) (cavageParams, error) {
 			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
 		// name OWS "=": the name is what precedes the first '=', a token
-		eq := i // (names are short: a loop is cheaper than strings.IndexByte)
-		for eq < len(s) && s[eq] != '=' {
-			eq++
-		}
-		if eq == len(s) {
+		eq := strings.IndexByte(s[i:], '=') + i
+		if eq < i {
 			return p, errNotPairs()
 		}
 		name := trimOWS(s[i:eq])
@@ -111,12 +108,20 @@ func parseCavageParams(s string) (cavageParams, error) {
 		i = skipOWS(s, eq+1)
 		var value string
 		if i < len(s) && s[i] == '"' {
-			var rest string
-			var err error
-			if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
-				return p, err
+			end := -1
+			if !escapes { // the usual case, aliasing s
+				end = strings.IndexByte(s[i+1:], '"')
 			}
-			i = len(s) - len(rest)
+			if end >= 0 {
+				value, i = s[i+1:i+1+end], i+end+2
+			} else {
+				var rest string
+				var err error
+				if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
+					return p, err
+				}
+				i = len(s) - len(rest)
+			}
 		} else {
 			start := i
 			for i < len(s) && (tokenBytes[s[i]] || s[i] == '/' || s[i] == '=') { // token68
@@ -124,8 +129,11 @@ func parseCavageParams(s string) (cavageParams, error) {
 			}
 			value = s[start:i]
 		}
-		if err := assign(field, name, value, false); err != nil {
-			return p, err
+		if field != nil {
+			if *field != "" {
+				return p, errTwice(name)
+			}
+			*field = value
 		}
 		if i = skipOWS(s, i); i < len(s) {
 			if s[i] != ',' {
@@ -135,6 +143,10 @@ func parseCavageParams(s string) (cavageParams, error) {
 		}
 	}
 	return p, nil
+}
+
+func errTwice(name string) error {
+	return newError(ErrMalformed, "the signature parameter %s is given twice", name)
 }
 
 func errNotPairs() error {
