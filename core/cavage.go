@@ -620,7 +620,8 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 // "name: value" line per name, lower-cased, joined by "\n". It also returns
 // the values of a signed Date header.
 func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
-	for _, l := range p.plan.lines {
+	for i := range p.plan.lines {
+		l := &p.plan.lines[i]
 		dst = append(dst, l.prefix...)
 		switch l.kind {
 		case nameEmpty:
@@ -716,7 +717,18 @@ func appendParam(dst []byte, name, value string) ([]byte, error) {
 // request-target: with the query in the draft, the path only in
 // api-signature.
 func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
-	dst = append(appendLower(dst, r.Method()), ' ')
+	switch m := r.Method(); m { // the usual methods, without a loop
+	case "GET":
+		dst = append(dst, "get "...)
+	case "POST":
+		dst = append(dst, "post "...)
+	case "PUT":
+		dst = append(dst, "put "...)
+	case "DELETE":
+		dst = append(dst, "delete "...)
+	default:
+		dst = append(appendLower(dst, m), ' ')
+	}
 	target := r.RequestURI()
 	if c.dialect == DialectAPISignature {
 		target, _ = splitRequestURI(target)
