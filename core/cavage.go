@@ -884,7 +884,7 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
 	}
 	pinned, ok := cavageAlgorithm(s.Algorithm)
-	if !ok {
+	if !ok && s.Algorithm != "" {
 		pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
 	}
 	if s.Algorithm != "" && !ok {

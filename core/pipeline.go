@@ -183,7 +183,7 @@ func (p *pipeline) checkTime(a *attempt) error {
 	}
 	now := p.now()
 	if !a.date.IsZero() {
-		if age := now.Sub(a.date); p.maxAge > 0 && age > p.maxAge {
+		if age := since(now, a.date); p.maxAge > 0 && age > p.maxAge {
 			return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
 		} else if age > p.clockSkew {
 			return newError(ErrExpired, "the Date header is %v old; this server accepts %v", age.Round(time.Second), p.clockSkew.Round(time.Second))
@@ -204,6 +204,16 @@ func (p *pipeline) checkTime(a *attempt) error {
 		return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
 	}
 	return nil
+}
+
+// since is now.Sub(t) for a t without a monotonic reading (a parsed
+// time), without Sub's overflow checks while the two are within a century
+// or so of each other.
+func since(now, t time.Time) time.Duration {
+	if s := now.Unix() - t.Unix(); -1<<31 < s && s < 1<<31 {
+		return time.Duration(s)*time.Second + time.Duration(now.Nanosecond()-t.Nanosecond())
+	}
+	return now.Sub(t)
 }
 
 // record does replay protection, last, for requests that passed every
