@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -55,7 +54,7 @@ func (alg *algorithm) verifyInto(k *Key, msg, sig []byte, buf *[sha512.Size]byte
 	case hmacKey:
 		m, tag := k.sumMAC(alg.hash, msg)
 		defer k.returnMAC(alg.hash, m)
-		return hmac.Equal(tag, sig)
+		return equalBytes(tag, sig)
 	case ed25519Key:
 		return ed25519.Verify(k.public.(ed25519.PublicKey), msg, sig)
 	}
@@ -99,7 +98,7 @@ func (c *keyedMAC) sum(k *Key, h crypto.Hash, msg []byte) []byte {
 // verifyKept is verifyInto keeping an HMAC state in c.
 func (alg *algorithm) verifyKept(k *Key, msg, sig []byte, buf *[sha512.Size]byte, c *keyedMAC) bool {
 	if alg.kind == hmacKey && k.kind == hmacKey {
-		return hmac.Equal(c.sum(k, alg.hash, msg), sig)
+		return equalBytes(c.sum(k, alg.hash, msg), sig)
 	}
 	return alg.verifyInto(k, msg, sig, buf)
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/binary"
 	"hash"
 	"slices"
 	"strings"
@@ -63,8 +64,23 @@ func (k *Key) sumMAC(h crypto.Hash, msg []byte) (*mac, []byte) {
 // that take a []byte (decoders, hashes). The result must not be modified.
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
-// equalBytes compares in constant time (for equal lengths).
-func equalBytes(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
+// equalBytes compares in constant time (for equal lengths), as
+// subtle.ConstantTimeCompare does but eight bytes at a time: every byte is
+// read and nothing branches on them.
+func equalBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var diff uint64
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		diff |= binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
+	}
+	for ; i < len(a); i++ {
+		diff |= uint64(a[i] ^ b[i])
+	}
+	return subtle.ConstantTimeEq(int32(uint32(diff)|uint32(diff>>32)), 0) == 1
+}
 
 // appendNodeBase64 decodes s as Node's Buffer.from(s, "base64") does: both
 // alphabets, padding optional, other characters skipped, stopping at the
