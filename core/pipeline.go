@@ -92,7 +92,9 @@ func (a *attempt) release() {
 	a.created, a.expires, a.date = time.Time{}, time.Time{}, time.Time{}
 	a.covered, a.alg, a.params = nil, nil, cavageParams{}
 	a.msg, a.sig, a.pairs = reusable(a.msg), reusable(a.sig), a.pairs[:0]
-	a.pysigned = a.pysigned.reusable()
+	if _, ok := a.sc.(*Pysigned); ok { // the only scheme with state there
+		a.pysigned = a.pysigned.reusable()
+	}
 	a.sc, a.home, a.http = nil, nil, httpRequest{}
 	attempts.Put(a)
 }
