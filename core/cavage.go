@@ -293,6 +293,9 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 		return checkLength(strings.TrimSpace(auth[0][9:]))
 	}
 	if len(auth) == 1 {
+		if v := auth[0]; len(v) > 9 && v[9] == ' ' && equalLower(v[:9], "signature") { // the usual case
+			return checkLength(v[10:])
+		}
 		scheme, params, _ := strings.Cut(auth[0], " ")
 		// ſignature too, as before: folding to nine ASCII letters takes more than nine bytes otherwise
 		if equalLower(scheme, "signature") || (len(scheme) > 9 && strings.EqualFold(scheme, "Signature")) {

@@ -66,6 +66,20 @@ func (p *cavageParams) field(name string) *string {
 	return nil
 }
 
+// knownName finds a parameter name written as a known one (5, 7 or 9 bytes)
+// right before an '=' at s[i:], without scanning for the '=': a known
+// name holds no '=' and no white space. field is nil when there is none.
+func (p *cavageParams) knownName(s string, i int) (eq int, field *string) {
+	for _, n := range [...]int{5, 7, 9} {
+		if eq = i + n; eq < len(s) && s[eq] == '=' {
+			if field = p.field(s[i:eq]); field != nil {
+				return eq, field
+			}
+		}
+	}
+	return 0, nil
+}
+
 // equalLower reports whether s equals want (lower-case ASCII), ignoring
 // ASCII case. Where strings.EqualFold was only asked about strings as long
 // as want, it answers the same: the only non-ASCII runes folding to ASCII
@@ -96,15 +110,17 @@ func parseCavageParams(s string) (cavageParams, error) {
 			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
 		// name OWS "=": the name is what precedes the first '=', a token
-		eq := strings.IndexByte(s[i:], '=') + i
-		if eq < i {
-			return p, errNotPairs()
+		eq, field := p.knownName(s, i)
+		if field == nil {
+			if eq = strings.IndexByte(s[i:], '=') + i; eq < i {
+				return p, errNotPairs()
+			}
+			field = p.field(trimOWS(s[i:eq]))
+			if field == nil && !isToken(trimOWS(s[i:eq])) { // known names are tokens
+				return p, errNotPairs()
+			}
 		}
 		name := trimOWS(s[i:eq])
-		field := p.field(name)
-		if field == nil && !isToken(name) { // known names are tokens
-			return p, errNotPairs()
-		}
 		i = skipOWS(s, eq+1)
 		var value string
 		if i < len(s) && s[i] == '"' {
