@@ -278,15 +278,6 @@ type resultAllocator interface {
 	fillResult(a *attempt, res *Result)
 }
 
-// resultHome returns the storage of the Result being verified, allocating
-// it the first time.
-func (a *attempt) resultHome() *resultContext {
-	if a.home == nil {
-		a.allocHome(false)
-	}
-	return a.home
-}
-
 // bodyReader returns room for the reader of a body the verifier buffers,
 // allocated with the Result's storage (see httpView).
 func (a *attempt) bodyReader() *bufferedBody {
@@ -299,8 +290,15 @@ func (a *attempt) bodyReader() *bufferedBody {
 // allocHome allocates the Result's storage, with room for a body reader
 // when body is set, and returns that room.
 func (a *attempt) allocHome(body bool) *bufferedBody {
+	ra, _ := a.sc.(resultAllocator)
+	return a.allocHomeWith(ra, body)
+}
+
+// allocHomeWith is allocHome for a scheme already asked whether it is a
+// resultAllocator (ra nil when it is not).
+func (a *attempt) allocHomeWith(ra resultAllocator, body bool) *bufferedBody {
 	var reader *bufferedBody
-	if ra, ok := a.sc.(resultAllocator); ok {
+	if ra != nil {
 		a.home, reader = ra.allocResult(body)
 	} else if body {
 		r := new(resultWithBody)
@@ -319,15 +317,18 @@ func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, into *Resu
 	if keyID == "" {
 		keyID = strings.Clone(a.keyID)
 	}
+	ra, _ := a.sc.(resultAllocator)
 	res := into
 	if res == nil {
-		home := a.resultHome()
-		home.Context = ctx
-		res = &home.res
+		if a.home == nil {
+			a.allocHomeWith(ra, false)
+		}
+		a.home.Context = ctx
+		res = &a.home.res
 	} else {
 		*res = Result{}
 	}
-	if ra, ok := a.sc.(resultAllocator); ok {
+	if ra != nil {
 		ra.fillResult(a, res)
 	} else {
 		res.Covered = a.covered
