@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -55,7 +54,7 @@ func (alg *algorithm) verifyInto(k *Key, msg, sig []byte, buf *[sha512.Size]byte
 	case hmacKey:
 		m, tag := k.sumMAC(alg.hash, msg)
 		defer k.returnMAC(alg.hash, m)
-		return hmac.Equal(tag, sig)
+		return equalBytes(tag, sig)
 	case ed25519Key:
 		return ed25519.Verify(k.public.(ed25519.PublicKey), msg, sig)
 	}
@@ -71,6 +70,37 @@ func (alg *algorithm) verifyInto(k *Key, msg, sig []byte, buf *[sha512.Size]byte
 	default:
 		return rsa.VerifyPKCS1v15(k.public.(*rsa.PublicKey), alg.hash, digest, sig) == nil
 	}
+}
+
+// keyedMAC is an HMAC state borrowed from a Key, which a pooled attempt
+// keeps between verifications: the next one with the same key and hash
+// skips a round-trip through the Key's pool.
+type keyedMAC struct {
+	m    *mac
+	key  *Key
+	hash crypto.Hash
+}
+
+// sum returns the HMAC of msg with k and h, in the state's buffer.
+func (c *keyedMAC) sum(k *Key, h crypto.Hash, msg []byte) []byte {
+	if c.m != nil && c.key == k && c.hash == h {
+		c.m.Reset()
+	} else {
+		if c.m != nil {
+			c.key.returnMAC(c.hash, c.m)
+		}
+		c.m, c.key, c.hash = k.borrowMAC(h), k, h
+	}
+	c.m.Write(msg)
+	return c.m.Sum(c.m.sum[:0])
+}
+
+// verifyKept is verifyInto keeping an HMAC state in c.
+func (alg *algorithm) verifyKept(k *Key, msg, sig []byte, buf *[sha512.Size]byte, c *keyedMAC) bool {
+	if alg.kind == hmacKey && k.kind == hmacKey {
+		return equalBytes(c.sum(k, alg.hash, msg), sig)
+	}
+	return alg.verifyInto(k, msg, sig, buf)
 }
 
 // sign signs msg with k, which must be of alg's kind and, unless HMAC, hold a

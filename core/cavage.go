@@ -293,8 +293,12 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 		return checkLength(strings.TrimSpace(auth[0][9:]))
 	}
 	if len(auth) == 1 {
+		if v := auth[0]; len(v) > 9 && v[9] == ' ' && equalLower(v[:9], "signature") { // the usual case
+			return checkLength(v[10:])
+		}
 		scheme, params, _ := strings.Cut(auth[0], " ")
-		if strings.EqualFold(scheme, "Signature") { // ſignature too, as before
+		// ſignature too, as before: folding to nine ASCII letters takes more than nine bytes otherwise
+		if equalLower(scheme, "signature") || (len(scheme) > 9 && strings.EqualFold(scheme, "Signature")) {
 			return checkLength(params)
 		}
 	}
@@ -408,52 +412,65 @@ func parseIMFFixdate(s string) (time.Time, bool) {
 		s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25:] != " GMT" {
 		return time.Time{}, false
 	}
-	month := monthOf(s[8:11])
-	day, ok1 := digits(s[5:7])
-	year, ok2 := digits(s[12:16])
-	hour, ok3 := digits(s[17:19])
-	minute, ok4 := digits(s[20:22])
-	second, ok5 := digits(s[23:25])
-	if month == 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 ||
-		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
+	month := monthOf(s[8], s[9], s[10])
+	day, ok1 := twoDigits(s[5], s[6])
+	century, ok2 := twoDigits(s[12], s[13])
+	year, ok3 := twoDigits(s[14], s[15])
+	hour, ok4 := twoDigits(s[17], s[18])
+	minute, ok5 := twoDigits(s[20], s[21])
+	second, ok6 := twoDigits(s[23], s[24])
+	year += century * 100
+	if month == 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) ||
+		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || year < 1970 {
 		return time.Time{}, false
 	}
 	days := daysFromCivil(year, month, day)
-	if year < 1970 || day > daysIn(year, month) || "ThuFriSatSunMonTueWed"[days%7*3:days%7*3+3] != s[:3] {
-		return time.Time{}, false // no Feb 30, and the weekday agrees (1970-01-01 was a Thursday)
+	if day > daysIn(year, month) {
+		return time.Time{}, false // no Feb 30
+	}
+	w := days % 7 * 3 // the weekday must agree (1970-01-01 was a Thursday)
+	if wd := "ThuFriSatSunMonTueWed"[w : w+3]; wd[0] != s[0] || wd[1] != s[1] || wd[2] != s[2] {
+		return time.Time{}, false
 	}
 	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+second), 0), true
 }
 
-// monthOf returns the number of a month's English abbreviation, or 0.
-func monthOf(m string) int {
-	switch m {
-	case "Jan":
+// monthOf returns the number of a month's English abbreviation, given its
+// three letters, or 0.
+func monthOf(a, b, c byte) int {
+	switch uint32(a)<<16 | uint32(b)<<8 | uint32(c) {
+	case 'J'<<16 | 'a'<<8 | 'n':
 		return 1
-	case "Feb":
+	case 'F'<<16 | 'e'<<8 | 'b':
 		return 2
-	case "Mar":
+	case 'M'<<16 | 'a'<<8 | 'r':
 		return 3
-	case "Apr":
+	case 'A'<<16 | 'p'<<8 | 'r':
 		return 4
-	case "May":
+	case 'M'<<16 | 'a'<<8 | 'y':
 		return 5
-	case "Jun":
+	case 'J'<<16 | 'u'<<8 | 'n':
 		return 6
-	case "Jul":
+	case 'J'<<16 | 'u'<<8 | 'l':
 		return 7
-	case "Aug":
+	case 'A'<<16 | 'u'<<8 | 'g':
 		return 8
-	case "Sep":
+	case 'S'<<16 | 'e'<<8 | 'p':
 		return 9
-	case "Oct":
+	case 'O'<<16 | 'c'<<8 | 't':
 		return 10
-	case "Nov":
+	case 'N'<<16 | 'o'<<8 | 'v':
 		return 11
-	case "Dec":
+	case 'D'<<16 | 'e'<<8 | 'c':
 		return 12
 	}
 	return 0
+}
+
+// twoDigits parses two decimal digits.
+func twoDigits(a, b byte) (int, bool) {
+	a, b = a-'0', b-'0' // bytes: anything below '0' wraps above 9
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // daysFromCivil counts the days from 1970-01-01 to a Gregorian date
@@ -606,7 +623,8 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 // "name: value" line per name, lower-cased, joined by "\n". It also returns
 // the values of a signed Date header.
 func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
-	for _, l := range p.plan.lines {
+	for i := range p.plan.lines {
+		l := &p.plan.lines[i]
 		dst = append(dst, l.prefix...)
 		switch l.kind {
 		case nameEmpty:
@@ -702,7 +720,18 @@ func appendParam(dst []byte, name, value string) ([]byte, error) {
 // request-target: with the query in the draft, the path only in
 // api-signature.
 func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
-	dst = append(appendLower(dst, r.Method()), ' ')
+	switch m := r.Method(); m { // the usual methods, without a loop
+	case "GET":
+		dst = append(dst, "get "...)
+	case "POST":
+		dst = append(dst, "post "...)
+	case "PUT":
+		dst = append(dst, "put "...)
+	case "DELETE":
+		dst = append(dst, "delete "...)
+	default:
+		dst = append(appendLower(dst, m), ' ')
+	}
 	target := r.RequestURI()
 	if c.dialect == DialectAPISignature {
 		target, _ = splitRequestURI(target)
@@ -858,7 +887,7 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
 	}
 	pinned, ok := cavageAlgorithm(s.Algorithm)
-	if !ok {
+	if !ok && s.Algorithm != "" {
 		pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
 	}
 	if s.Algorithm != "" && !ok {
@@ -908,7 +937,7 @@ func hs2019Default(k keyKind) *algorithm {
 }
 
 func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
-	ok := a.alg.verifyInto(s.Key, a.msg, a.sig, (*[sha512.Size]byte)(a.tag[:sha512.Size])) // the pooled scratch
+	ok := a.alg.verifyKept(s.Key, a.msg, a.sig, (*[sha512.Size]byte)(a.tag[:sha512.Size]), &a.mac) // the pooled scratch
 	if ok {
 		v.plans.add(a.params.plan)
 		a.covered = a.params.plan.covered

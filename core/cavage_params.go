@@ -31,7 +31,7 @@ func assign(field *string, name, value string, overwrite bool) error {
 		return nil
 	}
 	if *field != "" && !overwrite {
-		return newError(ErrMalformed, "the signature parameter %s is given twice", name)
+		return errTwice(name)
 	}
 	*field = value
 	return nil
@@ -66,6 +66,20 @@ func (p *cavageParams) field(name string) *string {
 	return nil
 }
 
+// knownName finds a parameter name written as a known one (5, 7 or 9 bytes)
+// right before an '=' at s[i:], without scanning for the '=': a known
+// name holds no '=' and no white space. field is nil when there is none.
+func (p *cavageParams) knownName(s string, i int) (eq int, field *string) {
+	for _, n := range [...]int{5, 7, 9} {
+		if eq = i + n; eq < len(s) && s[eq] == '=' {
+			if field = p.field(s[i:eq]); field != nil {
+				return eq, field
+			}
+		}
+	}
+	return 0, nil
+}
+
 // equalLower reports whether s equals want (lower-case ASCII), ignoring
 // ASCII case. Where strings.EqualFold was only asked about strings as long
 // as want, it answers the same: the only non-ASCII runes folding to ASCII
@@ -96,27 +110,34 @@ func parseCavageParams(s string) (cavageParams, error) {
 			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
 		// name OWS "=": the name is what precedes the first '=', a token
-		eq := i // (names are short: a loop is cheaper than strings.IndexByte)
-		for eq < len(s) && s[eq] != '=' {
-			eq++
-		}
-		if eq == len(s) {
-			return p, errNotPairs()
+		eq, field := p.knownName(s, i)
+		if field == nil {
+			if eq = strings.IndexByte(s[i:], '=') + i; eq < i {
+				return p, errNotPairs()
+			}
+			field = p.field(trimOWS(s[i:eq]))
+			if field == nil && !isToken(trimOWS(s[i:eq])) { // known names are tokens
+				return p, errNotPairs()
+			}
 		}
 		name := trimOWS(s[i:eq])
-		field := p.field(name)
-		if field == nil && !isToken(name) { // known names are tokens
-			return p, errNotPairs()
-		}
 		i = skipOWS(s, eq+1)
 		var value string
 		if i < len(s) && s[i] == '"' {
-			var rest string
-			var err error
-			if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
-				return p, err
+			end := -1
+			if !escapes { // the usual case, aliasing s
+				end = strings.IndexByte(s[i+1:], '"')
 			}
-			i = len(s) - len(rest)
+			if end >= 0 {
+				value, i = s[i+1:i+1+end], i+end+2
+			} else {
+				var rest string
+				var err error
+				if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
+					return p, err
+				}
+				i = len(s) - len(rest)
+			}
 		} else {
 			start := i
 			for i < len(s) && (tokenBytes[s[i]] || s[i] == '/' || s[i] == '=') { // token68
@@ -124,8 +145,11 @@ func parseCavageParams(s string) (cavageParams, error) {
 			}
 			value = s[start:i]
 		}
-		if err := assign(field, name, value, false); err != nil {
-			return p, err
+		if field != nil {
+			if *field != "" {
+				return p, errTwice(name)
+			}
+			*field = value
 		}
 		if i = skipOWS(s, i); i < len(s) {
 			if s[i] != ',' {
@@ -135,6 +159,10 @@ func parseCavageParams(s string) (cavageParams, error) {
 		}
 	}
 	return p, nil
+}
+
+func errTwice(name string) error {
+	return newError(ErrMalformed, "the signature parameter %s is given twice", name)
 }
 
 func errNotPairs() error {

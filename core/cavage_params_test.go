@@ -26,6 +26,11 @@ func TestParseCavageParams(t *testing.T) {
 		{`keyId`, cavageParams{}, true},
 		{`keyId="k";signature="s"`, cavageParams{}, true},
 		{`="k"`, cavageParams{}, true},
+		// names found by the '=' after a known name's length, or not
+		{`k=yId=v,keyId="k",headers=h`, cavageParams{keyID: "k", headers: "h", hasHeaders: true}, false},
+		{`hea=der=x,keyId="k"`, cavageParams{keyID: "k"}, false},
+		{`heade=rs,signature=s`, cavageParams{signature: "s"}, false},
+		{`keyId ="k",headers= "h"`, cavageParams{keyID: "k", headers: "h", hasHeaders: true}, false},
 	}
 	for _, tt := range tests {
 		got, err := parseCavageParams(tt.in)

@@ -113,13 +113,12 @@ const maxCandidates = 16
 func lookup(ctx context.Context, store KeyStore, keyID string) ([]Secret, error) {
 	secrets, err := store.Lookup(ctx, keyID)
 	switch {
-	case errors.Is(err, ErrUnknownKey) || (err == nil && len(secrets) == 0):
-		if keyID == AnyKeyID {
-			return nil, newError(ErrUnknownKey, "no key is configured to verify this request")
-		}
-		return nil, newError(ErrUnknownKey, "the key id is not known to this server")
-	case err != nil:
+	case err == nil && len(secrets) > 0: // first: the usual answer needs no errors.Is
+		return secrets[:min(len(secrets), maxCandidates)], nil
+	case err != nil && !errors.Is(err, ErrUnknownKey):
 		return nil, newError(ErrUnavailable, "the key could not be looked up; try again later")
+	case keyID == AnyKeyID: // unknown, or no secrets
+		return nil, newError(ErrUnknownKey, "no key is configured to verify this request")
 	}
-	return secrets[:min(len(secrets), maxCandidates)], nil
+	return nil, newError(ErrUnknownKey, "the key id is not known to this server")
 }

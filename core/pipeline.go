@@ -71,6 +71,7 @@ type attempt struct {
 	params    cavageParams
 	pysigned  pysignedState
 	pairs     []signedURLPair // scratch for the signed pairs of a signed URL's query
+	mac       keyedMAC        // the HMAC state last used, kept for the next attempt with its key
 	// The Result's storage, when allocated before the Result is filled (for
 	// a buffered body's reader, see httpView), by sc.
 	sc   scheme
@@ -83,8 +84,18 @@ var attempts = sync.Pool{New: func() any { return new(attempt) }}
 // maxPooledMessage keeps a giant canonical message from pinning memory.
 const maxPooledMessage = 64 << 10
 
+// release empties a field by field, keeping the scratch buffers: assigning
+// a whole new attempt would copy (with write barriers) and clear 600 bytes,
+// the tag scratch included, which needs no clearing.
 func (a *attempt) release() {
-	*a = attempt{msg: reusable(a.msg), sig: reusable(a.sig), pysigned: a.pysigned.reusable(), pairs: a.pairs[:0]}
+	a.req, a.keyID, a.algorithm, a.signature = nil, "", "", ""
+	a.created, a.expires, a.date = time.Time{}, time.Time{}, time.Time{}
+	a.covered, a.alg, a.params = nil, nil, cavageParams{}
+	a.msg, a.sig, a.pairs = reusable(a.msg), reusable(a.sig), a.pairs[:0]
+	if _, ok := a.sc.(*Pysigned); ok { // the only scheme with state there
+		a.pysigned = a.pysigned.reusable()
+	}
+	a.sc, a.home, a.http = nil, nil, httpRequest{}
 	attempts.Put(a)
 }
 
@@ -174,7 +185,7 @@ func (p *pipeline) checkTime(a *attempt) error {
 	}
 	now := p.now()
 	if !a.date.IsZero() {
-		if age := now.Sub(a.date); p.maxAge > 0 && age > p.maxAge {
+		if age := since(now, a.date); p.maxAge > 0 && age > p.maxAge {
 			return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
 		} else if age > p.clockSkew {
 			return newError(ErrExpired, "the Date header is %v old; this server accepts %v", age.Round(time.Second), p.clockSkew.Round(time.Second))
@@ -195,6 +206,16 @@ func (p *pipeline) checkTime(a *attempt) error {
 		return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
 	}
 	return nil
+}
+
+// since is now.Sub(t) for a t without a monotonic reading (a parsed
+// time), without Sub's overflow checks while the two are within a century
+// or so of each other.
+func since(now, t time.Time) time.Duration {
+	if s := now.Unix() - t.Unix(); -1<<31 < s && s < 1<<31 {
+		return time.Duration(s)*time.Second + time.Duration(now.Nanosecond()-t.Nanosecond())
+	}
+	return now.Sub(t)
 }
 
 // record does replay protection, last, for requests that passed every
@@ -257,15 +278,6 @@ type resultAllocator interface {
 	fillResult(a *attempt, res *Result)
 }
 
-// resultHome returns the storage of the Result being verified, allocating
-// it the first time.
-func (a *attempt) resultHome() *resultContext {
-	if a.home == nil {
-		a.allocHome(false)
-	}
-	return a.home
-}
-
 // bodyReader returns room for the reader of a body the verifier buffers,
 // allocated with the Result's storage (see httpView).
 func (a *attempt) bodyReader() *bufferedBody {
@@ -278,8 +290,15 @@ func (a *attempt) bodyReader() *bufferedBody {
 // allocHome allocates the Result's storage, with room for a body reader
 // when body is set, and returns that room.
 func (a *attempt) allocHome(body bool) *bufferedBody {
+	ra, _ := a.sc.(resultAllocator)
+	return a.allocHomeWith(ra, body)
+}
+
+// allocHomeWith is allocHome for a scheme already asked whether it is a
+// resultAllocator (ra nil when it is not).
+func (a *attempt) allocHomeWith(ra resultAllocator, body bool) *bufferedBody {
 	var reader *bufferedBody
-	if ra, ok := a.sc.(resultAllocator); ok {
+	if ra != nil {
 		a.home, reader = ra.allocResult(body)
 	} else if body {
 		r := new(resultWithBody)
@@ -298,15 +317,18 @@ func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, into *Resu
 	if keyID == "" {
 		keyID = strings.Clone(a.keyID)
 	}
+	ra, _ := a.sc.(resultAllocator)
 	res := into
 	if res == nil {
-		home := a.resultHome()
-		home.Context = ctx
-		res = &home.res
+		if a.home == nil {
+			a.allocHomeWith(ra, false)
+		}
+		a.home.Context = ctx
+		res = &a.home.res
 	} else {
 		*res = Result{}
 	}
-	if ra, ok := a.sc.(resultAllocator); ok {
+	if ra != nil {
 		ra.fillResult(a, res)
 	} else {
 		res.Covered = a.covered

@@ -1,6 +1,7 @@
 package signet
 
 import (
+	"crypto/subtle"
 	"net/url"
 	"testing"
 	"unicode/utf8"
@@ -92,4 +93,25 @@ func FuzzSplitRequestURI(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEqualBytes: the word-at-a-time compare agrees with
+// subtle.ConstantTimeCompare, a difference in any byte found.
+func TestEqualBytes(t *testing.T) {
+	for n := 0; n <= 70; n++ {
+		a := make([]byte, n)
+		for i := range a {
+			a[i] = byte(i*7 + 1)
+		}
+		b := append([]byte(nil), a...)
+		assert.True(t, equalBytes(a, b), n)
+		assert.False(t, equalBytes(a, append(b, 0)), n)
+		for i := range n {
+			for _, bit := range []byte{1, 0x80} {
+				b[i] ^= bit
+				assert.Equal(t, subtle.ConstantTimeCompare(a, b) == 1, equalBytes(a, b), "%d %d", n, i)
+				b[i] ^= bit
+			}
+		}
+	}
 }
