@@ -84,10 +84,18 @@ var attempts = sync.Pool{New: func() any { return new(attempt) }}
 // maxPooledMessage keeps a giant canonical message from pinning memory.
 const maxPooledMessage = 64 << 10
 
-// release empties a field by field, keeping the scratch buffers: assigning
-// a whole new attempt would copy (with write barriers) and clear 600 bytes,
-// the tag scratch included, which needs no clearing.
+// release resets a and puts it back in the pool.
 func (a *attempt) release() {
+	a.reset()
+	attempts.Put(a)
+}
+
+// reset empties a field by field, keeping the scratch buffers (msg, sig,
+// tag, pairs, the pysigned buffers) and the kept HMAC state: assigning a
+// whole new attempt would copy (with write barriers) and clear 600 bytes,
+// the tag scratch included, which needs no clearing. A new field must be
+// reset here: TestAttemptReset fails until it is.
+func (a *attempt) reset() {
 	a.req, a.keyID, a.algorithm, a.signature = nil, "", "", ""
 	a.created, a.expires, a.date = time.Time{}, time.Time{}, time.Time{}
 	a.covered, a.alg, a.params = nil, nil, cavageParams{}
@@ -96,7 +104,6 @@ func (a *attempt) release() {
 		a.pysigned = a.pysigned.reusable()
 	}
 	a.sc, a.home, a.http = nil, nil, httpRequest{}
-	attempts.Put(a)
 }
 
 // reusable empties a scratch buffer for the next attempt, dropping one grown

@@ -1,0 +1,63 @@
+package signet
+
+import (
+	"net/http"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestAttemptReset: a pooled attempt carries nothing of one request into the
+// next but its scratch buffers (emptied) and the kept HMAC state, and every
+// field of attempt is accounted for, so that a new one cannot be forgotten
+// in reset.
+func TestAttemptReset(t *testing.T) {
+	kept := []string{"tag", "mac"}             // reused as they are
+	emptied := []string{"msg", "sig", "pairs"} // reused with length 0
+	typ := reflect.TypeFor[attempt]()
+	var fields []string
+	for i := range typ.NumField() {
+		fields = append(fields, typ.Field(i).Name)
+	}
+	// Every field below is set before reset; a new field must join them.
+	set := []string{"req", "keyID", "algorithm", "signature", "created", "expires", "date", "covered",
+		"msg", "sig", "tag", "alg", "params", "pysigned", "pairs", "mac", "sc", "home", "http"}
+	if !slices.Equal(fields, set) {
+		t.Fatalf("attempt's fields are %v: reset a new field in reset, then set it here", fields)
+	}
+
+	now := time.Unix(1700000000, 0)
+	a := &attempt{
+		req: FromHTTP(&http.Request{}), keyID: "k", algorithm: "hmac-sha256", signature: "sig",
+		created: now, expires: now, date: now, covered: []string{"date"},
+		msg: []byte("msg"), sig: []byte("sig"), alg: &algorithm{},
+		params:   cavageParams{keyID: "k", hasHeaders: true, plan: &headerPlan{}},
+		pysigned: pysignedState{qsl: qsl{query: "a=1", scratch: []byte("x")}, exp: 1, lowerHex: true},
+		pairs:    []signedURLPair{{}}, tag: [128]byte{1}, mac: keyedMAC{hash: 1},
+		sc: &Pysigned{}, home: &resultContext{}, http: httpRequest{&http.Request{}},
+	}
+	a.pysigned.pairs = append(a.pysigned.pairs, qsPair{})
+	a.reset()
+
+	v := reflect.ValueOf(a).Elem()
+	for _, name := range fields {
+		f := v.FieldByName(name)
+		switch {
+		case slices.Contains(kept, name):
+		case slices.Contains(emptied, name):
+			if f.Len() != 0 {
+				t.Errorf("reset leaves %d elements in %s", f.Len(), name)
+			}
+		case name == "pysigned":
+			st := a.pysigned
+			if st.query != "" || len(st.scratch) != 0 || len(st.pairs) != 0 || st.exp != 0 || st.lowerHex {
+				t.Errorf("reset leaves pysigned state: %+v", st)
+			}
+		default:
+			if !f.IsZero() {
+				t.Errorf("reset leaves %s set: a new field of attempt must be reset in reset (or listed here as scratch)", name)
+			}
+		}
+	}
+}
