@@ -257,11 +257,15 @@ func (v *Cavage) parse(a *attempt) error {
 	if a.sig, err = c.decodeSignature(a.sig[:0], p.signature); err != nil {
 		return err
 	}
-	if a.created, err = paramTime("created", p.created); err != nil {
-		return err
+	if p.created != "" { // paramTime would return the zero time the attempt holds
+		if a.created, err = paramTime("created", p.created); err != nil {
+			return err
+		}
 	}
-	if a.expires, err = paramTime("expires", p.expires); err != nil {
-		return err
+	if p.expires != "" {
+		if a.expires, err = paramTime("expires", p.expires); err != nil {
+			return err
+		}
 	}
 	if p.plan.uncovered != "" {
 		return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", p.plan.uncovered)
@@ -294,7 +298,7 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 		return checkLength(strings.TrimSpace(auth[0][9:]))
 	}
 	if len(auth) == 1 {
-		if v := auth[0]; len(v) > 9 && v[9] == ' ' && equalLower(v[:9], "signature") { // the usual case
+		if v := auth[0]; len(v) > 9 && v[9] == ' ' && (v[:9] == "Signature" || equalLower(v[:9], "signature")) { // the usual case
 			return checkLength(v[10:])
 		}
 		scheme, params, _ := strings.Cut(auth[0], " ")

@@ -47,19 +47,23 @@ func (p *cavageParams) field(name string) *string {
 		}
 	case 7:
 		switch {
-		case name == "headers" || equalLower(name, "headers"):
+		case name == "headers", equalLower(name, "headers"):
 			p.hasHeaders = true
 			return &p.headers
-		case name == "created" || equalLower(name, "created"):
+		case name == "created", equalLower(name, "created"):
 			return &p.created
-		case name == "expires" || equalLower(name, "expires"):
+		case name == "expires", equalLower(name, "expires"):
 			return &p.expires
 		}
 	case 9:
 		switch {
-		case name == "algorithm" || equalLower(name, "algorithm"):
+		case name == "algorithm":
 			return &p.algorithm
-		case name == "signature" || equalLower(name, "signature"):
+		case name == "signature":
+			return &p.signature
+		case equalLower(name, "algorithm"):
+			return &p.algorithm
+		case equalLower(name, "signature"):
 			return &p.signature
 		}
 	}
