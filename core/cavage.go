@@ -643,8 +643,9 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 // "name: value" line per name, lower-cased, joined by "\n". It also returns
 // the values of a signed Date header.
 func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
-	for i := range p.plan.lines {
-		l := &p.plan.lines[i]
+	lines := p.plan.lines // not reloaded through p after every append
+	for i := range lines {
+		l := &lines[i]
 		dst = append(dst, l.prefix...)
 		switch l.kind {
 		case nameEmpty:
@@ -888,14 +889,17 @@ func (v *Cavage) check(a *attempt, s *Secret) error {
 // hs2019 or no label means the key's pinned algorithm or its type's default.
 func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) {
 	label := headerAlg
-	if _, ok := cavageAlgorithm(label); !ok {
+	alg, known := cavageAlgorithm(label) // what label stands for, once it is final
+	if !known {
 		label = strings.ToLower(headerAlg)
+		alg, _ = cavageAlgorithm(label)
 	}
 	if c.dialect == DialectAPISignature {
 		label = headerAlg // case-sensitive, HMAC only
 		if label != "hmac-sha1" && label != "hmac-sha256" && label != "hmac-sha512" {
 			return nil, newError(ErrUnsupportedAlgorithm, "use hmac-sha256, hmac-sha1 or hmac-sha512")
 		}
+		alg, _ = cavageAlgorithm(label)
 	}
 	allowedAs := label
 	if allowedAs == "" {
@@ -909,14 +913,16 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 	if k == nil || k.kind == 0 {
 		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
 	}
-	pinned, ok := cavageAlgorithm(s.Algorithm)
-	if !ok && s.Algorithm != "" {
-		pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
+	var pinned *algorithm
+	if s.Algorithm != "" {
+		var ok bool
+		if pinned, ok = cavageAlgorithm(s.Algorithm); !ok {
+			pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
+		}
+		if !ok {
+			return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
+		}
 	}
-	if s.Algorithm != "" && !ok {
-		return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
-	}
-	alg, _ := cavageAlgorithm(label)
 	switch {
 	case alg == nil && pinned != nil: // hs2019 or none: the pinned algorithm
 		alg = pinned

@@ -188,7 +188,7 @@ func errNotPairs() error {
 // skipOWS returns the index of the first byte of s from i on that is not a
 // space or a tab.
 func skipOWS(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\t') { // one compare for most bytes
 		i++
 	}
 	return i
