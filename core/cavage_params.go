@@ -140,12 +140,12 @@ func (p *cavageParams) parse(s string) error {
 		i = skipOWS(s, eq+1)
 		var value string
 		if i < len(s) && s[i] == '"' {
-			end := -1
+			quoted, end := s[i+1:], -1
 			if !escapes { // the usual case, aliasing s
-				end = strings.IndexByte(s[i+1:], '"')
+				end = strings.IndexByte(quoted, '"')
 			}
 			if end >= 0 {
-				value, i = s[i+1:i+1+end], i+end+2
+				value, i = quoted[:end], i+end+2
 			} else {
 				var rest string
 				var err error
