@@ -237,7 +237,8 @@ func (v *Cavage) parse(a *attempt) error {
 	if c.dialect == DialectAPISignature {
 		*p, err = parseAPISignatureParams(raw)
 	} else {
-		*p, err = parseCavageParams(raw)
+		*p = cavageParams{} // as reset leaves it, but parse relies on it
+		err = p.parse(raw)
 	}
 	if err != nil {
 		return err
@@ -256,11 +257,15 @@ func (v *Cavage) parse(a *attempt) error {
 	if a.sig, err = c.decodeSignature(a.sig[:0], p.signature); err != nil {
 		return err
 	}
-	if a.created, err = paramTime("created", p.created); err != nil {
-		return err
+	if p.created != "" { // paramTime would return the zero time the attempt holds
+		if a.created, err = paramTime("created", p.created); err != nil {
+			return err
+		}
 	}
-	if a.expires, err = paramTime("expires", p.expires); err != nil {
-		return err
+	if p.expires != "" {
+		if a.expires, err = paramTime("expires", p.expires); err != nil {
+			return err
+		}
 	}
 	if p.plan.uncovered != "" {
 		return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", p.plan.uncovered)
@@ -293,7 +298,7 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 		return checkLength(strings.TrimSpace(auth[0][9:]))
 	}
 	if len(auth) == 1 {
-		if v := auth[0]; len(v) > 9 && v[9] == ' ' && equalLower(v[:9], "signature") { // the usual case
+		if v := auth[0]; len(v) > 9 && v[9] == ' ' && (v[:9] == "Signature" || equalLower(v[:9], "signature")) { // the usual case
 			return checkLength(v[10:])
 		}
 		scheme, params, _ := strings.Cut(auth[0], " ")
@@ -413,27 +418,48 @@ func parseIMFFixdate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	month := monthOf(s[8], s[9], s[10])
-	day, ok1 := twoDigits(s[5], s[6])
-	century, ok2 := twoDigits(s[12], s[13])
-	year, ok3 := twoDigits(s[14], s[15])
-	hour, ok4 := twoDigits(s[17], s[18])
-	minute, ok5 := twoDigits(s[20], s[21])
-	second, ok6 := twoDigits(s[23], s[24])
-	year += century * 100
-	if month == 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) ||
-		day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || year < 1970 {
+	// A byte less '0' (wrapping) is at most 9 for a digit, so d+6 is at
+	// most 15; for any other byte it is 16 to 261. Or-ed, they stay below
+	// 16 only when every byte is a digit.
+	d := func(i int) uint { return uint(s[i] - '0') }
+	bad := (d(5) + 6) | (d(6) + 6) | (d(12) + 6) | (d(13) + 6) | (d(14) + 6) | (d(15) + 6) |
+		(d(17) + 6) | (d(18) + 6) | (d(20) + 6) | (d(21) + 6) | (d(23) + 6) | (d(24) + 6)
+	day, hour, minute, second := d(5)*10+d(6), d(17)*10+d(18), d(20)*10+d(21), d(23)*10+d(24)
+	year := (d(12)*10+d(13))*100 + d(14)*10 + d(15)
+	if bad&^15 != 0 || month == 0 || day < 1 || hour > 23 || minute > 59 || second > 59 || year < 1970 {
 		return time.Time{}, false
 	}
-	days := daysFromCivil(year, month, day)
-	if day > daysIn(year, month) {
+	leap := year%4 == 0 && (year%100 != 0 || year%400 == 0)
+	if day > uint(monthDays[month]) && (day != 29 || month != 2 || !leap) {
 		return time.Time{}, false // no Feb 30
 	}
-	w := days % 7 * 3 // the weekday must agree (1970-01-01 was a Thursday)
-	if wd := "ThuFriSatSunMonTueWed"[w : w+3]; wd[0] != s[0] || wd[1] != s[1] || wd[2] != s[2] {
+	y := year - 1 // the leap days before this year, less the 477 before 1970
+	days := (year-1970)*365 + y/4 - y/100 + y/400 - 477 + uint(daysBefore[month]) + day - 1
+	if leap && month > 2 {
+		days++
+	}
+	// The weekday must agree (1970-01-01 was a Thursday).
+	if weekdays[(days+4)%7] != uint32(s[0])|uint32(s[1])<<8|uint32(s[2])<<16 {
 		return time.Time{}, false
 	}
 	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+second), 0), true
 }
+
+// monthDays is the length of each month (February: in a common year), and
+// daysBefore the days of a common year before it.
+var (
+	monthDays  = [13]uint8{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+	daysBefore = [13]uint16{0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}
+)
+
+// weekdays are the English abbreviations of the weekdays from Sunday, their
+// three bytes little-endian.
+var weekdays = func() (w [7]uint32) {
+	for i, name := range []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"} {
+		w[i] = uint32(name[0]) | uint32(name[1])<<8 | uint32(name[2])<<16
+	}
+	return w
+}()
 
 // monthOf returns the number of a month's English abbreviation, given its
 // three letters, or 0.
@@ -465,12 +491,6 @@ func monthOf(a, b, c byte) int {
 		return 12
 	}
 	return 0
-}
-
-// twoDigits parses two decimal digits.
-func twoDigits(a, b byte) (int, bool) {
-	a, b = a-'0', b-'0' // bytes: anything below '0' wraps above 9
-	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // daysFromCivil counts the days from 1970-01-01 to a Gregorian date
@@ -623,8 +643,9 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 // "name: value" line per name, lower-cased, joined by "\n". It also returns
 // the values of a signed Date header.
 func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParams) (_ []byte, date []string, err error) {
-	for i := range p.plan.lines {
-		l := &p.plan.lines[i]
+	lines := p.plan.lines // not reloaded through p after every append
+	for i := range lines {
+		l := &lines[i]
 		dst = append(dst, l.prefix...)
 		switch l.kind {
 		case nameEmpty:
@@ -743,6 +764,9 @@ func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
 // joined with ", " (Node's rules in the api-signature dialect), obsolete
 // line folding replaced by a space.
 func (c *cavageConfig) appendValues(dst []byte, values []string, name string) ([]byte, error) {
+	if len(values) == 1 && c.dialect == DialectDraft { // the usual case: appendJoined of one value
+		return appendUnfolded(dst, trimOWS(values[0])), nil
+	}
 	if c.dialect == DialectAPISignature && len(values) > 0 {
 		sep := ", "
 		switch {
@@ -865,14 +889,17 @@ func (v *Cavage) check(a *attempt, s *Secret) error {
 // hs2019 or no label means the key's pinned algorithm or its type's default.
 func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) {
 	label := headerAlg
-	if _, ok := cavageAlgorithm(label); !ok {
+	alg, known := cavageAlgorithm(label) // what label stands for, once it is final
+	if !known {
 		label = strings.ToLower(headerAlg)
+		alg, _ = cavageAlgorithm(label)
 	}
 	if c.dialect == DialectAPISignature {
 		label = headerAlg // case-sensitive, HMAC only
 		if label != "hmac-sha1" && label != "hmac-sha256" && label != "hmac-sha512" {
 			return nil, newError(ErrUnsupportedAlgorithm, "use hmac-sha256, hmac-sha1 or hmac-sha512")
 		}
+		alg, _ = cavageAlgorithm(label)
 	}
 	allowedAs := label
 	if allowedAs == "" {
@@ -886,14 +913,16 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 	if k == nil || k.kind == 0 {
 		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
 	}
-	pinned, ok := cavageAlgorithm(s.Algorithm)
-	if !ok && s.Algorithm != "" {
-		pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
+	var pinned *algorithm
+	if s.Algorithm != "" {
+		var ok bool
+		if pinned, ok = cavageAlgorithm(s.Algorithm); !ok {
+			pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
+		}
+		if !ok {
+			return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
+		}
 	}
-	if s.Algorithm != "" && !ok {
-		return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
-	}
-	alg, _ := cavageAlgorithm(label)
 	switch {
 	case alg == nil && pinned != nil: // hs2019 or none: the pinned algorithm
 		alg = pinned

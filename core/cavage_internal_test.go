@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -64,4 +65,24 @@ func FuzzParseIMFFixdate(f *testing.F) {
 			t.Fatalf("%q: %v, http.ParseTime: %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// TestParseIMFFixdateEveryDay checks the fast path takes every day from
+// 1970 to 9999 (a date it refused would only fall back to http.ParseTime,
+// slower: the fuzz target cannot tell).
+func TestParseIMFFixdateEveryDay(t *testing.T) {
+	end := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d := time.Unix(0, 0).UTC(); d.Before(end); d = d.AddDate(0, 0, 1) {
+		at := d.Add(time.Duration(d.Unix()/86400%86400) * time.Second) // a varying time of day
+		s := at.Format(http.TimeFormat)
+		if got, ok := parseIMFFixdate(s); !ok || !got.Equal(at) {
+			t.Fatalf("%s: %v, %v", s, got, ok)
+		}
+		if d.Day() == 1 && d.Month() == time.January { // a wrong weekday is refused
+			wrong := at.Add(24 * time.Hour).Format(http.TimeFormat)[:3] + s[3:]
+			if _, ok := parseIMFFixdate(wrong); ok {
+				t.Fatalf("%s accepted", wrong)
+			}
+		}
+	}
 }

@@ -47,19 +47,23 @@ func (p *cavageParams) field(name string) *string {
 		}
 	case 7:
 		switch {
-		case name == "headers" || equalLower(name, "headers"):
+		case name == "headers", equalLower(name, "headers"):
 			p.hasHeaders = true
 			return &p.headers
-		case name == "created" || equalLower(name, "created"):
+		case name == "created", equalLower(name, "created"):
 			return &p.created
-		case name == "expires" || equalLower(name, "expires"):
+		case name == "expires", equalLower(name, "expires"):
 			return &p.expires
 		}
 	case 9:
 		switch {
-		case name == "algorithm" || equalLower(name, "algorithm"):
+		case name == "algorithm":
 			return &p.algorithm
-		case name == "signature" || equalLower(name, "signature"):
+		case name == "signature":
+			return &p.signature
+		case equalLower(name, "algorithm"):
+			return &p.algorithm
+		case equalLower(name, "signature"):
 			return &p.signature
 		}
 	}
@@ -68,16 +72,20 @@ func (p *cavageParams) field(name string) *string {
 
 // knownName finds a parameter name written as a known one (5, 7 or 9 bytes)
 // right before an '=' at s[i:], without scanning for the '=': a known
-// name holds no '=' and no white space. field is nil when there is none.
+// name holds no '=' and no white space, so only the first '=' among those
+// places can end one. field is nil when there is none.
 func (p *cavageParams) knownName(s string, i int) (eq int, field *string) {
-	for _, n := range [...]int{5, 7, 9} {
-		if eq = i + n; eq < len(s) && s[eq] == '=' {
-			if field = p.field(s[i:eq]); field != nil {
-				return eq, field
-			}
-		}
+	switch {
+	case i+5 < len(s) && s[i+5] == '=':
+		eq = i + 5
+	case i+7 < len(s) && s[i+7] == '=':
+		eq = i + 7
+	case i+9 < len(s) && s[i+9] == '=':
+		eq = i + 9
+	default:
+		return 0, nil
 	}
-	return 0, nil
+	return eq, p.field(s[i:eq])
 }
 
 // equalLower reports whether s equals want (lower-case ASCII), ignoring
@@ -103,38 +111,46 @@ func equalLower(s, want string) bool {
 // scans s once; values alias s unless a quoted one had escapes.
 func parseCavageParams(s string) (cavageParams, error) {
 	var p cavageParams
+	err := p.parse(s)
+	return p, err
+}
+
+// parse is parseCavageParams into p, which must be zero: the verifier
+// parses into its pooled attempt rather than copying the parameters out.
+func (p *cavageParams) parse(s string) error {
 	escapes := strings.IndexByte(s, '\\') >= 0 // looked for once, not in every value
 	i := skipOWS(s, 0)
 	for n := 0; i < len(s); n++ {
 		if n == maxCavageParams {
-			return p, newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
+			return newError(ErrMalformed, "the signature has more than %d parameters", maxCavageParams)
 		}
 		// name OWS "=": the name is what precedes the first '=', a token
+		start := i
 		eq, field := p.knownName(s, i)
 		if field == nil {
 			if eq = strings.IndexByte(s[i:], '=') + i; eq < i {
-				return p, errNotPairs()
+				return errNotPairs()
 			}
-			field = p.field(trimOWS(s[i:eq]))
-			if field == nil && !isToken(trimOWS(s[i:eq])) { // known names are tokens
-				return p, errNotPairs()
+			name := trimOWS(s[i:eq])
+			field = p.field(name)
+			if field == nil && !isToken(name) { // known names are tokens
+				return errNotPairs()
 			}
 		}
-		name := trimOWS(s[i:eq])
 		i = skipOWS(s, eq+1)
 		var value string
 		if i < len(s) && s[i] == '"' {
-			end := -1
+			quoted, end := s[i+1:], -1
 			if !escapes { // the usual case, aliasing s
-				end = strings.IndexByte(s[i+1:], '"')
+				end = strings.IndexByte(quoted, '"')
 			}
 			if end >= 0 {
-				value, i = s[i+1:i+1+end], i+end+2
+				value, i = quoted[:end], i+end+2
 			} else {
 				var rest string
 				var err error
 				if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
-					return p, err
+					return err
 				}
 				i = len(s) - len(rest)
 			}
@@ -147,18 +163,18 @@ func parseCavageParams(s string) (cavageParams, error) {
 		}
 		if field != nil {
 			if *field != "" {
-				return p, errTwice(name)
+				return errTwice(trimOWS(s[start:eq]))
 			}
 			*field = value
 		}
 		if i = skipOWS(s, i); i < len(s) {
 			if s[i] != ',' {
-				return p, newError(ErrMalformed, "signature parameters must be separated by commas")
+				return newError(ErrMalformed, "signature parameters must be separated by commas")
 			}
 			i = skipOWS(s, i+1)
 		}
 	}
-	return p, nil
+	return nil
 }
 
 func errTwice(name string) error {
@@ -172,7 +188,7 @@ func errNotPairs() error {
 // skipOWS returns the index of the first byte of s from i on that is not a
 // space or a tab.
 func skipOWS(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\t') { // one compare for most bytes
 		i++
 	}
 	return i

@@ -72,11 +72,11 @@ func equalBytes(a, b []byte) bool {
 		return false
 	}
 	var diff uint64
-	i := 0
-	for ; i+8 <= len(a); i += 8 {
-		diff |= binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
+	for len(a) >= 8 && len(b) >= 8 { // b as long: no bounds checks
+		diff |= binary.LittleEndian.Uint64(a) ^ binary.LittleEndian.Uint64(b)
+		a, b = a[8:], b[8:]
 	}
-	for ; i < len(a); i++ {
+	for i := 0; i < len(a) && i < len(b); i++ {
 		diff |= uint64(a[i] ^ b[i])
 	}
 	return subtle.ConstantTimeEq(int32(uint32(diff)|uint32(diff>>32)), 0) == 1
@@ -343,17 +343,18 @@ func appendBase64(dst []byte, s string) ([]byte, error) {
 	start, size := len(dst), n/4*3
 	dst = slices.Grow(dst, size)
 	out := dst[start : start+size]
-	var bad uint32 // collects the invalid bit of every value
-	j := 0
-	for i := 0; i < n-4; i += 4 { // all but the last quantum
-		v := stdBase64[0][s[i]] | stdBase64[1][s[i+1]] | stdBase64[2][s[i+2]] | stdBase64[3][s[i+3]]
+	var bad uint32                  // collects the invalid bit of every value
+	q, o := s, out                  // the quanta left, and where they go
+	for len(q) > 4 && len(o) >= 4 { // all but the last quantum (o is as long)
+		v := stdBase64[0][q[0]] | stdBase64[1][q[1]] | stdBase64[2][q[2]] | stdBase64[3][q[3]]
 		bad |= v
-		binary.BigEndian.PutUint32(out[j:], v<<8) // its last byte is the next quantum's first
-		j += 3
+		binary.BigEndian.PutUint32(o, v<<8) // its last byte is the next quantum's first
+		q, o = q[4:], o[3:]
 	}
 	// The last quantum, where padding reads as 'A' (0) and only its bytes
 	// are kept.
-	q, pad := s[n-4:], 0
+	j, pad := len(out)-3, 0
+	q = s[n-4:]
 	c, d := stdBase64[2][q[2]], stdBase64[3][q[3]]
 	if q[3] == '=' {
 		pad, d = 1, 0
