@@ -38,15 +38,10 @@ var (
 // salt with SHA-512.
 var pssOptions = &rsa.PSSOptions{SaltLength: 64, Hash: crypto.SHA512}
 
-// verify reports whether sig is a valid signature of msg by k.
-func (alg *algorithm) verify(k *Key, msg, sig []byte) bool {
-	return alg.verifyInto(k, msg, sig, nil)
-}
-
-// verifyInto is verify hashing msg into buf: the RSA and ECDSA verifiers
-// make a digest escape, so a caller with pooled scratch saves allocating it.
-// A nil buf is allocated when needed (never for HMAC and Ed25519).
-func (alg *algorithm) verifyInto(k *Key, msg, sig []byte, buf *[sha512.Size]byte) bool {
+// verify reports whether sig is a valid signature of msg by k. An HMAC is
+// computed with the state kept in c (see keyedMAC); RSA and ECDSA hash msg
+// into buf, pooled scratch, as their verifiers make the digest escape.
+func (alg *algorithm) verify(k *Key, msg, sig []byte, c *keyedMAC, buf *[sha512.Size]byte) bool {
 	if k.kind != alg.kind {
 		return false
 	}
@@ -93,14 +88,6 @@ func (c *keyedMAC) sum(k *Key, h crypto.Hash, msg []byte) []byte {
 	}
 	c.m.Write(msg)
 	return c.m.Sum(c.m.sum[:0])
-}
-
-// verifyKept is verifyInto keeping an HMAC state in c.
-func (alg *algorithm) verifyKept(k *Key, msg, sig []byte, buf *[sha512.Size]byte, c *keyedMAC) bool {
-	if alg.kind == hmacKey && k.kind == hmacKey {
-		return equalBytes(c.sum(k, alg.hash, msg), sig)
-	}
-	return alg.verifyInto(k, msg, sig, buf)
 }
 
 // sign signs msg with k, which must be of alg's kind and, unless HMAC, hold a

@@ -3,6 +3,7 @@ package signet
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"strings"
 	"sync"
@@ -83,6 +84,12 @@ var attempts = sync.Pool{New: func() any { return new(attempt) }}
 
 // maxPooledMessage keeps a giant canonical message from pinning memory.
 const maxPooledMessage = 64 << 10
+
+// verify reports whether the attempt's signature is its algorithm's
+// signature of msg by k, with the attempt's kept HMAC state and scratch.
+func (a *attempt) verify(k *Key, msg []byte) bool {
+	return a.alg.verify(k, msg, a.sig, &a.mac, (*[sha512.Size]byte)(a.tag[:sha512.Size]))
+}
 
 // release resets a and puts it back in the pool.
 func (a *attempt) release() {
@@ -297,15 +304,8 @@ func (a *attempt) bodyReader() *bufferedBody {
 // allocHome allocates the Result's storage, with room for a body reader
 // when body is set, and returns that room.
 func (a *attempt) allocHome(body bool) *bufferedBody {
-	ra, _ := a.sc.(resultAllocator)
-	return a.allocHomeWith(ra, body)
-}
-
-// allocHomeWith is allocHome for a scheme already asked whether it is a
-// resultAllocator (ra nil when it is not).
-func (a *attempt) allocHomeWith(ra resultAllocator, body bool) *bufferedBody {
 	var reader *bufferedBody
-	if ra != nil {
+	if ra, ok := a.sc.(resultAllocator); ok {
 		a.home, reader = ra.allocResult(body)
 	} else if body {
 		r := new(resultWithBody)
@@ -324,18 +324,17 @@ func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, into *Resu
 	if keyID == "" {
 		keyID = strings.Clone(a.keyID)
 	}
-	ra, _ := a.sc.(resultAllocator)
 	res := into
 	if res == nil {
 		if a.home == nil {
-			a.allocHomeWith(ra, false)
+			a.allocHome(false)
 		}
 		a.home.Context = ctx
 		res = &a.home.res
 	} else {
 		*res = Result{}
 	}
-	if ra != nil {
+	if ra, ok := a.sc.(resultAllocator); ok {
 		ra.fillResult(a, res)
 	} else {
 		res.Covered = a.covered

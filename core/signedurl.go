@@ -355,7 +355,7 @@ func (v *SignedURL) verify(a *attempt, s *Secret) (bool, error) {
 	}
 	start := signedURLHead - len(marker)
 	copy(a.msg[start:], marker)
-	return a.alg.verify(s.Key, a.msg[start:], a.sig), nil
+	return a.verify(s.Key, a.msg[start:]), nil
 }
 
 func (v *SignedURL) checkBody(*attempt) error { return nil } // a signed URL does not cover the body
