@@ -5,67 +5,15 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
 	signet "github.com/signet-go/signet/core"
+	"github.com/signet-go/signet/core/signettest"
 	signetfiber "github.com/signet-go/signet/fiber"
 )
-
-// benchCase is one signed request and the verifier that accepts it.
-type benchCase struct {
-	name     string
-	verifier signet.Verifier
-	request  *http.Request // as a net/http server would see it
-}
-
-func benchCases(b *testing.B) []benchCase {
-	signedAt := time.Unix(1_704_067_200, 0)
-	at := signet.WithClock(func() time.Time { return signedAt })
-	key := signet.NewHMACKey([]byte("benchmark-secret-0123456789abcdef"))
-
-	// sasigning-path-method: BenchmarkMiddleware/nethttp's request.
-	saKeys, _ := signet.NewStaticKeys(signet.Secret{ID: "app-1", Key: key})
-	sa, err := signet.NewSASigning(saKeys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	saSigner, _ := signet.NewSASigningSigner(key)
-	saOut, _ := http.NewRequest("GET", "http://api.example/v1/orders/42", nil)
-
-	// cavage-hmac-sha256: benchmarks' BenchmarkVerify/cavage/hmac-sha256
-	// request: (request-target) host date, no body.
-	cvKeys, _ := signet.NewStaticKeys(signet.Secret{ID: "hmac", Key: key})
-	cv, err := signet.NewCavage(cvKeys, at)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cvSigner, _ := signet.NewCavageSigner("hmac", key, at)
-	cvOut, _ := http.NewRequest("POST", "http://api.example/v1/orders/42?expand=items", nil)
-
-	var cases []benchCase
-	for _, c := range []struct {
-		name     string
-		verifier signet.Verifier
-		signer   signet.Signer
-		out      *http.Request
-	}{
-		{"sasigning-path-method", sa, saSigner, saOut},
-		{"cavage-hmac-sha256", cv, cvSigner, cvOut},
-	} {
-		if err := c.signer.Sign(c.out); err != nil {
-			b.Fatal(err)
-		}
-		in := httptest.NewRequest(c.out.Method, c.out.URL.String(), nil)
-		in.RequestURI, in.Header = c.out.URL.RequestURI(), c.out.Header
-		cases = append(cases, benchCase{c.name, c.verifier, in})
-	}
-	return cases
-}
 
 // BenchmarkMiddleware measures a request through a fiber app's handler
 // (app.Handler() on a reused *fasthttp.RequestCtx, no network) with and
@@ -85,14 +33,14 @@ func benchCases(b *testing.B) []benchCase {
 // handler and verifying inside fiber's request path costs, adapter or not.
 func BenchmarkMiddleware(b *testing.B) {
 	ok := func(c *fiber.Ctx) error { return c.SendStatus(http.StatusNoContent) }
-	for _, c := range benchCases(b) {
+	for _, c := range signettest.BenchCases(b) {
 		var raw bytes.Buffer
-		if err := c.request.Write(&raw); err != nil {
+		if err := c.Request.Write(&raw); err != nil {
 			b.Fatal(err)
 		}
 		ctx := context.Background()
 		coreInFiber := func(fc *fiber.Ctx) error {
-			if _, err := c.verifier.Verify(ctx, signet.FromHTTP(c.request)); err != nil {
+			if _, err := c.Verifier.Verify(ctx, signet.FromHTTP(c.Request)); err != nil {
 				return err
 			}
 			return fc.Next()
@@ -102,7 +50,7 @@ func BenchmarkMiddleware(b *testing.B) {
 			handlers []fiber.Handler
 		}{
 			{"plain", []fiber.Handler{ok}},
-			{"signet", []fiber.Handler{signetfiber.New(c.verifier), ok}},
+			{"signet", []fiber.Handler{signetfiber.New(c.Verifier), ok}},
 			{"core-in-fiber", []fiber.Handler{coreInFiber, ok}},
 		} {
 			app := fiber.New()
@@ -114,7 +62,7 @@ func BenchmarkMiddleware(b *testing.B) {
 			if err := fctx.Request.Read(bufio.NewReader(bytes.NewReader(raw.Bytes()))); err != nil {
 				b.Fatal(err)
 			}
-			b.Run("fiber/"+c.name+"/"+h.name, func(b *testing.B) {
+			b.Run("fiber/"+c.Name+"/"+h.name, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					handler(&fctx)
@@ -127,10 +75,10 @@ func BenchmarkMiddleware(b *testing.B) {
 				}
 			})
 		}
-		b.Run("fiber/"+c.name+"/core", func(b *testing.B) {
+		b.Run("fiber/"+c.Name+"/core", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.verifier.Verify(ctx, signet.FromHTTP(c.request)); err != nil {
+				if _, err := c.Verifier.Verify(ctx, signet.FromHTTP(c.Request)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,0 +1,72 @@
+package signettest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// BenchCase is a signed request and the verifier that accepts it: what
+// every adapter's BenchmarkMiddleware sends through its framework, so that
+// the frameworks are measured on the same requests.
+type BenchCase struct {
+	// Name names the case in benchmark names, e.g. "sasigning-path-method".
+	Name string
+	// Verifier accepts Request (its clock is fixed at the signing time).
+	Verifier signet.Verifier
+	// Request is GET /v1/orders/42 as a server receives it (RequestURI
+	// set), without a body.
+	Request *http.Request
+}
+
+// BenchCases returns the adapters' benchmark requests: SASigning over the
+// path and method, and Cavage hmac-sha256 over (request-target), host and
+// date.
+func BenchCases(tb testing.TB) []BenchCase {
+	tb.Helper()
+	at := clock(signedAt)
+	key := signet.NewHMACKey([]byte("benchmark-secret-0123456789abcdef"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "app-1", Key: key})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sasigning, err := signet.NewSASigning(keys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sasigningSigner, err := signet.NewSASigningSigner(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cavage, err := signet.NewCavage(keys, at)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cavageSigner, err := signet.NewCavageSigner("app-1", key, at)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var cases []BenchCase
+	for _, c := range []struct {
+		name     string
+		verifier signet.Verifier
+		signer   signet.Signer
+		target   string
+	}{
+		{"sasigning-path-method", sasigning, sasigningSigner, "/v1/orders/42"},
+		{"cavage-hmac-sha256", cavage, cavageSigner, "/v1/orders/42?expand=items"},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "http://api.example"+c.target, nil)
+		r.RequestURI = c.target // origin-form, as a server receives it
+		if err := c.signer.Sign(r); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := c.verifier.Verify(r.Context(), signet.FromHTTP(r)); err != nil {
+			tb.Fatalf("%s: the benchmark request does not verify: %v", c.name, err)
+		}
+		cases = append(cases, BenchCase{c.name, c.verifier, r})
+	}
+	return cases
+}
