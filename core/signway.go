@@ -440,8 +440,9 @@ func (st *signwayState) checkBody(a *attempt) error {
 // and their text, and for a body reader when body is set, so that a
 // verification allocates once; a URL without signed headers takes the
 // smaller signwayProxyResult. Until fillResult, the Result's Details point
-// to that room.
-func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
+// to that room. The room for the text left after what the details need is
+// the body's: a small body shares the allocation too.
+func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody, []byte) {
 	switch {
 	case body:
 		r := new(struct {
@@ -449,38 +450,48 @@ func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
 			body bufferedBody
 		})
 		r.ctx.res.Details = &r.signwayResult
-		return &r.ctx, &r.body
+		return &r.ctx, &r.body, r.text[min(st.textLen(), len(r.text)):]
 	case len(st.headers) == 0 && len(st.proxy) <= len(signwayProxyResult{}.text):
 		r := new(signwayProxyResult)
 		r.ctx.res.Details = r
-		return &r.ctx, nil
+		return &r.ctx, nil, nil
 	}
 	r := new(signwayResult)
 	r.ctx.res.Details = r
-	return &r.ctx, nil
+	return &r.ctx, nil, nil
 }
 
-// fillResult sets res's SignwayDetails, in the room allocResult made (a
-// caller's Result gets new room), and copies their text there when it fits.
-func (st *signwayState) fillResult(_ *attempt, res *Result) {
-	var d *SignwayDetails
-	var headers []SignwayHeader
-	var covered []string
-	var text []byte
-	switch r := res.Details.(type) {
-	case *signwayProxyResult:
-		d, text = &r.details, r.text[:0]
-	case *signwayResult:
-		d, headers, covered, text = &r.details, r.headers[:0], r.covered[:0], r.text[:0]
-	default: // a caller's Result (VerifyInto)
-		room := new(signwayResult)
-		d, headers, covered, text = &room.details, room.headers[:0], room.covered[:0], room.text[:0]
-	}
+// textLen is the length of the text of the SignwayDetails: the proxy URL,
+// the names and values of the signed headers.
+func (st *signwayState) textLen() int {
 	n := len(st.proxy)
 	for _, h := range st.headers {
 		n += len(h.Name) + len(h.Value)
 	}
-	if n > cap(text) {
+	return n
+}
+
+// fillResult sets res's SignwayDetails, in the room allocResult made (a
+// caller's Result gets new room), and copies their text there when it fits,
+// in the first textLen bytes of the room: the rest may hold the body.
+func (st *signwayState) fillResult(_ *attempt, res *Result) {
+	var d *SignwayDetails
+	var headers []SignwayHeader
+	var covered []string
+	var room []byte
+	switch r := res.Details.(type) {
+	case *signwayProxyResult:
+		d, room = &r.details, r.text[:]
+	case *signwayResult:
+		d, headers, covered, room = &r.details, r.headers[:0], r.covered[:0], r.text[:]
+	default: // a caller's Result (VerifyInto)
+		own := new(signwayResult)
+		d, headers, covered, room = &own.details, own.headers[:0], own.covered[:0], own.text[:]
+	}
+	var text []byte
+	if n := st.textLen(); n <= len(room) {
+		text = room[:0:n] // never appended to past n, where a body may be
+	} else {
 		text = make([]byte, 0, n)
 	}
 	keep := func(s string) string { // a copy in text, which is never written again
