@@ -22,7 +22,8 @@ import (
 // and the signed headers.
 type Signway struct {
 	pipeline
-	cfg *signwayConfig
+	cfg   *signwayConfig
+	plans signwayPlans // of the X-Sw-SignedHeaders values of verified requests
 }
 
 // SignwayDetails is Result.Details for the signway scheme: what a gateway
@@ -148,8 +149,9 @@ type signwayFields struct {
 	date    string // YYYYMMDDTHHMMSSZ, validated
 	expires uint32
 	proxy   string // WHATWG-normalised
-	headers []SignwayHeader
-	body    bool // X-Sw-Body=true
+	plan    *signwayPlan
+	headers []SignwayHeader // plan.names with their values
+	body    bool            // X-Sw-Body=true
 }
 
 // signwayState is the per-request state of a Signway verification, pooled.
@@ -254,37 +256,19 @@ func (st *signwayState) parse(a *attempt) error {
 // decoded returns the form-decoded value of parameter i.
 func (st *signwayState) decoded(i int) string { return formDecoded(&st.scratch, st.query.raw[i]) }
 
-// parseSignedHeaders reads X-Sw-SignedHeaders as Signway does (split on
-// ';', empty names skipped, names lower-cased and kept once, in order) and
-// looks up the first value of each signed header.
+// parseSignedHeaders reads X-Sw-SignedHeaders as Signway does (see
+// newSignwayPlan), with the plan cached for it if there is one, and looks
+// up the first value of each signed header.
 func (st *signwayState) parseSignedHeaders(r Request) error {
-	list := st.decoded(swSignedHeaders)
-	for rest := list; rest != ""; {
-		var name string
-		name, rest, _ = strings.Cut(rest, ";")
-		if name == "" {
-			continue
+	plan := noSignedHeaders
+	if list := st.query.raw[swSignedHeaders]; list != "" {
+		if plan = st.v.plans.get(list); plan == nil { // cached once a request verifies with it
+			plan = newSignwayPlan(list, st.decoded(swSignedHeaders))
 		}
-		if !isToken(name) {
-			return newError(ErrMalformed, "X-Sw-SignedHeaders names %q, which is not a header name", name)
-		}
-		start := len(st.scratch)
-		for i := 0; i < len(name); i++ {
-			st.scratch = append(st.scratch, lower(name[i]))
-		}
-		name = stringOf(st.scratch[start:])
-		duplicate := false
-		for _, h := range st.headers {
-			duplicate = duplicate || h.Name == name
-		}
-		if duplicate {
-			st.scratch = st.scratch[:start]
-			continue
-		}
-		if len(st.headers) == maxSignwayHeaders {
-			return newError(ErrMalformed, "X-Sw-SignedHeaders names more than %d headers", maxSignwayHeaders)
-		}
-		value, ok := signedHeaderValue(r, name, &st.scratch)
+	}
+	st.plan = plan
+	for i, name := range plan.names {
+		value, ok := signedHeaderValue(r, plan.keys[i])
 		if !ok {
 			return newError(ErrMissingHeader, "the signed header %s is missing", name)
 		}
@@ -295,41 +279,22 @@ func (st *signwayState) parseSignedHeaders(r Request) error {
 		}
 		st.headers = append(st.headers, SignwayHeader{Name: name, Value: trimSpaceTab(value)})
 	}
-	if st.v.cfg.strict {
-		rest, same := list, true
-		for i, h := range st.headers {
-			if i > 0 {
-				rest, same = strings.CutPrefix(rest, ";")
-			}
-			if same {
-				rest, same = strings.CutPrefix(rest, h.Name)
-			}
-		}
-		if !same || rest != "" {
-			return newError(ErrMalformed, "X-Sw-SignedHeaders must list lower-case header names once each, without empty names")
-		}
+	if plan.err != nil {
+		return plan.err
+	}
+	if st.v.cfg.strict && !plan.exact {
+		return newError(ErrMalformed, "X-Sw-SignedHeaders must list lower-case header names once each, without empty names")
 	}
 	return nil
 }
 
-// signedHeaderValue returns the first value of the header lower-case name
-// (the Host header for host). Its canonical form is built in scratch: a
-// request view is an interface, so a stack buffer would escape.
-func signedHeaderValue(r Request, name string, scratch *[]byte) (string, bool) {
-	if name == "host" {
+// signedHeaderValue returns the first value of the header of canonical key
+// key, or of the Host header for "".
+func signedHeaderValue(r Request, key string) (string, bool) {
+	if key == "" {
 		return r.Host(), r.Host() != ""
 	}
-	start := len(*scratch)
-	upper := true
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if upper && 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		*scratch = append(*scratch, c)
-		upper = c == '-'
-	}
-	values := r.Header(stringOf((*scratch)[start:]))
+	values := r.Header(key)
 	if len(values) == 0 {
 		return "", false
 	}
@@ -379,7 +344,13 @@ func (st *signwayState) verify(a *attempt, s *Secret) (bool, error) {
 	if dk == nil {
 		dk = s.Key.signwayDerive(day, signwayDayBits(day) <= signwayDayOf(st.v.now().Add(st.v.clockSkew)))
 	}
-	return equalBytes(dk.appendSum(st.mac[:0], st.sts[:]), st.sig[:]), nil
+	if !equalBytes(dk.appendSum(st.mac[:0], st.sts[:]), st.sig[:]) {
+		return false, nil
+	}
+	if st.plan != noSignedHeaders {
+		st.v.plans.add(st.plan)
+	}
+	return true, nil
 }
 
 // prepare reads the signed body and builds the string to sign, once for
@@ -461,12 +432,12 @@ func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody, [
 	return &r.ctx, nil, nil
 }
 
-// textLen is the length of the text of the SignwayDetails: the proxy URL,
-// the names and values of the signed headers.
+// textLen is the length of the text of the SignwayDetails: the proxy URL
+// and the values of the signed headers (their names are the plan's).
 func (st *signwayState) textLen() int {
 	n := len(st.proxy)
 	for _, h := range st.headers {
-		n += len(h.Name) + len(h.Value)
+		n += len(h.Value)
 	}
 	return n
 }
@@ -477,16 +448,15 @@ func (st *signwayState) textLen() int {
 func (st *signwayState) fillResult(_ *attempt, res *Result) {
 	var d *SignwayDetails
 	var headers []SignwayHeader
-	var covered []string
 	var room []byte
 	switch r := res.Details.(type) {
 	case *signwayProxyResult:
 		d, room = &r.details, r.text[:]
 	case *signwayResult:
-		d, headers, covered, room = &r.details, r.headers[:0], r.covered[:0], r.text[:]
+		d, headers, room = &r.details, r.headers[:0], r.text[:]
 	default: // a caller's Result (VerifyInto)
 		own := new(signwayResult)
-		d, headers, covered, room = &own.details, own.headers[:0], own.covered[:0], own.text[:]
+		d, headers, room = &own.details, own.headers[:0], own.text[:]
 	}
 	var text []byte
 	if n := st.textLen(); n <= len(room) {
@@ -501,15 +471,13 @@ func (st *signwayState) fillResult(_ *attempt, res *Result) {
 	}
 	d.Proxy = keep(st.proxy)
 	if len(st.headers) > cap(headers) {
-		headers, covered = make([]SignwayHeader, 0, len(st.headers)), make([]string, 0, len(st.headers))
+		headers = make([]SignwayHeader, 0, len(st.headers))
 	}
-	for _, h := range st.headers {
-		name := keep(h.Name)
-		headers = append(headers, SignwayHeader{Name: name, Value: keep(h.Value)})
-		covered = append(covered, name)
+	for _, h := range st.headers { // the names are the plan's, which owns them
+		headers = append(headers, SignwayHeader{Name: h.Name, Value: keep(h.Value)})
 	}
 	if len(headers) > 0 {
-		d.SignedHeaders, res.Covered = headers, covered
+		d.SignedHeaders, res.Covered = headers, st.plan.names
 	}
 	d.BodySigned = st.body
 	res.Details = d
@@ -517,12 +485,11 @@ func (st *signwayState) fillResult(_ *attempt, res *Result) {
 
 // signwayResult is a Result with its details and room for their text, in
 // one allocation. The strings of details point into text, which is filled
-// once and never modified.
+// once and never modified, or are the plan's.
 type signwayResult struct {
 	ctx     resultContext // the Result and the context that carries it
 	details SignwayDetails
 	headers [3]SignwayHeader
-	covered [3]string
 	text    [128]byte
 }
 
@@ -543,13 +510,7 @@ func (f *signwayFields) appendCanonicalRequest(dst []byte, method string, body [
 	dst = append(dst, "\n/\n"...)
 	dst = f.appendCanonicalQuery(dst)
 	dst = append(dst, '\n')
-	var order [maxSignwayHeaders]uint8
-	n := len(f.headers)
-	for i := range n {
-		order[i] = uint8(i)
-	}
-	sortOrder(order[:n], func(i, j uint8) bool { return lineLess(f.headers[i], f.headers[j]) })
-	for k, i := range order[:n] {
+	for k, i := range f.plan.lines {
 		if k > 0 {
 			dst = append(dst, '\n')
 		}
@@ -558,13 +519,7 @@ func (f *signwayFields) appendCanonicalRequest(dst []byte, method string, body [
 		dst = append(dst, f.headers[i].Value...)
 	}
 	dst = append(dst, "\n\n"...)
-	sortOrder(order[:n], func(i, j uint8) bool { return f.headers[i].Name < f.headers[j].Name })
-	for k, i := range order[:n] {
-		if k > 0 {
-			dst = append(dst, ';')
-		}
-		dst = append(dst, f.headers[i].Name...)
-	}
+	dst = append(dst, f.plan.sorted...)
 	dst = append(dst, '\n')
 	return append(dst, body...)
 }
@@ -589,13 +544,7 @@ func (f *signwayFields) appendCanonicalQuery(dst []byte) []byte {
 	dst = append(dst, "&X-Sw-Proxy="...)
 	dst = appendSignwayEnc(dst, f.proxy)
 	dst = append(dst, "&X-Sw-SignedHeaders="...)
-	for i, h := range f.headers {
-		if i > 0 {
-			dst = append(dst, "%3B"...)
-		}
-		dst = appendSignwayEnc(dst, h.Name)
-	}
-	return dst
+	return append(dst, f.plan.query...)
 }
 
 // signwayStringToSignLen is the length of every string to sign.
@@ -610,36 +559,6 @@ func (f *signwayFields) appendStringToSign(dst []byte, cr []byte) []byte {
 	dst = append(dst, '\n')
 	sum := sha256.Sum256(cr)
 	return hex.AppendEncode(dst, sum[:])
-}
-
-// lineLess orders canonical header lines, name + ":" + value, byte-wise.
-func lineLess(a, b SignwayHeader) bool {
-	la, lb := len(a.Name)+1+len(a.Value), len(b.Name)+1+len(b.Value)
-	for i := 0; i < la && i < lb; i++ {
-		if ca, cb := lineByte(a, i), lineByte(b, i); ca != cb {
-			return ca < cb
-		}
-	}
-	return la < lb
-}
-
-func lineByte(h SignwayHeader, i int) byte {
-	switch {
-	case i < len(h.Name):
-		return h.Name[i]
-	case i == len(h.Name):
-		return ':'
-	}
-	return h.Value[i-len(h.Name)-1]
-}
-
-// sortOrder sorts a few indices in place (insertion sort: no allocation).
-func sortOrder(order []uint8, less func(i, j uint8) bool) {
-	for i := 1; i < len(order); i++ {
-		for j := i; j > 0 && less(order[j], order[j-1]); j-- {
-			order[j], order[j-1] = order[j-1], order[j]
-		}
-	}
 }
 
 // parseSignwayDate parses X-Sw-Date as Signway's time crate format

@@ -23,9 +23,10 @@ func TestSignwayBodyWithResult(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	// The details' text takes 62 bytes of 128 for a two-digit length: a
-	// body of 65 bytes is the longest that fits (a byte is left to see EOF).
-	for _, size := range []int{1, 14, 65, 66, 100, 1000} {
+	// The details' text takes 40 bytes of 128 for a two-digit length (the
+	// proxy URL, 34, and the values of x-tenant and content-length): a body
+	// of 87 bytes is the longest that fits (a byte is left to see EOF).
+	for _, size := range []int{1, 14, 87, 88, 100, 1000} {
 		body := strings.Repeat("b", size)
 		r := incoming(t, c.signer, body)
 		var want signet.Result
@@ -74,7 +75,7 @@ func TestSignwayBodyAllocations(t *testing.T) {
 	for _, tt := range []struct {
 		size int
 		want float64
-	}{{14, 1}, {65, 1}, {66, 2}, {1000, 2}} {
+	}{{14, 1}, {87, 1}, {88, 2}, {1000, 2}} {
 		body := []byte(strings.Repeat("b", tt.size))
 		r := incoming(t, c.signer, string(body))
 		unread := &rewindableBody{}
