@@ -3,7 +3,7 @@ package signet
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"errors"
 	"net/url"
 	"strings"
@@ -149,9 +149,12 @@ type signwayFields struct {
 	date    string // YYYYMMDDTHHMMSSZ, validated
 	expires uint32
 	proxy   string // WHATWG-normalised
-	plan    *signwayPlan
-	headers []SignwayHeader // plan.names with their values
-	body    bool            // X-Sw-Body=true
+	// proxyQuery is proxy as the canonical query encodes it, when the URL
+	// sent it so (see appendCanonicalDecoded); else empty.
+	proxyQuery string
+	plan       *signwayPlan
+	headers    []SignwayHeader // plan.names with their values
+	body       bool            // X-Sw-Body=true
 }
 
 // signwayState is the per-request state of a Signway verification, pooled.
@@ -303,18 +306,29 @@ func signedHeaderValue(r Request, key string) (string, bool) {
 
 // parseProxy decodes and normalises X-Sw-Proxy.
 func (st *signwayState) parseProxy() error {
-	raw := st.decoded(swProxy)
-	if isWHATWGNormal(raw) {
-		st.proxy = raw
+	start := len(st.scratch)
+	var decoded string
+	var canonical bool
+	if st.scratch, canonical = appendCanonicalDecoded(st.scratch, st.query.raw[swProxy]); canonical {
+		decoded = stringOf(st.scratch[start:])
+	} else {
+		st.scratch = st.scratch[:start]
+		decoded = st.decoded(swProxy)
+	}
+	if isWHATWGNormal(decoded) {
+		st.proxy = decoded
+		if canonical {
+			st.proxyQuery = st.query.raw[swProxy]
+		}
 		return nil
 	}
-	start := len(st.scratch)
+	start = len(st.scratch)
 	var err error
-	if st.scratch, err = appendWHATWGURL(st.scratch, raw); err != nil {
+	if st.scratch, err = appendWHATWGURL(st.scratch, decoded); err != nil {
 		return newError(ErrMalformed, "X-Sw-Proxy is not a URL Signway can forward to: %v", err)
 	}
 	st.proxy = stringOf(st.scratch[start:])
-	if st.v.cfg.strict && st.proxy != raw {
+	if st.v.cfg.strict && st.proxy != decoded {
 		return newError(ErrMalformed, "X-Sw-Proxy must be in WHATWG normal form: sign %s", st.proxy)
 	}
 	return nil
@@ -542,7 +556,11 @@ func (f *signwayFields) appendCanonicalQuery(dst []byte) []byte {
 	dst = append(dst, "&X-Sw-Expires="...)
 	dst = appendUint(dst, uint64(f.expires))
 	dst = append(dst, "&X-Sw-Proxy="...)
-	dst = appendSignwayEnc(dst, f.proxy)
+	if f.proxyQuery != "" {
+		dst = append(dst, f.proxyQuery...)
+	} else {
+		dst = appendSignwayEnc(dst, f.proxy)
+	}
 	dst = append(dst, "&X-Sw-SignedHeaders="...)
 	return append(dst, f.plan.query...)
 }
@@ -558,8 +576,30 @@ func (f *signwayFields) appendStringToSign(dst []byte, cr []byte) []byte {
 	dst = append(dst, f.date[:8]...)
 	dst = append(dst, '\n')
 	sum := sha256.Sum256(cr)
-	return hex.AppendEncode(dst, sum[:])
+	return appendHexSum(dst, &sum)
 }
+
+// appendHexSum appends sum in lower-case hex, as hex.AppendEncode does, two
+// digits per table lookup.
+func appendHexSum(dst []byte, sum *[sha256.Size]byte) []byte {
+	n := len(dst)
+	dst = append(dst, make([]byte, 2*sha256.Size)...)
+	out := (*[2 * sha256.Size]byte)(dst[n:])
+	for i, b := range sum {
+		binary.BigEndian.PutUint16(out[2*i:], hexPairs[b])
+	}
+	return dst
+}
+
+// hexPairs holds the two lower-case hex digits of each byte, the first in
+// the high byte.
+var hexPairs = func() (t [256]uint16) {
+	const digits = "0123456789abcdef"
+	for b := range t {
+		t[b] = uint16(digits[b>>4])<<8 | uint16(digits[b&0x0f])
+	}
+	return t
+}()
 
 // parseSignwayDate parses X-Sw-Date as Signway's time crate format
 // [year][month][day]T[hour][minute][second]Z does for well-formed input:

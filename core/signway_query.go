@@ -172,6 +172,52 @@ func appendFormDecoded(dst []byte, raw string) []byte {
 	return dst[:start+n]
 }
 
+// appendCanonicalDecoded appends the decoding of raw when raw is its own
+// canonical encoding: exactly what appendSignwayEnc makes of an ASCII
+// value, unreserved bytes as they are and every other byte as %XX in
+// upper-case hex. It reports whether raw was; when not, what it appended is
+// to be dropped and raw decoded by formDecoded. Signers encode X-Sw-Proxy
+// so, and the canonical query then takes it as it came.
+func appendCanonicalDecoded(dst []byte, raw string) ([]byte, bool) {
+	for i := 0; i < len(raw); i++ {
+		run := i
+		for i < len(raw) && !reservedSet[raw[i]] {
+			i++
+		}
+		dst = append(dst, raw[run:i]...)
+		if i == len(raw) {
+			break
+		}
+		if raw[i] != '%' || i+2 >= len(raw) {
+			return dst, false
+		}
+		hi, lo := upperHexValue[raw[i+1]], upperHexValue[raw[i+2]]
+		c := hi<<4 | lo
+		if (hi|lo)&0x80 != 0 || c >= utf8.RuneSelf || !reservedSet[c] {
+			return dst, false
+		}
+		dst = append(dst, c)
+		i += 2
+	}
+	return dst, true
+}
+
+// upperHexValue maps the upper-case hex digits to their value, and every
+// other byte to 0x80.
+var upperHexValue = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = byte(c) - '0'
+		case 'A' <= c && c <= 'F':
+			t[c] = byte(c) - 'A' + 10
+		default:
+			t[c] = 0x80
+		}
+	}
+	return t
+}()
+
 // formSpecial marks the bytes form decoding changes.
 var formSpecial = [256]bool{'%': true, '+': true}
 
