@@ -2,6 +2,7 @@ package signet
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -179,27 +180,26 @@ func appendFormDecoded(dst []byte, raw string) []byte {
 // to be dropped and raw decoded by formDecoded. Signers encode X-Sw-Proxy
 // so, and the canonical query then takes it as it came.
 func appendCanonicalDecoded(dst []byte, raw string) ([]byte, bool) {
+	start := len(dst)
+	dst = slices.Grow(dst, len(raw))[:start+len(raw)] // decoding never lengthens
+	out := dst[start:]
+	n := 0
 	for i := 0; i < len(raw); i++ {
-		run := i
-		for i < len(raw) && !reservedSet[raw[i]] {
-			i++
+		c := raw[i]
+		if reservedSet[c] {
+			if c != '%' || i+2 >= len(raw) {
+				return dst[:start], false
+			}
+			hi, lo := upperHexValue[raw[i+1]], upperHexValue[raw[i+2]]
+			if c = hi<<4 | lo; (hi|lo)&0x80 != 0 || c >= utf8.RuneSelf || !reservedSet[c] {
+				return dst[:start], false
+			}
+			i += 2
 		}
-		dst = append(dst, raw[run:i]...)
-		if i == len(raw) {
-			break
-		}
-		if raw[i] != '%' || i+2 >= len(raw) {
-			return dst, false
-		}
-		hi, lo := upperHexValue[raw[i+1]], upperHexValue[raw[i+2]]
-		c := hi<<4 | lo
-		if (hi|lo)&0x80 != 0 || c >= utf8.RuneSelf || !reservedSet[c] {
-			return dst, false
-		}
-		dst = append(dst, c)
-		i += 2
+		out[n] = c
+		n++
 	}
-	return dst, true
+	return dst[:start+n], true
 }
 
 // upperHexValue maps the upper-case hex digits to their value, and every
