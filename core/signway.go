@@ -205,9 +205,12 @@ func (st *signwayState) parse(a *attempt) error {
 			return newError(ErrMalformed, "the signed URL has parameters other than X-Sw-*, which the signature does not cover")
 		}
 	}
-	sig := st.decoded(swSignature)
-	if len(sig) != 2*len(st.sig) || !decodeLowerHex(st.sig[:], sig) {
-		return newError(ErrMalformed, "X-Sw-Signature must be 64 lower-case hex digits")
+	// A signature (or, below, a date) that reads as it came has nothing to
+	// decode: hex digits, or digits, T and Z, are their own form decoding.
+	if sig := q.raw[swSignature]; len(sig) != 2*len(st.sig) || !decodeLowerHex(st.sig[:], sig) {
+		if sig = st.decoded(swSignature); len(sig) != 2*len(st.sig) || !decodeLowerHex(st.sig[:], sig) {
+			return newError(ErrMalformed, "X-Sw-Signature must be 64 lower-case hex digits")
+		}
 	}
 
 	for _, i := range [...]int{swAlgorithm, swDate, swExpires, swSignedHeaders, swProxy, swCredential, swBody} {
@@ -218,10 +221,13 @@ func (st *signwayState) parse(a *attempt) error {
 	if strict && st.decoded(swAlgorithm) != signwayAlgorithm {
 		return newError(ErrUnsupportedAlgorithm, "X-Sw-Algorithm must be %s", signwayAlgorithm)
 	}
-	st.date = st.decoded(swDate)
+	st.date = q.raw[swDate]
 	date, ok := parseSignwayDate(st.date)
 	if !ok {
-		return newError(ErrMalformed, "X-Sw-Date must be a UTC time written YYYYMMDDTHHMMSSZ")
+		st.date = st.decoded(swDate)
+		if date, ok = parseSignwayDate(st.date); !ok {
+			return newError(ErrMalformed, "X-Sw-Date must be a UTC time written YYYYMMDDTHHMMSSZ")
+		}
 	}
 	expires := st.decoded(swExpires)
 	if st.expires, ok = parseU32(expires); !ok {
