@@ -282,31 +282,34 @@ func (p *pipeline) acceptableUntil(a *attempt) time.Time {
 
 // resultAllocator is a scheme whose Results carry Details: it allocates the
 // Result (with its context) together with room for them, and for a body
-// reader when asked, in one allocation, and fills them in.
+// reader when asked, in one allocation, and fills them in. Room its Details
+// leave may hold a small body's bytes too.
 type resultAllocator interface {
 	// allocResult returns a new resultContext with room for the Details
-	// and, when body is set, the room for a body reader.
-	allocResult(body bool) (*resultContext, *bufferedBody)
+	// and, when body is set, a body reader and the room left for the
+	// body's bytes (a body that fits is read there).
+	allocResult(body bool) (*resultContext, *bufferedBody, []byte)
 	// fillResult sets res's Details and Covered; res comes from allocResult
 	// or is a caller's (VerifyInto), zeroed.
 	fillResult(a *attempt, res *Result)
 }
 
-// bodyReader returns room for the reader of a body the verifier buffers,
-// allocated with the Result's storage (see httpView).
-func (a *attempt) bodyReader() *bufferedBody {
+// bodyStorage returns the reader of a body the verifier buffers, allocated
+// with the Result's storage, and the room left there for the body's bytes
+// (see httpView).
+func (a *attempt) bodyStorage() (*bufferedBody, []byte) {
 	if a.home != nil { // not before the Result's storage exists: never so far
-		return new(bufferedBody)
+		return new(bufferedBody), nil
 	}
 	return a.allocHome(true)
 }
 
-// allocHome allocates the Result's storage, with room for a body reader
-// when body is set, and returns that room.
-func (a *attempt) allocHome(body bool) *bufferedBody {
-	var reader *bufferedBody
+// allocHome allocates the Result's storage, with a reader for a body when
+// body is set, and returns the reader and the room there is for the body's
+// bytes (see resultAllocator).
+func (a *attempt) allocHome(body bool) (reader *bufferedBody, room []byte) {
 	if ra, ok := a.sc.(resultAllocator); ok {
-		a.home, reader = ra.allocResult(body)
+		a.home, reader, room = ra.allocResult(body)
 	} else if body {
 		r := new(resultWithBody)
 		a.home, reader = &r.ctx, &r.body
@@ -314,7 +317,7 @@ func (a *attempt) allocHome(body bool) *bufferedBody {
 		a.home = new(resultContext)
 	}
 	a.home.res.home = a.home
-	return reader
+	return reader, room
 }
 
 // result copies what outlives the request into into or, when it is nil, a

@@ -71,13 +71,13 @@ func (h httpRequest) RequestURI() string {
 func (h httpRequest) Header(name string) []string { return h.r.Header[name] }
 
 func (h httpRequest) Body(limit int64) ([]byte, error) {
-	return h.body(limit, func() *bufferedBody { return new(bufferedBody) })
+	return h.body(limit, func() (*bufferedBody, []byte) { return new(bufferedBody), nil })
 }
 
-// body is Body, keeping a body it reads for the handler in the reader
-// spare returns, called only then: storage allocated with something else
-// (see httpView).
-func (h httpRequest) body(limit int64, spare func() *bufferedBody) ([]byte, error) {
+// body is Body, keeping a body it reads for the handler in the storage
+// spare returns, called only then: the reader and room for the bytes of a
+// small body, allocated with something else (see httpView).
+func (h httpRequest) body(limit int64, spare func() (*bufferedBody, []byte)) ([]byte, error) {
 	switch b := h.r.Body.(type) {
 	case nil:
 		return nil, nil
@@ -87,12 +87,15 @@ func (h httpRequest) body(limit int64, spare func() *bufferedBody) ([]byte, erro
 	if h.r.Body == http.NoBody {
 		return nil, nil
 	}
-	data, err := readBody(h.r.Body, h.r.ContentLength, limit)
+	if h.r.ContentLength > limit { // before anything is allocated or read
+		return nil, bodyTooLarge(limit)
+	}
+	b, room := spare()
+	data, err := readBody(h.r.Body, h.r.ContentLength, limit, room)
 	h.r.Body.Close()
 	if err != nil {
 		return nil, err
 	}
-	b := spare()
 	b.data, b.off = data, 0
 	h.r.Body = b
 	return data, nil
@@ -126,7 +129,8 @@ func (*bufferedBody) Close() error { return nil }
 // httpView is the Request the pipeline hands the schemes for a FromHTTP
 // request (see pipeline.run): the same view, except that the reader of a
 // body it buffers is allocated with the Result (resultWithBody), one
-// allocation less per request with a body.
+// allocation less per request with a body, and so are the bytes of a small
+// body when the Result has room for them (see resultAllocator).
 type httpView attempt
 
 func (v *httpView) Method() string              { return v.http.Method() }
@@ -137,21 +141,24 @@ func (v *httpView) Header(name string) []string { return v.http.Header(name) }
 
 func (v *httpView) Body(limit int64) ([]byte, error) {
 	a := (*attempt)(v)
-	return a.http.body(limit, a.bodyReader)
+	return a.http.body(limit, a.bodyStorage)
 }
 
 // readBody reads all of body, failing with ErrBodyTooLarge beyond limit
-// bytes. contentLength (-1 when unknown) sizes the buffer and rejects an
-// announced oversize body before any byte is read.
-func readBody(body io.Reader, contentLength, limit int64) ([]byte, error) {
-	if contentLength > limit {
-		return nil, bodyTooLarge(limit)
+// bytes. contentLength (-1 when unknown, never over limit) sizes the
+// buffer: a body announced shorter than room is read there, any other into
+// a buffer of its own. The bytes returned have no spare capacity, so that
+// appending to them never writes into room.
+func readBody(body io.Reader, contentLength, limit int64, room []byte) ([]byte, error) {
+	var buf []byte
+	switch {
+	case 0 <= contentLength && contentLength < int64(len(room)):
+		buf = room[: 0 : contentLength+1] // +1: room to see EOF without growing
+	case contentLength >= 0:
+		buf = make([]byte, 0, contentLength+1)
+	default:
+		buf = make([]byte, 0, min(limit, 512)+1)
 	}
-	size := contentLength
-	if size < 0 {
-		size = min(limit, 512)
-	}
-	buf := make([]byte, 0, size+1) // +1: room to see EOF without growing
 	for {
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
@@ -159,7 +166,7 @@ func readBody(body io.Reader, contentLength, limit int64) ([]byte, error) {
 			return nil, bodyTooLarge(limit)
 		}
 		if err == io.EOF {
-			return buf, nil
+			return buf[:len(buf):len(buf)], nil
 		}
 		if err != nil {
 			return nil, newError(ErrMalformed, "the request body could not be read")

@@ -3,7 +3,7 @@ package signet
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"errors"
 	"net/url"
 	"strings"
@@ -22,7 +22,8 @@ import (
 // and the signed headers.
 type Signway struct {
 	pipeline
-	cfg *signwayConfig
+	cfg   *signwayConfig
+	plans signwayPlans // of the X-Sw-SignedHeaders values of verified requests
 }
 
 // SignwayDetails is Result.Details for the signway scheme: what a gateway
@@ -148,8 +149,12 @@ type signwayFields struct {
 	date    string // YYYYMMDDTHHMMSSZ, validated
 	expires uint32
 	proxy   string // WHATWG-normalised
-	headers []SignwayHeader
-	body    bool // X-Sw-Body=true
+	// proxyQuery is proxy as the canonical query encodes it, when the URL
+	// sent it so (see appendCanonicalDecoded); else empty.
+	proxyQuery string
+	plan       *signwayPlan
+	headers    []SignwayHeader // plan.names with their values
+	body       bool            // X-Sw-Body=true
 }
 
 // signwayState is the per-request state of a Signway verification, pooled.
@@ -200,9 +205,12 @@ func (st *signwayState) parse(a *attempt) error {
 			return newError(ErrMalformed, "the signed URL has parameters other than X-Sw-*, which the signature does not cover")
 		}
 	}
-	sig := st.decoded(swSignature)
-	if len(sig) != 2*len(st.sig) || !decodeLowerHex(st.sig[:], sig) {
-		return newError(ErrMalformed, "X-Sw-Signature must be 64 lower-case hex digits")
+	// A signature (or, below, a date) that reads as it came has nothing to
+	// decode: hex digits, or digits, T and Z, are their own form decoding.
+	if sig := q.raw[swSignature]; len(sig) != 2*len(st.sig) || !decodeLowerHex(st.sig[:], sig) {
+		if sig = st.decoded(swSignature); len(sig) != 2*len(st.sig) || !decodeLowerHex(st.sig[:], sig) {
+			return newError(ErrMalformed, "X-Sw-Signature must be 64 lower-case hex digits")
+		}
 	}
 
 	for _, i := range [...]int{swAlgorithm, swDate, swExpires, swSignedHeaders, swProxy, swCredential, swBody} {
@@ -213,10 +221,13 @@ func (st *signwayState) parse(a *attempt) error {
 	if strict && st.decoded(swAlgorithm) != signwayAlgorithm {
 		return newError(ErrUnsupportedAlgorithm, "X-Sw-Algorithm must be %s", signwayAlgorithm)
 	}
-	st.date = st.decoded(swDate)
+	st.date = q.raw[swDate]
 	date, ok := parseSignwayDate(st.date)
 	if !ok {
-		return newError(ErrMalformed, "X-Sw-Date must be a UTC time written YYYYMMDDTHHMMSSZ")
+		st.date = st.decoded(swDate)
+		if date, ok = parseSignwayDate(st.date); !ok {
+			return newError(ErrMalformed, "X-Sw-Date must be a UTC time written YYYYMMDDTHHMMSSZ")
+		}
 	}
 	expires := st.decoded(swExpires)
 	if st.expires, ok = parseU32(expires); !ok {
@@ -254,37 +265,19 @@ func (st *signwayState) parse(a *attempt) error {
 // decoded returns the form-decoded value of parameter i.
 func (st *signwayState) decoded(i int) string { return formDecoded(&st.scratch, st.query.raw[i]) }
 
-// parseSignedHeaders reads X-Sw-SignedHeaders as Signway does (split on
-// ';', empty names skipped, names lower-cased and kept once, in order) and
-// looks up the first value of each signed header.
+// parseSignedHeaders reads X-Sw-SignedHeaders as Signway does (see
+// newSignwayPlan), with the plan cached for it if there is one, and looks
+// up the first value of each signed header.
 func (st *signwayState) parseSignedHeaders(r Request) error {
-	list := st.decoded(swSignedHeaders)
-	for rest := list; rest != ""; {
-		var name string
-		name, rest, _ = strings.Cut(rest, ";")
-		if name == "" {
-			continue
+	plan := noSignedHeaders
+	if list := st.query.raw[swSignedHeaders]; list != "" {
+		if plan = st.v.plans.get(list); plan == nil { // cached once a request verifies with it
+			plan = newSignwayPlan(list, st.decoded(swSignedHeaders))
 		}
-		if !isToken(name) {
-			return newError(ErrMalformed, "X-Sw-SignedHeaders names %q, which is not a header name", name)
-		}
-		start := len(st.scratch)
-		for i := 0; i < len(name); i++ {
-			st.scratch = append(st.scratch, lower(name[i]))
-		}
-		name = stringOf(st.scratch[start:])
-		duplicate := false
-		for _, h := range st.headers {
-			duplicate = duplicate || h.Name == name
-		}
-		if duplicate {
-			st.scratch = st.scratch[:start]
-			continue
-		}
-		if len(st.headers) == maxSignwayHeaders {
-			return newError(ErrMalformed, "X-Sw-SignedHeaders names more than %d headers", maxSignwayHeaders)
-		}
-		value, ok := signedHeaderValue(r, name, &st.scratch)
+	}
+	st.plan = plan
+	for i, name := range plan.names {
+		value, ok := signedHeaderValue(r, plan.keys[i])
 		if !ok {
 			return newError(ErrMissingHeader, "the signed header %s is missing", name)
 		}
@@ -295,41 +288,22 @@ func (st *signwayState) parseSignedHeaders(r Request) error {
 		}
 		st.headers = append(st.headers, SignwayHeader{Name: name, Value: trimSpaceTab(value)})
 	}
-	if st.v.cfg.strict {
-		rest, same := list, true
-		for i, h := range st.headers {
-			if i > 0 {
-				rest, same = strings.CutPrefix(rest, ";")
-			}
-			if same {
-				rest, same = strings.CutPrefix(rest, h.Name)
-			}
-		}
-		if !same || rest != "" {
-			return newError(ErrMalformed, "X-Sw-SignedHeaders must list lower-case header names once each, without empty names")
-		}
+	if plan.err != nil {
+		return plan.err
+	}
+	if st.v.cfg.strict && !plan.exact {
+		return newError(ErrMalformed, "X-Sw-SignedHeaders must list lower-case header names once each, without empty names")
 	}
 	return nil
 }
 
-// signedHeaderValue returns the first value of the header lower-case name
-// (the Host header for host). Its canonical form is built in scratch: a
-// request view is an interface, so a stack buffer would escape.
-func signedHeaderValue(r Request, name string, scratch *[]byte) (string, bool) {
-	if name == "host" {
+// signedHeaderValue returns the first value of the header of canonical key
+// key, or of the Host header for "".
+func signedHeaderValue(r Request, key string) (string, bool) {
+	if key == "" {
 		return r.Host(), r.Host() != ""
 	}
-	start := len(*scratch)
-	upper := true
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if upper && 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		*scratch = append(*scratch, c)
-		upper = c == '-'
-	}
-	values := r.Header(stringOf((*scratch)[start:]))
+	values := r.Header(key)
 	if len(values) == 0 {
 		return "", false
 	}
@@ -338,18 +312,29 @@ func signedHeaderValue(r Request, name string, scratch *[]byte) (string, bool) {
 
 // parseProxy decodes and normalises X-Sw-Proxy.
 func (st *signwayState) parseProxy() error {
-	raw := st.decoded(swProxy)
-	if isWHATWGNormal(raw) {
-		st.proxy = raw
+	start := len(st.scratch)
+	var decoded string
+	var canonical bool
+	if st.scratch, canonical = appendCanonicalDecoded(st.scratch, st.query.raw[swProxy]); canonical {
+		decoded = stringOf(st.scratch[start:])
+	} else {
+		st.scratch = st.scratch[:start]
+		decoded = st.decoded(swProxy)
+	}
+	if isWHATWGNormal(decoded) {
+		st.proxy = decoded
+		if canonical {
+			st.proxyQuery = st.query.raw[swProxy]
+		}
 		return nil
 	}
-	start := len(st.scratch)
+	start = len(st.scratch)
 	var err error
-	if st.scratch, err = appendWHATWGURL(st.scratch, raw); err != nil {
+	if st.scratch, err = appendWHATWGURL(st.scratch, decoded); err != nil {
 		return newError(ErrMalformed, "X-Sw-Proxy is not a URL Signway can forward to: %v", err)
 	}
 	st.proxy = stringOf(st.scratch[start:])
-	if st.v.cfg.strict && st.proxy != raw {
+	if st.v.cfg.strict && st.proxy != decoded {
 		return newError(ErrMalformed, "X-Sw-Proxy must be in WHATWG normal form: sign %s", st.proxy)
 	}
 	return nil
@@ -379,7 +364,13 @@ func (st *signwayState) verify(a *attempt, s *Secret) (bool, error) {
 	if dk == nil {
 		dk = s.Key.signwayDerive(day, signwayDayBits(day) <= signwayDayOf(st.v.now().Add(st.v.clockSkew)))
 	}
-	return equalBytes(dk.appendSum(st.mac[:0], st.sts[:]), st.sig[:]), nil
+	if !equalBytes(dk.appendSum(st.mac[:0], st.sts[:]), st.sig[:]) {
+		return false, nil
+	}
+	if st.plan != noSignedHeaders {
+		st.v.plans.add(st.plan)
+	}
+	return true, nil
 }
 
 // prepare reads the signed body and builds the string to sign, once for
@@ -440,8 +431,9 @@ func (st *signwayState) checkBody(a *attempt) error {
 // and their text, and for a body reader when body is set, so that a
 // verification allocates once; a URL without signed headers takes the
 // smaller signwayProxyResult. Until fillResult, the Result's Details point
-// to that room.
-func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
+// to that room. The room for the text left after what the details need is
+// the body's: a small body shares the allocation too.
+func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody, []byte) {
 	switch {
 	case body:
 		r := new(struct {
@@ -449,38 +441,47 @@ func (st *signwayState) allocResult(body bool) (*resultContext, *bufferedBody) {
 			body bufferedBody
 		})
 		r.ctx.res.Details = &r.signwayResult
-		return &r.ctx, &r.body
+		return &r.ctx, &r.body, r.text[min(st.textLen(), len(r.text)):]
 	case len(st.headers) == 0 && len(st.proxy) <= len(signwayProxyResult{}.text):
 		r := new(signwayProxyResult)
 		r.ctx.res.Details = r
-		return &r.ctx, nil
+		return &r.ctx, nil, nil
 	}
 	r := new(signwayResult)
 	r.ctx.res.Details = r
-	return &r.ctx, nil
+	return &r.ctx, nil, nil
+}
+
+// textLen is the length of the text of the SignwayDetails: the proxy URL
+// and the values of the signed headers (their names are the plan's).
+func (st *signwayState) textLen() int {
+	n := len(st.proxy)
+	for _, h := range st.headers {
+		n += len(h.Value)
+	}
+	return n
 }
 
 // fillResult sets res's SignwayDetails, in the room allocResult made (a
-// caller's Result gets new room), and copies their text there when it fits.
+// caller's Result gets new room), and copies their text there when it fits,
+// in the first textLen bytes of the room: the rest may hold the body.
 func (st *signwayState) fillResult(_ *attempt, res *Result) {
 	var d *SignwayDetails
 	var headers []SignwayHeader
-	var covered []string
-	var text []byte
+	var room []byte
 	switch r := res.Details.(type) {
 	case *signwayProxyResult:
-		d, text = &r.details, r.text[:0]
+		d, room = &r.details, r.text[:]
 	case *signwayResult:
-		d, headers, covered, text = &r.details, r.headers[:0], r.covered[:0], r.text[:0]
+		d, headers, room = &r.details, r.headers[:0], r.text[:]
 	default: // a caller's Result (VerifyInto)
-		room := new(signwayResult)
-		d, headers, covered, text = &room.details, room.headers[:0], room.covered[:0], room.text[:0]
+		own := new(signwayResult)
+		d, headers, room = &own.details, own.headers[:0], own.text[:]
 	}
-	n := len(st.proxy)
-	for _, h := range st.headers {
-		n += len(h.Name) + len(h.Value)
-	}
-	if n > cap(text) {
+	var text []byte
+	if n := st.textLen(); n <= len(room) {
+		text = room[:0:n] // never appended to past n, where a body may be
+	} else {
 		text = make([]byte, 0, n)
 	}
 	keep := func(s string) string { // a copy in text, which is never written again
@@ -490,15 +491,13 @@ func (st *signwayState) fillResult(_ *attempt, res *Result) {
 	}
 	d.Proxy = keep(st.proxy)
 	if len(st.headers) > cap(headers) {
-		headers, covered = make([]SignwayHeader, 0, len(st.headers)), make([]string, 0, len(st.headers))
+		headers = make([]SignwayHeader, 0, len(st.headers))
 	}
-	for _, h := range st.headers {
-		name := keep(h.Name)
-		headers = append(headers, SignwayHeader{Name: name, Value: keep(h.Value)})
-		covered = append(covered, name)
+	for _, h := range st.headers { // the names are the plan's, which owns them
+		headers = append(headers, SignwayHeader{Name: h.Name, Value: keep(h.Value)})
 	}
 	if len(headers) > 0 {
-		d.SignedHeaders, res.Covered = headers, covered
+		d.SignedHeaders, res.Covered = headers, st.plan.names
 	}
 	d.BodySigned = st.body
 	res.Details = d
@@ -506,12 +505,11 @@ func (st *signwayState) fillResult(_ *attempt, res *Result) {
 
 // signwayResult is a Result with its details and room for their text, in
 // one allocation. The strings of details point into text, which is filled
-// once and never modified.
+// once and never modified, or are the plan's.
 type signwayResult struct {
 	ctx     resultContext // the Result and the context that carries it
 	details SignwayDetails
 	headers [3]SignwayHeader
-	covered [3]string
 	text    [128]byte
 }
 
@@ -532,13 +530,7 @@ func (f *signwayFields) appendCanonicalRequest(dst []byte, method string, body [
 	dst = append(dst, "\n/\n"...)
 	dst = f.appendCanonicalQuery(dst)
 	dst = append(dst, '\n')
-	var order [maxSignwayHeaders]uint8
-	n := len(f.headers)
-	for i := range n {
-		order[i] = uint8(i)
-	}
-	sortOrder(order[:n], func(i, j uint8) bool { return lineLess(f.headers[i], f.headers[j]) })
-	for k, i := range order[:n] {
+	for k, i := range f.plan.lines {
 		if k > 0 {
 			dst = append(dst, '\n')
 		}
@@ -547,13 +539,7 @@ func (f *signwayFields) appendCanonicalRequest(dst []byte, method string, body [
 		dst = append(dst, f.headers[i].Value...)
 	}
 	dst = append(dst, "\n\n"...)
-	sortOrder(order[:n], func(i, j uint8) bool { return f.headers[i].Name < f.headers[j].Name })
-	for k, i := range order[:n] {
-		if k > 0 {
-			dst = append(dst, ';')
-		}
-		dst = append(dst, f.headers[i].Name...)
-	}
+	dst = append(dst, f.plan.sorted...)
 	dst = append(dst, '\n')
 	return append(dst, body...)
 }
@@ -576,15 +562,13 @@ func (f *signwayFields) appendCanonicalQuery(dst []byte) []byte {
 	dst = append(dst, "&X-Sw-Expires="...)
 	dst = appendUint(dst, uint64(f.expires))
 	dst = append(dst, "&X-Sw-Proxy="...)
-	dst = appendSignwayEnc(dst, f.proxy)
-	dst = append(dst, "&X-Sw-SignedHeaders="...)
-	for i, h := range f.headers {
-		if i > 0 {
-			dst = append(dst, "%3B"...)
-		}
-		dst = appendSignwayEnc(dst, h.Name)
+	if f.proxyQuery != "" {
+		dst = append(dst, f.proxyQuery...)
+	} else {
+		dst = appendSignwayEnc(dst, f.proxy)
 	}
-	return dst
+	dst = append(dst, "&X-Sw-SignedHeaders="...)
+	return append(dst, f.plan.query...)
 }
 
 // signwayStringToSignLen is the length of every string to sign.
@@ -598,38 +582,30 @@ func (f *signwayFields) appendStringToSign(dst []byte, cr []byte) []byte {
 	dst = append(dst, f.date[:8]...)
 	dst = append(dst, '\n')
 	sum := sha256.Sum256(cr)
-	return hex.AppendEncode(dst, sum[:])
+	return appendHexSum(dst, &sum)
 }
 
-// lineLess orders canonical header lines, name + ":" + value, byte-wise.
-func lineLess(a, b SignwayHeader) bool {
-	la, lb := len(a.Name)+1+len(a.Value), len(b.Name)+1+len(b.Value)
-	for i := 0; i < la && i < lb; i++ {
-		if ca, cb := lineByte(a, i), lineByte(b, i); ca != cb {
-			return ca < cb
-		}
+// appendHexSum appends sum in lower-case hex, as hex.AppendEncode does, two
+// digits per table lookup.
+func appendHexSum(dst []byte, sum *[sha256.Size]byte) []byte {
+	n := len(dst)
+	dst = append(dst, make([]byte, 2*sha256.Size)...)
+	out := (*[2 * sha256.Size]byte)(dst[n:])
+	for i, b := range sum {
+		binary.BigEndian.PutUint16(out[2*i:], hexPairs[b])
 	}
-	return la < lb
+	return dst
 }
 
-func lineByte(h SignwayHeader, i int) byte {
-	switch {
-	case i < len(h.Name):
-		return h.Name[i]
-	case i == len(h.Name):
-		return ':'
+// hexPairs holds the two lower-case hex digits of each byte, the first in
+// the high byte.
+var hexPairs = func() (t [256]uint16) {
+	const digits = "0123456789abcdef"
+	for b := range t {
+		t[b] = uint16(digits[b>>4])<<8 | uint16(digits[b&0x0f])
 	}
-	return h.Value[i-len(h.Name)-1]
-}
-
-// sortOrder sorts a few indices in place (insertion sort: no allocation).
-func sortOrder(order []uint8, less func(i, j uint8) bool) {
-	for i := 1; i < len(order); i++ {
-		for j := i; j > 0 && less(order[j], order[j-1]); j-- {
-			order[j], order[j-1] = order[j-1], order[j]
-		}
-	}
-}
+	return t
+}()
 
 // parseSignwayDate parses X-Sw-Date as Signway's time crate format
 // [year][month][day]T[hour][minute][second]Z does for well-formed input:

@@ -2,6 +2,7 @@ package signet
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -171,6 +172,51 @@ func appendFormDecoded(dst []byte, raw string) []byte {
 	n := copy(dst[start:], dst[end:])
 	return dst[:start+n]
 }
+
+// appendCanonicalDecoded appends the decoding of raw when raw is its own
+// canonical encoding: exactly what appendSignwayEnc makes of an ASCII
+// value, unreserved bytes as they are and every other byte as %XX in
+// upper-case hex. It reports whether raw was; when not, what it appended is
+// to be dropped and raw decoded by formDecoded. Signers encode X-Sw-Proxy
+// so, and the canonical query then takes it as it came.
+func appendCanonicalDecoded(dst []byte, raw string) ([]byte, bool) {
+	start := len(dst)
+	dst = slices.Grow(dst, len(raw))[:start+len(raw)] // decoding never lengthens
+	out := dst[start:]
+	n := 0
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if reservedSet[c] {
+			if c != '%' || i+2 >= len(raw) {
+				return dst[:start], false
+			}
+			hi, lo := upperHexValue[raw[i+1]], upperHexValue[raw[i+2]]
+			if c = hi<<4 | lo; (hi|lo)&0x80 != 0 || c >= utf8.RuneSelf || !reservedSet[c] {
+				return dst[:start], false
+			}
+			i += 2
+		}
+		out[n] = c
+		n++
+	}
+	return dst[:start+n], true
+}
+
+// upperHexValue maps the upper-case hex digits to their value, and every
+// other byte to 0x80.
+var upperHexValue = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = byte(c) - '0'
+		case 'A' <= c && c <= 'F':
+			t[c] = byte(c) - 'A' + 10
+		default:
+			t[c] = 0x80
+		}
+	}
+	return t
+}()
 
 // formSpecial marks the bytes form decoding changes.
 var formSpecial = [256]bool{'%': true, '+': true}

@@ -108,3 +108,63 @@ func TestNeedsFormDecoding(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendCanonicalDecoded(t *testing.T) {
+	tests := []struct {
+		raw, want string
+		canonical bool
+	}{
+		{"https%3A%2F%2Fpostman-echo.com%2Fpost%3Fparam%3D1", "https://postman-echo.com/post?param=1", true},
+		{"", "", true},
+		{"a-Z_0.9~", "a-Z_0.9~", true},
+		{"%20%25%2B", " %+", true},
+		{"https://x", "", false},   // reserved bytes sent as they are
+		{"a+b", "", false},         // '+', a space
+		{"%3a", "", false},         // lower-case hex
+		{"%41", "", false},         // an unreserved byte encoded
+		{"%C3%A9", "", false},      // not ASCII
+		{"%2", "", false},          // a '%' without two digits
+		{"%zz", "", false},         // likewise
+		{"%2F%", "", false},        // likewise, at the end
+		{"caf\xc3\xa9", "", false}, // raw non-ASCII
+		{"%7E", "", false},         // '~' is unreserved
+		{"%7F%00%3B", "\x7f\x00;", true},
+	}
+	for _, tt := range tests {
+		got, canonical := appendCanonicalDecoded([]byte("prefix"), tt.raw)
+		if canonical != tt.canonical || canonical && string(got) != "prefix"+tt.want {
+			t.Errorf("appendCanonicalDecoded(%q) = %q, %v; want %q, %v", tt.raw, got, canonical, tt.want, tt.canonical)
+		}
+	}
+}
+
+// FuzzAppendCanonicalDecoded checks the fast path against the slow one: a
+// value it takes decodes as formDecoded decodes it, and appendSignwayEnc
+// encodes that back to the value; and it takes every ASCII value that
+// round-trips so.
+func FuzzAppendCanonicalDecoded(f *testing.F) {
+	for _, s := range []string{"https%3A%2F%2Fpostman-echo.com%2Fpost%3Fparam%3D1", "a+b", "%3a", "%41", "%C3%A9", "%2", "%7F%00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		var scratch []byte
+		decoded := formDecoded(&scratch, raw)
+		roundTrips := string(appendSignwayEnc(nil, decoded)) == raw && asciiOnly(decoded)
+		got, canonical := appendCanonicalDecoded(nil, raw)
+		if canonical != roundTrips {
+			t.Fatalf("%q: canonical %v, but it decodes to %q and back: %v", raw, canonical, decoded, roundTrips)
+		}
+		if canonical && string(got) != decoded {
+			t.Fatalf("%q decodes to %q, not %q", raw, got, decoded)
+		}
+	})
+}
+
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -183,11 +183,17 @@ func (s *SignwaySigner) Presign(u SignwayURL) (*SignwaySigned, error) {
 	if y := now.Year(); y < 0 || y > 9999 {
 		return nil, fmt.Errorf("signet: Signway cannot sign at %v", now)
 	}
+	names := make([]string, len(headers))
+	for i, h := range headers {
+		names[i] = h.Name
+	}
+	list := strings.Join(names, ";") // lower-case names, each once: the plan's names are these
 	f := signwayFields{
 		id:      s.id,
 		date:    now.Format("20060102T150405Z"),
 		expires: expires,
 		proxy:   string(proxy),
+		plan:    newSignwayPlan(list, list),
 		headers: headers,
 		body:    u.SignBody,
 	}
