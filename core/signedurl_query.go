@@ -156,34 +156,38 @@ func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedUR
 	if len(q) > signedURLMaxTarget { // offsets fit in uint16
 		return pairs, newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", signedURLMaxTarget)
 	}
+	segments := p.segments
 	for start := 0; start < len(q); {
-		end := strings.IndexByte(q[start:], '&')
-		if end < 0 {
-			end = len(q)
-		} else {
-			end += start
+		seg := q[start:]
+		if end := strings.IndexByte(seg, '&'); end >= 0 {
+			seg = seg[:end]
 		}
-		if end > start {
-			if p.segments++; p.segments > signedURLMaxPairs {
+		if len(seg) > 0 {
+			if segments++; segments > signedURLMaxPairs {
 				return pairs, newError(ErrMalformed, "the URL has more than %d query parameters", signedURLMaxPairs)
 			}
-			pair := q[start:end]
-			name, value := pair, ""
-			for i := 0; i < len(pair); i++ { // names are short: no call
-				if pair[i] == '=' {
-					name, value = pair[:i], pair[i+1:]
+			name := len(seg)                // the name's length: the bytes before the first '='
+			for i := 0; i < len(seg); i++ { // names are short: no call
+				if seg[i] == '=' {
+					name = i
 					break
 				}
 			}
 			switch {
-			case len(name) >= 3 && name[0] == 's' && name[1] == 'n' && name[2] == '-':
-				p.set(name, value)
-			case !c.ignoring || !c.ignored(name):
-				pairs = append(pairs, signedURLPair{signedURLKey(q, start, start+len(name)), uint16(start), uint16(start + len(name)), uint16(end)})
+			case name >= 3 && seg[0] == 's' && seg[1] == 'n' && seg[2] == '-':
+				value := ""
+				if name < len(seg) {
+					value = seg[name+1:]
+				}
+				p.set(seg[:name], value)
+			case c.ignoring && c.ignored(seg[:name]):
+			default:
+				pairs = append(pairs, signedURLPair{signedURLKey(q, start, start+name), uint16(start), uint16(start + name), uint16(start + len(seg))})
 			}
 		}
-		start = end + 1
+		start += len(seg) + 1
 	}
+	p.segments = segments
 	return pairs, nil
 }
 
