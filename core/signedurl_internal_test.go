@@ -45,3 +45,21 @@ func TestAppendSignedURLSignature(t *testing.T) {
 		check(base64.RawURLEncoding.EncodeToString(raw))
 	}
 }
+
+// TestSignedURLHasControl: the word-at-a-time control check agrees with a
+// byte-by-byte one for every byte in every position of paths of 0 to 24
+// bytes.
+func TestSignedURLHasControl(t *testing.T) {
+	for n := range 25 {
+		for i := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("a", n))
+				b[i] = byte(c)
+				want := c < ' ' || c == 0x7f
+				if got := signedURLHasControl(string(b)); got != want {
+					t.Fatalf("%q: %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}
