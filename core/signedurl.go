@@ -493,9 +493,9 @@ func isSignedURLUnreserved(c byte) bool {
 // signature has exactly one encoding). It decodes eight characters into
 // six bytes at a time.
 func appendSignedURLSignature(dst []byte, s string) ([]byte, bool) {
-	n := len(dst) + len(s)*6/8
-	dst = slices.Grow(dst, len(s)*6/8+2)[:n+2] // room for a last 8-byte store
-	out := dst[len(dst)-len(s)*6/8-2:]
+	start, n := len(dst), len(s)*6/8        // n: the bytes s decodes to
+	dst = slices.Grow(dst, n+2)[:start+n+2] // and 2 more for the last 8-byte store
+	out := dst[start:]
 	var neg int8 // its sign bit is set once a character is outside the alphabet
 	t := &signedURLBase64Values
 	for len(s) >= 8 && len(out) >= 8 {
@@ -515,14 +515,14 @@ func appendSignedURLSignature(dst []byte, s string) ([]byte, bool) {
 	}
 	switch len(s) {
 	case 1, 5:
-		return dst[:n], false
+		return dst[:start+n], false
 	case 2, 6:
 		if v&0x0f != 0 { // the low 4 bits of the last character are unused
-			return dst[:n], false
+			return dst[:start+n], false
 		}
 	case 3, 7:
 		if v&0x03 != 0 { // the low 2 bits of the last character are unused
-			return dst[:n], false
+			return dst[:start+n], false
 		}
 	}
 	v <<= 64 - 6*uint(len(s))
@@ -530,7 +530,7 @@ func appendSignedURLSignature(dst []byte, s string) ([]byte, bool) {
 		out[i] = byte(v >> 56)
 		v <<= 8
 	}
-	return dst[:n], neg >= 0
+	return dst[:start+n], neg >= 0
 }
 
 // signedURLBase64Values maps the base64url alphabet to its values, anything else

@@ -158,8 +158,9 @@ func signedURLHasControl(s string) bool {
 // scanQuery splits the raw query q on '&' and sorts its segments out:
 // empty segments carry nothing and are skipped; the sn- parameters go to p;
 // ignored parameters are skipped; every other pair is appended to pairs,
-// in order, and p counts the segments. More than signedURLMaxPairs segments
-// is an error.
+// in order, and p counts the segments (on from p.segments, the segments
+// already read elsewhere). More than signedURLMaxPairs segments is an
+// error.
 func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedURLParams) ([]signedURLPair, error) {
 	if len(q) > signedURLMaxTarget { // offsets fit in uint16
 		return pairs, newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", signedURLMaxTarget)
