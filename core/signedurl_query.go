@@ -139,14 +139,6 @@ func splitSignedURLTarget(target string) (path, query string) {
 
 // signedURLHasControl reports whether s holds an ASCII control character.
 func signedURLHasControl(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for ; len(s) >= 8; s = s[8:] { // eight bytes at a time: is any below ' ', or 0x7f?
-		w := binary.LittleEndian.Uint64(bytesOf(s[:8]))
-		del := w ^ 0x7f*ones
-		if ((w-' '*ones)&^w|(del-ones)&^del)&highs != 0 {
-			return true
-		}
-	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < ' ' || s[i] == 0x7f {
 			return true
