@@ -1,7 +1,5 @@
 package signet
 
-import "encoding/binary"
-
 // Signers write the sn- parameters last, in one order:
 // "…&sn-kid=K&sn-iat=I&sn-exp=E&sn-sig=S". The verifier recognises them
 // there first, reading back from the end of the query, which costs less
@@ -78,18 +76,11 @@ func (p *signedURLParams) parseSignerTail(q string) (rest int, ok bool) {
 // signedURLTailTime reads back from the end of s the unix seconds of an
 // sn-iat or sn-exp parameter: it returns them as written and parsed into
 // t, and where they start in s, if they are 1 to 12 digits without a
-// leading zero (but "0"). The last eight digits of a current time (ten
-// digits) are read at once.
+// leading zero (but "0").
 func signedURLTailTime(s string, t *int64) (value string, start int, ok bool) {
 	var n int64
-	mul := int64(1)
 	i := len(s)
-	if i >= 8 {
-		if last, ok := parseEightDigits(s[i-8:]); ok {
-			n, mul, i = int64(last), 1e8, i-8
-		}
-	}
-	for ; i > 0 && len(s)-i < 12; i-- {
+	for mul := int64(1); i > 0 && len(s)-i < 12; i-- {
 		d := s[i-1] - '0'
 		if d > 9 {
 			break
@@ -102,20 +93,6 @@ func signedURLTailTime(s string, t *int64) (value string, start int, ok bool) {
 	}
 	*t = n
 	return value, i, true
-}
-
-// parseEightDigits parses s, eight bytes, as a decimal number, and reports
-// whether they are all digits.
-func parseEightDigits(s string) (uint64, bool) {
-	w := binary.LittleEndian.Uint64(bytesOf(s)) // the first digit in the low byte
-	const nibbles, zeros, sixes = 0xF0F0F0F0F0F0F0F0, 0x3030303030303030, 0x0606060606060606
-	if w&nibbles != zeros || (w+sixes)&nibbles != zeros { // '0'…'9' are 0x30…0x39
-		return 0, false
-	}
-	w -= zeros
-	w = (w * (10<<8 + 1)) >> 8 & 0x00FF00FF00FF00FF       // pairs of digits
-	w = (w * (100<<16 + 1)) >> 16 & 0x0000FFFF0000FFFF    // groups of four
-	return (w * (10000<<32 + 1)) >> 32 & 0xFFFFFFFF, true // all eight
 }
 
 // signedURLFollows reports whether q[i:] follows marker: q[:i] ends with it.
