@@ -2,6 +2,7 @@ package signet
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -88,6 +89,7 @@ type signedURLConfig struct {
 	origin       string   // the configured origin, normalised; "" = the request's
 	ignoreExact  []string // few: comparing beats hashing
 	ignorePrefix []string
+	ignoring     bool          // some parameters are ignored
 	ttl          time.Duration // the signer's TTL for Sign
 	allowed      [2]bool       // hmac-sha256, ed25519
 	covered      []string
@@ -187,6 +189,7 @@ func SignedURLIgnoreParams(names ...string) SignedURLOption {
 			}
 		}
 		c.ignoreExact, c.ignorePrefix = exact, prefixes
+		c.ignoring = len(exact)+len(prefixes) > 0
 		return nil
 	})
 }
@@ -269,8 +272,38 @@ func (v *SignedURL) parse(a *attempt) error {
 		return newError(ErrMalformed, "the URL path contains a control character")
 	}
 	var p signedURLParams
+	if !c.scanSignerTail(a, query, &p) { // not as a signer writes it: the general case
+		if err := c.scanParams(a, query, &p); err != nil {
+			return err
+		}
+	}
+	iat, exp := p.iatUnix, p.expUnix
+	if exp < iat {
+		return newError(ErrMalformed, "sn-exp is before sn-iat")
+	}
+	a.created, a.expires = time.Unix(iat, 0), time.Unix(exp, 0)
+	if ttl := time.Duration(exp-iat) * time.Second; ttl > c.maxAge || exp-iat > signedURLMaxSeconds {
+		return newError(ErrExpired, "the URL is valid for %v, longer than the %v this server accepts; sign it with a shorter TTL", a.expires.Sub(a.created), c.maxAge)
+	}
+	if left := a.expires.Sub(c.now()); left > c.maxAge {
+		return newError(ErrExpired, "the URL is valid for another %v, longer than the %v this server accepts; sign it with a shorter TTL", left.Round(time.Second), c.maxAge)
+	}
+	a.msg = append(a.msg[:0], signedURLMarkerHMAC...) // room for the marker, written per key
 	var err error
-	if a.pairs, err = c.scanQuery(query, a.pairs[:0], &p); err != nil {
+	if a.msg, err = c.appendMessage(a.msg, &p, a.req.Method(), a.req.Scheme(), a.req.Host(), path, query, a.pairs); err != nil {
+		return err
+	}
+	a.keyID, a.signature, a.covered = p.kid, p.sig, c.covered
+	return nil
+}
+
+// scanParams splits the query q into its signed pairs (a.pairs) and its
+// sn- parameters (p), checks the latter, and decodes the signature into
+// a.sig.
+func (c *signedURLConfig) scanParams(a *attempt, q string, p *signedURLParams) error {
+	*p = signedURLParams{}
+	var err error
+	if a.pairs, err = c.scanQuery(q, a.pairs[:0], p); err != nil {
 		return err
 	}
 	if err := p.check(); err != nil {
@@ -286,22 +319,6 @@ func (v *SignedURL) parse(a *attempt) error {
 	if a.sig, ok = appendSignedURLSignature(a.sig[:0], p.sig); !ok || len(a.sig) != n {
 		return newError(ErrMalformed, "sn-sig must be the unpadded base64url of a 32-byte HMAC-SHA256 or a 64-byte Ed25519 signature")
 	}
-	iat, exp := p.iatUnix, p.expUnix
-	if exp < iat {
-		return newError(ErrMalformed, "sn-exp is before sn-iat")
-	}
-	a.created, a.expires = time.Unix(iat, 0), time.Unix(exp, 0)
-	if ttl := time.Duration(exp-iat) * time.Second; ttl > c.maxAge || exp-iat > signedURLMaxSeconds {
-		return newError(ErrExpired, "the URL is valid for %v, longer than the %v this server accepts; sign it with a shorter TTL", a.expires.Sub(a.created), c.maxAge)
-	}
-	if left := a.expires.Sub(c.now()); left > c.maxAge {
-		return newError(ErrExpired, "the URL is valid for another %v, longer than the %v this server accepts; sign it with a shorter TTL", left.Round(time.Second), c.maxAge)
-	}
-	a.msg = append(a.msg[:0], signedURLMarkerHMAC...) // room for the marker, written per key
-	if a.msg, err = c.appendMessage(a.msg, &p, a.req.Method(), a.req.Scheme(), a.req.Host(), path, query, a.pairs); err != nil {
-		return err
-	}
-	a.keyID, a.signature, a.covered = p.kid, p.sig, c.covered
 	return nil
 }
 
@@ -473,35 +490,47 @@ func isSignedURLUnreserved(c byte) bool {
 
 // appendSignedURLSignature decodes s, unpadded base64url (RFC 4648 §5), and reports
 // whether it is that, with its unused trailing bits zero (so that every
-// signature has exactly one encoding).
+// signature has exactly one encoding). It decodes eight characters into
+// six bytes at a time.
 func appendSignedURLSignature(dst []byte, s string) ([]byte, bool) {
-	dst = slices.Grow(dst, len(s)*3/4)
+	start, n := len(dst), len(s)*6/8        // n: the bytes s decodes to
+	dst = slices.Grow(dst, n+2)[:start+n+2] // and 2 more for the last 8-byte store
+	out := dst[start:]
 	var neg int8 // its sign bit is set once a character is outside the alphabet
-	i := 0
-	for ; i+4 <= len(s); i += 4 {
-		a, b, c, d := signedURLBase64Values[s[i]], signedURLBase64Values[s[i+1]], signedURLBase64Values[s[i+2]], signedURLBase64Values[s[i+3]]
-		neg |= a | b | c | d
-		n := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
-		dst = append(dst, byte(n>>16), byte(n>>8), byte(n))
+	t := &signedURLBase64Values
+	for len(s) >= 8 && len(out) >= 8 {
+		c0, c1, c2, c3 := t[s[0]], t[s[1]], t[s[2]], t[s[3]]
+		c4, c5, c6, c7 := t[s[4]], t[s[5]], t[s[6]], t[s[7]]
+		neg |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7
+		v := uint64(c0)<<58 | uint64(c1)<<52 | uint64(c2)<<46 | uint64(c3)<<40 |
+			uint64(c4)<<34 | uint64(c5)<<28 | uint64(c6)<<22 | uint64(c7)<<16
+		binary.BigEndian.PutUint64(out, v) // 6 bytes, and 2 the next store overwrites (or beyond n)
+		s, out = s[8:], out[6:]
 	}
-	switch len(s) - i {
-	case 1:
-		return dst, false
-	case 2:
-		a, b := signedURLBase64Values[s[i]], signedURLBase64Values[s[i+1]]
-		if neg |= a | b; b&0x0f != 0 { // the low 4 bits of b are unused
-			return dst, false
-		}
-		dst = append(dst, byte(a)<<2|byte(b)>>4)
-	case 3:
-		a, b, c := signedURLBase64Values[s[i]], signedURLBase64Values[s[i+1]], signedURLBase64Values[s[i+2]]
-		if neg |= a | b | c; c&0x03 != 0 { // the low 2 bits of c are unused
-			return dst, false
-		}
-		n := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6
-		dst = append(dst, byte(n>>16), byte(n>>8))
+	var v uint64
+	for i := range len(s) {
+		c := t[s[i]]
+		neg |= c
+		v = v<<6 | uint64(c)
 	}
-	return dst, neg >= 0
+	switch len(s) {
+	case 1, 5:
+		return dst[:start+n], false
+	case 2, 6:
+		if v&0x0f != 0 { // the low 4 bits of the last character are unused
+			return dst[:start+n], false
+		}
+	case 3, 7:
+		if v&0x03 != 0 { // the low 2 bits of the last character are unused
+			return dst[:start+n], false
+		}
+	}
+	v <<= 64 - 6*uint(len(s))
+	for i := 0; i < len(out)-2; i++ {
+		out[i] = byte(v >> 56)
+		v <<= 8
+	}
+	return dst[:start+n], neg >= 0
 }
 
 // signedURLBase64Values maps the base64url alphabet to its values, anything else

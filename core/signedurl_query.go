@@ -38,9 +38,31 @@ func signedURLTailKey(name string) uint64 {
 	return key << (8 * (8 - len(name)))
 }
 
-// sortSignedURLPairs sorts the pairs of q by name, stably.
+// signedURLMergeMin is the number of pairs from which sortSignedURLPairs
+// sorts two halves and merges them rather than sorting by insertion, and
+// signedURLMergeMax the number up to which it does.
+const (
+	signedURLMergeMin = 9
+	signedURLMergeMax = 24
+)
+
+// sortSignedURLPairs sorts the pairs of q by name, stably: by insertion
+// for a few pairs; up to signedURLMergeMax, by insertion in two halves
+// merged (fewer moves than insertion alone); beyond, with the standard
+// library (only hostile URLs have that many).
 func sortSignedURLPairs(q string, pairs []signedURLPair) {
-	if len(pairs) > 24 {
+	switch n := len(pairs); {
+	case n < signedURLMergeMin:
+		insertSignedURLPairs(q, pairs)
+	case n <= signedURLMergeMax:
+		mid := n / 2
+		insertSignedURLPairs(q, pairs[:mid])
+		insertSignedURLPairs(q, pairs[mid:])
+		if signedURLPairLess(q, &pairs[mid], &pairs[mid-1]) { // else in order already
+			var left [signedURLMergeMax / 2]signedURLPair
+			mergeSignedURLPairs(q, pairs, left[:copy(left[:], pairs[:mid])])
+		}
+	default:
 		slices.SortStableFunc(pairs, func(a, b signedURLPair) int {
 			switch {
 			case signedURLPairLess(q, &a, &b):
@@ -50,24 +72,39 @@ func sortSignedURLPairs(q string, pairs []signedURLPair) {
 			}
 			return 0
 		})
-		return
 	}
-	for i := 1; i < len(pairs); i++ { // binary insertion sort: stable, fast for a few pairs
-		x := pairs[i]
-		if !signedURLPairLess(q, &x, &pairs[i-1]) {
+}
+
+// insertSignedURLPairs sorts the pairs of q by name, stably, by insertion.
+func insertSignedURLPairs(q string, pairs []signedURLPair) {
+	for i := 1; i < len(pairs); i++ {
+		if !signedURLPairLess(q, &pairs[i], &pairs[i-1]) {
 			continue // in order already: the common case
 		}
-		lo, hi := 0, i-1 // x goes before pairs[hi]: find the first element x sorts before
-		for lo < hi {
-			if m := int(uint(lo+hi) >> 1); signedURLPairLess(q, &x, &pairs[m]) {
-				hi = m
-			} else {
-				lo = m + 1
-			}
+		x := pairs[i]
+		j := i
+		for ; j > 0 && signedURLPairLess(q, &x, &pairs[j-1]); j-- {
+			pairs[j] = pairs[j-1]
 		}
-		copy(pairs[lo+1:i+1], pairs[lo:i])
-		pairs[lo] = x
+		pairs[j] = x
 	}
+}
+
+// mergeSignedURLPairs merges two sorted runs into pairs, stably: left, a
+// copy of the first len(left) pairs, and the pairs after them.
+func mergeSignedURLPairs(q string, pairs, left []signedURLPair) {
+	i, j, k := 0, len(left), 0
+	for i < len(left) && j < len(pairs) {
+		if signedURLPairLess(q, &pairs[j], &left[i]) {
+			pairs[k] = pairs[j]
+			j++
+		} else {
+			pairs[k] = left[i]
+			i++
+		}
+		k++
+	}
+	copy(pairs[k:], left[i:]) // what is left of the right run is in place
 }
 
 // signedURLPairLess reports whether the name of a sorts before the name of b.
@@ -113,41 +150,45 @@ func signedURLHasControl(s string) bool {
 // scanQuery splits the raw query q on '&' and sorts its segments out:
 // empty segments carry nothing and are skipped; the sn- parameters go to p;
 // ignored parameters are skipped; every other pair is appended to pairs,
-// in order, and p counts the segments. More than signedURLMaxPairs segments
-// is an error.
+// in order, and p counts the segments (on from p.segments, the segments
+// already read elsewhere). More than signedURLMaxPairs segments is an
+// error.
 func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedURLParams) ([]signedURLPair, error) {
 	if len(q) > signedURLMaxTarget { // offsets fit in uint16
 		return pairs, newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", signedURLMaxTarget)
 	}
-	ignoring := len(c.ignoreExact)+len(c.ignorePrefix) > 0
+	segments := p.segments
 	for start := 0; start < len(q); {
-		end := strings.IndexByte(q[start:], '&')
-		if end < 0 {
-			end = len(q)
-		} else {
-			end += start
+		seg := q[start:]
+		if end := strings.IndexByte(seg, '&'); end >= 0 {
+			seg = seg[:end]
 		}
-		if end > start {
-			if p.segments++; p.segments > signedURLMaxPairs {
+		if len(seg) > 0 {
+			if segments++; segments > signedURLMaxPairs {
 				return pairs, newError(ErrMalformed, "the URL has more than %d query parameters", signedURLMaxPairs)
 			}
-			pair := q[start:end]
-			name, value := pair, ""
-			for i := 0; i < len(pair); i++ { // names are short: no call
-				if pair[i] == '=' {
-					name, value = pair[:i], pair[i+1:]
+			name := len(seg)                // the name's length: the bytes before the first '='
+			for i := 0; i < len(seg); i++ { // names are short: no call
+				if seg[i] == '=' {
+					name = i
 					break
 				}
 			}
 			switch {
-			case len(name) >= 3 && name[0] == 's' && name[1] == 'n' && name[2] == '-':
-				p.set(name, value)
-			case !ignoring || !c.ignored(name):
-				pairs = append(pairs, signedURLPair{signedURLKey(q, start, start+len(name)), uint16(start), uint16(start + len(name)), uint16(end)})
+			case name >= 3 && seg[0] == 's' && seg[1] == 'n' && seg[2] == '-':
+				value := ""
+				if name < len(seg) {
+					value = seg[name+1:]
+				}
+				p.set(seg[:name], value)
+			case c.ignoring && c.ignored(seg[:name]):
+			default:
+				pairs = append(pairs, signedURLPair{signedURLKey(q, start, start+name), uint16(start), uint16(start + name), uint16(start + len(seg))})
 			}
 		}
-		start = end + 1
+		start += len(seg) + 1
 	}
+	p.segments = segments
 	return pairs, nil
 }
 
