@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -21,7 +19,7 @@ import (
 type Cavage struct {
 	pipeline
 	cfg   *cavageConfig
-	plans planCache
+	plans planCache[headerPlan]
 }
 
 // CavageDialect selects how a Cavage verifier or signer reads and builds
@@ -967,54 +965,10 @@ func hs2019Default(k keyKind) *algorithm {
 func (v *Cavage) verify(a *attempt, s *Secret) (bool, error) {
 	ok := a.verify(s.Key, a.msg)
 	if ok {
-		v.plans.add(a.params.plan)
+		v.plans.add(a.params.plan.list, a.params.plan)
 		a.covered = a.params.plan.covered
 	}
 	return ok, nil
-}
-
-// planCache keeps the plan of each headers= list seen in a verified
-// request, so the usual request neither re-parses its list nor allocates a
-// Result.Covered. Only verified requests add plans, and at most maxPlans.
-// The last plan used is also kept apart: when clients all sign the same
-// headers, finding it costs a string compare, not a lock and a lookup.
-type planCache struct {
-	last  atomic.Pointer[headerPlan]
-	mu    sync.RWMutex
-	plans map[string]*headerPlan
-}
-
-const maxPlans = 256
-
-// get returns the cached plan of list, or nil.
-func (c *planCache) get(list string) *headerPlan {
-	if pl := c.last.Load(); pl != nil && pl.list == list {
-		return pl
-	}
-	c.mu.RLock()
-	pl := c.plans[list]
-	c.mu.RUnlock()
-	if pl != nil {
-		c.last.Store(pl)
-	}
-	return pl
-}
-
-// add caches pl, unless it is cached already or the cache is full.
-func (c *planCache) add(pl *headerPlan) {
-	if c.last.Load() == pl {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.plans == nil {
-		c.plans = make(map[string]*headerPlan)
-	}
-	if cached := c.plans[pl.list]; cached != nil || len(c.plans) >= maxPlans {
-		return
-	}
-	c.plans[pl.list] = pl
-	c.last.Store(pl)
 }
 
 func (v *Cavage) checkBody(a *attempt) error {

@@ -23,7 +23,7 @@ import (
 type Signway struct {
 	pipeline
 	cfg   *signwayConfig
-	plans signwayPlans // of the X-Sw-SignedHeaders values of verified requests
+	plans planCache[signwayPlan] // of the X-Sw-SignedHeaders values of verified requests
 }
 
 // SignwayDetails is Result.Details for the signway scheme: what a gateway
@@ -368,7 +368,7 @@ func (st *signwayState) verify(a *attempt, s *Secret) (bool, error) {
 		return false, nil
 	}
 	if st.plan != noSignedHeaders {
-		st.v.plans.add(st.plan)
+		st.v.plans.add(st.plan.list, st.plan)
 	}
 	return true, nil
 }

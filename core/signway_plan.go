@@ -3,8 +3,6 @@ package signet
 import (
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // signwayPlan is what one X-Sw-SignedHeaders value says, worked out once:
@@ -145,47 +143,4 @@ func sortOrder(order []uint8, less func(i, j uint8) bool) {
 			order[j], order[j-1] = order[j-1], order[j]
 		}
 	}
-}
-
-// signwayPlans keeps the plan of each X-Sw-SignedHeaders value seen in a
-// verified request, so the usual request neither re-parses its list nor
-// copies the names into its Result. Only verified requests add plans, and
-// at most maxPlans. The last plan used is also kept apart: when clients
-// all sign the same headers, finding it costs a string compare, not a lock
-// and a lookup. (Cavage's planCache, for Signway's plans.)
-type signwayPlans struct {
-	last  atomic.Pointer[signwayPlan]
-	mu    sync.RWMutex
-	plans map[string]*signwayPlan
-}
-
-// get returns the cached plan of list, or nil.
-func (c *signwayPlans) get(list string) *signwayPlan {
-	if p := c.last.Load(); p != nil && p.list == list {
-		return p
-	}
-	c.mu.RLock()
-	p := c.plans[list]
-	c.mu.RUnlock()
-	if p != nil {
-		c.last.Store(p)
-	}
-	return p
-}
-
-// add caches p, unless it is cached already or the cache is full.
-func (c *signwayPlans) add(p *signwayPlan) {
-	if c.last.Load() == p {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.plans == nil {
-		c.plans = make(map[string]*signwayPlan)
-	}
-	if cached := c.plans[p.list]; cached != nil || len(c.plans) >= maxPlans {
-		return
-	}
-	c.plans[p.list] = p
-	c.last.Store(p)
 }
