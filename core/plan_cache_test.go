@@ -41,7 +41,9 @@ func TestPlanCacheConcurrent(t *testing.T) {
 	var c planCache[int]
 	var wg sync.WaitGroup
 	for g := range 4 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range 100 {
 				list := strconv.Itoa((g + i) % 10)
 				if c.get(list) == nil {
@@ -49,7 +51,7 @@ func TestPlanCacheConcurrent(t *testing.T) {
 					c.add(list, &n)
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	if len(c.plans) != 10 {

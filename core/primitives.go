@@ -190,6 +190,24 @@ func reescapeInvalidUTF8(dst []byte, start int) []byte {
 
 const upperHex = "0123456789ABCDEF"
 
+// lowerHexValue and upperHexValue map the hex digits of one case to their
+// value, and every other byte to 0x80.
+var lowerHexValue, upperHexValue = hexValues('a'), hexValues('A')
+
+func hexValues(a byte) (t [256]byte) {
+	for c := range t {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = byte(c) - '0'
+		case a <= byte(c) && byte(c) < a+6:
+			t[c] = byte(c) - a + 10
+		default:
+			t[c] = 0x80
+		}
+	}
+	return t
+}
+
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

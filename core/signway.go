@@ -725,19 +725,3 @@ func decodeLowerHex(dst []byte, s string) bool {
 	}
 	return bad == 0
 }
-
-// lowerHexValue maps the lower-case hex digits to their value, and every
-// other byte to 0x80.
-var lowerHexValue = func() (t [256]byte) {
-	for c := range t {
-		switch {
-		case isDigit(byte(c)):
-			t[c] = byte(c) - '0'
-		case 'a' <= c && c <= 'f':
-			t[c] = byte(c) - 'a' + 10
-		default:
-			t[c] = 0x80
-		}
-	}
-	return t
-}()

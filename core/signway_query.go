@@ -202,22 +202,6 @@ func appendCanonicalDecoded(dst []byte, raw string) ([]byte, bool) {
 	return dst[:start+n], true
 }
 
-// upperHexValue maps the upper-case hex digits to their value, and every
-// other byte to 0x80.
-var upperHexValue = func() (t [256]byte) {
-	for c := range t {
-		switch {
-		case isDigit(byte(c)):
-			t[c] = byte(c) - '0'
-		case 'A' <= c && c <= 'F':
-			t[c] = byte(c) - 'A' + 10
-		default:
-			t[c] = 0x80
-		}
-	}
-	return t
-}()
-
 // formSpecial marks the bytes form decoding changes.
 var formSpecial = [256]bool{'%': true, '+': true}
 
