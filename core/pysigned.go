@@ -478,9 +478,7 @@ func (v *Pysigned) verify(a *attempt, s *Secret) (bool, error) {
 		if !a.pysigned.lowerHex {
 			return false, nil // compare_digest against the lower-case hex fails
 		}
-		m, tag := s.Key.sumMAC(crypto.SHA512, a.msg)
-		ok = equalTags(tag, a.sig)
-		s.Key.returnMAC(crypto.SHA512, m)
+		ok = equalTags(a.mac.sum(s.Key, crypto.SHA512, a.msg), a.sig) // the attempt's kept state
 	} else {
 		ok = ed25519.Verify(s.Key.public.(ed25519.PublicKey), a.msg, a.sig)
 	}
