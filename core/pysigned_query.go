@@ -328,12 +328,13 @@ func appendPyFromHex(dst []byte, s string) (_ []byte, lower, ok bool) {
 	if len(s) == 2*ed25519.SignatureSize { // the usual 128 digits, no space
 		start := len(dst)
 		dst = slices.Grow(dst, ed25519.SignatureSize)[:start+ed25519.SignatureSize]
-		out := dst[start:]
+		out := (*[ed25519.SignatureSize]byte)(dst[start:])
+		in := (*[2 * ed25519.SignatureSize]byte)(bytesOf(s)) // arrays: no bounds checks
 		var bad, upper uint64
-		for i := 0; i+8 <= len(s); i += 8 { // both helpers inlined
-			x := binary.LittleEndian.Uint64(bytesOf(s[i : i+8]))
+		for i := 0; i < len(in)/8; i++ { // both helpers inlined
+			x := binary.LittleEndian.Uint64(in[8*i:])
 			b, letter := hexLanes(x)
-			binary.LittleEndian.PutUint32(out[i/2:], packHex(x, letter))
+			binary.LittleEndian.PutUint32(out[4*i:], packHex(x, letter))
 			bad |= b
 			upper |= letter &^ (x << 2) // a letter without the 0x20 bit: A–F
 		}
