@@ -43,12 +43,15 @@ func (q *qsl) str(s qsSpan) string {
 	return q.query[s.off : s.off+s.n]
 }
 
-// Classes of raw query bytes: unreserved, needing %-encoding in the
-// canonical query, or making the name or value need decoding.
+// Classes of raw query bytes, as bits: unreserved (none), needing
+// %-encoding in the canonical query, making the name or value need
+// decoding; & and = are marked too, so that a scan stops at them.
 const (
 	qsPlain  = 0
 	qsEncode = 1
 	qsDecode = 2
+	qsAmp    = 4 // &, which ends a field
+	qsEq     = 8 // =, which ends a name
 )
 
 var qsClass = func() (t [256]uint8) {
@@ -58,6 +61,8 @@ var qsClass = func() (t [256]uint8) {
 		}
 	}
 	t['+'], t['%'] = qsDecode, qsDecode
+	t['&'] |= qsAmp
+	t['='] |= qsEq
 	return t
 }()
 
@@ -89,18 +94,23 @@ func (q *qsl) next(i int) (p qsPair, next int, ok bool) {
 func (q *qsl) field(i int) (eq, end int, nameClass, valueClass uint8) {
 	query := q.query
 	j := i
-	for ; j < len(query) && query[j] != '='; j++ {
-		if query[j] == '&' {
-			return -1, j, 0, 0 // no =
+	for ; j < len(query); j++ {
+		c := qsClass[query[j]]
+		if c&(qsAmp|qsEq) != 0 {
+			break
 		}
-		nameClass |= qsClass[query[j]]
+		nameClass |= c
 	}
-	if j == len(query) {
-		return -1, j, 0, 0
+	if j == len(query) || query[j] == '&' {
+		return -1, j, 0, 0 // no =
 	}
 	eq, end = j, j+1
-	for limit := min(len(query), end+maxScannedValue); end < limit && query[end] != '&'; end++ {
-		valueClass |= qsClass[query[end]]
+	for limit := min(len(query), end+maxScannedValue); end < limit; end++ {
+		c := qsClass[query[end]]
+		if c&qsAmp != 0 {
+			break
+		}
+		valueClass |= c // = included: it needs encoding
 	}
 	if end < len(query) && query[end] != '&' { // a long value (a sig): search the rest
 		rest := query[end:]
