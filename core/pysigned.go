@@ -307,12 +307,14 @@ func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedPara
 		}
 		// st.unquote, by hand: the compiler does not inline it
 		nameSpan := qsSpan{off: uint32(start), n: uint32(eq - start), plain: nameClass == qsPlain}
+		nameCanonical := nameSpan.plain
 		if nameClass&qsDecode != 0 {
-			nameSpan = st.decode(start, eq)
+			nameSpan, nameCanonical = st.decode(start, eq, nameClass)
 		}
 		value := qsSpan{off: uint32(eq + 1), n: uint32(end - eq - 1), plain: valueClass == qsPlain}
+		valueCanonical := value.plain
 		if valueClass&qsDecode != 0 {
-			value = st.decode(eq+1, end)
+			value, valueCanonical = st.decode(eq+1, end, valueClass)
 		}
 		switch name := st.str(nameSpan); {
 		case name == "sig":
@@ -323,7 +325,8 @@ func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedPara
 			out.kid, out.hasKid = st.str(value), true
 		case len(p.ignore) > 0 && p.excluded(name), name == "kid" && p.version.excludesKid():
 		default:
-			st.pairs = append(st.pairs, qsPair{name: nameSpan, value: value, key: st.key(nameSpan)})
+			st.pairs = append(st.pairs, qsPair{name: nameSpan, value: value, key: st.key(nameSpan),
+				field: qsSpan{off: uint32(start), n: uint32(end - start), plain: nameCanonical && valueCanonical}})
 		}
 	}
 	return out, nil

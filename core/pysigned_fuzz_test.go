@@ -299,3 +299,48 @@ func FuzzPysignedVerify(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPysignedRawField checks the canonical query's fast path: a pair whose
+// raw name=value is marked as its own encoding (field.plain) is encoded
+// exactly as quote_plus encodes its decoded name and value, whether the
+// verifier (collect) or the signer (next) split the query.
+func FuzzPysignedRawField(f *testing.F) {
+	for _, u := range pysignedSeeds(f) {
+		if _, q, ok := strings.Cut(u, "?"); ok {
+			f.Add(q)
+		}
+	}
+	for _, q := range rawFieldCases {
+		f.Add(q.query)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		if !utf8.ValidString(query) || len(query) > maxFuzzQuery {
+			return
+		}
+		check := func(q *qsl, p *qsPair) {
+			general := appendQuotePlus(nil, q.str(p.name))
+			general = appendQuotePlus(append(general, '='), q.str(p.value))
+			if got := q.appendPair(nil, p); string(got) != string(general) {
+				t.Fatalf("%q: pair %q encoded as %q, quote_plus gives %q", query, q.str(p.field), got, general)
+			}
+			if p.field.plain && q.str(p.field) != string(general) {
+				t.Fatalf("%q: raw %q is marked as its encoding %q", query, q.str(p.field), general)
+			}
+		}
+		var st pysignedState
+		if _, err := st.collect(query, &pysignedProfile{version: Pysigned025}); err == nil {
+			for i := range st.pairs {
+				check(&st.qsl, &st.pairs[i])
+			}
+		}
+		q := qsl{query: query}
+		for i := 0; ; {
+			p, next, ok := q.next(i)
+			if !ok {
+				break
+			}
+			i = next
+			check(&q, &p)
+		}
+	})
+}

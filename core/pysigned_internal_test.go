@@ -358,3 +358,47 @@ func TestValidTarget(t *testing.T) {
 		}
 	}
 }
+
+// rawFieldCases are queries of one pair, and whether its raw name=value is
+// the quote_plus encoding of the decoded pair, which the canonical query
+// then copies (the fast path FuzzPysignedRawField checks).
+var rawFieldCases = []struct {
+	query     string
+	canonical bool
+}{
+	{"a=1", true},
+	{"q=hello+world", true},                 // + is a space, written back as +
+	{"v=%C3%A9", true},                      // é, escaped in upper-case hex
+	{"v=%2B%25%26%3D%2F", true},             // + % & = /, all escaped by quote_plus
+	{"a%5Bb%5D=1", true},                    // an escaped name
+	{"v=%c3%a9", false},                     // lower-case hex
+	{"v=%20", false},                        // a space, written back as +
+	{"v=%41", false},                        // A, unreserved: written back as A
+	{"v=a/b", false},                        // a raw byte quote_plus escapes
+	{"v=a=b", false},                        // a raw =
+	{"v=é", false},                          // raw UTF-8
+	{"v=%", false},                          // a lone %, written back as %25
+	{"v=%zz", false},                        // a bad escape, kept literally
+	{"v=%FF", false},                        // invalid UTF-8: U+FFFD
+	{"v=%F0%90%80A", false},                 // a truncated sequence, as long as its U+FFFD
+	{"v=%E2%82%AC", true},                   // €
+	{"k=" + strings.Repeat("a", 40), false}, // a long value is not classified
+}
+
+func TestPysignedRawField(t *testing.T) {
+	for _, c := range rawFieldCases {
+		var st pysignedState
+		_, err := st.collect(c.query, &pysignedProfile{version: Pysigned025})
+		require.NoError(t, err)
+		require.Len(t, st.pairs, 1, "%q", c.query)
+		p := &st.pairs[0]
+		assert.Equal(t, c.canonical, p.field.plain, "%q", c.query)
+		general := appendQuotePlus(nil, st.str(p.name))
+		general = appendQuotePlus(append(general, '='), st.str(p.value))
+		assert.Equal(t, string(general), string(st.appendPair(nil, p)), "%q", c.query)
+		q := qsl{query: c.query}
+		next, _, ok := q.next(0)
+		require.True(t, ok)
+		assert.Equal(t, p.field, next.field, "%q: collect and next agree", c.query)
+	}
+}

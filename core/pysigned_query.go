@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -21,9 +22,13 @@ type qsSpan struct {
 // pooled slice of pairs costs the garbage collector nothing and sorting it
 // writes no pointers. key is the first 8 bytes of the decoded name,
 // big-endian, zero-padded: it orders most pairs without reading them.
+// field is the raw name=value in the query, plain when it is already the
+// quote_plus encoding of the decoded name and value, so that the canonical
+// query copies it.
 type qsPair struct {
 	name, value qsSpan
 	key         uint64
+	field       qsSpan
 }
 
 // qsl is a query split and decoded as parse_qsl does, into spans of the
@@ -78,8 +83,10 @@ func (q *qsl) next(i int) (p qsPair, next int, ok bool) {
 	for i < len(q.query) {
 		eq, end, nameClass, valueClass := q.field(i)
 		if eq >= 0 {
-			p = qsPair{name: q.unquote(i, eq, nameClass), value: q.unquote(eq+1, end, valueClass)}
-			p.key = prefixKey(q.str(p.name))
+			name, nameCanonical := q.unquote(i, eq, nameClass)
+			value, valueCanonical := q.unquote(eq+1, end, valueClass)
+			p = qsPair{name: name, value: value, key: prefixKey(q.str(name)),
+				field: qsSpan{off: uint32(i), n: uint32(end - i), plain: nameCanonical && valueCanonical}}
 			return p, end + 1, true
 		}
 		i = end + 1
@@ -156,16 +163,22 @@ func (q *qsl) key(s qsSpan) uint64 {
 // unquote decodes the raw name or value query[start:end], of the given
 // class, as parse_qsl does: + becomes a space, then
 // unquote(errors="replace"). Text without + or % is its own decoding; any
-// other is decoded into the scratch buffer.
-func (q *qsl) unquote(start, end int, class uint8) qsSpan {
-	if class&qsDecode == 0 { // inlined: the usual case
-		return qsSpan{off: uint32(start), n: uint32(end - start), plain: class == qsPlain}
+// other is decoded into the scratch buffer. canonical reports that the raw
+// text is the quote_plus encoding of the decoded one.
+func (q *qsl) unquote(start, end int, class uint8) (s qsSpan, canonical bool) {
+	if class&qsDecode == 0 { // the usual case
+		return qsSpan{off: uint32(start), n: uint32(end - start), plain: class == qsPlain}, class == qsPlain
 	}
-	return q.decode(start, end)
+	return q.decode(start, end, class)
 }
 
-// decode decodes query[start:end] into the scratch buffer.
-func (q *qsl) decode(start, end int) qsSpan {
+// decode decodes query[start:end], of the given class, into the scratch
+// buffer. canonical reports that quote_plus encodes the decoded text back
+// to the raw one: the raw text has only unreserved bytes, +, and escapes in
+// upper-case hex of bytes that quote_plus escapes but space, and decodes to
+// UTF-8 without replacements.
+func (q *qsl) decode(start, end int, class uint8) (_ qsSpan, canonical bool) {
+	canonical = class&qsEncode == 0 // else a raw byte that quote_plus escapes
 	s := q.query[start:end]
 	buf := q.scratch
 	from := len(buf)
@@ -177,17 +190,24 @@ func (q *qsl) decode(start, end int) qsSpan {
 		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
 			b := unhex(s[i+1])<<4 | unhex(s[i+2])
 			escapedHigh = escapedHigh || b >= 0x80
+			// upper-case hex (digits and A–F are <= F), of a byte that
+			// quote_plus escapes (a space it writes as +)
+			canonical = canonical && s[i+1] <= 'F' && s[i+2] <= 'F' && !queryUnreserved[b] && b != ' '
 			buf = append(buf, b)
 			i += 2
+		case c == '%': // a literal %, which quote_plus escapes
+			canonical = false
+			buf = append(buf, c)
 		default:
 			buf = append(buf, c)
 		}
 	}
-	if escapedHigh {
+	if escapedHigh && !utf8.Valid(buf[from:]) {
 		buf = replaceInvalidUTF8(buf, from)
+		canonical = false
 	}
 	q.scratch = buf
-	return qsSpan{off: uint32(from), n: uint32(len(buf) - from), inScratch: true}
+	return qsSpan{off: uint32(from), n: uint32(len(buf) - from), inScratch: true}, canonical
 }
 
 // cmp orders pairs as Python sorts (name, value) tuples of str: by code
@@ -278,8 +298,8 @@ func (q *qsl) appendPyURLEncode(dst []byte, pairs []qsPair) []byte {
 
 // appendPair appends name=value, each quote_plus-encoded.
 func (q *qsl) appendPair(dst []byte, p *qsPair) []byte {
-	if p.name.plain && p.value.plain { // the raw name=value is its own encoding
-		return append(dst, q.query[p.name.off:p.value.off+p.value.n]...)
+	if p.field.plain { // the raw name=value is their encoding
+		return append(dst, q.query[p.field.off:p.field.off+p.field.n]...)
 	}
 	dst = q.appendQuotePlus(dst, p.name)
 	dst = append(dst, '=')
