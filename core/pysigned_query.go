@@ -342,7 +342,11 @@ func (q *qsl) appendCanonicalQuery(dst []byte, pairs []qsPair) []byte {
 		if i > 0 {
 			dst = append(dst, '&')
 		}
-		dst = q.appendPair(dst, &pairs[x&0xFF])
+		if p := &pairs[x&0xFF]; p.field.plain { // appendPair's usual case, inlined
+			dst = append(dst, q.query[p.field.off:p.field.off+p.field.n]...)
+		} else {
+			dst = q.appendPair(dst, p)
+		}
 	}
 	return dst
 }
