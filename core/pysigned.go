@@ -325,8 +325,12 @@ func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedPara
 			out.kid, out.hasKid = st.str(value), true
 		case len(p.ignore) > 0 && p.excluded(name), name == "kid" && p.version.excludesKid():
 		default:
-			st.pairs = append(st.pairs, qsPair{name: nameSpan, value: value, key: st.key(nameSpan),
-				field: qsSpan{off: uint32(start), n: uint32(end - start), plain: nameCanonical && valueCanonical}})
+			// Filled in place: a pair built on the stack and copied in
+			// is read back wider than it was written, which stalls.
+			st.pairs = append(st.pairs, qsPair{})
+			pair := &st.pairs[len(st.pairs)-1]
+			pair.name, pair.value, pair.key = nameSpan, value, st.key(nameSpan)
+			pair.field = qsSpan{off: uint32(start), n: uint32(end - start), plain: nameCanonical && valueCanonical}
 		}
 	}
 	return out, nil
