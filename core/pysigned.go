@@ -349,8 +349,8 @@ func appendPysignedMessage(dst []byte, exp string, u *pyURL, q *qsl, pairs []qsP
 
 func (v *Pysigned) parse(a *attempt) error {
 	c := v.cfg
-	u, err := c.requestURL(a.req)
-	if err != nil {
+	var u pyURL
+	if err := c.requestURL(a.req, &u); err != nil {
 		return err
 	}
 	st := &a.pysigned
@@ -392,11 +392,12 @@ func (v *Pysigned) parse(a *attempt) error {
 	return nil
 }
 
-// requestURL returns the URL the request was signed as: the origin's (or
-// the request's) scheme and authority, and the raw path, params and query
-// of the request-target, split as urlparse splits them.
-func (c *pysignedConfig) requestURL(r Request) (pyURL, error) {
-	var u pyURL
+// requestURL sets the fields of u, a zero pyURL, to the URL the request was
+// signed as: the origin's (or the request's) scheme and authority, and the
+// raw path, params and query of the request-target, split as urlparse
+// splits them. (u is filled in place: returning the URL by value copied it
+// with loads wider than its stores, which stalls.)
+func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	target := r.RequestURI()
 	if c.origin {
 		u.scheme, u.netloc = c.originScheme, c.originNetloc
@@ -417,13 +418,13 @@ func (c *pysignedConfig) requestURL(r Request) (pyURL, error) {
 		}
 	}
 	if !c.origin && !validNetloc(u.netloc) {
-		return u, newError(ErrMalformed, "the request's host is not a valid URL authority")
+		return newError(ErrMalformed, "the request's host is not a valid URL authority")
 	}
 	if !validTarget(target) {
-		return u, newError(ErrMalformed, "the request-target is not a valid URL path and query")
+		return newError(ErrMalformed, "the request-target is not a valid URL path and query")
 	}
 	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
-	return u, nil
+	return nil
 }
 
 // validTarget reports whether a request-target is UTF-8 (as a Python str

@@ -69,8 +69,8 @@ func FuzzPyURLSplit(f *testing.F) {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RequestURI, r.Host = target, u.netloc
 		c := &pysignedConfig{origin: true, originScheme: u.scheme, originNetloc: "placeholder"}
-		got, err := c.requestURL(FromHTTP(r))
-		if err != nil {
+		var got pyURL
+		if err := c.requestURL(FromHTTP(r), &got); err != nil {
 			t.Fatalf("%q: %v", target, err)
 		}
 		got.netloc = u.netloc

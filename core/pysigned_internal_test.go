@@ -282,8 +282,8 @@ func verifierMessage(t *testing.T, cfg *pysignedConfig, rawURL string) (string, 
 	if strings.EqualFold(scheme, "https") {
 		r.TLS = &tls.ConnectionState{}
 	}
-	u, err := cfg.requestURL(FromHTTP(r))
-	if err != nil {
+	var u pyURL
+	if err := cfg.requestURL(FromHTTP(r), &u); err != nil {
 		return "", err
 	}
 	var st pysignedState
