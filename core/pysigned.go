@@ -267,10 +267,11 @@ const maxPysignedParams = 1000
 // pysignedState is the per-request state of a pysigned verification, kept
 // in the pooled attempt with its buffers.
 type pysignedState struct {
-	qsl               // the query, and the scratch buffer of decoded text
-	pairs    []qsPair // the query pairs of the message
-	exp      int64    // clamped to [minPyExp, maxPyExp]
-	lowerHex bool     // sig is lower-case hex, so an HMAC tag may equal it
+	qsl                     // the query, and the scratch buffer of decoded text
+	pairs    []qsPair       // the query pairs of the message
+	params   pysignedParams // sig, exp and kid
+	exp      int64          // clamped to [minPyExp, maxPyExp]
+	lowerHex bool           // sig is lower-case hex, so an HMAC tag may equal it
 }
 
 // reusable empties st for the next attempt, keeping its buffers unless
@@ -291,10 +292,11 @@ type pysignedParams struct {
 }
 
 // collect splits query as parse_qsl does, appending the pairs of the
-// message to st.pairs and returning sig, exp and kid.
-func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedParams, error) {
-	var out pysignedParams
+// message to st.pairs and setting st.params. (Set in place: returned, the
+// parameters were copied with loads wider than their stores, which stalls.)
+func (st *pysignedState) collect(query string, p *pysignedProfile) error {
 	st.query = query
+	out := &st.params
 	for i, n := 0, 0; i < len(query); {
 		eq, end, nameClass, valueClass := st.field(i)
 		start := i
@@ -303,7 +305,7 @@ func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedPara
 			continue
 		}
 		if n++; n > maxPysignedParams {
-			return out, newError(ErrMalformed, "the URL has more than %d query parameters", maxPysignedParams)
+			return newError(ErrMalformed, "the URL has more than %d query parameters", maxPysignedParams)
 		}
 		// st.unquote, by hand: the compiler does not inline it
 		nameSpan := qsSpan{off: uint32(start), n: uint32(eq - start), plain: nameClass == qsPlain}
@@ -333,7 +335,7 @@ func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedPara
 			pair.field = qsSpan{off: uint32(start), n: uint32(end - start), plain: nameCanonical && valueCanonical}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // appendPysignedMessage appends pysigned's message: exp, scheme, netloc,
@@ -354,10 +356,10 @@ func (v *Pysigned) parse(a *attempt) error {
 		return err
 	}
 	st := &a.pysigned
-	p, err := st.collect(u.query, &c.pysignedProfile)
-	if err != nil {
+	if err := st.collect(u.query, &c.pysignedProfile); err != nil {
 		return err
 	}
+	p := &st.params
 	if !p.hasSig {
 		return newError(ErrMissingSignature, "the URL has no sig parameter: sign it with pysigned")
 	}

@@ -206,7 +206,7 @@ func FuzzPysignedCanonical(f *testing.F) {
 		p := &pysignedProfile{version: Pysigned025, ignore: []string{ignored}}
 		canonical := func(q string) string {
 			var st pysignedState
-			if _, err := st.collect(q, p); err != nil {
+			if err := st.collect(q, p); err != nil {
 				return "error"
 			}
 			return string(st.appendCanonicalQuery(nil, st.pairs))
@@ -328,7 +328,7 @@ func FuzzPysignedRawField(f *testing.F) {
 			}
 		}
 		var st pysignedState
-		if _, err := st.collect(query, &pysignedProfile{version: Pysigned025}); err == nil {
+		if err := st.collect(query, &pysignedProfile{version: Pysigned025}); err == nil {
 			for i := range st.pairs {
 				check(&st.qsl, &st.pairs[i])
 			}

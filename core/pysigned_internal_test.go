@@ -287,11 +287,10 @@ func verifierMessage(t *testing.T, cfg *pysignedConfig, rawURL string) (string, 
 		return "", err
 	}
 	var st pysignedState
-	p, err := st.collect(u.query, &cfg.pysignedProfile)
-	if err != nil {
+	if err := st.collect(u.query, &cfg.pysignedProfile); err != nil {
 		return "", err
 	}
-	exp, ok := parsePyInt(&st.scratch, p.exp)
+	exp, ok := parsePyInt(&st.scratch, st.params.exp)
 	require.True(t, ok)
 	return string(appendPysignedMessage(nil, exp.text, &u, &st.qsl, st.pairs)), nil
 }
@@ -388,7 +387,7 @@ var rawFieldCases = []struct {
 func TestPysignedRawField(t *testing.T) {
 	for _, c := range rawFieldCases {
 		var st pysignedState
-		_, err := st.collect(c.query, &pysignedProfile{version: Pysigned025})
+		err := st.collect(c.query, &pysignedProfile{version: Pysigned025})
 		require.NoError(t, err)
 		require.Len(t, st.pairs, 1, "%q", c.query)
 		p := &st.pairs[0]
