@@ -180,28 +180,30 @@ func (q *qsl) unquote(start, end int, class uint8) (s qsSpan, canonical bool) {
 func (q *qsl) decode(start, end int, class uint8) (_ qsSpan, canonical bool) {
 	canonical = class&qsEncode == 0 // else a raw byte that quote_plus escapes
 	s := q.query[start:end]
-	buf := q.scratch
-	from := len(buf)
+	from := len(q.scratch)
+	buf := slices.Grow(q.scratch, len(s))
+	out := buf[from : from+len(s)] // decoding never lengthens the text
+	n := 0
 	escapedHigh := false // an escape decoded to a byte >= 0x80
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
+		c := s[i]
+		switch {
 		case c == '+':
-			buf = append(buf, ' ')
+			c = ' '
 		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b := unhex(s[i+1])<<4 | unhex(s[i+2])
-			escapedHigh = escapedHigh || b >= 0x80
+			c = unhex(s[i+1])<<4 | unhex(s[i+2])
+			escapedHigh = escapedHigh || c >= 0x80
 			// upper-case hex (digits and A–F are <= F), of a byte that
 			// quote_plus escapes (a space it writes as +)
-			canonical = canonical && s[i+1] <= 'F' && s[i+2] <= 'F' && !queryUnreserved[b] && b != ' '
-			buf = append(buf, b)
+			canonical = canonical && s[i+1] <= 'F' && s[i+2] <= 'F' && !queryUnreserved[c] && c != ' '
 			i += 2
 		case c == '%': // a literal %, which quote_plus escapes
 			canonical = false
-			buf = append(buf, c)
-		default:
-			buf = append(buf, c)
 		}
+		out[n] = c
+		n++
 	}
+	buf = buf[:from+n]
 	if escapedHigh && !utf8.Valid(buf[from:]) {
 		buf = replaceInvalidUTF8(buf, from)
 		canonical = false
