@@ -401,3 +401,21 @@ func TestPysignedRawField(t *testing.T) {
 		assert.Equal(t, p.field, next.field, "%q: collect and next agree", c.query)
 	}
 }
+
+// TestPysignedStateReusable: the pooled state keeps its buffers and
+// forgets the request, its sig, exp and kid included.
+func TestPysignedStateReusable(t *testing.T) {
+	var st pysignedState
+	require.NoError(t, st.collect("a=%41&kid=k&sig=s&exp=1", &pysignedProfile{version: Pysigned028, requireKid: true}))
+	require.Equal(t, pysignedParams{sig: "s", exp: "1", kid: "k", hasSig: true, hasExp: true, hasKid: true}, st.params)
+	st.exp, st.lowerHex = 1, true
+	scratch := cap(st.scratch)
+	st = st.reusable()
+	assert.Equal(t, pysignedParams{}, st.params)
+	assert.Empty(t, st.query)
+	assert.Empty(t, st.pairs)
+	assert.Empty(t, st.scratch)
+	assert.Equal(t, scratch, cap(st.scratch), "the scratch buffer is kept")
+	assert.Zero(t, st.exp)
+	assert.False(t, st.lowerHex)
+}
