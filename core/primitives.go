@@ -386,22 +386,3 @@ var stdBase64 = func() (t [4][256]uint32) {
 }()
 
 const base64Invalid = 1 << 31
-
-// isPrintableASCII reports whether every byte of s is in [0x20, 0x7F]:
-// ASCII without control characters but DEL. It reads eight bytes at a time.
-func isPrintableASCII(s string) bool {
-	b := bytesOf(s)
-	var bad uint64
-	for len(b) >= 8 {
-		x := binary.LittleEndian.Uint64(b)
-		// A lane's high bit is set when its byte is 0x80 or more, or, by
-		// the borrow of the subtraction, less than 0x20. A borrow carries
-		// only past a lane that is already set.
-		bad |= x | (x - 0x20*lanes01)
-		b = b[8:]
-	}
-	for _, c := range b {
-		bad |= uint64(c) | uint64(c-0x20)
-	}
-	return bad&lanes80 == 0
-}

@@ -430,12 +430,8 @@ func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 }
 
 // validTarget reports whether a request-target is UTF-8 (as a Python str
-// is) without tab, CR or LF, which urlparse would remove. The usual target,
-// printable ASCII, is recognised in one pass.
+// is) without tab, CR or LF, which urlparse would remove.
 func validTarget(s string) bool {
-	if isPrintableASCII(s) {
-		return true
-	}
 	return strings.IndexByte(s, '\t') < 0 && strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 &&
 		utf8.ValidString(s)
 }

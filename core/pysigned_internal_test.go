@@ -419,34 +419,3 @@ func TestPysignedStateReusable(t *testing.T) {
 	assert.Zero(t, st.exp)
 	assert.False(t, st.lowerHex)
 }
-
-// TestIsPrintableASCII checks validTarget's fast path against a byte loop:
-// every byte value at every position, in words and in the tail, next to
-// the bounds of the range (0x20 and 0x7F).
-func TestIsPrintableASCII(t *testing.T) {
-	want := func(s string) bool {
-		for i := 0; i < len(s); i++ {
-			if s[i] < 0x20 || s[i] >= 0x80 {
-				return false
-			}
-		}
-		return true
-	}
-	for n := range 20 {
-		for _, fill := range []byte{' ', 'a', 0x7f} {
-			base := strings.Repeat(string(fill), n)
-			if !isPrintableASCII(base) {
-				t.Fatalf("isPrintableASCII(%q) = false", base)
-			}
-			for i := range n {
-				for c := range 256 {
-					b := []byte(base)
-					b[i] = byte(c)
-					if got := isPrintableASCII(string(b)); got != want(string(b)) {
-						t.Fatalf("isPrintableASCII(%q) = %v", b, got)
-					}
-				}
-			}
-		}
-	}
-}
