@@ -267,10 +267,11 @@ const maxPysignedParams = 1000
 // pysignedState is the per-request state of a pysigned verification, kept
 // in the pooled attempt with its buffers.
 type pysignedState struct {
-	qsl               // the query, and the scratch buffer of decoded text
-	pairs    []qsPair // the query pairs of the message
-	exp      int64    // clamped to [minPyExp, maxPyExp]
-	lowerHex bool     // sig is lower-case hex, so an HMAC tag may equal it
+	qsl                     // the query, and the scratch buffer of decoded text
+	pairs    []qsPair       // the query pairs of the message
+	params   pysignedParams // sig, exp and kid
+	exp      int64          // clamped to [minPyExp, maxPyExp]
+	lowerHex bool           // sig is lower-case hex, so an HMAC tag may equal it
 }
 
 // reusable empties st for the next attempt, keeping its buffers unless
@@ -291,10 +292,11 @@ type pysignedParams struct {
 }
 
 // collect splits query as parse_qsl does, appending the pairs of the
-// message to st.pairs and returning sig, exp and kid.
-func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedParams, error) {
-	var out pysignedParams
+// message to st.pairs and setting st.params. (Set in place: returned, the
+// parameters were copied with loads wider than their stores, which stalls.)
+func (st *pysignedState) collect(query string, p *pysignedProfile) error {
 	st.query = query
+	out := &st.params
 	for i, n := 0, 0; i < len(query); {
 		eq, end, nameClass, valueClass := st.field(i)
 		start := i
@@ -303,16 +305,18 @@ func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedPara
 			continue
 		}
 		if n++; n > maxPysignedParams {
-			return out, newError(ErrMalformed, "the URL has more than %d query parameters", maxPysignedParams)
+			return newError(ErrMalformed, "the URL has more than %d query parameters", maxPysignedParams)
 		}
 		// st.unquote, by hand: the compiler does not inline it
 		nameSpan := qsSpan{off: uint32(start), n: uint32(eq - start), plain: nameClass == qsPlain}
+		nameCanonical := nameSpan.plain
 		if nameClass&qsDecode != 0 {
-			nameSpan = st.decode(start, eq)
+			nameSpan, nameCanonical = st.decode(start, eq, nameClass)
 		}
 		value := qsSpan{off: uint32(eq + 1), n: uint32(end - eq - 1), plain: valueClass == qsPlain}
+		valueCanonical := value.plain
 		if valueClass&qsDecode != 0 {
-			value = st.decode(eq+1, end)
+			value, valueCanonical = st.decode(eq+1, end, valueClass)
 		}
 		switch name := st.str(nameSpan); {
 		case name == "sig":
@@ -323,10 +327,15 @@ func (st *pysignedState) collect(query string, p *pysignedProfile) (pysignedPara
 			out.kid, out.hasKid = st.str(value), true
 		case len(p.ignore) > 0 && p.excluded(name), name == "kid" && p.version.excludesKid():
 		default:
-			st.pairs = append(st.pairs, qsPair{name: nameSpan, value: value, key: st.key(nameSpan)})
+			// Filled in place: a pair built on the stack and copied in
+			// is read back wider than it was written, which stalls.
+			st.pairs = append(st.pairs, qsPair{})
+			pair := &st.pairs[len(st.pairs)-1]
+			pair.name, pair.value, pair.key = nameSpan, value, st.key(nameSpan)
+			pair.field = qsSpan{off: uint32(start), n: uint32(end - start), plain: nameCanonical && valueCanonical}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // appendPysignedMessage appends pysigned's message: exp, scheme, netloc,
@@ -342,15 +351,15 @@ func appendPysignedMessage(dst []byte, exp string, u *pyURL, q *qsl, pairs []qsP
 
 func (v *Pysigned) parse(a *attempt) error {
 	c := v.cfg
-	u, err := c.requestURL(a.req)
-	if err != nil {
+	var u pyURL
+	if err := c.requestURL(a.req, &u); err != nil {
 		return err
 	}
 	st := &a.pysigned
-	p, err := st.collect(u.query, &c.pysignedProfile)
-	if err != nil {
+	if err := st.collect(u.query, &c.pysignedProfile); err != nil {
 		return err
 	}
+	p := &st.params
 	if !p.hasSig {
 		return newError(ErrMissingSignature, "the URL has no sig parameter: sign it with pysigned")
 	}
@@ -385,11 +394,12 @@ func (v *Pysigned) parse(a *attempt) error {
 	return nil
 }
 
-// requestURL returns the URL the request was signed as: the origin's (or
-// the request's) scheme and authority, and the raw path, params and query
-// of the request-target, split as urlparse splits them.
-func (c *pysignedConfig) requestURL(r Request) (pyURL, error) {
-	var u pyURL
+// requestURL sets the fields of u, a zero pyURL, to the URL the request was
+// signed as: the origin's (or the request's) scheme and authority, and the
+// raw path, params and query of the request-target, split as urlparse
+// splits them. (u is filled in place: returning the URL by value copied it
+// with loads wider than its stores, which stalls.)
+func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	target := r.RequestURI()
 	if c.origin {
 		u.scheme, u.netloc = c.originScheme, c.originNetloc
@@ -410,13 +420,13 @@ func (c *pysignedConfig) requestURL(r Request) (pyURL, error) {
 		}
 	}
 	if !c.origin && !validNetloc(u.netloc) {
-		return u, newError(ErrMalformed, "the request's host is not a valid URL authority")
+		return newError(ErrMalformed, "the request's host is not a valid URL authority")
 	}
 	if !validTarget(target) {
-		return u, newError(ErrMalformed, "the request-target is not a valid URL path and query")
+		return newError(ErrMalformed, "the request-target is not a valid URL path and query")
 	}
 	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
-	return u, nil
+	return nil
 }
 
 // validTarget reports whether a request-target is UTF-8 (as a Python str
@@ -478,9 +488,7 @@ func (v *Pysigned) verify(a *attempt, s *Secret) (bool, error) {
 		if !a.pysigned.lowerHex {
 			return false, nil // compare_digest against the lower-case hex fails
 		}
-		m, tag := s.Key.sumMAC(crypto.SHA512, a.msg)
-		ok = equalTags(tag, a.sig)
-		s.Key.returnMAC(crypto.SHA512, m)
+		ok = equalTags(a.mac.sum(s.Key, crypto.SHA512, a.msg), a.sig) // the attempt's kept state
 	} else {
 		ok = ed25519.Verify(s.Key.public.(ed25519.PublicKey), a.msg, a.sig)
 	}

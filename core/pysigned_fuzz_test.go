@@ -69,8 +69,8 @@ func FuzzPyURLSplit(f *testing.F) {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RequestURI, r.Host = target, u.netloc
 		c := &pysignedConfig{origin: true, originScheme: u.scheme, originNetloc: "placeholder"}
-		got, err := c.requestURL(FromHTTP(r))
-		if err != nil {
+		var got pyURL
+		if err := c.requestURL(FromHTTP(r), &got); err != nil {
 			t.Fatalf("%q: %v", target, err)
 		}
 		got.netloc = u.netloc
@@ -206,7 +206,7 @@ func FuzzPysignedCanonical(f *testing.F) {
 		p := &pysignedProfile{version: Pysigned025, ignore: []string{ignored}}
 		canonical := func(q string) string {
 			var st pysignedState
-			if _, err := st.collect(q, p); err != nil {
+			if err := st.collect(q, p); err != nil {
 				return "error"
 			}
 			return string(st.appendCanonicalQuery(nil, st.pairs))
@@ -296,6 +296,51 @@ func FuzzPysignedVerify(f *testing.F) {
 		a := &attempt{req: FromHTTP(r)}
 		if err := s.verifier.parse(a); err != nil || !signed[string(a.msg)] {
 			t.Fatalf("accepted %q %q, whose message %q was never signed (%v)", host, target, a.msg, err)
+		}
+	})
+}
+
+// FuzzPysignedRawField checks the canonical query's fast path: a pair whose
+// raw name=value is marked as its own encoding (field.plain) is encoded
+// exactly as quote_plus encodes its decoded name and value, whether the
+// verifier (collect) or the signer (next) split the query.
+func FuzzPysignedRawField(f *testing.F) {
+	for _, u := range pysignedSeeds(f) {
+		if _, q, ok := strings.Cut(u, "?"); ok {
+			f.Add(q)
+		}
+	}
+	for _, q := range rawFieldCases {
+		f.Add(q.query)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		if !utf8.ValidString(query) || len(query) > maxFuzzQuery {
+			return
+		}
+		check := func(q *qsl, p *qsPair) {
+			general := appendQuotePlus(nil, q.str(p.name))
+			general = appendQuotePlus(append(general, '='), q.str(p.value))
+			if got := q.appendPair(nil, p); string(got) != string(general) {
+				t.Fatalf("%q: pair %q encoded as %q, quote_plus gives %q", query, q.str(p.field), got, general)
+			}
+			if p.field.plain && q.str(p.field) != string(general) {
+				t.Fatalf("%q: raw %q is marked as its encoding %q", query, q.str(p.field), general)
+			}
+		}
+		var st pysignedState
+		if err := st.collect(query, &pysignedProfile{version: Pysigned025}); err == nil {
+			for i := range st.pairs {
+				check(&st.qsl, &st.pairs[i])
+			}
+		}
+		q := qsl{query: query}
+		for i := 0; ; {
+			p, next, ok := q.next(i)
+			if !ok {
+				break
+			}
+			i = next
+			check(&q, &p)
 		}
 	})
 }

@@ -282,16 +282,15 @@ func verifierMessage(t *testing.T, cfg *pysignedConfig, rawURL string) (string, 
 	if strings.EqualFold(scheme, "https") {
 		r.TLS = &tls.ConnectionState{}
 	}
-	u, err := cfg.requestURL(FromHTTP(r))
-	if err != nil {
+	var u pyURL
+	if err := cfg.requestURL(FromHTTP(r), &u); err != nil {
 		return "", err
 	}
 	var st pysignedState
-	p, err := st.collect(u.query, &cfg.pysignedProfile)
-	if err != nil {
+	if err := st.collect(u.query, &cfg.pysignedProfile); err != nil {
 		return "", err
 	}
-	exp, ok := parsePyInt(&st.scratch, p.exp)
+	exp, ok := parsePyInt(&st.scratch, st.params.exp)
 	require.True(t, ok)
 	return string(appendPysignedMessage(nil, exp.text, &u, &st.qsl, st.pairs)), nil
 }
@@ -357,4 +356,66 @@ func TestValidTarget(t *testing.T) {
 			}
 		}
 	}
+}
+
+// rawFieldCases are queries of one pair, and whether its raw name=value is
+// the quote_plus encoding of the decoded pair, which the canonical query
+// then copies (the fast path FuzzPysignedRawField checks).
+var rawFieldCases = []struct {
+	query     string
+	canonical bool
+}{
+	{"a=1", true},
+	{"q=hello+world", true},                 // + is a space, written back as +
+	{"v=%C3%A9", true},                      // é, escaped in upper-case hex
+	{"v=%2B%25%26%3D%2F", true},             // + % & = /, all escaped by quote_plus
+	{"a%5Bb%5D=1", true},                    // an escaped name
+	{"v=%c3%a9", false},                     // lower-case hex
+	{"v=%20", false},                        // a space, written back as +
+	{"v=%41", false},                        // A, unreserved: written back as A
+	{"v=a/b", false},                        // a raw byte quote_plus escapes
+	{"v=a=b", false},                        // a raw =
+	{"v=é", false},                          // raw UTF-8
+	{"v=%", false},                          // a lone %, written back as %25
+	{"v=%zz", false},                        // a bad escape, kept literally
+	{"v=%FF", false},                        // invalid UTF-8: U+FFFD
+	{"v=%F0%90%80A", false},                 // a truncated sequence, as long as its U+FFFD
+	{"v=%E2%82%AC", true},                   // €
+	{"k=" + strings.Repeat("a", 40), false}, // a long value is not classified
+}
+
+func TestPysignedRawField(t *testing.T) {
+	for _, c := range rawFieldCases {
+		var st pysignedState
+		err := st.collect(c.query, &pysignedProfile{version: Pysigned025})
+		require.NoError(t, err)
+		require.Len(t, st.pairs, 1, "%q", c.query)
+		p := &st.pairs[0]
+		assert.Equal(t, c.canonical, p.field.plain, "%q", c.query)
+		general := appendQuotePlus(nil, st.str(p.name))
+		general = appendQuotePlus(append(general, '='), st.str(p.value))
+		assert.Equal(t, string(general), string(st.appendPair(nil, p)), "%q", c.query)
+		q := qsl{query: c.query}
+		next, _, ok := q.next(0)
+		require.True(t, ok)
+		assert.Equal(t, p.field, next.field, "%q: collect and next agree", c.query)
+	}
+}
+
+// TestPysignedStateReusable: the pooled state keeps its buffers and
+// forgets the request, its sig, exp and kid included.
+func TestPysignedStateReusable(t *testing.T) {
+	var st pysignedState
+	require.NoError(t, st.collect("a=%41&kid=k&sig=s&exp=1", &pysignedProfile{version: Pysigned028, requireKid: true}))
+	require.Equal(t, pysignedParams{sig: "s", exp: "1", kid: "k", hasSig: true, hasExp: true, hasKid: true}, st.params)
+	st.exp, st.lowerHex = 1, true
+	scratch := cap(st.scratch)
+	st = st.reusable()
+	assert.Equal(t, pysignedParams{}, st.params)
+	assert.Empty(t, st.query)
+	assert.Empty(t, st.pairs)
+	assert.Empty(t, st.scratch)
+	assert.Equal(t, scratch, cap(st.scratch), "the scratch buffer is kept")
+	assert.Zero(t, st.exp)
+	assert.False(t, st.lowerHex)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -21,9 +22,13 @@ type qsSpan struct {
 // pooled slice of pairs costs the garbage collector nothing and sorting it
 // writes no pointers. key is the first 8 bytes of the decoded name,
 // big-endian, zero-padded: it orders most pairs without reading them.
+// field is the raw name=value in the query, plain when it is already the
+// quote_plus encoding of the decoded name and value, so that the canonical
+// query copies it.
 type qsPair struct {
 	name, value qsSpan
 	key         uint64
+	field       qsSpan
 }
 
 // qsl is a query split and decoded as parse_qsl does, into spans of the
@@ -43,12 +48,15 @@ func (q *qsl) str(s qsSpan) string {
 	return q.query[s.off : s.off+s.n]
 }
 
-// Classes of raw query bytes: unreserved, needing %-encoding in the
-// canonical query, or making the name or value need decoding.
+// Classes of raw query bytes, as bits: unreserved (none), needing
+// %-encoding in the canonical query, making the name or value need
+// decoding; & and = are marked too, so that a scan stops at them.
 const (
 	qsPlain  = 0
 	qsEncode = 1
 	qsDecode = 2
+	qsAmp    = 4 // &, which ends a field
+	qsEq     = 8 // =, which ends a name
 )
 
 var qsClass = func() (t [256]uint8) {
@@ -58,6 +66,8 @@ var qsClass = func() (t [256]uint8) {
 		}
 	}
 	t['+'], t['%'] = qsDecode, qsDecode
+	t['&'] |= qsAmp
+	t['='] |= qsEq
 	return t
 }()
 
@@ -73,8 +83,10 @@ func (q *qsl) next(i int) (p qsPair, next int, ok bool) {
 	for i < len(q.query) {
 		eq, end, nameClass, valueClass := q.field(i)
 		if eq >= 0 {
-			p = qsPair{name: q.unquote(i, eq, nameClass), value: q.unquote(eq+1, end, valueClass)}
-			p.key = prefixKey(q.str(p.name))
+			name, nameCanonical := q.unquote(i, eq, nameClass)
+			value, valueCanonical := q.unquote(eq+1, end, valueClass)
+			p = qsPair{name: name, value: value, key: prefixKey(q.str(name)),
+				field: qsSpan{off: uint32(i), n: uint32(end - i), plain: nameCanonical && valueCanonical}}
 			return p, end + 1, true
 		}
 		i = end + 1
@@ -89,18 +101,23 @@ func (q *qsl) next(i int) (p qsPair, next int, ok bool) {
 func (q *qsl) field(i int) (eq, end int, nameClass, valueClass uint8) {
 	query := q.query
 	j := i
-	for ; j < len(query) && query[j] != '='; j++ {
-		if query[j] == '&' {
-			return -1, j, 0, 0 // no =
+	for ; j < len(query); j++ {
+		c := qsClass[query[j]]
+		if c&(qsAmp|qsEq) != 0 {
+			break
 		}
-		nameClass |= qsClass[query[j]]
+		nameClass |= c
 	}
-	if j == len(query) {
-		return -1, j, 0, 0
+	if j == len(query) || query[j] == '&' {
+		return -1, j, 0, 0 // no =
 	}
 	eq, end = j, j+1
-	for limit := min(len(query), end+maxScannedValue); end < limit && query[end] != '&'; end++ {
-		valueClass |= qsClass[query[end]]
+	for limit := min(len(query), end+maxScannedValue); end < limit; end++ {
+		c := qsClass[query[end]]
+		if c&qsAmp != 0 {
+			break
+		}
+		valueClass |= c // = included: it needs encoding
 	}
 	if end < len(query) && query[end] != '&' { // a long value (a sig): search the rest
 		rest := query[end:]
@@ -146,38 +163,53 @@ func (q *qsl) key(s qsSpan) uint64 {
 // unquote decodes the raw name or value query[start:end], of the given
 // class, as parse_qsl does: + becomes a space, then
 // unquote(errors="replace"). Text without + or % is its own decoding; any
-// other is decoded into the scratch buffer.
-func (q *qsl) unquote(start, end int, class uint8) qsSpan {
-	if class&qsDecode == 0 { // inlined: the usual case
-		return qsSpan{off: uint32(start), n: uint32(end - start), plain: class == qsPlain}
+// other is decoded into the scratch buffer. canonical reports that the raw
+// text is the quote_plus encoding of the decoded one.
+func (q *qsl) unquote(start, end int, class uint8) (s qsSpan, canonical bool) {
+	if class&qsDecode == 0 { // the usual case
+		return qsSpan{off: uint32(start), n: uint32(end - start), plain: class == qsPlain}, class == qsPlain
 	}
-	return q.decode(start, end)
+	return q.decode(start, end, class)
 }
 
-// decode decodes query[start:end] into the scratch buffer.
-func (q *qsl) decode(start, end int) qsSpan {
+// decode decodes query[start:end], of the given class, into the scratch
+// buffer. canonical reports that quote_plus encodes the decoded text back
+// to the raw one: the raw text has only unreserved bytes, +, and escapes in
+// upper-case hex of bytes that quote_plus escapes but space, and decodes to
+// UTF-8 without replacements.
+func (q *qsl) decode(start, end int, class uint8) (_ qsSpan, canonical bool) {
+	canonical = class&qsEncode == 0 // else a raw byte that quote_plus escapes
 	s := q.query[start:end]
-	buf := q.scratch
-	from := len(buf)
+	from := len(q.scratch)
+	buf := slices.Grow(q.scratch, len(s))
+	out := buf[from : from+len(s)] // decoding never lengthens the text
+	n := 0
 	escapedHigh := false // an escape decoded to a byte >= 0x80
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
+		c := s[i]
+		switch {
 		case c == '+':
-			buf = append(buf, ' ')
+			c = ' '
 		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b := unhex(s[i+1])<<4 | unhex(s[i+2])
-			escapedHigh = escapedHigh || b >= 0x80
-			buf = append(buf, b)
+			c = unhex(s[i+1])<<4 | unhex(s[i+2])
+			escapedHigh = escapedHigh || c >= 0x80
+			// upper-case hex (digits and A–F are <= F), of a byte that
+			// quote_plus escapes (a space it writes as +)
+			canonical = canonical && s[i+1] <= 'F' && s[i+2] <= 'F' && !queryUnreserved[c] && c != ' '
 			i += 2
-		default:
-			buf = append(buf, c)
+		case c == '%': // a literal %, which quote_plus escapes
+			canonical = false
 		}
+		out[n] = c
+		n++
 	}
-	if escapedHigh {
+	buf = buf[:from+n]
+	if escapedHigh && !utf8.Valid(buf[from:]) {
 		buf = replaceInvalidUTF8(buf, from)
+		canonical = false
 	}
 	q.scratch = buf
-	return qsSpan{off: uint32(from), n: uint32(len(buf) - from), inScratch: true}
+	return qsSpan{off: uint32(from), n: uint32(len(buf) - from), inScratch: true}, canonical
 }
 
 // cmp orders pairs as Python sorts (name, value) tuples of str: by code
@@ -268,8 +300,8 @@ func (q *qsl) appendPyURLEncode(dst []byte, pairs []qsPair) []byte {
 
 // appendPair appends name=value, each quote_plus-encoded.
 func (q *qsl) appendPair(dst []byte, p *qsPair) []byte {
-	if p.name.plain && p.value.plain { // the raw name=value is its own encoding
-		return append(dst, q.query[p.name.off:p.value.off+p.value.n]...)
+	if p.field.plain { // the raw name=value is their encoding
+		return append(dst, q.query[p.field.off:p.field.off+p.field.n]...)
 	}
 	dst = q.appendQuotePlus(dst, p.name)
 	dst = append(dst, '=')
@@ -312,7 +344,11 @@ func (q *qsl) appendCanonicalQuery(dst []byte, pairs []qsPair) []byte {
 		if i > 0 {
 			dst = append(dst, '&')
 		}
-		dst = q.appendPair(dst, &pairs[x&0xFF])
+		if p := &pairs[x&0xFF]; p.field.plain { // appendPair's usual case, inlined
+			dst = append(dst, q.query[p.field.off:p.field.off+p.field.n]...)
+		} else {
+			dst = q.appendPair(dst, p)
+		}
 	}
 	return dst
 }
@@ -328,12 +364,13 @@ func appendPyFromHex(dst []byte, s string) (_ []byte, lower, ok bool) {
 	if len(s) == 2*ed25519.SignatureSize { // the usual 128 digits, no space
 		start := len(dst)
 		dst = slices.Grow(dst, ed25519.SignatureSize)[:start+ed25519.SignatureSize]
-		out := dst[start:]
+		out := (*[ed25519.SignatureSize]byte)(dst[start:])
+		in := (*[2 * ed25519.SignatureSize]byte)(bytesOf(s)) // arrays: no bounds checks
 		var bad, upper uint64
-		for i := 0; i+8 <= len(s); i += 8 { // both helpers inlined
-			x := binary.LittleEndian.Uint64(bytesOf(s[i : i+8]))
+		for i := 0; i < len(in)/8; i++ { // both helpers inlined
+			x := binary.LittleEndian.Uint64(in[8*i:])
 			b, letter := hexLanes(x)
-			binary.LittleEndian.PutUint32(out[i/2:], packHex(x, letter))
+			binary.LittleEndian.PutUint32(out[4*i:], packHex(x, letter))
 			bad |= b
 			upper |= letter &^ (x << 2) // a letter without the 0x20 bit: A–F
 		}
