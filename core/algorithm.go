@@ -47,9 +47,7 @@ func (alg *algorithm) verify(k *Key, msg, sig []byte, c *keyedMAC, buf *[sha512.
 	}
 	switch alg.kind {
 	case hmacKey:
-		m, tag := k.sumMAC(alg.hash, msg)
-		defer k.returnMAC(alg.hash, m)
-		return equalBytes(tag, sig)
+		return equalBytes(c.sum(k, alg.hash, msg), sig)
 	case ed25519Key:
 		return ed25519.Verify(k.public.(ed25519.PublicKey), msg, sig)
 	}
