@@ -36,7 +36,8 @@ func BenchmarkSignedURLParse(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			a := &attempt{req: r}
 			for b.Loop() {
-				*a = attempt{req: r, msg: a.msg[:0], sig: a.sig[:0], pairs: a.pairs[:0]}
+				a.reset()
+				a.req = r
 				if err := v.parse(a); err != nil {
 					b.Fatal(err)
 				}
