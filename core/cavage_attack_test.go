@@ -106,6 +106,12 @@ func TestCavageAttacks(t *testing.T) {
 		{"Date an hour ahead", func(t *testing.T) *http.Request {
 			return signedCavage(t, table, "client-1", "", attackNow+3600)
 		}, nil, nil, signet.ErrNotYetValid},
+		{"Date centuries ahead (its age is the smallest Duration)", func(t *testing.T) *http.Request {
+			return signedCavage(t, table, "client-1", "", 253_402_300_799) // Fri, 31 Dec 9999 23:59:59 GMT
+		}, nil, []signet.CavageOption{signet.WithMaxAge(time.Minute)}, signet.ErrNotYetValid},
+		{"(created) centuries ahead", func(t *testing.T) *http.Request {
+			return signedCavage(t, table, "ed25519-1", "", 253_402_300_799, signet.CavageExpiresIn(time.Hour), signet.CavageSignHeaders("(created)", "date"))
+		}, nil, []signet.CavageOption{signet.CavageRequiredHeaders(), signet.WithMaxAge(time.Minute)}, signet.ErrNotYetValid},
 		{"(expires) in the past", func(t *testing.T) *http.Request {
 			return signedCavage(t, table, "ed25519-1", "", attackNow-120, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "(created)", "(expires)", "date"))
 		}, nil, []signet.CavageOption{signet.WithClockSkew(time.Hour)}, signet.ErrExpired},

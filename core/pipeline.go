@@ -199,12 +199,15 @@ func (p *pipeline) checkTime(a *attempt) error {
 	}
 	now := p.now()
 	if !a.date.IsZero() {
-		if age := since(now, a.date); p.maxAge > 0 && age > p.maxAge {
+		// Compared, never negated: a Date centuries ahead makes age the
+		// smallest Duration, whose negation is itself.
+		switch age := since(now, a.date); {
+		case p.maxAge > 0 && age > p.maxAge:
 			return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
-		} else if age > p.clockSkew {
+		case age > p.clockSkew:
 			return newError(ErrExpired, "the Date header is %v old; this server accepts %v", age.Round(time.Second), p.clockSkew.Round(time.Second))
-		} else if -age > p.clockSkew {
-			return newError(ErrNotYetValid, "the Date header is %v ahead; check the client's clock", (-age).Round(time.Second))
+		case age < -p.clockSkew:
+			return newError(ErrNotYetValid, "the Date header is %v ahead; check the client's clock", since(a.date, now).Round(time.Second))
 		}
 	}
 	if !a.expires.IsZero() && now.After(a.expires) {
@@ -213,18 +216,18 @@ func (p *pipeline) checkTime(a *attempt) error {
 	if a.created.IsZero() {
 		return nil
 	}
-	if a.created.After(now.Add(p.clockSkew)) {
+	switch age := since(now, a.created); {
+	case age < -p.clockSkew:
 		return newError(ErrNotYetValid, "the signature was made in the future (%s); check the client's clock", a.created.UTC().Format(time.RFC3339))
-	}
-	if p.maxAge > 0 && now.Sub(a.created) > p.maxAge {
+	case p.maxAge > 0 && age > p.maxAge:
 		return newError(ErrExpired, "the signature is older than the %v this server accepts", p.maxAge)
 	}
 	return nil
 }
 
-// since is now.Sub(t) for a t without a monotonic reading (a parsed
-// time), without Sub's overflow checks while the two are within a century
-// or so of each other.
+// since is now.Sub(t) on the wall clock (a parsed time has no monotonic
+// reading), without Sub's overflow checks while the two are within a
+// century or so of each other; beyond, it saturates as Sub does.
 func since(now, t time.Time) time.Duration {
 	if s := now.Unix() - t.Unix(); -1<<31 < s && s < 1<<31 {
 		return time.Duration(s)*time.Second + time.Duration(now.Nanosecond()-t.Nanosecond())

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -355,6 +356,7 @@ func TestSASigningTimestamp(t *testing.T) {
 		{"a second too old", time.Minute + time.Second, signet.ErrExpired},
 		{"window ahead", -time.Minute, nil},
 		{"a second too far ahead", -time.Minute - time.Second, signet.ErrNotYetValid},
+		{"centuries ahead", math.MinInt64, signet.ErrNotYetValid},
 	}
 	fields := signet.SASigningFields("path", "timestamp")
 	window := signet.SASigningTimestamp("X-Ts", time.Minute)
