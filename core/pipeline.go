@@ -64,6 +64,7 @@ type attempt struct {
 	created   time.Time // zero when absent
 	expires   time.Time // zero when absent
 	date      time.Time // a signed Date header; zero when absent
+	instant   time.Time // the time of this verification, once read (see now)
 	covered   []string  // what the signature covers (shared, read-only)
 	msg       []byte    // scratch for the canonical message
 	sig       []byte    // scratch for the decoded signature
@@ -91,6 +92,16 @@ func (a *attempt) verify(k *Key, msg []byte) bool {
 	return a.alg.verify(k, msg, a.sig, &a.mac, (*[sha512.Size]byte)(a.tag[:sha512.Size]))
 }
 
+// now returns the time of this verification: clock is read once, when a
+// check first needs it, so that every check of one request sees the same
+// instant and the request pays for one clock read (≈ 55 ns on a VM).
+func (a *attempt) now(clock func() time.Time) time.Time {
+	if a.instant.IsZero() {
+		a.instant = clock()
+	}
+	return a.instant
+}
+
 // release resets a and puts it back in the pool.
 func (a *attempt) release() {
 	a.reset()
@@ -104,7 +115,7 @@ func (a *attempt) release() {
 // reset here: TestAttemptReset fails until it is.
 func (a *attempt) reset() {
 	a.req, a.keyID, a.algorithm, a.signature = nil, "", "", ""
-	a.created, a.expires, a.date = time.Time{}, time.Time{}, time.Time{}
+	a.created, a.expires, a.date, a.instant = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	a.covered, a.alg, a.params = nil, nil, cavageParams{}
 	a.msg, a.sig, a.pairs = reusable(a.msg), reusable(a.sig), a.pairs[:0]
 	if _, ok := a.sc.(*Pysigned); ok { // the only scheme with state there
@@ -197,7 +208,7 @@ func (p *pipeline) checkTime(a *attempt) error {
 	if a.expires.IsZero() && a.created.IsZero() && a.date.IsZero() {
 		return nil // nothing to check: don't read the clock
 	}
-	now := p.now()
+	now := a.now(p.now)
 	if !a.date.IsZero() {
 		// Compared, never negated: a Date centuries ahead makes age the
 		// smallest Duration, whose negation is itself.

@@ -386,7 +386,7 @@ func (v *Pysigned) parse(a *attempt) error {
 		a.keyID = p.kid
 	}
 	if c.maxAge > 0 {
-		if ttl := time.Unix(st.exp, 0).Sub(c.now()); ttl > c.maxAge {
+		if ttl := time.Unix(st.exp, 0).Sub(a.now(c.now)); ttl > c.maxAge {
 			return newError(ErrMalformed, "the URL expires in %v; this server accepts at most %v", ttl.Round(time.Second), c.maxAge)
 		}
 	}
@@ -520,7 +520,7 @@ func equalTags(tag, sig []byte) bool {
 // pipeline's own check (strictly after) then agrees with.
 func (v *Pysigned) checkExpiry(a *attempt) error {
 	until := a.pysigned.exp + v.cfg.skew
-	if v.now().Unix() >= until {
+	if a.now(v.now).Unix() >= until {
 		return newError(ErrExpired, "the URL expired at %s", time.Unix(until, 0).UTC().Format(time.RFC3339))
 	}
 	a.expires = time.Unix(until, 0)

@@ -285,7 +285,7 @@ func (v *SignedURL) parse(a *attempt) error {
 	if ttl := time.Duration(exp-iat) * time.Second; ttl > c.maxAge || exp-iat > signedURLMaxSeconds {
 		return newError(ErrExpired, "the URL is valid for %v, longer than the %v this server accepts; sign it with a shorter TTL", a.expires.Sub(a.created), c.maxAge)
 	}
-	if left := since(a.expires, c.now()); left > c.maxAge {
+	if left := since(a.expires, a.now(c.now)); left > c.maxAge {
 		return newError(ErrExpired, "the URL is valid for another %v, longer than the %v this server accepts; sign it with a shorter TTL", left.Round(time.Second), c.maxAge)
 	}
 	a.msg = append(a.msg[:0], signedURLMarkerHMAC...) // room for the marker, written per key

@@ -362,7 +362,7 @@ func (st *signwayState) verify(a *attempt, s *Secret) (bool, error) {
 	day := st.date[:8]
 	dk := s.Key.signwayCached(signwayDayBits(day))
 	if dk == nil {
-		dk = s.Key.signwayDerive(day, signwayDayBits(day) <= signwayDayOf(st.v.now().Add(st.v.clockSkew)))
+		dk = s.Key.signwayDerive(day, signwayDayBits(day) <= signwayDayOf(a.now(st.v.now).Add(st.v.clockSkew)))
 	}
 	if !equalBytes(dk.appendSum(st.mac[:0], st.sts[:]), st.sig[:]) {
 		return false, nil
@@ -421,7 +421,7 @@ func (st *signwayState) signedBody(r Request) ([]byte, error) {
 // (X-Sw-Date 00010101T000000Z with X-Sw-Expires 0, or a year-0 date plus
 // exactly a year).
 func (st *signwayState) checkBody(a *attempt) error {
-	if a.expires.IsZero() && st.v.now().After(a.expires) {
+	if a.expires.IsZero() && a.now(st.v.now).After(a.expires) {
 		return newError(ErrExpired, "the signature expired at %s", a.expires.UTC().Format(time.RFC3339))
 	}
 	return nil
