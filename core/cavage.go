@@ -73,8 +73,10 @@ func (d CavageDialect) applyCavage(c *cavageConfig) error {
 
 // CavageRequiredHeaders sets the names (lower-case, as written in headers=,
 // pseudo-headers included) every signature must cover. The default demands
-// date or (created), so that every signature is bound to a time; with no
-// names nothing is required. The api-signature dialect always requires date.
+// date or (created), so that every signature is bound to a time (a
+// (created) without (expires) or Date is valid for the clock skew, or
+// WithMaxAge, after it); with no names nothing is required. The
+// api-signature dialect always requires date.
 func CavageRequiredHeaders(names ...string) CavageOption {
 	return cavageOption(func(c *cavageConfig) error {
 		for _, n := range names {
@@ -254,15 +256,11 @@ func (v *Cavage) parse(a *attempt) error {
 	if a.sig, err = c.decodeSignature(a.sig[:0], p.signature); err != nil {
 		return err
 	}
-	if p.created != "" { // paramTime would return the zero time the attempt holds
-		if a.created, err = paramTime("created", p.created); err != nil {
-			return err
-		}
+	if err := paramTime(&a.created, "created", p.created, cov&coversCreated != 0); err != nil {
+		return err
 	}
-	if p.expires != "" {
-		if a.expires, err = paramTime("expires", p.expires); err != nil {
-			return err
-		}
+	if err := paramTime(&a.expires, "expires", p.expires, cov&coversExpires != 0); err != nil {
+		return err
 	}
 	if p.plan.uncovered != "" {
 		return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", p.plan.uncovered)
@@ -278,6 +276,11 @@ func (v *Cavage) parse(a *attempt) error {
 		if a.date, err = c.parseDate(date); err != nil {
 			return err
 		}
+	}
+	if a.expires.IsZero() && a.date.IsZero() && !a.created.IsZero() && c.maxAge == 0 {
+		// Only (created) dates the signature: without a bound, a captured
+		// request would verify forever.
+		a.expires = a.created.Add(c.clockSkew)
 	}
 	return nil
 }
@@ -363,16 +366,22 @@ func (c *cavageConfig) decodeSignature(dst []byte, s string) ([]byte, error) {
 	return dst, nil
 }
 
-// paramTime parses a created or expires parameter (unix seconds).
-func paramTime(name, value string) (time.Time, error) {
+// paramTime parses a created or expires parameter (unix seconds) into t
+// when the signature covers it. One it does not cover is checked for form
+// but never used: anyone could change it, and with it the signature's
+// validity window and how long a nonce store remembers the request.
+func paramTime(t *time.Time, name, value string, signed bool) error {
 	if value == "" {
-		return time.Time{}, nil
+		return nil
 	}
 	if !isUnixSeconds(value) {
-		return time.Time{}, newError(ErrMalformed, "the %s parameter must be unix seconds", name)
+		return newError(ErrMalformed, "the %s parameter must be unix seconds", name)
 	}
-	n, _ := strconv.ParseInt(value, 10, 64)
-	return time.Unix(n, 0), nil
+	if signed {
+		n, _ := strconv.ParseInt(value, 10, 64)
+		*t = time.Unix(n, 0)
+	}
+	return nil
 }
 
 // defaultHeaders is what a signature without headers= covers.

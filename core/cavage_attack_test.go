@@ -2,6 +2,9 @@ package signet_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha512"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -227,5 +230,72 @@ func TestCavageResultCovered(t *testing.T) {
 		res, err := verifier.Verify(context.Background(), signet.FromHTTP(signedCavage(t, table, "client-1", "{}", attackNow)))
 		require.NoError(t, err)
 		assert.Equal(t, []string{"(request-target)", "host", "date", "digest"}, res.Covered)
+	}
+}
+
+// TestCavageUnsignedTimes: created and expires parameters that headers=
+// does not cover change nothing: not the Result's window, not how long a
+// nonce store remembers the request (a replay once the record is gone).
+func TestCavageUnsignedTimes(t *testing.T) {
+	_, table, err := signettest.CavageVectors()
+	require.NoError(t, err)
+	r := signedCavage(t, table, "client-1", `{"amount":100}`, attackNow)
+	r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), ",headers=",
+		fmt.Sprintf(",created=%d,expires=%d,headers=", attackNow-3600, attackNow+2), 1))
+	nonces := &memoryNonces{}
+	v, err := signet.NewCavage(cavageKeys(t, table, false), clockAt(attackNow),
+		signet.WithMaxAge(5*time.Minute), signet.WithNonceStore(nonces))
+	require.NoError(t, err)
+	res, err := v.Verify(context.Background(), signet.FromHTTP(r))
+	require.NoError(t, err)
+	assert.True(t, res.Created.IsZero() && res.Expires.IsZero(), "unsigned times in the Result: %v, %v", res.Created, res.Expires)
+	require.Len(t, nonces.seen, 1)
+	for _, until := range nonces.seen {
+		assert.Equal(t, time.Unix(attackNow+300, 0), until, "kept until the signed Date + clock skew")
+	}
+
+	r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), ",expires=", ",expires=x", 1))
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrMalformed, "an unsigned parameter is still checked for form")
+}
+
+// TestCavageCreatedOnly: a signature dated by (created) alone, with
+// neither (expires) nor a signed Date, is valid for the clock skew after
+// it (or WithMaxAge), not forever.
+func TestCavageCreatedOnly(t *testing.T) {
+	secret := []byte("secret-1")
+	mac := hmac.New(sha512.New, secret)
+	fmt.Fprintf(mac, "(created): %d", attackNow)
+	r, err := http.NewRequest("DELETE", "/admin/anything", nil)
+	require.NoError(t, err)
+	r.Header.Set("Authorization", fmt.Sprintf(`Signature keyId="k",algorithm="hs2019",created=%d,headers="(created)",signature="%s"`,
+		attackNow, base64.StdEncoding.EncodeToString(mac.Sum(nil))))
+	keys := staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey(secret)})
+	tests := []struct {
+		name   string
+		offset int64
+		opts   []signet.CavageOption
+		want   error
+	}{
+		{"at (created)", 0, nil, nil},
+		{"the clock skew later", 300, nil, nil},
+		{"a second after", 301, nil, signet.ErrExpired},
+		{"years later", 20 * 365 * 86400, nil, signet.ErrExpired},
+		{"within a longer max age", 3000, []signet.CavageOption{signet.WithMaxAge(time.Hour)}, nil},
+		{"beyond the max age", 3601, []signet.CavageOption{signet.WithMaxAge(time.Hour)}, signet.ErrExpired},
+		{"the skew ahead", -300, nil, nil},
+		{"beyond the skew ahead", -301, nil, signet.ErrNotYetValid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := signet.NewCavage(keys, append(tt.opts, clockAt(attackNow+tt.offset))...)
+			require.NoError(t, err)
+			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+			if tt.want == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.want)
+			}
+		})
 	}
 }
