@@ -28,12 +28,18 @@ func ExampleNewSASigning() {
 	res, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
 	fmt.Println(res.KeyID, res.Credentials, err)
 
-	r.Header.Set("Signature", "bm90IHRoZSBzaWduYXR1cmUgb2YgdGhpcyByZXF1ZXN0")
-	_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
-	e := signet.AsError(err)
-	fmt.Println(e.Status(), e.Code())
+	for _, wrong := range []string{
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", // an HMAC-SHA256, not this request's
+		"not a signature",
+	} {
+		r.Header.Set("Signature", wrong)
+		_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
+		e := signet.AsError(err)
+		fmt.Println(e.Status(), e.Code())
+	}
 	// Output:
 	// billing the billing service <nil>
+	// 401 invalid_signature
 	// 400 malformed_signature
 }
 

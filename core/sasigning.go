@@ -1,6 +1,7 @@
 package signet
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"encoding/base64"
@@ -63,14 +64,15 @@ const DefaultTimestampHeader = "X-Signature-Timestamp"
 
 type saConfig struct {
 	settings
-	fields    []saField
-	names     []string // the configured field names, reported as Result.Covered
-	delimiter string
-	hash      crypto.Hash
-	algorithm string // "hmac-" + the hashlib name
-	header    string // canonical
-	scheme    string // "" = as the request says
-	mount     string // without trailing slash; "" = none
+	fields         []saField
+	names          []string // the configured field names, reported as Result.Covered
+	delimiter      string
+	delimiterBytes []byte // delimiter, for bytes.Contains
+	hash           crypto.Hash
+	algorithm      string // "hmac-" + the hashlib name
+	header         string // canonical
+	scheme         string // "" = as the request says
+	mount          string // without trailing slash; "" = none
 
 	timestampHeader string
 	window          time.Duration
@@ -81,6 +83,12 @@ type saConfig struct {
 type saField struct {
 	name   string
 	header string // canonical header name for header: and timestamp fields
+}
+
+// signetOnly reports whether f is one of the fields signet adds to
+// upstream's (query, body, timestamp, header:NAME).
+func (f saField) signetOnly() bool {
+	return f.header != "" || f.name == FieldQuery || f.name == FieldBody
 }
 
 func newSAConfig(opts []SASigningOption) (*saConfig, error) {
@@ -127,6 +135,10 @@ func newSAConfig(opts []SASigningOption) (*saConfig, error) {
 	if c.hasTimestamp {
 		c.clockSkew, c.maxAge = c.window, c.window
 	}
+	if c.delimiter == "" && slices.ContainsFunc(c.fields, saField.signetOnly) {
+		return nil, errors.New(`signet: the query, body, timestamp and header: fields need a delimiter (SASigningDelimiter("\n"), say): without one, bytes can move from one field to the next under the same signature`)
+	}
+	c.delimiterBytes = []byte(c.delimiter)
 	return c, nil
 }
 
@@ -334,12 +346,19 @@ func (c *saConfig) pathInfo(r Request) (string, error) {
 }
 
 // appendFields appends the values of the configured fields, each followed by
-// the delimiter: the message without its secret.
+// the delimiter: the message without its secret. No value but the body may
+// contain a (non-empty) delimiter, so that the message splits into its
+// values one way only: otherwise bytes could move from one field to the
+// next (a path's end into the query, say) under the same signature.
 func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
 	for _, f := range c.fields {
+		start := len(dst)
 		var err error
 		if dst, err = c.appendField(dst, r, f); err != nil {
 			return nil, err
+		}
+		if c.delimiter != "" && f.name != FieldBody && bytes.Contains(dst[start:], c.delimiterBytes) {
+			return nil, newError(ErrMalformed, "the signed field %s contains the delimiter %q, which would make the signed message ambiguous", f.name, c.delimiter)
 		}
 		dst = append(dst, c.delimiter...)
 	}

@@ -30,7 +30,7 @@ func FuzzSASigningVerify(f *testing.F) {
 		f.Add(v.Request.Target, sig, v.Request.Headers["Content-Type"], v.Request.Body)
 	}
 	opts := []signet.SASigningOption{
-		signet.SASigningFields("path", "path_info", "method", "scheme", "content_type", "query", "body", "header:X-Tenant"),
+		signet.SASigningFields("path", "path_info", "method", "scheme", "content_type", "query", "body", "header:X-Tenant"), signet.SASigningDelimiter("\n"),
 		signet.SASigningDelimiter("|"), signet.SASigningMount("/app"),
 	}
 	keys := staticKeys(f, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte(testSecret))})

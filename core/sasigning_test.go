@@ -3,6 +3,7 @@ package signet_test
 import (
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"io"
 	"math"
@@ -67,8 +68,8 @@ func TestSASigningVectors(t *testing.T) {
 	// Upstream rejects these with its one 401 (or a 500); signet names the
 	// precise problem.
 	deviations := map[string]struct {
-		configErr bool  // upstream: 500 per request; signet: rejected by NewSASigning
-		want      error // the sentinel signet answers instead
+		configErr string // upstream: 500 per request; signet: NewSASigning fails with this
+		want      error  // the sentinel signet answers instead
 	}{
 		// A header that is not the padded base64 of a tag of the hash's size
 		// is malformed (400) before any field is read or key tried.
@@ -76,18 +77,19 @@ func TestSASigningVectors(t *testing.T) {
 		"defaults-wrong-signature": {want: signet.ErrMalformed}, // base64 of 15 bytes
 		// Upstream answers 500 for these; the header "anything" is malformed.
 		"content-type-field-absent": {want: signet.ErrMalformed},
-		"body-field":                {want: signet.ErrMalformed}, // body is an extension in signet
-		// HTTP_HOST never resolves upstream: signet refuses the configuration.
-		"meta-key-field": {configErr: true},
+		// Configurations that cannot work: HTTP_HOST never resolves upstream;
+		// body is an extension in signet, which needs a delimiter.
+		"meta-key-field": {configErr: "HTTP_HOST"},
+		"body-field":     {configErr: "need a delimiter"},
 	}
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
 			keys := staticKeys(t, signet.Secret{ID: "sa", Key: signet.NewHMACKey([]byte(v.Settings.Secret)), Credentials: "app"})
 			verifier, err := signet.NewSASigning(keys, vectorOptions(v)...)
 			dev, deviates := deviations[v.ID]
-			if dev.configErr {
+			if dev.configErr != "" {
 				require.Error(t, err)
-				assert.Contains(t, err.Error(), "HTTP_HOST")
+				assert.Contains(t, err.Error(), dev.configErr)
 				return
 			}
 			require.NoError(t, err)
@@ -210,15 +212,15 @@ func TestSASigningHostileInput(t *testing.T) {
 		{"sha512-length tag for sha256", []string{strings.Repeat("A", 86) + "=="}, "", nil, signet.ErrMalformed, 400},
 		{"wrong signature", []string{strings.Repeat("A", 43) + "="}, "", nil, signet.ErrInvalidSignature, 401},
 		{"body over the limit", []string{good}, strings.Repeat("b", 65),
-			[]signet.SASigningOption{signet.SASigningFields("path", "body"), signet.WithMaxBodyBytes(64)}, signet.ErrBodyTooLarge, 413},
+			[]signet.SASigningOption{signet.SASigningFields("path", "body"), signet.SASigningDelimiter("\n"), signet.WithMaxBodyBytes(64)}, signet.ErrBodyTooLarge, 413},
 		{"header field missing", []string{good}, "",
-			[]signet.SASigningOption{signet.SASigningFields("path", "header:X-Tenant")}, signet.ErrMissingHeader, 400},
+			[]signet.SASigningOption{signet.SASigningFields("path", "header:X-Tenant"), signet.SASigningDelimiter("\n")}, signet.ErrMissingHeader, 400},
 		{"outside the mount", []string{good}, "",
 			[]signet.SASigningOption{signet.SASigningMount("/app")}, signet.ErrMalformed, 400},
 		{"content type missing", []string{good}, "",
 			[]signet.SASigningOption{signet.SASigningFields("path", "content_type")}, signet.ErrMissingHeader, 400},
 		{"timestamp missing", []string{good}, "",
-			[]signet.SASigningOption{signet.SASigningFields("path", "timestamp")}, signet.ErrMissingHeader, 400},
+			[]signet.SASigningOption{signet.SASigningFields("path", "timestamp"), signet.SASigningDelimiter("\n")}, signet.ErrMissingHeader, 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,6 +232,57 @@ func TestSASigningHostileInput(t *testing.T) {
 			require.ErrorIs(t, err, tt.want)
 			assert.Equal(t, tt.status, signet.AsError(err).Status())
 			assertSafeError(t, err, &good)
+		})
+	}
+}
+
+// TestSASigningFieldBoundaries: with a delimiter, bytes cannot move from
+// one field to the next under the same signature. A value that holds the
+// delimiter is refused (but the body's: it can be split off from either
+// end), so the message splits into its values one way only.
+func TestSASigningFieldBoundaries(t *testing.T) {
+	tests := []struct {
+		name              string
+		fields            []string
+		delimiter         string
+		signed, sent      string // "METHOD target body"
+		signErr, verifErr error
+	}{
+		{"the path's end moved into the query", []string{"path", "query"}, "\n", "GET /users?id=1", "GET /user?sid=1", nil, signet.ErrInvalidSignature},
+		{"the path's end moved into the body", []string{"method", "path", "body"}, "\n", "POST /accounts/1 234", "POST /accounts/12 34", nil, signet.ErrInvalidSignature},
+		{"a path holding the delimiter", []string{"path", "method"}, "$", "GET /a$GET", "GET /a$GET", signet.ErrMalformed, signet.ErrMalformed},
+		{"a query holding the delimiter", []string{"path", "query"}, "&", "GET /x?a=1&b=2", "GET /x?a=1&b=2", signet.ErrMalformed, signet.ErrMalformed},
+		{"a body holding the delimiter", []string{"method", "body", "path"}, "\n", "POST /x a\nb", "POST /x a\nb", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := []signet.SASigningOption{signet.SASigningFields(tt.fields...), signet.SASigningDelimiter(tt.delimiter)}
+			key := signet.NewHMACKey([]byte("secret"))
+			signer, err := signet.NewSASigningSigner(key, opts...)
+			require.NoError(t, err)
+			request := func(s string) *http.Request {
+				method, rest, _ := strings.Cut(s, " ")
+				target, body, _ := strings.Cut(rest, " ")
+				return httptest.NewRequest(method, target, strings.NewReader(body))
+			}
+			out := request(tt.signed)
+			err = signer.Sign(out)
+			if tt.signErr != nil {
+				assert.ErrorIs(t, err, tt.signErr)
+				out.Header.Set("Signature", base64.StdEncoding.EncodeToString(make([]byte, 32)))
+			} else {
+				require.NoError(t, err)
+			}
+			in := request(tt.sent)
+			in.Header = out.Header
+			v, err := signet.NewSASigning(staticKeys(t, signet.Secret{ID: "k", Key: key}), opts...)
+			require.NoError(t, err)
+			_, err = v.Verify(context.Background(), signet.FromHTTP(in))
+			if tt.verifErr == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.verifErr)
+			}
 		})
 	}
 }
@@ -254,6 +307,10 @@ func TestSASigningConfigErrors(t *testing.T) {
 		{"an option SASigning has no use for", []signet.SASigningOption{signet.WithAlgorithms("hmac-sha256")}},
 		{"nil option", []signet.SASigningOption{nil}},
 		{"negative body limit", []signet.SASigningOption{signet.WithMaxBodyBytes(-1)}},
+		{"body without a delimiter", []signet.SASigningOption{signet.SASigningFields("method", "path", "body")}},
+		{"query without a delimiter", []signet.SASigningOption{signet.SASigningFields("path", "query")}},
+		{"header without a delimiter", []signet.SASigningOption{signet.SASigningFields("path", "header:X-Tenant")}},
+		{"timestamp without a delimiter", []signet.SASigningOption{signet.SASigningFields("timestamp", "path")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -298,7 +355,7 @@ func TestSASigningExtensions(t *testing.T) {
 }
 
 func TestSASigningBodyRestored(t *testing.T) {
-	opts := []signet.SASigningOption{signet.SASigningFields("path", "body")}
+	opts := []signet.SASigningOption{signet.SASigningFields("path", "body"), signet.SASigningDelimiter("\n")}
 	r := signedRequest(t, "POST", "/upload", "the whole body", opts...)
 	_, err := newVerifier(t, opts...).Verify(context.Background(), signet.FromHTTP(r))
 	require.NoError(t, err)
@@ -359,12 +416,13 @@ func TestSASigningTimestamp(t *testing.T) {
 		{"centuries ahead", math.MinInt64, signet.ErrNotYetValid},
 	}
 	fields := signet.SASigningFields("path", "timestamp")
+	delimiter := signet.SASigningDelimiter("\n")
 	window := signet.SASigningTimestamp("X-Ts", time.Minute)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := signedRequest(t, "GET", "/x", "", fields, window, signet.WithClock(func() time.Time { return signedAt }))
+			r := signedRequest(t, "GET", "/x", "", fields, delimiter, window, signet.WithClock(func() time.Time { return signedAt }))
 			assert.Equal(t, "1700000000", r.Header.Get("X-Ts"))
-			v := newVerifier(t, fields, window, signet.WithClock(func() time.Time { return signedAt.Add(tt.now) }))
+			v := newVerifier(t, fields, delimiter, window, signet.WithClock(func() time.Time { return signedAt.Add(tt.now) }))
 			res, err := v.Verify(context.Background(), signet.FromHTTP(r))
 			if tt.want != nil {
 				assert.ErrorIs(t, err, tt.want)
@@ -374,9 +432,9 @@ func TestSASigningTimestamp(t *testing.T) {
 			assert.Equal(t, signedAt, res.Created)
 		})
 	}
-	r := signedRequest(t, "GET", "/x", "", fields, window)
+	r := signedRequest(t, "GET", "/x", "", fields, delimiter, window)
 	r.Header.Set("X-Ts", "-1")
-	_, err := newVerifier(t, fields, window).Verify(context.Background(), signet.FromHTTP(r))
+	_, err := newVerifier(t, fields, delimiter, window).Verify(context.Background(), signet.FromHTTP(r))
 	assert.ErrorIs(t, err, signet.ErrMalformed)
 }
 
@@ -405,7 +463,7 @@ func (m *memoryNonces) Record(_ context.Context, key string, until time.Time) (b
 
 func TestSASigningReplay(t *testing.T) {
 	nonces := &memoryNonces{}
-	opts := []signet.SASigningOption{signet.SASigningFields("path", "timestamp")}
+	opts := []signet.SASigningOption{signet.SASigningFields("path", "timestamp"), signet.SASigningDelimiter("\n")}
 	v := newVerifier(t, append(opts, signet.WithNonceStore(nonces))...)
 	r := signedRequest(t, "GET", "/x", "", opts...)
 

@@ -33,10 +33,10 @@ func intoCases(t *testing.T) []intoCase {
 		}
 		return v
 	}
-	fields := signet.SASigningFields("method", "path", "body")
+	fields, delimiter := signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")
 	return []intoCase{
-		{"sasigning", must(signet.NewSASigning(keys, fields, clock)).(signet.Verifier),
-			must(signet.NewSASigningSigner(key, fields, clock)).(signet.Signer)},
+		{"sasigning", must(signet.NewSASigning(keys, fields, delimiter, clock)).(signet.Verifier),
+			must(signet.NewSASigningSigner(key, fields, delimiter, clock)).(signet.Signer)},
 		{"cavage", must(signet.NewCavage(keys, signet.CavageDigest(signet.DigestRequire), clock)).(signet.Verifier),
 			must(signet.NewCavageSigner("k1", key, clock)).(signet.Signer)},
 		{"signedurl", must(signet.NewSignedURL(keys, clock)).(signet.Verifier),

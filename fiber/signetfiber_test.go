@@ -167,7 +167,7 @@ func sasigning(t *testing.T, opts ...signet.SASigningOption) (signet.Verifier, *
 	key := signet.NewHMACKey([]byte("secret"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
 	require.NoError(t, err)
-	opts = append([]signet.SASigningOption{signet.SASigningFields("method", "path", "body")}, opts...)
+	opts = append([]signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}, opts...)
 	v, err := signet.NewSASigning(keys, opts...)
 	require.NoError(t, err)
 	s, err := signet.NewSASigningSigner(key, opts...)
@@ -385,7 +385,7 @@ type verifyOnly struct{ signet.Verifier }
 func TestVerifiers(t *testing.T) {
 	v, s := sasigning(t)
 	otherKeys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("another secret"))})
-	other, err := signet.NewSASigning(otherKeys, signet.SASigningFields("method", "path", "body"))
+	other, err := signet.NewSASigning(otherKeys, signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n"))
 	require.NoError(t, err)
 	for _, c := range []struct {
 		name     string

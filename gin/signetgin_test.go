@@ -19,9 +19,9 @@ import (
 // ShouldBindBodyWith binds it without reading again, as often as needed.
 func TestBodyBytesKey(t *testing.T) {
 	key := signet.NewHMACKey([]byte("s"))
-	fields := signet.SASigningFields("method", "path", "body")
+	covers := []signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}
 	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
-	verifier, err := signet.NewSASigning(keys, fields)
+	verifier, err := signet.NewSASigning(keys, covers...)
 	require.NoError(t, err)
 
 	r := gin.New()
@@ -36,7 +36,7 @@ func TestBodyBytesKey(t *testing.T) {
 		c.JSON(http.StatusOK, first.Amount+second.Amount)
 	})
 
-	signer, err := signet.NewSASigningSigner(key, fields)
+	signer, err := signet.NewSASigningSigner(key, covers...)
 	require.NoError(t, err)
 	req := httptest.NewRequest("POST", "/orders", strings.NewReader(`{"amount":7}`))
 	require.NoError(t, signer.Sign(req))

@@ -19,14 +19,14 @@ type app struct{ Name string }
 
 var (
 	key    = signet.NewHMACKey([]byte("test-secret"))
-	fields = signet.SASigningFields("method", "path", "body")
+	covers = []signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}
 )
 
 func verifier(t *testing.T, opts ...signet.SASigningOption) signet.Verifier {
 	t.Helper()
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "app-1", Key: key, Credentials: app{"billing"}})
 	require.NoError(t, err)
-	v, err := signet.NewSASigning(keys, append(opts, fields)...)
+	v, err := signet.NewSASigning(keys, append(opts, covers...)...)
 	require.NoError(t, err)
 	return v
 }
@@ -44,7 +44,7 @@ var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 })
 
 func signedClient(t *testing.T) *http.Client {
-	signer, err := signet.NewSASigningSigner(key, fields)
+	signer, err := signet.NewSASigningSigner(key, covers...)
 	require.NoError(t, err)
 	return &http.Client{Transport: &signethttp.Transport{Signer: signer}}
 }
@@ -131,7 +131,7 @@ func TestMiddlewareOptions(t *testing.T) {
 func TestTransportLeavesTheCallersRequestAlone(t *testing.T) {
 	var got *http.Request
 	var gotBody []byte
-	signer, err := signet.NewSASigningSigner(key, fields)
+	signer, err := signet.NewSASigningSigner(key, covers...)
 	require.NoError(t, err)
 	tr := &signethttp.Transport{Signer: signer}
 	tr.Base = roundTripFunc(func(r *http.Request) (*http.Response, error) {

@@ -99,10 +99,10 @@ var fixtures = []fixture{
 	{
 		name: "sasigning",
 		verifier: func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error) {
-			return signet.NewSASigning(keys, saFields, signet.WithClock(now), signet.WithMaxBodyBytes(MaxBodyBytes))
+			return signet.NewSASigning(keys, saFields, saDelimiter, signet.WithClock(now), signet.WithMaxBodyBytes(MaxBodyBytes))
 		},
 		signer: func(_ string, key *signet.Key, _ string) (signet.Signer, error) {
-			return signet.NewSASigningSigner(key, saFields, clock(signedAt))
+			return signet.NewSASigningSigner(key, saFields, saDelimiter, clock(signedAt))
 		},
 		unknownKey:   "invalid_signature", // no key id: every key is tried
 		expiresAfter: 5 * time.Minute,
@@ -158,7 +158,7 @@ var fixtures = []fixture{
 	},
 }
 
-var saFields = signet.SASigningFields("method", "path", "query", "body", "timestamp")
+var saFields, saDelimiter = signet.SASigningFields("method", "path", "query", "body", "timestamp"), signet.SASigningDelimiter("\n")
 
 // testCase is one request and what the adapter must answer.
 type testCase struct {

@@ -38,8 +38,13 @@ func run(out io.Writer) error {
 	}
 
 	// 2. What a signature covers. The verifier and the signer must agree:
-	// here the method, the path and (a signet extension) the body.
-	opts := []signet.SASigningOption{signet.SASigningFields(signet.FieldMethod, signet.FieldPath, signet.FieldBody)}
+	// here the method, the path and (signet extensions) the query, the body
+	// and the signing time, which bounds how long a captured request stays
+	// valid; a delimiter keeps one value from running into the next.
+	opts := []signet.SASigningOption{
+		signet.SASigningFields(signet.FieldMethod, signet.FieldPath, signet.FieldQuery, signet.FieldBody, signet.FieldTimestamp),
+		signet.SASigningDelimiter("\n"),
+	}
 	verifier, err := signet.NewSASigning(keys, opts...)
 	if err != nil {
 		return err
