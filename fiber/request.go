@@ -68,8 +68,34 @@ func (r *request) Scheme() string {
 	return "http"
 }
 
-// Host is the Host header as received.
-func (r *request) Host() string { return b2s(r.ctx.Request.Header.Host()) }
+// Host is the host of an absolute-form request-target ("GET http://host/p
+// HTTP/1.1"), whose Host header a server ignores (RFC 9112 §3.2.2), as
+// net/http does and fiber's c.Hostname; else the Host header, as received.
+func (r *request) Host() string {
+	if host, ok := absoluteFormHost(r.RequestURI()); ok {
+		return host
+	}
+	return b2s(r.ctx.Request.Header.Host())
+}
+
+// absoluteFormHost returns the host (and port) of an absolute-form
+// request-target, as written, without user info.
+func absoluteFormHost(target string) (string, bool) {
+	if strings.HasPrefix(target, "/") {
+		return "", false // origin-form: the usual case
+	}
+	_, rest, ok := strings.Cut(target, "://")
+	if !ok {
+		return "", false
+	}
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		rest = rest[:end]
+	}
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return rest, rest != ""
+}
 
 // RequestURI is the request-target of the request line, undecoded.
 func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestURI()) }

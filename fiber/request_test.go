@@ -54,6 +54,12 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 			"POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\nTrailer: X-Late\r\n\r\n" +
 				"3\r\nabc\r\n2\r\nde\r\n0\r\nX-Late: 1\r\n\r\n"},
 		{"no Content-Length on a POST", "POST /p HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"},
+		// The host of an absolute-form target wins over the Host header
+		// (RFC 9112 §3.2.2), its case kept.
+		{"absolute-form target, another Host header",
+			"GET http://Tenant-A.example:8080/files?sig=1 HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n"},
+		{"absolute-form target with user info", "GET http://user:pw@tenant-a.example/files HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n"},
+		{"absolute-form target without a path", "GET https://tenant-a.example?x=1 HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(tc.raw)))
