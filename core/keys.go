@@ -56,11 +56,12 @@ type Secret struct {
 }
 
 // KeyStore looks keys up by id. Lookup returns every Secret valid for keyID,
-// in the order to try them (several during a rotation). Schemes whose
-// requests carry no key id call Lookup with AnyKeyID and try the secrets in
-// order. An id it does not know is ErrUnknownKey (or an empty result); any
-// other error is reported as ErrUnavailable without its text reaching the
-// client. Lookup must be safe for concurrent use.
+// in the order to try them (several during a rotation); a verifier tries at
+// most the first 16. Schemes whose requests carry no key id call Lookup
+// with AnyKeyID and try the secrets in order. An id it does not know is ErrUnknownKey (or an empty result). An
+// *Error (see NewError: a revoked key, say) is the client's answer as it
+// is; any other error is reported as ErrUnavailable without its text
+// reaching the client. Lookup must be safe for concurrent use.
 type KeyStore interface {
 	Lookup(ctx context.Context, keyID string) ([]Secret, error)
 }
@@ -109,16 +110,34 @@ func (s *StaticKeys) Lookup(_ context.Context, keyID string) ([]Secret, error) {
 // so a key store returning many keys cannot turn a request into a CPU sink.
 const maxCandidates = 16
 
+// checkCandidates refuses, for a scheme whose requests carry no key id, a
+// StaticKeys store with secrets no request would ever try.
+func checkCandidates(keys KeyStore) error {
+	if static, ok := keys.(*StaticKeys); ok && len(static.all) > maxCandidates {
+		return fmt.Errorf("signet: the key store has %d secrets, but a request without a key id tries at most %d: give each group of clients its own verifier, or use a scheme with key ids", len(static.all), maxCandidates)
+	}
+	return nil
+}
+
 // lookup asks the store for keyID and turns its answer into verifier errors.
 func lookup(ctx context.Context, store KeyStore, keyID string) ([]Secret, error) {
 	secrets, err := store.Lookup(ctx, keyID)
-	switch {
-	case err == nil && len(secrets) > 0: // first: the usual answer needs no errors.Is
+	if err == nil && len(secrets) > 0 { // first: the usual answer needs no errors.As
 		return secrets[:min(len(secrets), maxCandidates)], nil
-	case err != nil && !errors.Is(err, ErrUnknownKey):
-		return nil, newError(ErrUnavailable, "the key could not be looked up; try again later")
-	case keyID == AnyKeyID: // unknown, or no secrets
-		return nil, newError(ErrUnknownKey, "no key is configured to verify this request")
 	}
-	return nil, newError(ErrUnknownKey, "the key id is not known to this server")
+	return nil, lookupError(err, keyID)
+}
+
+// lookupError is the verifier's error for a lookup that found no secret.
+func lookupError(err error, keyID string) error {
+	var answer *Error
+	switch {
+	case errors.As(err, &answer): // the store's own answer to the client
+		return answer
+	case err != nil && !errors.Is(err, ErrUnknownKey):
+		return newError(ErrUnavailable, "the key could not be looked up; try again later")
+	case keyID == AnyKeyID: // unknown, or no secrets
+		return newError(ErrUnknownKey, "no key is configured to verify this request")
+	}
+	return newError(ErrUnknownKey, "the key id is not known to this server")
 }

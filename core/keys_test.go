@@ -37,22 +37,26 @@ func TestStaticKeys(t *testing.T) {
 func TestKeyFuncErrors(t *testing.T) {
 	r := signedRequest(t, "GET", "/x", "")
 	tests := []struct {
-		name   string
-		lookup signet.KeyFunc
-		want   error
-		status int
+		name    string
+		lookup  signet.KeyFunc
+		want    error
+		status  int
+		message string // part of what the client reads
 	}{
-		{"unknown", func(context.Context, string) ([]signet.Secret, error) { return nil, signet.ErrUnknownKey }, signet.ErrUnknownKey, 401},
+		{"unknown", func(context.Context, string) ([]signet.Secret, error) { return nil, signet.ErrUnknownKey }, signet.ErrUnknownKey, 401, "no key is configured"},
 		{"wrapped unknown", func(context.Context, string) ([]signet.Secret, error) {
 			return nil, fmt.Errorf("tenant db: %w", signet.ErrUnknownKey)
-		}, signet.ErrUnknownKey, 401},
-		{"empty", func(context.Context, string) ([]signet.Secret, error) { return nil, nil }, signet.ErrUnknownKey, 401},
+		}, signet.ErrUnknownKey, 401, "no key is configured"},
+		{"empty", func(context.Context, string) ([]signet.Secret, error) { return nil, nil }, signet.ErrUnknownKey, 401, "no key is configured"},
 		{"store down", func(context.Context, string) ([]signet.Secret, error) {
 			return nil, errors.New("dial tcp 10.0.0.7:5432: connection refused")
-		}, signet.ErrUnavailable, 503},
+		}, signet.ErrUnavailable, 503, "try again later"},
+		{"the store's own answer", func(context.Context, string) ([]signet.Secret, error) {
+			return nil, fmt.Errorf("tenant db: %w", signet.NewError(signet.ErrUnknownKey, "the key k was revoked on 2026-11-01; ask for a new one"))
+		}, signet.ErrUnknownKey, 401, "revoked on 2026-11-01"},
 		{"not an HMAC key", func(context.Context, string) ([]signet.Secret, error) {
 			return []signet.Secret{{ID: "x", Key: &signet.Key{}}}, nil
-		}, signet.ErrUnsupportedAlgorithm, 400},
+		}, signet.ErrUnsupportedAlgorithm, 400, "not an HMAC secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,20 +66,36 @@ func TestKeyFuncErrors(t *testing.T) {
 			require.ErrorIs(t, err, tt.want)
 			assert.Equal(t, tt.status, signet.AsError(err).Status())
 			assert.NotContains(t, err.Error(), "10.0.0.7")
+			assert.Contains(t, err.Error(), tt.message)
 		})
 	}
 }
 
 // TestCandidatesBounded: a store returning many keys costs at most a bounded
-// number of MACs per request.
+// number of MACs per request, and a StaticKeys store with secrets that
+// would never be tried is refused when the verifier is built.
 func TestCandidatesBounded(t *testing.T) {
 	var secrets []signet.Secret
-	for i := range 100 {
+	for i := range 16 {
 		secrets = append(secrets, signet.Secret{ID: fmt.Sprint(i), Key: signet.NewHMACKey([]byte(fmt.Sprint(i)))})
 	}
-	secrets = append(secrets, signet.Secret{ID: "right", Key: signet.NewHMACKey([]byte(testSecret))})
-	v, err := signet.NewSASigning(staticKeys(t, secrets...))
+	right := signet.Secret{ID: "right", Key: signet.NewHMACKey([]byte(testSecret))}
+	r := signedRequest(t, "GET", "/x", "")
+
+	v, err := signet.NewSASigning(staticKeys(t, append(secrets[:15:15], right)...))
 	require.NoError(t, err)
-	_, err = v.Verify(context.Background(), signet.FromHTTP(signedRequest(t, "GET", "/x", "")))
-	assert.ErrorIs(t, err, signet.ErrInvalidSignature, "the 101st key is never tried")
+	res, err := v.Verify(context.Background(), signet.FromHTTP(r))
+	require.NoError(t, err, "the 16th key is tried")
+	assert.Equal(t, "right", res.KeyID)
+
+	many := signet.KeyFunc(func(context.Context, string) ([]signet.Secret, error) { return append(secrets, right), nil })
+	v, err = signet.NewSASigning(many)
+	require.NoError(t, err)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrInvalidSignature, "the 17th key is never tried")
+
+	_, err = signet.NewSASigning(staticKeys(t, append(secrets, right)...))
+	assert.ErrorContains(t, err, "17 secrets")
+	_, err = signet.NewPysigned(staticKeys(t, append(secrets, right)...))
+	assert.ErrorContains(t, err, "17 secrets")
 }

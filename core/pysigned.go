@@ -227,7 +227,7 @@ func newPysignedConfig(opts []PysignedOption) (*pysignedConfig, error) {
 // keys: HMAC secrets of at least 64 bytes (NewHMACKey) and Ed25519 keys
 // (NewPublicKey, or a JWKSKeys store). Without PysignedRequireKid it asks
 // for AnyKeyID and tries up to 16 keys in order, as pysigned tries its
-// KeySet; a StaticKeys store is checked here.
+// KeySet; a StaticKeys store is checked here (its keys, and their number).
 func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 	if keys == nil {
 		return nil, errors.New("signet: NewPysigned needs a KeyStore")
@@ -235,6 +235,11 @@ func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 	cfg, err := newPysignedConfig(opts)
 	if err != nil {
 		return nil, err
+	}
+	if !cfg.requireKid {
+		if err := checkCandidates(keys); err != nil {
+			return nil, err
+		}
 	}
 	if static, ok := keys.(*StaticKeys); ok {
 		for i := range static.all {

@@ -226,13 +226,17 @@ func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 }
 
 // NewSASigning returns a verifier that tries the secrets of keys (asked for
-// AnyKeyID) in order; the first that matches names the caller.
+// AnyKeyID) in order, at most 16 per request; the first that matches names
+// the caller. A StaticKeys store with more secrets is refused.
 func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
 	if keys == nil {
 		return nil, errors.New("signet: NewSASigning needs a KeyStore")
 	}
 	cfg, err := newSAConfig(opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkCandidates(keys); err != nil {
 		return nil, err
 	}
 	return &SASigning{pipeline: pipeline{name: "sasigning", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
