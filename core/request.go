@@ -81,7 +81,10 @@ func (h httpRequest) body(limit int64, spare func() (*bufferedBody, []byte)) ([]
 	switch b := h.r.Body.(type) {
 	case nil:
 		return nil, nil
-	case *bufferedBody:
+	case *bufferedBody: // read by an earlier verifier, under its own limit
+		if int64(len(b.data)) > limit {
+			return nil, bodyTooLarge(limit)
+		}
 		return b.data, nil
 	}
 	if h.r.Body == http.NoBody {

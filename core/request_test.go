@@ -70,6 +70,10 @@ func TestRequestBody(t *testing.T) {
 			again, err := v.Body(tt.limit)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, string(again), "a second call returns the same bytes")
+			if len(tt.want) > 0 { // a second verifier in a chain, with a smaller limit
+				_, err := v.Body(int64(len(tt.want)) - 1)
+				assert.ErrorIs(t, err, signet.ErrBodyTooLarge)
+			}
 			buffered, ok := signet.BufferedBody(r)
 			assert.Equal(t, tt.want != "" || tt.body != http.NoBody, ok)
 			assert.Equal(t, tt.want, string(buffered))
