@@ -200,8 +200,8 @@ func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.nonces != nil && cfg.maxAge == 0 {
-		return nil, errors.New("signet: replay protection needs WithMaxAge, so a nonce can be forgotten")
+	if err := cfg.checkReplay(); err != nil {
+		return nil, err
 	}
 	return &Cavage{pipeline: pipeline{name: "cavage", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
 }

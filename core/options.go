@@ -104,8 +104,20 @@ func WithAlgorithms(names ...string) Option {
 	}}
 }
 
+// checkReplay refuses replay protection without a maximum age, for schemes
+// whose signatures may otherwise stay valid (and their records kept) for
+// as long as the signer chose.
+func (s *settings) checkReplay() error {
+	if s.nonces != nil && s.maxAge == 0 {
+		return errors.New("signet: replay protection needs WithMaxAge, so a nonce can be forgotten")
+	}
+	return nil
+}
+
 // WithNonceStore turns on replay protection: a request is accepted once, and
-// only after it passed every other check.
+// only after it passed every other check. Cavage, Signway and pysigned also
+// need WithMaxAge (SASigning, its timestamp field), so that every record
+// can be forgotten.
 func WithNonceStore(store NonceStore) Option {
 	return Option{"WithNonceStore", func(s *settings) error {
 		if store == nil {

@@ -236,6 +236,9 @@ func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.checkReplay(); err != nil {
+		return nil, err
+	}
 	if !cfg.requireKid {
 		if err := checkCandidates(keys); err != nil {
 			return nil, err

@@ -281,7 +281,9 @@ func TestPysignedMaxAge(t *testing.T) {
 func TestPysignedReplay(t *testing.T) {
 	f := newPysignedFixture(t)
 	store := &memoryNonces{}
-	verifier, err := signet.NewPysigned(f.keys, clockAt(pyNow), signet.WithNonceStore(store))
+	_, err := signet.NewPysigned(f.keys, signet.WithNonceStore(store))
+	require.ErrorContains(t, err, "WithMaxAge", "a record must be forgettable")
+	verifier, err := signet.NewPysigned(f.keys, clockAt(pyNow), signet.WithNonceStore(store), signet.WithMaxAge(time.Hour))
 	require.NoError(t, err)
 	signed := f.sign(t, f.edS, "https://example.com/once")
 	verify := func(u string) error {

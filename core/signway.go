@@ -119,6 +119,9 @@ func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 			return nil, err
 		}
 	}
+	if err := c.checkReplay(); err != nil {
+		return nil, err
+	}
 	return &Signway{pipeline: pipeline{name: "signway", keys: keys, settings: c.settings}, cfg: c}, nil
 }
 

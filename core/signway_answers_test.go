@@ -311,10 +311,12 @@ func TestSignwayOptions(t *testing.T) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, signet.AsError(verify(signwayVerifier(t, signet.WithMaxBodyBytes(6)), base)).Status())
 
 	store := &memoryNonces{}
-	once := signwayVerifier(t, signet.WithNonceStore(store))
+	_, err = signet.NewSignway(staticKeys(t), signet.WithNonceStore(store))
+	assert.ErrorContains(t, err, "WithMaxAge", "a record must be forgettable")
+	once := signwayVerifier(t, signet.WithNonceStore(store), signet.WithMaxAge(time.Hour))
 	assert.NoError(t, verify(once, base))
 	assert.ErrorIs(t, verify(once, base), signet.ErrReplayed)
-	expired := signwayVerifier(t, signet.WithNonceStore(store), signet.WithClock(func() time.Time { return signwaySignedAt.Add(time.Hour) }))
+	expired := signwayVerifier(t, signet.WithNonceStore(store), signet.WithMaxAge(time.Hour), signet.WithClock(func() time.Time { return signwaySignedAt.Add(time.Hour) }))
 	assert.ErrorIs(t, verify(expired, base), signet.ErrExpired, "checked before the nonce is recorded")
 
 	public, _, _ := ed25519.GenerateKey(nil)
