@@ -38,8 +38,13 @@ type middleware struct {
 	skip     func(*gin.Context) bool
 }
 
-// New returns gin middleware that verifies every request with v.
+// New returns gin middleware that verifies every request with v. It panics
+// when v is nil, so the mistake shows at startup rather than on every
+// request.
 func New(v signet.Verifier, opts ...Option) gin.HandlerFunc {
+	if v == nil {
+		panic("signetgin: New needs a signet.Verifier")
+	}
 	m := &middleware{verifier: v, onError: abortWithError}
 	for _, o := range opts {
 		o(m)

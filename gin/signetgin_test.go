@@ -44,3 +44,7 @@ func TestBodyBytesKey(t *testing.T) {
 	r.ServeHTTP(w, req)
 	assert.Equal(t, "14", w.Body.String())
 }
+
+func TestNewWithoutVerifier(t *testing.T) {
+	assert.PanicsWithValue(t, "signetgin: New needs a signet.Verifier", func() { signetgin.New(nil) })
+}

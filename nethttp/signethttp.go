@@ -37,8 +37,12 @@ type middleware struct {
 
 // New returns middleware that verifies every request with v. A verified
 // request reaches next with its *signet.Result on the context (see Result and
-// Credentials); any other is answered by the error handler.
+// Credentials); any other is answered by the error handler. New panics when
+// v is nil, so the mistake shows at startup rather than on every request.
 func New(v signet.Verifier, opts ...Option) func(http.Handler) http.Handler {
+	if v == nil {
+		panic("signethttp: New needs a signet.Verifier")
+	}
 	m := &middleware{verifier: v, onError: WriteError}
 	for _, o := range opts {
 		o(m)

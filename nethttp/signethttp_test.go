@@ -161,3 +161,7 @@ func TestTransportLeavesTheCallersRequestAlone(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestNewWithoutVerifier(t *testing.T) {
+	assert.PanicsWithValue(t, "signethttp: New needs a signet.Verifier", func() { signethttp.New(nil) })
+}
