@@ -31,7 +31,9 @@ type Config struct {
 	// and the JSON body, the challenge set on the response.
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
-	// nil, for routes that also serve unsigned requests.
+	// nil, for routes that also serve unsigned requests. After a body
+	// error (signet.ErrBodyTooLarge without a Content-Length, a failed
+	// read) the body is spent: the handler cannot read it.
 	ContinueOnIgnoredError bool
 }
 
