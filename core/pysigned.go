@@ -395,7 +395,7 @@ func (v *Pysigned) parse(a *attempt) error {
 	}
 	if c.maxAge > 0 {
 		if ttl := time.Unix(st.exp, 0).Sub(a.now(c.now)); ttl > c.maxAge {
-			return newError(ErrMalformed, "the URL expires in %v; this server accepts at most %v", ttl.Round(time.Second), c.maxAge)
+			return newError(ErrExpired, "the URL expires in %v; this server accepts at most %v: sign it with a shorter TTL", ttl.Round(time.Second), c.maxAge)
 		}
 	}
 	a.msg = appendPysignedMessage(a.msg[:0], exp.text, &u, &st.qsl, st.pairs)

@@ -263,7 +263,7 @@ func TestPysignedMaxAge(t *testing.T) {
 	for _, tc := range []struct {
 		maxAge time.Duration
 		want   error
-	}{{10 * time.Minute, nil}, {599 * time.Second, signet.ErrMalformed}} {
+	}{{10 * time.Minute, nil}, {599 * time.Second, signet.ErrExpired}} {
 		verifier, err := signet.NewPysigned(f.keys, clockAt(pyNow), signet.WithMaxAge(tc.maxAge))
 		require.NoError(t, err)
 		_, err = verifier.Verify(context.Background(), signet.FromHTTP(pysignedServerRequest(t, signed)))
