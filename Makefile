@@ -2,6 +2,7 @@
 MODULES  := $(shell go work edit -json | sed -n 's/.*"DiskPath": "\(.*\)".*/\1/p')
 SHARED   ?= ../shared/vectors
 VECTORS  := core/internal/vectors/testdata/vectors
+CONTRACT := examples/conformance/CONFORMANCE.md
 FUZZTIME ?= 60s
 
 .PHONY: test lint vet race gowork-off fuzz tidy-check vectors vectors-check bench bench-ratios interop
@@ -40,13 +41,15 @@ fuzz:
 tidy-check:
 	@for m in $(MODULES); do (cd $$m && go mod tidy -diff) || { echo "run go mod tidy in $$m"; exit 1; }; done
 
-## vectors: refresh the copies of the shared vectors
+## vectors: refresh the copies of the shared vectors and conformance contract
 vectors:
 	cp $(SHARED)/* $(VECTORS)/
+	cp $(SHARED)/../CONFORMANCE.md $(CONTRACT)
 
-## vectors-check: the copies equal the shared vectors (skipped when they are not beside the repo)
+## vectors-check: the copies equal the shared ones (skipped when they are not beside the repo)
 vectors-check:
-	@if [ -d $(SHARED) ]; then diff -r $(SHARED) $(VECTORS) || { echo "vectors drifted: run make vectors"; exit 1; }; \
+	@if [ -d $(SHARED) ]; then diff -r $(SHARED) $(VECTORS) && diff $(SHARED)/../CONFORMANCE.md $(CONTRACT) || \
+	{ echo "vectors or contract drifted: run make vectors"; exit 1; }; \
 	else echo "vectors-check: $(SHARED) not found, skipped"; fi
 
 ## bench: every benchmark, then the ratios against their baselines

@@ -1,6 +1,7 @@
 // Command conformance puts one configurable signet scheme in front of a
 // trivial handler, so that a black-box suite can drive it over plain HTTP.
-// The contract it implements is CONFORMANCE.md:
+// The contract it implements is CONFORMANCE.md, in this directory (a copy
+// of the team's shared contract, kept equal by make vectors-check):
 //
 //	go run ./examples/conformance -framework nethttp -addr 127.0.0.1:0 [-config FILE]
 //
