@@ -23,8 +23,13 @@ type intoCase struct {
 
 func intoCases(t *testing.T) []intoCase {
 	t.Helper()
-	at := time.Unix(1_700_000_000, 0)
-	clock := signet.WithClock(func() time.Time { return at })
+	return intoCasesWithClock(t, func() time.Time { return time.Unix(1_700_000_000, 0) })
+}
+
+// intoCasesWithClock is intoCases, verifiers and signers reading now.
+func intoCasesWithClock(t *testing.T, now func() time.Time) []intoCase {
+	t.Helper()
+	clock := signet.WithClock(now)
 	key := signet.NewHMACKey([]byte(strings.Repeat("verify-into secret ", 4)))
 	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k1", Key: key, Credentials: "caller one"})
 	must := func(v any, err error) any {
@@ -206,5 +211,28 @@ func TestAllocations(t *testing.T) {
 				t.Errorf("VerifyInto without a body: %v allocations, want %v", got, want)
 			}
 		})
+	}
+}
+
+// TestClockReadOnce: a verification reads the clock at most once, however
+// many of its checks need the time (a signed URL's TTL is checked while
+// parsing, its expiry after the signature), so that they all see the same
+// instant.
+func TestClockReadOnce(t *testing.T) {
+	reads := 0
+	cases := intoCasesWithClock(t, func() time.Time {
+		reads++
+		return time.Unix(1_700_000_000, 0)
+	})
+	want := map[string]int{"sasigning": 0, "cavage": 1, "signedurl": 1, "pysigned": 1, "signway": 1}
+	for _, c := range cases {
+		r := incoming(t, c.signer, "body")
+		reads = 0
+		if _, err := c.verifier.Verify(context.Background(), signet.FromHTTP(r)); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if reads != want[c.name] {
+			t.Errorf("%s read the clock %d times, want %d", c.name, reads, want[c.name])
+		}
 	}
 }
