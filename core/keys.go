@@ -58,10 +58,10 @@ type Secret struct {
 // KeyStore looks keys up by id. Lookup returns every Secret valid for keyID,
 // in the order to try them (several during a rotation); a verifier tries at
 // most the first 16. Schemes whose requests carry no key id call Lookup
-// with AnyKeyID and try the secrets in order. An id it does not know is ErrUnknownKey (or an empty result). An
-// *Error (see NewError: a revoked key, say) is the client's answer as it
-// is; any other error is reported as ErrUnavailable without its text
-// reaching the client. Lookup must be safe for concurrent use.
+// with AnyKeyID. An id it does not know is ErrUnknownKey (or an empty
+// result). An *Error (see NewError: a revoked key, say) is the client's
+// answer as it is; any other error is reported as ErrUnavailable without
+// its text reaching the client. Lookup must be safe for concurrent use.
 type KeyStore interface {
 	Lookup(ctx context.Context, keyID string) ([]Secret, error)
 }

@@ -85,9 +85,9 @@ type saField struct {
 	header string // canonical header name for header: and timestamp fields
 }
 
-// signetOnly reports whether f is one of the fields signet adds to
+// extension reports whether f is one of the fields signet adds to
 // upstream's (query, body, timestamp, header:NAME).
-func (f saField) signetOnly() bool {
+func (f saField) extension() bool {
 	return f.header != "" || f.name == FieldQuery || f.name == FieldBody
 }
 
@@ -135,7 +135,7 @@ func newSAConfig(opts []SASigningOption) (*saConfig, error) {
 	if c.hasTimestamp {
 		c.clockSkew, c.maxAge = c.window, c.window
 	}
-	if c.delimiter == "" && slices.ContainsFunc(c.fields, saField.signetOnly) {
+	if c.delimiter == "" && slices.ContainsFunc(c.fields, saField.extension) {
 		return nil, errors.New(`signet: the query, body, timestamp and header: fields need a delimiter (SASigningDelimiter("\n"), say): without one, bytes can move from one field to the next under the same signature`)
 	}
 	c.delimiterBytes = []byte(c.delimiter)
