@@ -220,8 +220,10 @@ func (v *Cavage) VerifyInto(ctx context.Context, r Request, res *Result) error {
 
 func (v *Cavage) verifyTo(ctx context.Context, r Request, into *Result) (*Result, error) {
 	res, err := v.run(ctx, r, v, into)
-	if e, ok := err.(*Error); ok {
-		e.challenge = v.cfg.challenge
+	if e, ok := err.(*Error); ok && e.challenge != v.cfg.challenge {
+		challenged := *e // a copy: e may be a key store's, shared by every request
+		challenged.challenge = v.cfg.challenge
+		return res, &challenged
 	}
 	return res, err
 }
@@ -935,15 +937,15 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 	case alg == nil: // unpinned: the key type's hs2019 default
 		alg = hs2019Default(k.kind)
 	case pinned != nil && pinned != alg:
-		return nil, newError(ErrUnsupportedAlgorithm, "the key %s is pinned to another algorithm than %s", s.ID, headerAlg)
+		return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to another algorithm than %s", headerAlg)
 	}
 	if alg.kind != k.kind {
-		return nil, newError(ErrUnsupportedAlgorithm, "algorithm %s does not match the %s key registered for %s", headerAlg, k.kind, s.ID)
+		return nil, newError(ErrUnsupportedAlgorithm, "algorithm %s does not match the key registered for this keyId", headerAlg)
 	}
 	if alg != pinned || c.allows(alg) { // a pin never smuggles in an algorithm the allow-list leaves out
 		return alg, nil
 	}
-	return nil, newError(ErrUnsupportedAlgorithm, "the key %s is pinned to an algorithm that is not accepted here", s.ID)
+	return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an algorithm that is not accepted here")
 }
 
 // allows reports whether some allowed label names alg (or, for hs2019-only

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,4 +99,21 @@ func TestCandidatesBounded(t *testing.T) {
 	assert.ErrorContains(t, err, "17 secrets")
 	_, err = signet.NewPysigned(staticKeys(t, append(secrets, right)...))
 	assert.ErrorContains(t, err, "17 secrets")
+}
+
+// TestKeyStoreErrorShared: a key store may return one *Error for every
+// request; a verifier adding its challenge (Cavage) works on a copy.
+func TestKeyStoreErrorShared(t *testing.T) {
+	revoked := signet.NewError(signet.ErrUnknownKey, "this key was revoked")
+	store := signet.KeyFunc(func(context.Context, string) ([]signet.Secret, error) { return nil, revoked })
+	v, err := signet.NewCavage(store)
+	require.NoError(t, err)
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Date", "Mon, 01 Jan 2024 00:00:00 GMT")
+	r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="date",signature="AAAA"`)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	require.ErrorIs(t, err, signet.ErrUnknownKey)
+	assert.Contains(t, err.Error(), "revoked")
+	assert.NotEmpty(t, signet.AsError(err).Challenge(), "Cavage answers with its challenge")
+	assert.Empty(t, revoked.Challenge(), "the store's error is left as it was")
 }

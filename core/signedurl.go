@@ -344,9 +344,9 @@ func (c *signedURLConfig) resolve(s *Secret) (*algorithm, error) {
 	}
 	switch {
 	case alg == nil:
-		return nil, newError(ErrUnsupportedAlgorithm, "the key %s cannot verify signed URLs here (allowed: %s)", s.ID, c.allowedNames())
+		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify signed URLs here (allowed: %s)", c.allowedNames())
 	case s.Algorithm != "" && s.Algorithm != alg.name:
-		return nil, newError(ErrUnsupportedAlgorithm, "the key %s is pinned to %s, not %s", s.ID, s.Algorithm, alg.name)
+		return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to another algorithm than %s", alg.name)
 	}
 	return alg, nil
 }
