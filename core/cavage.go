@@ -72,11 +72,14 @@ func (d CavageDialect) applyCavage(c *cavageConfig) error {
 }
 
 // CavageRequiredHeaders sets the names (lower-case, as written in headers=,
-// pseudo-headers included) every signature must cover. The default demands
-// date or (created), so that every signature is bound to a time (a
-// (created) without (expires) or Date is valid for the clock skew, or
-// WithMaxAge, after it); with no names nothing is required. The
-// api-signature dialect always requires date.
+// pseudo-headers included) every signature must cover, besides date or
+// (created), one of which is always required so that every signature is
+// bound to a time (a (created) without (expires) or Date is valid for the
+// clock skew, or WithMaxAge, after it). With no names nothing at all is
+// required, not even a time: a captured request then stays valid forever,
+// so use it only for peers that cannot sign one (WithMaxAge and
+// WithNonceStore still refuse untimed signatures). The api-signature
+// dialect always requires date.
 func CavageRequiredHeaders(names ...string) CavageOption {
 	return cavageOption(func(c *cavageConfig) error {
 		for _, n := range names {
@@ -84,7 +87,7 @@ func CavageRequiredHeaders(names ...string) CavageOption {
 				return fmt.Errorf("signet: required header %q must be a lower-case name", n)
 			}
 		}
-		c.required, c.requiredSet = slices.Clone(names), true
+		c.required, c.untimed = slices.Clone(names), len(names) == 0
 		return nil
 	})
 }
@@ -146,12 +149,12 @@ var defaultCavageAlgorithms = []string{"hmac-sha1", "hmac-sha256", "hmac-sha512"
 
 type cavageConfig struct {
 	settings
-	dialect     CavageDialect
-	required    []string
-	requiredSet bool
-	digest      DigestPolicy
-	realm       string
-	challenge   string
+	dialect   CavageDialect
+	required  []string
+	untimed   bool // CavageRequiredHeaders(): no time required
+	digest    DigestPolicy
+	realm     string
+	challenge string
 }
 
 func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
@@ -177,7 +180,6 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 		if !slices.Contains(c.required, "date") {
 			c.required = append(slices.Clone(c.required), "date")
 		}
-		c.requiredSet = true
 		if c.clockSkew > 0 { // api-signature rejects |now - Date| >= lifetime
 			c.clockSkew -= time.Nanosecond
 		}
@@ -202,6 +204,9 @@ func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	}
 	if err := cfg.checkReplay(); err != nil {
 		return nil, err
+	}
+	if !cfg.checksDate() && (cfg.maxAge > 0 || cfg.nonces != nil) {
+		return nil, errors.New("signet: the api-signature dialect with WithClockSkew(0) checks no Date, so it cannot bound a signature's age: give WithMaxAge and WithNonceStore a positive clock skew")
 	}
 	return &Cavage{pipeline: pipeline{name: "cavage", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
 }
@@ -267,7 +272,7 @@ func (v *Cavage) parse(a *attempt) error {
 	if p.plan.uncovered != "" {
 		return newError(ErrMissingHeader, "the signature must cover %s (headers=\"…\")", p.plan.uncovered)
 	}
-	if !c.requiredSet && cov&(coversDate|coversCreated) == 0 {
+	if !c.untimed && cov&(coversDate|coversCreated) == 0 {
 		return newError(ErrMissingHeader, "the signature must cover date or (created)")
 	}
 	var date []string

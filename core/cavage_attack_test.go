@@ -3,10 +3,13 @@ package signet_test
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -175,6 +178,8 @@ func TestCavageConfigErrors(t *testing.T) {
 		{signet.CavageDigest(7)},
 		{signet.CavageDialect(9)},
 		{signet.WithNonceStore(&memoryNonces{})}, // without WithMaxAge a nonce is kept forever
+		// api-signature with no lifetime checks no Date: no age to bound.
+		{signet.DialectAPISignature, signet.WithClockSkew(0), signet.WithMaxAge(time.Minute)},
 		{nil},
 	} {
 		_, err := signet.NewCavage(keys, opts...)
@@ -289,6 +294,43 @@ func TestCavageCreatedOnly(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v, err := signet.NewCavage(keys, append(tt.opts, clockAt(attackNow+tt.offset))...)
+			require.NoError(t, err)
+			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+			if tt.want == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCavageUntimed: a signature that signs no time (neither Date nor
+// (created)) verifies only where CavageRequiredHeaders() allows it, and
+// never where an age is bounded or a replay recorded.
+func TestCavageUntimed(t *testing.T) {
+	secret := []byte("secret-1")
+	mac := hmac.New(sha256.New, secret)
+	io.WriteString(mac, "(request-target): get /x\nhost: example.com")
+	r := httptest.NewRequest("GET", "/x", nil)
+	r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="(request-target) host",signature="`+
+		base64.StdEncoding.EncodeToString(mac.Sum(nil))+`"`)
+	keys := staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey(secret)})
+	tests := []struct {
+		name string
+		opts []signet.CavageOption
+		want error
+	}{
+		{"by default", nil, signet.ErrMissingHeader},
+		{"with other required headers", []signet.CavageOption{signet.CavageRequiredHeaders("(request-target)")}, signet.ErrMissingHeader},
+		{"allowed", []signet.CavageOption{signet.CavageRequiredHeaders()}, nil},
+		{"allowed, but with a max age", []signet.CavageOption{signet.CavageRequiredHeaders(), signet.WithMaxAge(time.Minute)}, signet.ErrMissingHeader},
+		{"allowed, but replay-protected", []signet.CavageOption{signet.CavageRequiredHeaders(), signet.WithMaxAge(time.Minute),
+			signet.WithNonceStore(&memoryNonces{})}, signet.ErrMissingHeader},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := signet.NewCavage(keys, tt.opts...)
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
 			if tt.want == nil {

@@ -206,6 +206,9 @@ func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error
 // authenticated) times of the signature.
 func (p *pipeline) checkTime(a *attempt) error {
 	if a.expires.IsZero() && a.created.IsZero() && a.date.IsZero() {
+		if p.maxAge > 0 || p.nonces != nil { // an age to bound, or a record to forget
+			return newError(ErrMissingHeader, "this server accepts only signatures that sign their time (a Date header or (created))")
+		}
 		return nil // nothing to check: don't read the clock
 	}
 	now := a.now(p.now)
@@ -270,8 +273,8 @@ func (p *pipeline) record(ctx context.Context, a *attempt) error {
 }
 
 // acceptableUntil is the last moment checkTime would still accept a: the
-// earliest of its bounds. Constructors make sure a replay-protected scheme
-// always has one.
+// earliest of its bounds, which checkTime makes sure a replay-protected
+// request has.
 func (p *pipeline) acceptableUntil(a *attempt) time.Time {
 	var until time.Time
 	earliest := func(t time.Time) {
