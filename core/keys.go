@@ -83,17 +83,22 @@ type StaticKeys struct {
 	all  []Secret
 }
 
-// NewStaticKeys returns a KeyStore holding secrets. Every secret needs a Key.
+// NewStaticKeys returns a KeyStore holding secrets. Every secret needs a
+// Key, and no id more than 16 secrets (a verifier tries no more).
 func NewStaticKeys(secrets ...Secret) (*StaticKeys, error) {
 	s := &StaticKeys{byID: make(map[string][]Secret), all: append([]Secret(nil), secrets...)}
 	for i, sec := range secrets {
 		if sec.Key == nil {
 			return nil, fmt.Errorf("signet: secret %d (id %q) has no key", i, sec.ID)
 		}
-		s.byID[sec.ID] = append(s.byID[sec.ID], sec)
+		if s.byID[sec.ID] = append(s.byID[sec.ID], sec); len(s.byID[sec.ID]) > maxCandidates {
+			return nil, fmt.Errorf("signet: more than %d secrets under the id %q, which a verifier would not all try", maxCandidates, sec.ID)
+		}
 	}
 	return s, nil
 }
+
+func (s *StaticKeys) count() int { return len(s.all) }
 
 // Lookup returns the secrets of keyID, or every secret for AnyKeyID.
 func (s *StaticKeys) Lookup(_ context.Context, keyID string) ([]Secret, error) {
@@ -110,11 +115,12 @@ func (s *StaticKeys) Lookup(_ context.Context, keyID string) ([]Secret, error) {
 // so a key store returning many keys cannot turn a request into a CPU sink.
 const maxCandidates = 16
 
-// checkCandidates refuses, for a scheme whose requests carry no key id, a
-// StaticKeys store with secrets no request would ever try.
+// checkCandidates refuses, for a scheme whose requests carry no key id, an
+// immutable store (StaticKeys, JWKSKeys) with secrets no request would
+// ever try.
 func checkCandidates(keys KeyStore) error {
-	if static, ok := keys.(*StaticKeys); ok && len(static.all) > maxCandidates {
-		return fmt.Errorf("signet: the key store has %d secrets, but a request without a key id tries at most %d: give each group of clients its own verifier, or use a scheme with key ids", len(static.all), maxCandidates)
+	if fixed, ok := keys.(interface{ count() int }); ok && fixed.count() > maxCandidates {
+		return fmt.Errorf("signet: the key store has %d secrets, but a request without a key id tries at most %d: give each group of clients its own verifier, or use a scheme with key ids", fixed.count(), maxCandidates)
 	}
 	return nil
 }

@@ -2,9 +2,11 @@ package signet_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -99,6 +101,24 @@ func TestCandidatesBounded(t *testing.T) {
 	assert.ErrorContains(t, err, "17 secrets")
 	_, err = signet.NewPysigned(staticKeys(t, append(secrets, right)...))
 	assert.ErrorContains(t, err, "17 secrets")
+
+	var jwks []string // pysigned signs with the last key: it must be tried
+	for i := range 17 {
+		k := base64.RawURLEncoding.EncodeToString([]byte(strings.Repeat(fmt.Sprint(i%10), 64)))
+		jwks = append(jwks, fmt.Sprintf(`{"kty":"oct","alg":"HS512","kid":"k%d","k":%q}`, i, k))
+	}
+	set, err := signet.ParseJWKS([]byte(`{"keys":[` + strings.Join(jwks, ",") + `]}`))
+	require.NoError(t, err)
+	_, err = signet.NewPysigned(set)
+	assert.ErrorContains(t, err, "17 secrets")
+
+	_, err = signet.NewStaticKeys(append(secrets, right, right)...)
+	assert.NoError(t, err, "16 under one id, 2 under another")
+	for i := range secrets {
+		secrets[i].ID = "rotated"
+	}
+	_, err = signet.NewStaticKeys(append(secrets, signet.Secret{ID: "rotated", Key: right.Key})...)
+	assert.ErrorContains(t, err, `more than 16 secrets under the id "rotated"`)
 }
 
 // TestKeyStoreErrorShared: a key store may return one *Error for every

@@ -58,6 +58,8 @@ func (s *JWKSKeys) Lookup(ctx context.Context, keyID string) ([]Secret, error) {
 	return s.static.Lookup(ctx, keyID)
 }
 
+func (s *JWKSKeys) count() int { return s.static.count() }
+
 // Secrets returns a copy of the keys, in the set's order (to add
 // credentials, say, and build a StaticKeys).
 func (s *JWKSKeys) Secrets() []Secret { return append([]Secret(nil), s.static.all...) }
