@@ -296,11 +296,11 @@ func (c *jwksConfig) parseJWK(raw json.RawMessage) (Secret, error) {
 		case !hasX:
 			return Secret{}, errors.New("unknown key type in jwks")
 		case len(x) != ed25519.PublicKeySize:
-			return Secret{}, fmt.Errorf("an Ed25519 public key has %d bytes, not %d", ed25519.PublicKeySize, len(x))
+			return Secret{}, fmt.Errorf("an Ed25519 public key has %d bytes, not %d", len(x), ed25519.PublicKeySize)
 		case !hasD:
 			key, _ = NewPublicKey(ed25519.PublicKey(x))
 		case len(d) != ed25519.SeedSize:
-			return Secret{}, fmt.Errorf("an Ed25519 seed has %d bytes, not %d", ed25519.SeedSize, len(d))
+			return Secret{}, fmt.Errorf("an Ed25519 seed has %d bytes, not %d", len(d), ed25519.SeedSize)
 		default:
 			priv := ed25519.NewKeyFromSeed(d)
 			if !bytes.Equal(priv.Public().(ed25519.PublicKey), x) {

@@ -95,8 +95,12 @@ const signwayAlgorithm = "SW1-HMAC-SHA256"
 // WithClockSkew says otherwise.
 const signwayClockSkew = 5 * time.Minute
 
-// maxSignwayHeaders bounds the signed headers of one URL.
-const maxSignwayHeaders = 64
+// maxSignwayHeaders bounds the signed headers of one URL, and
+// maxSignwayHeadersList the length of their list as sent.
+const (
+	maxSignwayHeaders     = 64
+	maxSignwayHeadersList = 16 << 10
+)
 
 type signwayConfig struct {
 	settings
@@ -274,6 +278,9 @@ func (st *signwayState) decoded(i int) string { return formDecoded(&st.scratch, 
 func (st *signwayState) parseSignedHeaders(r Request) error {
 	plan := noSignedHeaders
 	if list := st.query.raw[swSignedHeaders]; list != "" {
+		if len(list) > maxSignwayHeadersList { // before it is decoded or planned
+			return newError(ErrMalformed, "X-Sw-SignedHeaders is longer than %d bytes", maxSignwayHeadersList)
+		}
 		if plan = st.v.plans.get(list); plan == nil { // cached once a request verifies with it
 			plan = newSignwayPlan(list, st.decoded(swSignedHeaders))
 		}
@@ -282,11 +289,11 @@ func (st *signwayState) parseSignedHeaders(r Request) error {
 	for i, name := range plan.names {
 		value, ok := signedHeaderValue(r, plan.keys[i])
 		if !ok {
-			return newError(ErrMissingHeader, "the signed header %s is missing", name)
+			return newError(ErrMissingHeader, "the signed header %.64s is missing", name)
 		}
 		for i := 0; i < len(value); i++ {
 			if c := value[i]; (c < ' ' || c >= 0x7f) && c != '\t' {
-				return newError(ErrMalformed, "the signed header %s has a value that is not visible ASCII", name)
+				return newError(ErrMalformed, "the signed header %.64s has a value that is not visible ASCII", name)
 			}
 		}
 		st.headers = append(st.headers, SignwayHeader{Name: name, Value: trimSpaceTab(value)})

@@ -387,3 +387,20 @@ func TestSignwayHost(t *testing.T) {
 	_, err = signwayVerifier(t).Verify(context.Background(), signet.FromHTTP(c.request()))
 	assert.ErrorIs(t, err, signet.ErrInvalidSignature)
 }
+
+// TestSignwayHugeSignedHeaders: an oversized X-Sw-SignedHeaders is refused
+// before it is decoded or planned, and no error echoes a name whole.
+func TestSignwayHugeSignedHeaders(t *testing.T) {
+	v := signwayVerifier(t)
+	for list, want := range map[string]string{
+		strings.Repeat("x-a%3B", 3000):                   "longer than",       // 18 000 bytes of names
+		"x-" + strings.Repeat("a", 5000) + "%20b%3Bx-foo": "not a header name", // one long name, not a header name
+		"x-foo%3Bx-" + strings.Repeat("a", 5000):          "is missing",        // one long name, missing
+	} {
+		c := signwaySigned(t)
+		c.target = param(c.target, "X-Sw-SignedHeaders", list)
+		_, err := v.Verify(context.Background(), signet.FromHTTP(c.request()))
+		assert.ErrorContains(t, err, want)
+		assert.Less(t, len(err.Error()), 200, "the message echoes at most a short part of the list")
+	}
+}

@@ -48,7 +48,7 @@ func newSignwayPlan(list, decoded string) *signwayPlan {
 			continue
 		}
 		if !isToken(name) {
-			p.err = newError(ErrMalformed, "X-Sw-SignedHeaders names %q, which is not a header name", name)
+			p.err = newError(ErrMalformed, "X-Sw-SignedHeaders names %.64q, which is not a header name", name)
 			break
 		}
 		start := len(buf)
