@@ -341,3 +341,20 @@ func TestCavageUntimed(t *testing.T) {
 		})
 	}
 }
+
+// TestCavageReplayAcrossKeyIDs: keyId is not signed, so a replay under
+// another id of the same key is the same request.
+func TestCavageReplayAcrossKeyIDs(t *testing.T) {
+	_, table, err := signettest.CavageVectors()
+	require.NoError(t, err)
+	key := signet.NewHMACKey([]byte("secret-1"))
+	keys := staticKeys(t, signet.Secret{ID: "client-1", Key: key}, signet.Secret{ID: "alias", Key: signet.NewHMACKey([]byte("secret-1"))})
+	v, err := signet.NewCavage(keys, clockAt(attackNow), signet.WithMaxAge(time.Minute), signet.WithNonceStore(&memoryNonces{}))
+	require.NoError(t, err)
+	r := signedCavage(t, table, "client-1", "", attackNow)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	require.NoError(t, err)
+	r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), `keyId="client-1"`, `keyId="alias"`, 1))
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrReplayed)
+}

@@ -3,6 +3,8 @@ package signet
 import (
 	"context"
 	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"sync"
@@ -23,6 +25,28 @@ type Key struct {
 	kind   keyKind
 	public crypto.PublicKey // *rsa.PublicKey, *ecdsa.PublicKey (P-256) or ed25519.PublicKey
 	signer crypto.Signer    // nil for a verification-only key
+
+	identityOnce sync.Once
+	identity     [sha256.Size]byte // see identify
+}
+
+// identify returns a digest of the key material, the same for every Key
+// made from the same secret or public key. A nonce record names the key
+// by it: a key id is not signed, and one key may go by several.
+func (k *Key) identify() *[sha256.Size]byte {
+	k.identityOnce.Do(func() {
+		h := sha256.New()
+		if k.isHMAC {
+			h.Write([]byte("hmac\x00"))
+			h.Write(k.secret)
+		} else {
+			der, _ := x509.MarshalPKIXPublicKey(k.public) // NewPublicKey's types all marshal
+			h.Write([]byte("public\x00"))
+			h.Write(der)
+		}
+		h.Sum(k.identity[:0])
+	})
+	return &k.identity
 }
 
 // NewHMACKey prepares a shared secret for HMAC schemes. The bytes are

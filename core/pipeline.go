@@ -169,7 +169,7 @@ func (p *pipeline) run(ctx context.Context, r Request, s scheme, into *Result) (
 	if err := s.checkBody(a); err != nil { // 6
 		return nil, err
 	}
-	if err := p.record(ctx, a); err != nil { // 7
+	if err := p.record(ctx, a, matched.Key); err != nil { // 7
 		return nil, err
 	}
 	return p.result(ctx, a, matched, into), nil
@@ -250,16 +250,16 @@ func since(now, t time.Time) time.Duration {
 }
 
 // record does replay protection, last, for requests that passed every
-// other check. What it records is the signed content itself (key id and
-// canonical message), so re-encoding a signature cannot dodge it; it keeps
-// the record for as long as the request could still be accepted.
-func (p *pipeline) record(ctx context.Context, a *attempt) error {
+// other check. What it records is the signed content itself (the key that
+// verified it and the canonical message), so neither re-encoding the
+// signature nor naming the key by another id dodges it; it keeps the
+// record for as long as the request could still be accepted.
+func (p *pipeline) record(ctx context.Context, a *attempt, k *Key) error {
 	if p.nonces == nil {
 		return nil
 	}
 	h := sha256.New()
-	h.Write([]byte(a.keyID))
-	h.Write([]byte{0})
+	h.Write(k.identify()[:])
 	h.Write(a.msg)
 	key := p.name + " " + hex.EncodeToString(h.Sum(nil))
 	fresh, err := p.nonces.Record(ctx, key, p.acceptableUntil(a))
