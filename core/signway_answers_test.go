@@ -393,7 +393,7 @@ func TestSignwayHost(t *testing.T) {
 func TestSignwayHugeSignedHeaders(t *testing.T) {
 	v := signwayVerifier(t)
 	for list, want := range map[string]string{
-		strings.Repeat("x-a%3B", 3000):                   "longer than",       // 18 000 bytes of names
+		strings.Repeat("x-a%3B", 3000):                    "longer than",       // 18 000 bytes of names
 		"x-" + strings.Repeat("a", 5000) + "%20b%3Bx-foo": "not a header name", // one long name, not a header name
 		"x-foo%3Bx-" + strings.Repeat("a", 5000):          "is missing",        // one long name, missing
 	} {
