@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -80,11 +82,24 @@ func (o Option) applySignway(c *signwayConfig) error {
 // X-Sw-Algorithm must be SW1-HMAC-SHA256; X-Sw-Credential must be
 // <id>/<the X-Sw-Date day>; X-Sw-Expires a plain decimal; X-Sw-Body true or
 // false; X-Sw-SignedHeaders lower-case names, each once; and X-Sw-Proxy
-// already in WHATWG normal form. URLs made by Signway's Rust signer, its JS
-// SDK and SignwaySigner pass; the Python SDK's pass when its proxy URL was
-// normalised.
-func SignwayStrict() SignwayOption {
-	return signwayOption(func(c *signwayConfig) error { c.strict = true; return nil })
+// already in WHATWG normal form; and the request path, which a Signway URL
+// does not sign, one of paths (default "/", where Signway's gateway serves
+// them), so that a URL cannot be replayed against another route. URLs made
+// by Signway's Rust signer, its JS SDK and SignwaySigner pass; the Python
+// SDK's pass when its proxy URL was normalised.
+func SignwayStrict(paths ...string) SignwayOption {
+	return signwayOption(func(c *signwayConfig) error {
+		for _, p := range paths {
+			if !strings.HasPrefix(p, "/") {
+				return fmt.Errorf("signet: SignwayStrict path %q must start with /", p)
+			}
+		}
+		if len(paths) == 0 {
+			paths = []string{"/"}
+		}
+		c.strict, c.paths = true, slices.Clone(paths)
+		return nil
+	})
 }
 
 // signwayAlgorithm is the only algorithm: X-Sw-Algorithm, Result.Algorithm,
@@ -105,6 +120,7 @@ const (
 type signwayConfig struct {
 	settings
 	strict bool
+	paths  []string // where SignwayStrict accepts signed URLs
 }
 
 // NewSignway returns a verifier of Signway signed URLs whose X-Sw-Credential
@@ -192,7 +208,7 @@ func (st *signwayState) release() {
 func (st *signwayState) parse(a *attempt) error {
 	strict := st.v.cfg.strict
 	q := &st.query
-	_, query := splitRequestURI(a.req.RequestURI())
+	path, query := splitRequestURI(a.req.RequestURI())
 	q.scan(query)
 	if q.raw[swSignature] == "" {
 		for _, n := range q.count {
@@ -210,6 +226,9 @@ func (st *signwayState) parse(a *attempt) error {
 		}
 		if q.other {
 			return newError(ErrMalformed, "the signed URL has parameters other than X-Sw-*, which the signature does not cover")
+		}
+		if !slices.Contains(st.v.cfg.paths, path) {
+			return newError(ErrMalformed, "signed URLs are served at %s here, not at %.64q (the signature does not cover the path)", strings.Join(st.v.cfg.paths, ", "), path)
 		}
 	}
 	// A signature (or, below, a date) that reads as it came has nothing to

@@ -364,6 +364,7 @@ func TestSignwayOptions(t *testing.T) {
 		{signet.WithMaxAge(0)},
 		{signet.WithMaxBodyBytes(0)},
 		{signet.WithClockSkew(-time.Second)},
+		{signet.SignwayStrict("relative/path")},
 	} {
 		_, err := signet.NewSignway(staticKeys(t), opts...)
 		assert.Error(t, err)

@@ -182,6 +182,9 @@ func TestSignwaySignThenVerify(t *testing.T) {
 		signet.SignwaySignHeaders("Content-Type", "X-Request-Id"), signet.SignwaySignBody())
 	require.NoError(t, err)
 	verifier, err := signet.NewSignway(staticKeys(t, signet.Secret{ID: "app", Key: key}),
+		signet.WithClock(func() time.Time { return now.Add(time.Minute) }), signet.SignwayStrict("/sw/"))
+	require.NoError(t, err)
+	elsewhere, err := signet.NewSignway(staticKeys(t, signet.Secret{ID: "app", Key: key}),
 		signet.WithClock(func() time.Time { return now.Add(time.Minute) }), signet.SignwayStrict())
 	require.NoError(t, err)
 
@@ -203,6 +206,8 @@ func TestSignwaySignThenVerify(t *testing.T) {
 		if body != "" {
 			in.Header.Set("Content-Length", "13")
 		}
+		_, err = elsewhere.Verify(context.Background(), signet.FromHTTP(in.Clone(context.Background())))
+		assert.ErrorContains(t, err, `served at / here, not at "/sw/"`, "the path is not signed: strict binds it")
 		res, err := verifier.Verify(context.Background(), signet.FromHTTP(in))
 		require.NoError(t, err, body)
 		d := res.Details.(*signet.SignwayDetails)

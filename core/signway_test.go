@@ -146,7 +146,8 @@ func TestSignwayQuirkVectors(t *testing.T) {
 	require.NoError(t, err)
 	strictCodes := map[string]error{
 		// X-Sw-Algorithm=whatever, a credential dated 19991231, a path
-		// other than / and an extra utm_source parameter.
+		// other than / and an extra utm_source parameter (each refused in strict
+		// mode).
 		"quirk-path-extra-params-and-credential-date-ignored": signet.ErrMalformed,
 		// X-Sw-Expires=060 and X-Sw-SignedHeaders=X-Foo;;Content-Type;content-length;
 		"quirk-signed-headers-param-case-and-empty-segments": signet.ErrMalformed,
