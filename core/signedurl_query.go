@@ -321,23 +321,24 @@ func checkSignedURLHost(host string) error {
 // says what to sign instead.
 func checkSignedURLOriginHost(host string) error {
 	name, port := splitSignedURLHostPort(host)
+	if err := checkSignedURLPort(port, true); err != nil {
+		return fmt.Errorf("the host %q: %w", host, err)
+	}
 	if !isASCII(host) {
-		if name != "" {
-			if canonical, err := appendURLHost(nil, name); err == nil {
-				return fmt.Errorf("the host %q is not ASCII, and clients send it in its punycode form: sign %q", host, string(canonical)+port)
-			}
+		if canonical, ok := browserSignedURLHost(name); ok {
+			return fmt.Errorf("the host %q is not ASCII, and clients send it in its punycode form: sign %q", host, canonical+port)
 		}
 		return fmt.Errorf("the host %q is not ASCII, and clients send it in its punycode (xn--) form: sign that form", host)
 	}
 	if addr, _, ok := strings.Cut(name, "%"); ok && strings.HasPrefix(name, "[") {
-		return fmt.Errorf("the host %q has an IPv6 zone, which clients do not send the same way (net/http drops it over HTTP/1.1, not over HTTP/2; browsers refuse it): sign the address without it (a request can keep the zone in its URL and set its Host to %q)",
-			host, addr+"]"+port)
+		msg := fmt.Sprintf("the host %q has an IPv6 zone, which clients do not send the same way (net/http drops it over HTTP/1.1, not over HTTP/2; browsers refuse it): sign the address without it", host)
+		if canonical, ok := browserSignedURLHost(addr + "]"); ok {
+			msg += fmt.Sprintf(" (a request can keep the zone in its URL and set its Host to %q)", canonical+port)
+		}
+		return errors.New(msg)
 	}
 	if err := checkSignedURLHost(host); err != nil {
 		return err
-	}
-	if err := checkSignedURLPort(port, true); err != nil {
-		return fmt.Errorf("the host %q: %w", host, err)
 	}
 	if name == "" {
 		return fmt.Errorf("the host %q has no name", host)
@@ -357,6 +358,19 @@ func checkSignedURLOriginHost(host string) error {
 		return fmt.Errorf("browsers send the host %q as %q, and net/http as written: sign %q", host, string(canonical)+port, string(canonical)+port)
 	}
 	return nil
+}
+
+// browserSignedURLHost returns the form browsers send of the host name
+// (without its port), if they accept it and net/http can send it too.
+func browserSignedURLHost(name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	canonical, err := appendURLHost(nil, name)
+	if err != nil || checkSignedURLOriginHost(string(canonical)) != nil {
+		return "", false
+	}
+	return string(canonical), true
 }
 
 // splitSignedURLHostPort splits an authority into its host name (an IPv6
