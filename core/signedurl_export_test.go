@@ -1,5 +1,7 @@
 package signet
 
+import "strings"
+
 // Test hooks of the signedurl scheme, compiled into tests only.
 
 // SignedURLMessage returns the message v builds for r, without its marker
@@ -35,4 +37,19 @@ func SignedURLCanonicalQuery(v *SignedURL, q string) (string, error) {
 		msg = msg[i+1:]
 	}
 	return string(msg), nil
+}
+
+// BrowserHost returns the Host a browser sends for the absolute URL rawURL:
+// the host and port of its WHATWG serialisation (the default port
+// dropped), or the error of a URL browsers refuse.
+func BrowserHost(rawURL string) (string, error) {
+	u, err := appendWHATWGURL(nil, rawURL)
+	if err != nil {
+		return "", err
+	}
+	_, rest, _ := strings.Cut(string(u), "://")
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest, nil
 }

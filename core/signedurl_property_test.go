@@ -3,9 +3,11 @@ package signet_test
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -345,4 +347,107 @@ func TestSignedURLCanonicalQueryReference(t *testing.T) {
 		require.NoError(t, err, "%q", q)
 		require.Equal(t, strings.Join(pairs, "&"), got, "%q", q)
 	}
+}
+
+// randomOriginHost returns an authority in one of the forms a URL's host
+// can take: names (upper case, punycode, non-ASCII, characters clients
+// refuse), IPv4 in every notation browsers read, IPv6 in compressed, full,
+// zero-padded, upper-case or dotted form and with a zone, and ports with
+// leading zeros, empty or out of range.
+func randomOriginHost(rng *rand.Rand) string {
+	names := []string{"example.com", "Example.COM", "example.com.", "a_b.example", "xn--bcher-kva.example", "bücher.example",
+		"xn--99999999999999", "a<b", "a\"b", "a!b", "127.0.0.1", "127.1", "0x7f.0.0.1", "0177.0.0.01", "127.0.0.1.",
+		"256.1.1.1", "1.2.3.4", "4294967295", "0"}
+	var host string
+	if rng.IntN(2) == 0 {
+		host = names[rng.IntN(len(names))]
+	} else {
+		var pieces [8]uint16
+		for i := range pieces {
+			if rng.IntN(2) == 0 {
+				pieces[i] = uint16(rng.IntN(0x10000) >> (4 * rng.IntN(4)))
+			}
+		}
+		parts := make([]string, 8)
+		for i, p := range pieces {
+			format := "%x"
+			switch rng.IntN(4) {
+			case 0:
+				format = "%X"
+			case 1:
+				format = "%04x"
+			}
+			parts[i] = fmt.Sprintf(format, p)
+		}
+		if rng.IntN(4) == 0 { // a dotted tail
+			parts = append(parts[:6], fmt.Sprintf("%d.%d.%d.%d", pieces[6]>>8, pieces[6]&0xff, pieces[7]>>8, pieces[7]&0xff))
+		}
+		s := strings.Join(parts, ":")
+		if rng.IntN(3) > 0 { // compress a random run of zero pieces, if any
+			for _, run := range []string{":0:0:0:0:", ":0:0:0:", ":0:0:", ":0:"} {
+				if i := strings.Index(":"+s+":", run); i >= 0 && rng.IntN(2) == 0 {
+					t := ":" + s + ":"
+					s = strings.Trim(t[:i]+"::"+t[i+len(run):], ":")
+					if strings.HasPrefix(t[i:], ":0:") && i == 0 || strings.HasPrefix(s, ":") {
+						s = ":" + s
+					}
+					break
+				}
+			}
+		}
+		if rng.IntN(8) == 0 {
+			s += "%25eth0"
+		}
+		host = "[" + s + "]"
+	}
+	ports := []string{"", "", "", ":", ":0", ":80", ":443", ":8080", ":0443", ":00", ":65535", ":65536", ":99999"}
+	return host + ports[rng.IntN(len(ports))]
+}
+
+// signedURLSuggestion is the host an error of the signer asks to sign
+// instead, if it names one.
+func signedURLSuggestion(err error) (string, bool) {
+	msg := err.Error()
+	i := strings.LastIndex(msg, `sign "`)
+	if i < 0 {
+		return "", false
+	}
+	host, err := strconv.Unquote(msg[i+len("sign "):])
+	return host, err == nil
+}
+
+// TestSignedURLOriginHostProperty: with the origin bound, for random
+// hosts, the signer either signs a URL that verifies with the Host Go's
+// client writes and with the one a browser sends, or refuses it; the host
+// a refusal names signs; and the form a browser sends of any host it
+// accepts, when net/http can send it too, is never refused.
+func TestSignedURLOriginHostProperty(t *testing.T) {
+	opts := []signet.SignedURLOption{signet.SignedURLBindOrigin()}
+	f := newSignedURLFixture(t, opts...)
+	v := f.verifier(t, opts...)
+	rng := rand.New(rand.NewPCG(5, 6))
+	signedCount, refused := 0, 0
+	for range 1500 {
+		scheme := []string{"http", "https", "HTTPS"}[rng.IntN(3)]
+		host := randomOriginHost(rng)
+		raw := scheme + "://" + host + "/p?x=1"
+		signed, err := f.signer.SignURL("GET", raw, time.Minute)
+		if err == nil {
+			signedCount++
+			requireSignedURLHostVerifies(t, v, signed)
+		} else {
+			refused++
+			if instead, ok := signedURLSuggestion(err); ok {
+				signed, err := f.signer.SignURL("GET", scheme+"://"+instead+"/p?x=1", time.Minute)
+				require.NoError(t, err, "%s refused (%v), and so is the host its error names", raw, err)
+				requireSignedURLHostVerifies(t, v, signed)
+			}
+		}
+		if browser, err := signet.BrowserHost(raw); err == nil && !strings.ContainsAny(browser, `"<>`) && browser != "" {
+			_, err := f.signer.SignURL("GET", scheme+"://"+browser+"/p", time.Minute)
+			require.NoError(t, err, "the host browsers send for %s", raw)
+		}
+	}
+	assert.Greater(t, signedCount, 200)
+	assert.Greater(t, refused, 200)
 }

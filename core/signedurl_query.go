@@ -306,6 +306,112 @@ func checkSignedURLHost(host string) error {
 	return nil
 }
 
+// checkSignedURLOriginHost checks the Host a signer signs as the request's
+// origin (SignedURLBindOrigin without SignedURLOrigin): the host of the URL
+// it signs, or of the request. Verifiers compare the Host they receive,
+// lower-cased and without the default port, so the host must be in the one
+// form every client sends: browsers send the WHATWG serialisation of the
+// URL's host and port, net/http sends the authority as written. Where they
+// differ (an IPv6 address not in its compressed form, an IPv4 address not in
+// dotted decimal, a port with a leading zero or no digits) or a client
+// cannot send it (a non-ASCII name, which net/http converts to punycode; an
+// IPv6 zone, which net/http removes over HTTP/1.1 and keeps over HTTP/2; a
+// character outside RFC 3986's reg-name, for which net/http sends no Host;
+// a port over 65535), the URL could not verify for every client: the error
+// says what to sign instead.
+func checkSignedURLOriginHost(host string) error {
+	name, port := splitSignedURLHostPort(host)
+	if err := checkSignedURLPort(port, true); err != nil {
+		return fmt.Errorf("the host %q: %w", host, err)
+	}
+	if !isASCII(host) {
+		if canonical, ok := browserSignedURLHost(name); ok {
+			return fmt.Errorf("the host %q is not ASCII, and clients send it in its punycode form: sign %q", host, canonical+port)
+		}
+		return fmt.Errorf("the host %q is not ASCII, and clients send it in its punycode (xn--) form: sign that form", host)
+	}
+	if addr, _, ok := strings.Cut(name, "%"); ok && strings.HasPrefix(name, "[") {
+		msg := fmt.Sprintf("the host %q has an IPv6 zone, which clients do not send the same way (net/http drops it over HTTP/1.1, not over HTTP/2; browsers refuse it): sign the address without it", host)
+		if canonical, ok := browserSignedURLHost(addr + "]"); ok {
+			msg += fmt.Sprintf(" (a request can keep the zone in its URL and set its Host to %q)", canonical+port)
+		}
+		return errors.New(msg)
+	}
+	if err := checkSignedURLHost(host); err != nil {
+		return err
+	}
+	if name == "" {
+		return fmt.Errorf("the host %q has no name", host)
+	}
+	if name[0] != '[' {
+		for i := 0; i < len(name); i++ {
+			if c := name[i]; !isSignedURLUnreserved(c) && strings.IndexByte("!$&'()*+,;=", c) < 0 {
+				return fmt.Errorf("the host %q has a %q, which net/http does not send (it sends no Host instead)", host, c)
+			}
+		}
+	}
+	canonical, err := appendURLHost(nil, name)
+	if err != nil {
+		return fmt.Errorf("browsers refuse the host %q, which %s", host, strings.TrimPrefix(err.Error(), "its host "))
+	}
+	if string(canonical) != strings.ToLower(name) {
+		return fmt.Errorf("browsers send the host %q as %q, and net/http as written: sign %q", host, string(canonical)+port, string(canonical)+port)
+	}
+	return nil
+}
+
+// browserSignedURLHost returns the form browsers send of the host name
+// (without its port), if they accept it and net/http can send it too.
+func browserSignedURLHost(name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	canonical, err := appendURLHost(nil, name)
+	if err != nil || checkSignedURLOriginHost(string(canonical)) != nil {
+		return "", false
+	}
+	return string(canonical), true
+}
+
+// splitSignedURLHostPort splits an authority into its host name (an IPv6
+// address with its brackets) and its port with the ':' before it ("" when
+// it has none).
+func splitSignedURLHostPort(host string) (name, port string) {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.LastIndexByte(host, ']') > i {
+		return host, ""
+	}
+	return host[:i], host[i:]
+}
+
+// checkSignedURLPort checks the port of an authority, ":" and its digits
+// ("" when there is none): a number up to 65535 and, when canonical, not
+// empty and without a leading zero (a browser drops an empty port and the
+// zeros, net/http sends them).
+func checkSignedURLPort(port string, canonical bool) error {
+	if port == "" {
+		return nil
+	}
+	digits := port[1:]
+	n := 0
+	for i := 0; i < len(digits); i++ {
+		if !isDigit(digits[i]) {
+			return fmt.Errorf("the port %q is not a number", digits)
+		}
+		if n = n*10 + int(digits[i]-'0'); n > 65535 {
+			return fmt.Errorf("the port %s is over 65535", digits)
+		}
+	}
+	switch {
+	case !canonical:
+	case digits == "":
+		return errors.New("the port is empty, which some clients send and browsers drop: write the host without ':'")
+	case digits[0] == '0' && len(digits) > 1:
+		return fmt.Errorf("the port %s has a leading zero, which some clients send and browsers drop: write %d", digits, n)
+	}
+	return nil
+}
+
 // signedURLKeep marks the bytes a signer writes unescaped: in paths
 // (bit 1), the RFC 3986 pchar set and '/'; in queries (bit 2), the same
 // and '?', but for '\” which browsers escape in http(s) queries.

@@ -55,6 +55,14 @@ func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*Signe
 // ttl. rawURL is an absolute http or https URL, or a path starting with '/'
 // (not under SignedURLBindOrigin without SignedURLOrigin).
 //
+// Under SignedURLBindOrigin without SignedURLOrigin, the URL's host is
+// signed, so it must be written as every client sends it: an ASCII name
+// (the punycode form of an internationalised one), an IPv6 address in its
+// compressed form without a zone, an IPv4 address in dotted decimal, and a
+// port, if any, without a leading zero; the error of a host in another
+// form says which one to sign. Whatever the binding, a port is at most
+// 65535.
+//
 // The URL returned is rawURL with bytes that clients would escape
 // themselves (spaces, non-ASCII, quotes, …) percent-encoded, and the sn-
 // parameters appended to its query; the fragment is kept (escaped like the
@@ -77,7 +85,7 @@ func (s *SignedURLSigner) SignURL(method, rawURL string, ttl time.Duration) (str
 		if lower := strings.ToLower(scheme); lower != "http" && lower != "https" {
 			return "", fmt.Errorf("signet: cannot sign a %s URL", scheme)
 		}
-		if err := checkSignedURLHost(host); err != nil {
+		if err := s.checkHost(host); err != nil {
 			return "", fmt.Errorf("signet: %.64q: %w", rawURL, err)
 		}
 		rest = rest[end:]
@@ -113,6 +121,23 @@ func (s *SignedURLSigner) SignURL(method, rawURL string, ttl time.Duration) (str
 	return string(append(out, frag...)), nil
 }
 
+// checkHost checks the host of a URL to sign: when it is signed (the
+// origin bound to the request's), in the form every client sends
+// (checkSignedURLOriginHost); else an ASCII host with a port up to 65535.
+func (s *SignedURLSigner) checkHost(host string) error {
+	if s.cfg.bindOrigin && s.cfg.origin == "" {
+		return checkSignedURLOriginHost(host)
+	}
+	if err := checkSignedURLHost(host); err != nil {
+		return err
+	}
+	_, port := splitSignedURLHostPort(host)
+	if err := checkSignedURLPort(port, false); err != nil {
+		return fmt.Errorf("the host %q: %w", host, err)
+	}
+	return nil
+}
+
 // appendSignedURLQuery appends "?" and q, and '&' if q is not empty: what the sn-
 // parameters follow.
 func appendSignedURLQuery(dst []byte, q string) []byte {
@@ -127,12 +152,21 @@ func appendSignedURLQuery(dst []byte, q string) []byte {
 // so that signethttp.Transport can send signed-URL requests: it appends the
 // sn- parameters to r.URL.RawQuery, escaping in the query what Go would send
 // raw but browsers would not. r is an outgoing request the caller owns
-// (Transport clones first); its body and headers are not signed.
+// (Transport clones first); its body and headers are not signed. Under
+// SignedURLBindOrigin (without SignedURLOrigin), the Host it sends (r.Host,
+// else r.URL.Host) must be in the form SignURL requires: an ASCII
+// (punycode) name, a canonical IPv6 or IPv4 address without a zone, a port
+// without a leading zero.
 func (s *SignedURLSigner) Sign(r *http.Request) error {
 	if r.URL == nil || r.URL.Opaque != "" {
 		return errors.New("signet: Sign needs a request with a hierarchical URL")
 	}
 	out := outgoing(r)
+	if host := out.Host(); host != "" && s.cfg.bindOrigin && s.cfg.origin == "" {
+		if err := checkSignedURLOriginHost(host); err != nil {
+			return errors.New("signet: the request's Host: " + err.Error())
+		}
+	}
 	path := r.URL.EscapedPath() // what Go sends
 	if path == "" {
 		path = "/"

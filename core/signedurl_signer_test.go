@@ -1,11 +1,14 @@
 package signet_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"net/http"
 	"strings"
 	"testing"
@@ -167,4 +170,172 @@ func TestSignedURLSignRequest(t *testing.T) {
 	assert.ErrorContains(t, signer.Sign(r), "already has sn- parameters")
 	r, _ = http.NewRequest("GET", "mailto:someone@example.com", nil)
 	assert.Error(t, signer.Sign(r))
+}
+
+// viaNetHTTP is the server's view of the outgoing request r: r written by
+// net/http's client (HTTP/1.1) and read back by net/http's server, so the
+// Host is what net/http sends (punycode, no IPv6 zone) byte for byte.
+func viaNetHTTP(t *testing.T, r *http.Request) *http.Request {
+	t.Helper()
+	var wire bytes.Buffer
+	require.NoError(t, r.Write(&wire))
+	in, err := http.ReadRequest(bufio.NewReader(&wire))
+	require.NoError(t, err, "net/http's server refuses %q", wire.String())
+	if r.URL.Scheme == "https" {
+		in.TLS = &tls.ConnectionState{}
+	}
+	return in
+}
+
+// requireSignedURLHostVerifies checks that the signed URL verifies as Go's
+// client and as browsers send it: browsers must accept it, and both Hosts
+// must verify.
+func requireSignedURLHostVerifies(t *testing.T, v *signet.SignedURL, signed string) {
+	t.Helper()
+	r, err := http.NewRequest("GET", signed, nil)
+	require.NoError(t, err)
+	in := viaNetHTTP(t, r)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(in))
+	require.NoError(t, err, "%s sent by net/http with Host %q", signed, in.Host)
+
+	host, err := signet.BrowserHost(signed)
+	require.NoError(t, err, "browsers refuse %s", signed)
+	in.Host = host
+	_, err = v.Verify(context.Background(), signet.FromHTTP(in))
+	require.NoError(t, err, "%s sent by a browser with Host %q", signed, host)
+}
+
+// TestSignedURLSignURLOriginHosts: with the origin bound to the request's,
+// a URL's host is signed, so the signer takes only hosts in the form every
+// client sends (browsers send the WHATWG form of the host, net/http sends
+// it as written) and its error names the form to sign; that form signs and
+// verifies as both send it.
+func TestSignedURLSignURLOriginHosts(t *testing.T) {
+	opts := []signet.SignedURLOption{signet.SignedURLBindOrigin()}
+	f := newSignedURLFixture(t, opts...)
+	v := f.verifier(t, opts...)
+	tests := []struct {
+		name, url string
+		message   string // of the error; "" when it signs
+		instead   string // the URL to sign according to the error
+	}{
+		{"a name", "http://example.com/p", "", ""},
+		{"upper case and the default port", "HTTPS://Example.COM:443/p", "", ""},
+		{"http's default port", "http://example.com:80/p", "", ""},
+		{"another port", "http://example.com:8080/p", "", ""},
+		{"port 0", "http://example.com:0/p", "", ""},
+		{"port 65535", "http://example.com:65535/p", "", ""},
+		{"a trailing dot", "http://example.com./p", "", ""},
+		{"an underscore", "http://a_b.example.com/p", "", ""},
+		{"punycode", "http://xn--bcher-kva.example/p", "", ""},
+		{"IPv4", "http://127.0.0.1:8080/p", "", ""},
+		{"IPv6", "http://[::1]/p", "", ""},
+		{"IPv6 in upper case", "http://[2001:DB8::A]:8443/p", "", ""},
+		{"IPv4-mapped IPv6, hex", "http://[::ffff:102:304]/p", "", ""},
+
+		{"non-ASCII", "http://bücher.example/p", `is not ASCII, and clients send it in its punycode form: sign "xn--bcher-kva.example"`, "http://xn--bcher-kva.example/p"},
+		{"non-ASCII with a port", "http://Bücher.example:8080/p", `sign "xn--bcher-kva.example:8080"`, "http://xn--bcher-kva.example:8080/p"},
+		{"non-ASCII outside Latin-1", "http://例え.jp/p", "punycode (xn--) form", ""},
+		{"an empty port", "http://example.com:/p", "the port is empty", "http://example.com/p"},
+		{"an empty port after IPv6", "http://[::1]:/p", "the port is empty", "http://[::1]/p"},
+		{"a leading zero", "https://example.com:0443/p", "has a leading zero, which some clients send and browsers drop: write 443", "https://example.com:443/p"},
+		{"zeros only", "http://example.com:00/p", "has a leading zero", "http://example.com:0/p"},
+		{"a port over 65535", "http://example.com:99999/p", "the port 99999 is over 65535", ""},
+		{"a port of 65536", "http://example.com:65536/p", "over 65535", ""},
+		{"IPv6 not compressed", "http://[0:0::1]/p", `browsers send the host "[0:0::1]" as "[::1]", and net/http as written: sign "[::1]"`, "http://[::1]/p"},
+		{"IPv6 zero run not compressed", "http://[2001:db8:0:0:0:0:0:1]:81/p", `sign "[2001:db8::1]:81"`, "http://[2001:db8::1]:81/p"},
+		{"IPv6 with leading zeros", "http://[::0001]/p", `sign "[::1]"`, "http://[::1]/p"},
+		{"IPv4-mapped IPv6, dotted", "http://[::FFFF:1.2.3.4]/p", `sign "[::ffff:102:304]"`, "http://[::ffff:102:304]/p"},
+		{"an IPv6 zone", "http://[fe80::1%25eth0]:8080/p", `has an IPv6 zone`, "http://[fe80::1]:8080/p"},
+		{"IPv4, short", "http://127.1/p", `sign "127.0.0.1"`, "http://127.0.0.1/p"},
+		{"IPv4, hex", "http://0x7F.0.0.1:8080/p", `sign "127.0.0.1:8080"`, "http://127.0.0.1:8080/p"},
+		{"IPv4, octal", "http://0177.0.0.1/p", `sign "127.0.0.1"`, "http://127.0.0.1/p"},
+		{"IPv4 with a trailing dot", "http://127.0.0.1./p", `sign "127.0.0.1"`, "http://127.0.0.1/p"},
+		{"IPv4 out of range", "http://256.0.0.1/p", "browsers refuse the host \"256.0.0.1\", which is not a valid IPv4 address", ""},
+		{"invalid punycode", "http://xn--99999999999999.example/p", "browsers refuse the host", ""},
+		{"a character neither sends", "http://a<b.example/p", "has a '<'", ""},
+		{"a character net/http does not send", "http://a\"b.example/p", `has a '"', which net/http does not send`, ""},
+		{"sub-delims", "http://a!$&'()*+,;=b.example/p", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			signed, err := f.signer.SignURL("GET", tc.url, time.Minute)
+			if tc.message == "" {
+				require.NoError(t, err)
+				requireSignedURLHostVerifies(t, v, signed)
+				return
+			}
+			require.Error(t, err, "signed %s", signed)
+			assert.Contains(t, err.Error(), tc.message)
+			if tc.instead != "" {
+				signed, err := f.signer.SignURL("GET", tc.instead, time.Minute)
+				require.NoError(t, err, "the form the error asks for")
+				requireSignedURLHostVerifies(t, v, signed)
+			}
+		})
+	}
+
+	// Unbound, the host is not signed: any form the URL parser takes signs,
+	// but a port over 65535, which no client sends.
+	f = newSignedURLFixture(t)
+	for _, u := range []string{"http://[0:0::1]/p", "http://example.com:/p", "https://example.com:0443/p", "http://127.1/p"} {
+		_, err := f.signer.SignURL("GET", u, time.Minute)
+		assert.NoError(t, err, u)
+	}
+	_, err := f.signer.SignURL("GET", "http://example.com:99999/p", time.Minute)
+	assert.ErrorContains(t, err, "the port 99999 is over 65535")
+	_, err = f.signer.SignURL("GET", "http://bücher.example/p", time.Minute)
+	assert.ErrorContains(t, err, "punycode")
+}
+
+// TestSignedURLSignRequestOriginHosts: Sign, with the origin bound, signs
+// the Host net/http sends, and refuses a Host that net/http would change
+// (a non-ASCII name it converts to punycode, an IPv6 zone it drops over
+// HTTP/1.1 and keeps over HTTP/2) or that browsers and proxies may send in
+// another form; the request made as the error says verifies.
+func TestSignedURLSignRequestOriginHosts(t *testing.T) {
+	opts := []signet.SignedURLOption{signet.SignedURLBindOrigin()}
+	f := newSignedURLFixture(t, opts...)
+	v := f.verifier(t, opts...)
+	tests := []struct {
+		name, url, host string
+		message         string // of the error; "" when it signs
+		insteadHost     string // the Host to set according to the error
+	}{
+		{"a name", "http://api.example.com/p", "", "", ""},
+		{"https, with the default port", "https://API.example.com:443/p?x=1", "", "", ""},
+		{"IPv6 with a port", "http://[::1]:8080/p", "", "", ""},
+		{"a Host overriding the URL's", "http://10.0.0.1:8080/p", "Api.Example.com", "", ""},
+		{"non-ASCII", "http://bücher.example/p", "", `the request's Host: the host "bücher.example" is not ASCII, and clients send it in its punycode form: sign "xn--bcher-kva.example"`, "xn--bcher-kva.example"},
+		{"a non-ASCII Host", "http://10.0.0.1/p", "bücher.example:8080", `sign "xn--bcher-kva.example:8080"`, "xn--bcher-kva.example:8080"},
+		{"an IPv6 zone", "http://[fe80::1%25eth0]:8080/p", "", `set its Host to "[fe80::1]:8080"`, "[fe80::1]:8080"},
+		{"IPv6 not compressed", "http://[0:0:0:0:0:0:0:1]/p", "", `sign "[::1]"`, "[::1]"},
+		{"a leading zero", "http://example.com:08080/p", "", "write 8080", "example.com:8080"},
+		{"an empty port, which http.NewRequest drops", "http://example.com:/p", "", "", ""},
+		{"a Host with an empty port", "http://example.com/p", "example.com:", "the port is empty", "example.com"},
+		{"a port over 65535", "http://example.com:70000/p", "", "over 65535", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := http.NewRequest("GET", tc.url, nil)
+			require.NoError(t, err)
+			r.Host = tc.host
+			err = f.signer.Sign(r)
+			if tc.message != "" {
+				require.Error(t, err, "signed %s", r.URL)
+				assert.Contains(t, err.Error(), tc.message)
+				assert.NotContains(t, r.URL.RawQuery, "sn-", "a refused request is left as it was")
+				if tc.insteadHost == "" {
+					return
+				}
+				r.Host = tc.insteadHost
+				require.NoError(t, f.signer.Sign(r), "the Host the error asks for")
+			} else {
+				require.NoError(t, err)
+			}
+			in := viaNetHTTP(t, r)
+			_, err = v.Verify(context.Background(), signet.FromHTTP(in))
+			require.NoError(t, err, "sent with Host %q", in.Host)
+		})
+	}
 }
