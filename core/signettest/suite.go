@@ -1,8 +1,13 @@
 package signettest
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,7 +23,9 @@ type Harness interface {
 	// Serve starts a server on 127.0.0.1 whose every route and method runs
 	// the adapter's middleware, built from v and configured as setup says,
 	// in front of a handler answering with an Echo. It returns the base URL
-	// ("http://127.0.0.1:PORT") and stops the server when t ends.
+	// ("http://127.0.0.1:PORT") and stops the server when t ends. The server
+	// speaks HTTP/1.1: some cases send their request as written over a
+	// connection of their own.
 	Serve(t testing.TB, v signet.Verifier, setup Setup) string
 }
 
@@ -170,9 +177,16 @@ type testCase struct {
 	method string
 	body   string
 	tamper func(*http.Request)
-	status int
-	code   string // the error code, or for 200 "" (verified) / "skipped"
+	// chunked sends the body chunked, without a Content-Length.
+	chunked bool
+	status  int
+	code    string // the error code, or for 200 "" (verified) / "skipped"
 }
+
+// raw reports whether c is sent as writeRequest writes it, over a
+// connection of its own, rather than by http.Client, which does not promise
+// a chunked body.
+func (c testCase) raw() bool { return c.chunked }
 
 func cases(f fixture) []testCase {
 	wrongKey := signet.NewHMACKey([]byte("not-the-secret-not-the-secret-not-the-secret-not-the-secret-!!!!"))
@@ -189,6 +203,11 @@ func cases(f fixture) []testCase {
 		{name: "unknown key", keyID: "client-404", key: wrongKey, status: 401, code: f.unknownKey},
 		{name: "missing signature", status: 401, code: "missing_signature"},
 		{name: "body over the limit", keyID: KeyID, key: key, body: strings.Repeat("b", MaxBodyBytes+1), status: 413, code: "body_too_large"},
+		// A body without Content-Length is read until the limit is passed:
+		// another path from a body whose Content-Length is over the limit.
+		{name: "valid, chunked", keyID: KeyID, key: key, body: "hello", chunked: true, status: 200},
+		{name: "body over the limit, chunked", keyID: KeyID, key: key, body: strings.Repeat("b", MaxBodyBytes+1), chunked: true,
+			status: 413, code: "body_too_large"},
 		{name: "skipped", method: http.MethodOptions, setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
 			status: 200, code: "skipped"},
 		{name: "skipper lets others through to verification", setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
@@ -197,7 +216,7 @@ func cases(f fixture) []testCase {
 	}
 	return slices.DeleteFunc(all, func(c testCase) bool {
 		switch c.name {
-		case "body over the limit":
+		case "body over the limit", "body over the limit, chunked":
 			return f.signedURL // a signed URL never reads the body
 		case "tampered path", "tampered query":
 			return f.pathUnsigned // Signway signs its own parameters, not the gateway's path or other parameters
@@ -234,6 +253,42 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 		t.Fatal(err)
 	}
 	base := h.Serve(t, v, c.setup)
+	if c.raw() {
+		runRaw(t, base, f, c)
+		return
+	}
+	r := newRequest(t, base, f, c)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAnswer(t, resp, f, c)
+}
+
+// runRaw sends c on a connection of its own to base, as writeRequest writes
+// it.
+func runRaw(t *testing.T, base string, f fixture, c testCase) {
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	r := newRequest(t, base, f, c)
+	if _, err := conn.Write(writeRequest(r, c)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAnswer(t, resp, f, c)
+}
+
+// newRequest builds c's request to base, signed when c says so.
+func newRequest(t *testing.T, base string, f fixture, c testCase) *http.Request {
 	method := c.method
 	if method == "" {
 		method = http.MethodPost
@@ -258,12 +313,43 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 	if c.tamper != nil {
 		c.tamper(r)
 	}
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
+	return r
+}
+
+// writeRequest writes r as HTTP/1.1: its request line, Host, its headers,
+// and c.body with its Content-Length or chunked.
+func writeRequest(r *http.Request, c testCase) []byte {
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
 	}
-	defer resp.Body.Close()
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.URL.RequestURI(), host)
+	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
+		for _, v := range r.Header[name] {
+			fmt.Fprintf(&b, "%s: %s\r\n", name, v)
+		}
+	}
+	switch {
+	case c.chunked:
+		b.WriteString("Transfer-Encoding: chunked\r\n\r\n")
+		if c.body != "" {
+			fmt.Fprintf(&b, "%x\r\n%s\r\n", len(c.body), c.body)
+		}
+		b.WriteString("0\r\n\r\n")
+	case c.body != "":
+		fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s", len(c.body), c.body)
+	default:
+		b.WriteString("\r\n")
+	}
+	return b.Bytes()
+}
+
+// checkAnswer checks the answer to c, and reads and closes its body.
+func checkAnswer(t *testing.T, resp *http.Response, f fixture, c testCase) {
+	t.Helper()
 	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
