@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 	"testing"
@@ -90,6 +91,10 @@ type fixture struct {
 	verifier func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error)
 	// signer signs as keyID with key at signedAt, for the server at base.
 	signer func(keyID string, key *signet.Key, base string) (signet.Signer, error)
+	// headerSigner, for a scheme that signs headers, is signer signing the
+	// headers named (lower-case) too, for a request without a body; nil for
+	// the others.
+	headerSigner func(keyID string, key *signet.Key, headers []string) (signet.Signer, error)
 	// unknownKey is the code for a request signed under an unknown key id.
 	unknownKey string
 	// expiresAfter is how long after signing the verifier rejects.
@@ -122,6 +127,10 @@ var fixtures = []fixture{
 		},
 		signer: func(keyID string, key *signet.Key, _ string) (signet.Signer, error) {
 			return signet.NewCavageSigner(keyID, key, clock(signedAt))
+		},
+		headerSigner: func(keyID string, key *signet.Key, headers []string) (signet.Signer, error) {
+			signed := append([]string{"(request-target)", "host", "date"}, headers...)
+			return signet.NewCavageSigner(keyID, key, signet.CavageSignHeaders(signed...), clock(signedAt))
 		},
 		unknownKey:   "unknown_key",
 		expiresAfter: 5 * time.Minute,
@@ -165,6 +174,10 @@ var fixtures = []fixture{
 	},
 }
 
+// repeatedAndFolded are the headers of the repeated and folded cases:
+// net/http reads X-Tenant as "a", "b" and X-Folded as "1 2 3".
+const repeatedAndFolded = "X-Tenant: a\r\nx-tenant: b\r\nX-Folded: 1\r\n  2\r\n\t 3\r\n"
+
 var saFields, saDelimiter = signet.SASigningFields("method", "path", "query", "body", "timestamp"), signet.SASigningDelimiter("\n")
 
 // testCase is one request and what the adapter must answer.
@@ -179,14 +192,19 @@ type testCase struct {
 	tamper func(*http.Request)
 	// chunked sends the body chunked, without a Content-Length.
 	chunked bool
-	status  int
-	code    string // the error code, or for 200 "" (verified) / "skipped"
+	// headers are header lines sent as written ("Name: value\r\n" each, a
+	// name repeated or a value folded over several lines at will); the
+	// signer signs them (only for a fixture with a headerSigner) as
+	// net/http reads them, or as it reads signedHeaders when set.
+	headers, signedHeaders string
+	status                 int
+	code                   string // the error code, or for 200 "" (verified) / "skipped"
 }
 
 // raw reports whether c is sent as writeRequest writes it, over a
-// connection of its own, rather than by http.Client, which does not promise
-// a chunked body.
-func (c testCase) raw() bool { return c.chunked }
+// connection of its own, rather than by http.Client, which cannot send a
+// header as written and does not promise a chunked body.
+func (c testCase) raw() bool { return c.chunked || c.headers != "" }
 
 func cases(f fixture) []testCase {
 	wrongKey := signet.NewHMACKey([]byte("not-the-secret-not-the-secret-not-the-secret-not-the-secret-!!!!"))
@@ -208,6 +226,17 @@ func cases(f fixture) []testCase {
 		{name: "valid, chunked", keyID: KeyID, key: key, body: "hello", chunked: true, status: 200},
 		{name: "body over the limit, chunked", keyID: KeyID, key: key, body: strings.Repeat("b", MaxBodyBytes+1), chunked: true,
 			status: 413, code: "body_too_large"},
+		// Whatever the framework, the verifier sees a repeated header's every
+		// value, in order, and a folded value's lines joined by one space:
+		// net/http's view of the request, the one its client signs.
+		{name: "repeated and folded headers", keyID: KeyID, key: key, method: http.MethodGet,
+			headers: repeatedAndFolded, status: 200},
+		{name: "repeated header, another value than signed", keyID: KeyID, key: key, method: http.MethodGet,
+			headers:       strings.Replace(repeatedAndFolded, "x-tenant: b", "x-tenant: c", 1),
+			signedHeaders: repeatedAndFolded, status: 401, code: "invalid_signature"},
+		{name: "folded header, signed with the fold's spaces", keyID: KeyID, key: key, method: http.MethodGet,
+			headers:       repeatedAndFolded,
+			signedHeaders: strings.Replace(repeatedAndFolded, "1\r\n  2\r\n\t 3", "1  2  3", 1), status: 401, code: "invalid_signature"},
 		{name: "skipped", method: http.MethodOptions, setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
 			status: 200, code: "skipped"},
 		{name: "skipper lets others through to verification", setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
@@ -215,6 +244,9 @@ func cases(f fixture) []testCase {
 		{name: "custom error handler", setup: Setup{CustomErrors: true}, status: CustomErrorStatus, code: "missing_signature"},
 	}
 	return slices.DeleteFunc(all, func(c testCase) bool {
+		if c.headers != "" && f.headerSigner == nil {
+			return true // a scheme that signs no header
+		}
 		switch c.name {
 		case "body over the limit", "body over the limit, chunked":
 			return f.signedURL // a signed URL never reads the body
@@ -277,7 +309,7 @@ func runRaw(t *testing.T, base string, f fixture, c testCase) {
 		t.Fatal(err)
 	}
 	r := newRequest(t, base, f, c)
-	if _, err := conn.Write(writeRequest(r, c)); err != nil {
+	if _, err := conn.Write(writeRequest(t, r, c)); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), r)
@@ -301,8 +333,26 @@ func newRequest(t *testing.T, base string, f fixture, c testCase) *http.Request 
 	if err != nil {
 		t.Fatal(err)
 	}
+	var signedHeaders []string
+	if c.headers != "" {
+		signed := c.signedHeaders
+		if signed == "" {
+			signed = c.headers
+		}
+		header := readHeader(t, signed)
+		for name, values := range header {
+			r.Header[name] = values
+			signedHeaders = append(signedHeaders, strings.ToLower(name))
+		}
+		slices.Sort(signedHeaders)
+	}
 	if c.keyID != "" {
-		signer, err := f.signer(c.keyID, c.key, base)
+		var signer signet.Signer
+		if signedHeaders != nil {
+			signer, err = f.headerSigner(c.keyID, c.key, signedHeaders)
+		} else {
+			signer, err = f.signer(c.keyID, c.key, base)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,20 +366,34 @@ func newRequest(t *testing.T, base string, f fixture, c testCase) *http.Request 
 	return r
 }
 
-// writeRequest writes r as HTTP/1.1: its request line, Host, its headers,
-// and c.body with its Content-Length or chunked.
-func writeRequest(r *http.Request, c testCase) []byte {
+// readHeader reads header lines as net/http reads those of a request.
+func readHeader(t *testing.T, lines string) http.Header {
+	header, err := textproto.NewReader(bufio.NewReader(strings.NewReader(lines + "\r\n"))).ReadMIMEHeader()
+	if err != nil {
+		t.Fatalf("header lines %q: %v", lines, err)
+	}
+	return http.Header(header)
+}
+
+// writeRequest writes r as HTTP/1.1: its request line, Host, its headers but
+// those c sends as written, then c.headers as written, and c.body with its
+// Content-Length or chunked.
+func writeRequest(t *testing.T, r *http.Request, c testCase) []byte {
 	host := r.Host
 	if host == "" {
 		host = r.URL.Host
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.URL.RequestURI(), host)
+	asWritten := readHeader(t, c.headers)
 	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
-		for _, v := range r.Header[name] {
-			fmt.Fprintf(&b, "%s: %s\r\n", name, v)
+		if asWritten[name] == nil {
+			for _, v := range r.Header[name] {
+				fmt.Fprintf(&b, "%s: %s\r\n", name, v)
+			}
 		}
 	}
+	b.WriteString(c.headers)
 	switch {
 	case c.chunked:
 		b.WriteString("Transfer-Encoding: chunked\r\n\r\n")
