@@ -25,8 +25,8 @@ type Harness interface {
 	// the adapter's middleware, built from v and configured as setup says,
 	// in front of a handler answering with an Echo. It returns the base URL
 	// ("http://127.0.0.1:PORT") and stops the server when t ends. The server
-	// speaks HTTP/1.1: some cases send their request as written over a
-	// connection of their own.
+	// speaks HTTP/1.1 and keeps connections alive: some cases send their
+	// requests as written over a connection of their own, several on one.
 	Serve(t testing.TB, v signet.Verifier, setup Setup) string
 }
 
@@ -199,12 +199,15 @@ type testCase struct {
 	headers, signedHeaders string
 	status                 int
 	code                   string // the error code, or for 200 "" (verified) / "skipped"
+	// next is a request sent after this one's answer on the same keep-alive
+	// connection, to the same server (its setup and now are unused).
+	next *testCase
 }
 
 // raw reports whether c is sent as writeRequest writes it, over a
 // connection of its own, rather than by http.Client, which cannot send a
-// header as written and does not promise a chunked body.
-func (c testCase) raw() bool { return c.chunked || c.headers != "" }
+// header as written and does not promise a chunked body or one connection.
+func (c testCase) raw() bool { return c.chunked || c.headers != "" || c.next != nil }
 
 func cases(f fixture) []testCase {
 	wrongKey := signet.NewHMACKey([]byte("not-the-secret-not-the-secret-not-the-secret-not-the-secret-!!!!"))
@@ -237,6 +240,12 @@ func cases(f fixture) []testCase {
 		{name: "folded header, signed with the fold's spaces", keyID: KeyID, key: key, method: http.MethodGet,
 			headers:       repeatedAndFolded,
 			signedHeaders: strings.Replace(repeatedAndFolded, "1\r\n  2\r\n\t 3", "1  2  3", 1), status: 401, code: "invalid_signature"},
+		// A request-scoped value (the pooled Result, its credentials) must
+		// not outlive its request: the next request on the connection, let
+		// through unverified, sees none.
+		{name: "skipped after a verified request on one connection", keyID: KeyID, key: key, body: "hello",
+			setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }}, status: 200,
+			next: &testCase{method: http.MethodOptions, status: 200, code: "skipped"}},
 		{name: "skipped", method: http.MethodOptions, setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
 			status: 200, code: "skipped"},
 		{name: "skipper lets others through to verification", setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
@@ -297,8 +306,8 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 	checkAnswer(t, resp, f, c)
 }
 
-// runRaw sends c on a connection of its own to base, as writeRequest writes
-// it.
+// runRaw sends c, and the requests after it, on one connection to base, as
+// writeRequest writes them, each once the previous one is answered.
 func runRaw(t *testing.T, base string, f fixture, c testCase) {
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
@@ -308,15 +317,18 @@ func runRaw(t *testing.T, base string, f fixture, c testCase) {
 	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	r := newRequest(t, base, f, c)
-	if _, err := conn.Write(writeRequest(t, r, c)); err != nil {
-		t.Fatal(err)
+	answers := bufio.NewReader(conn)
+	for i, cur := 0, &c; cur != nil; i, cur = i+1, cur.next {
+		r := newRequest(t, base, f, *cur)
+		if _, err := conn.Write(writeRequest(t, r, *cur)); err != nil {
+			t.Fatalf("request %d on the connection: %v", i+1, err)
+		}
+		resp, err := http.ReadResponse(answers, r)
+		if err != nil {
+			t.Fatalf("answer %d on the connection: %v", i+1, err)
+		}
+		checkAnswer(t, resp, f, *cur)
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkAnswer(t, resp, f, c)
 }
 
 // newRequest builds c's request to base, signed when c says so.
