@@ -28,10 +28,23 @@ type request struct {
 	// first call to Header (split reports that it was).
 	fields []string
 	split  bool
+	// folds is whether the header block as received has a value folded
+	// over several lines (obs-fold), once looked for.
+	folds folds
 	// values holds every value Header returned during this verification,
 	// so that no returned slice is overwritten by a later call.
 	values []string
 }
+
+// folds is whether a header block has a folded value: not yet known, no or
+// yes.
+type folds uint8
+
+const (
+	foldsUnknown folds = iota
+	foldsNo
+	foldsYes
+)
 
 var requests = sync.Pool{New: func() any { return new(request) }}
 
@@ -49,7 +62,7 @@ func acquireRequest(c *fiber.Ctx) *request {
 // arrays (their stale strings are never read again: they are overwritten
 // before use) unless they grew too large to keep.
 func (r *request) release() {
-	r.c, r.ctx, r.split = nil, nil, false
+	r.c, r.ctx, r.split, r.folds = nil, nil, false, foldsUnknown
 	r.fields, r.values = r.fields[:0], r.values[:0]
 	if cap(r.fields) > maxPooled || cap(r.values) > maxPooled {
 		r.fields, r.values = nil, nil
@@ -104,7 +117,8 @@ func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestU
 // Request.Header would: Host is not a header (Host has it), nor is
 // Transfer-Encoding; on a chunked request neither are Content-Length and
 // Trailer, and trailers are not headers; a repeated identical Content-Length
-// is one; values are trimmed of spaces and tabs.
+// is one; values are trimmed of spaces and tabs, and the lines of a folded
+// value (obs-fold) joined by one space.
 //
 // Most names are read from fasthttp's parsed headers. The header block as
 // received is read instead where fasthttp's parsed headers would not answer
@@ -139,16 +153,45 @@ func (r *request) Header(name string) []string {
 // received rather than from fasthttp's parsed headers: a header fasthttp
 // keeps one value of, rewrites or makes up (Content-Type, User-Agent,
 // Content-Length, Connection, Cookie, Trailer), any header of a chunked
-// request (fasthttp adds the trailers to the headers), and any header when
-// the app does not normalise header names (fasthttp then matches them
-// case-sensitively).
+// request (fasthttp adds the trailers to the headers), any header when the
+// app does not normalise header names (fasthttp then matches them
+// case-sensitively), and any header of a block with a folded value
+// (fasthttp joins the lines of one differently from net/http: see
+// fieldValue).
 func (r *request) fromRaw(name string, chunked bool) bool {
 	switch name {
 	case fasthttp.HeaderContentType, fasthttp.HeaderUserAgent, fasthttp.HeaderContentLength,
 		fasthttp.HeaderConnection, fasthttp.HeaderCookie, fasthttp.HeaderTrailer:
 		return true
 	}
-	return chunked || !normalizesNames(r.c.App())
+	return chunked || !normalizesNames(r.c.App()) || r.folded()
+}
+
+// folded reports whether the header block as received has a folded value,
+// looking for one on the first call only.
+func (r *request) folded() bool {
+	if r.folds == foldsUnknown {
+		r.folds = foldsNo
+		if hasFold(r.ctx.Request.Header.RawHeaders()) {
+			r.folds = foldsYes
+		}
+	}
+	return r.folds == foldsYes
+}
+
+// hasFold reports whether some line of raw, a header block as received,
+// starts with a space or a tab: the continuation of a folded value.
+func hasFold(raw []byte) bool {
+	for {
+		n := bytes.IndexByte(raw, '\n')
+		if n < 0 || n+1 >= len(raw) {
+			return false
+		}
+		if raw[n+1] == ' ' || raw[n+1] == '\t' {
+			return true
+		}
+		raw = raw[n+1:]
+	}
 }
 
 // appendRaw appends the values of name in the header block as received, and
@@ -159,7 +202,7 @@ func (r *request) appendRaw(name string) bool {
 	}
 	for _, f := range r.fields {
 		if len(f) > len(name) && f[len(name)] == ':' && equalFold(f[:len(name)], name) {
-			r.values = append(r.values, unfold(trim(f[len(name)+1:])))
+			r.values = append(r.values, fieldValue(f[len(name)+1:]))
 		}
 	}
 	return len(r.fields) > 0
@@ -295,21 +338,28 @@ func appendFields(dst []string, raw []byte) []string {
 	return dst
 }
 
-// unfold returns value with the lines of a folded value joined by one
-// space, as net/textproto reads them. It allocates only for a folded value,
-// an obsolete form.
-func unfold(value string) string {
+// fieldValue returns the value of a header field as received, given what
+// follows its colon (with its continuation lines, if folded), as
+// net/textproto reads it: trimmed of spaces and tabs, and for a value folded
+// over several lines (obs-fold), its lines each trimmed of spaces and tabs
+// and joined by one space (a blank continuation line still adds its space,
+// even at the end). It allocates only for a folded value, an obsolete form.
+func fieldValue(value string) string {
 	if strings.IndexByte(value, '\n') < 0 {
-		return value
+		return trim(value)
 	}
 	var b strings.Builder
-	for i, line := range strings.Split(value, "\n") {
-		if i > 0 {
+	b.Grow(len(value))
+	first := true
+	for line := range strings.SplitSeq(value, "\n") {
+		if !first {
 			b.WriteByte(' ')
 		}
-		b.WriteString(strings.Trim(line, " \t\r"))
+		first = false
+		line = strings.TrimSuffix(line, "\r") // the line end, as bufio's ReadLine drops it
+		b.WriteString(strings.Trim(line, " \t"))
 	}
-	return b.String()
+	return strings.TrimLeft(b.String(), " \t") // a first line with no value
 }
 
 // trim trims spaces, tabs and line ends from both ends of s.

@@ -1,9 +1,15 @@
 package signettest
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 	"testing"
@@ -18,7 +24,9 @@ type Harness interface {
 	// Serve starts a server on 127.0.0.1 whose every route and method runs
 	// the adapter's middleware, built from v and configured as setup says,
 	// in front of a handler answering with an Echo. It returns the base URL
-	// ("http://127.0.0.1:PORT") and stops the server when t ends.
+	// ("http://127.0.0.1:PORT") and stops the server when t ends. The server
+	// speaks HTTP/1.1 and keeps connections alive: some cases send their
+	// requests as written over a connection of their own, several on one.
 	Serve(t testing.TB, v signet.Verifier, setup Setup) string
 }
 
@@ -83,6 +91,10 @@ type fixture struct {
 	verifier func(keys signet.KeyStore, now func() time.Time) (signet.Verifier, error)
 	// signer signs as keyID with key at signedAt, for the server at base.
 	signer func(keyID string, key *signet.Key, base string) (signet.Signer, error)
+	// headerSigner, for a scheme that signs headers, is signer signing the
+	// headers named (lower-case) too, for a request without a body; nil for
+	// the others.
+	headerSigner func(keyID string, key *signet.Key, headers []string) (signet.Signer, error)
 	// unknownKey is the code for a request signed under an unknown key id.
 	unknownKey string
 	// expiresAfter is how long after signing the verifier rejects.
@@ -115,6 +127,10 @@ var fixtures = []fixture{
 		},
 		signer: func(keyID string, key *signet.Key, _ string) (signet.Signer, error) {
 			return signet.NewCavageSigner(keyID, key, clock(signedAt))
+		},
+		headerSigner: func(keyID string, key *signet.Key, headers []string) (signet.Signer, error) {
+			signed := append([]string{"(request-target)", "host", "date"}, headers...)
+			return signet.NewCavageSigner(keyID, key, signet.CavageSignHeaders(signed...), clock(signedAt))
 		},
 		unknownKey:   "unknown_key",
 		expiresAfter: 5 * time.Minute,
@@ -158,6 +174,10 @@ var fixtures = []fixture{
 	},
 }
 
+// repeatedAndFolded are the headers of the repeated and folded cases:
+// net/http reads X-Tenant as "a", "b" and X-Folded as "1 2 3".
+const repeatedAndFolded = "X-Tenant: a\r\nx-tenant: b\r\nX-Folded: 1\r\n  2\r\n\t 3\r\n"
+
 var saFields, saDelimiter = signet.SASigningFields("method", "path", "query", "body", "timestamp"), signet.SASigningDelimiter("\n")
 
 // testCase is one request and what the adapter must answer.
@@ -170,9 +190,24 @@ type testCase struct {
 	method string
 	body   string
 	tamper func(*http.Request)
-	status int
-	code   string // the error code, or for 200 "" (verified) / "skipped"
+	// chunked sends the body chunked, without a Content-Length.
+	chunked bool
+	// headers are header lines sent as written ("Name: value\r\n" each, a
+	// name repeated or a value folded over several lines at will); the
+	// signer signs them (only for a fixture with a headerSigner) as
+	// net/http reads them, or as it reads signedHeaders when set.
+	headers, signedHeaders string
+	status                 int
+	code                   string // the error code, or for 200 "" (verified) / "skipped"
+	// next is a request sent after this one's answer on the same keep-alive
+	// connection, to the same server (its setup and now are unused).
+	next *testCase
 }
+
+// raw reports whether c is sent as writeRequest writes it, over a
+// connection of its own, rather than by http.Client, which cannot send a
+// header as written and does not promise a chunked body or one connection.
+func (c testCase) raw() bool { return c.chunked || c.headers != "" || c.next != nil }
 
 func cases(f fixture) []testCase {
 	wrongKey := signet.NewHMACKey([]byte("not-the-secret-not-the-secret-not-the-secret-not-the-secret-!!!!"))
@@ -189,6 +224,28 @@ func cases(f fixture) []testCase {
 		{name: "unknown key", keyID: "client-404", key: wrongKey, status: 401, code: f.unknownKey},
 		{name: "missing signature", status: 401, code: "missing_signature"},
 		{name: "body over the limit", keyID: KeyID, key: key, body: strings.Repeat("b", MaxBodyBytes+1), status: 413, code: "body_too_large"},
+		// A body without Content-Length is read until the limit is passed:
+		// another path from a body whose Content-Length is over the limit.
+		{name: "valid, chunked", keyID: KeyID, key: key, body: "hello", chunked: true, status: 200},
+		{name: "body over the limit, chunked", keyID: KeyID, key: key, body: strings.Repeat("b", MaxBodyBytes+1), chunked: true,
+			status: 413, code: "body_too_large"},
+		// Whatever the framework, the verifier sees a repeated header's every
+		// value, in order, and a folded value's lines joined by one space:
+		// net/http's view of the request, the one its client signs.
+		{name: "repeated and folded headers", keyID: KeyID, key: key, method: http.MethodGet,
+			headers: repeatedAndFolded, status: 200},
+		{name: "repeated header, another value than signed", keyID: KeyID, key: key, method: http.MethodGet,
+			headers:       strings.Replace(repeatedAndFolded, "x-tenant: b", "x-tenant: c", 1),
+			signedHeaders: repeatedAndFolded, status: 401, code: "invalid_signature"},
+		{name: "folded header, signed with the fold's spaces", keyID: KeyID, key: key, method: http.MethodGet,
+			headers:       repeatedAndFolded,
+			signedHeaders: strings.Replace(repeatedAndFolded, "1\r\n  2\r\n\t 3", "1  2  3", 1), status: 401, code: "invalid_signature"},
+		// A request-scoped value (the pooled Result, its credentials) must
+		// not outlive its request: the next request on the connection, let
+		// through unverified, sees none.
+		{name: "skipped after a verified request on one connection", keyID: KeyID, key: key, body: "hello",
+			setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }}, status: 200,
+			next: &testCase{method: http.MethodOptions, status: 200, code: "skipped"}},
 		{name: "skipped", method: http.MethodOptions, setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
 			status: 200, code: "skipped"},
 		{name: "skipper lets others through to verification", setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
@@ -196,8 +253,11 @@ func cases(f fixture) []testCase {
 		{name: "custom error handler", setup: Setup{CustomErrors: true}, status: CustomErrorStatus, code: "missing_signature"},
 	}
 	return slices.DeleteFunc(all, func(c testCase) bool {
+		if c.headers != "" && f.headerSigner == nil {
+			return true // a scheme that signs no header
+		}
 		switch c.name {
-		case "body over the limit":
+		case "body over the limit", "body over the limit, chunked":
 			return f.signedURL // a signed URL never reads the body
 		case "tampered path", "tampered query":
 			return f.pathUnsigned // Signway signs its own parameters, not the gateway's path or other parameters
@@ -234,6 +294,45 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 		t.Fatal(err)
 	}
 	base := h.Serve(t, v, c.setup)
+	if c.raw() {
+		runRaw(t, base, f, c)
+		return
+	}
+	r := newRequest(t, base, f, c)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAnswer(t, resp, f, c)
+}
+
+// runRaw sends c, and the requests after it, on one connection to base, as
+// writeRequest writes them, each once the previous one is answered.
+func runRaw(t *testing.T, base string, f fixture, c testCase) {
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	answers := bufio.NewReader(conn)
+	for i, cur := 0, &c; cur != nil; i, cur = i+1, cur.next {
+		r := newRequest(t, base, f, *cur)
+		if _, err := conn.Write(writeRequest(t, r, *cur)); err != nil {
+			t.Fatalf("request %d on the connection: %v", i+1, err)
+		}
+		resp, err := http.ReadResponse(answers, r)
+		if err != nil {
+			t.Fatalf("answer %d on the connection: %v", i+1, err)
+		}
+		checkAnswer(t, resp, f, *cur)
+	}
+}
+
+// newRequest builds c's request to base, signed when c says so.
+func newRequest(t *testing.T, base string, f fixture, c testCase) *http.Request {
 	method := c.method
 	if method == "" {
 		method = http.MethodPost
@@ -246,8 +345,26 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 	if err != nil {
 		t.Fatal(err)
 	}
+	var signedHeaders []string
+	if c.headers != "" {
+		signed := c.signedHeaders
+		if signed == "" {
+			signed = c.headers
+		}
+		header := readHeader(t, signed)
+		for name, values := range header {
+			r.Header[name] = values
+			signedHeaders = append(signedHeaders, strings.ToLower(name))
+		}
+		slices.Sort(signedHeaders)
+	}
 	if c.keyID != "" {
-		signer, err := f.signer(c.keyID, c.key, base)
+		var signer signet.Signer
+		if signedHeaders != nil {
+			signer, err = f.headerSigner(c.keyID, c.key, signedHeaders)
+		} else {
+			signer, err = f.signer(c.keyID, c.key, base)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,12 +375,57 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 	if c.tamper != nil {
 		c.tamper(r)
 	}
-	resp, err := http.DefaultClient.Do(r)
+	return r
+}
+
+// readHeader reads header lines as net/http reads those of a request.
+func readHeader(t *testing.T, lines string) http.Header {
+	header, err := textproto.NewReader(bufio.NewReader(strings.NewReader(lines + "\r\n"))).ReadMIMEHeader()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("header lines %q: %v", lines, err)
 	}
-	defer resp.Body.Close()
+	return http.Header(header)
+}
+
+// writeRequest writes r as HTTP/1.1: its request line, Host, its headers but
+// those c sends as written, then c.headers as written, and c.body with its
+// Content-Length or chunked.
+func writeRequest(t *testing.T, r *http.Request, c testCase) []byte {
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.URL.RequestURI(), host)
+	asWritten := readHeader(t, c.headers)
+	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
+		if asWritten[name] == nil {
+			for _, v := range r.Header[name] {
+				fmt.Fprintf(&b, "%s: %s\r\n", name, v)
+			}
+		}
+	}
+	b.WriteString(c.headers)
+	switch {
+	case c.chunked:
+		b.WriteString("Transfer-Encoding: chunked\r\n\r\n")
+		if c.body != "" {
+			fmt.Fprintf(&b, "%x\r\n%s\r\n", len(c.body), c.body)
+		}
+		b.WriteString("0\r\n\r\n")
+	case c.body != "":
+		fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s", len(c.body), c.body)
+	default:
+		b.WriteString("\r\n")
+	}
+	return b.Bytes()
+}
+
+// checkAnswer checks the answer to c, and reads and closes its body.
+func checkAnswer(t *testing.T, resp *http.Response, f fixture, c testCase) {
+	t.Helper()
 	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
