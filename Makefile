@@ -5,10 +5,11 @@ VECTORS  := core/internal/vectors/testdata/vectors
 CONTRACT := examples/conformance/CONFORMANCE.md
 FUZZTIME ?= 60s
 
-.PHONY: test lint vet race gowork-off fuzz tidy-check vectors vectors-check bench bench-ratios interop
+.PHONY: test lint vet race gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench bench-ratios interop
 
-## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, a short fuzz
-test: lint tidy-check vectors-check race gowork-off
+## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, every
+## benchmark once, a short fuzz
+test: lint tidy-check vectors-check race gowork-off bench-smoke
 	$(MAKE) fuzz FUZZTIME=3000x
 
 ## lint: gofmt and go vet
@@ -21,6 +22,11 @@ vet: lint
 ## race: go test -race in the workspace
 race:
 	@for m in $(MODULES); do (cd $$m && go test -race -count=1 ./...) || exit 1; done
+
+## bench-smoke: every benchmark runs once, so that none is broken (make bench measures)
+bench-smoke:
+	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchtime 1x ./... > /dev/null) || \
+		{ echo "a benchmark fails in $$m: go test -run '^$$' -bench . -benchtime 1x ./..."; exit 1; }; done
 
 ## gowork-off: each module builds and tests on its own
 gowork-off:

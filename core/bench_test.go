@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"hash"
 	"strings"
 	"testing"
@@ -23,17 +24,26 @@ import (
 func BenchmarkVerify(b *testing.B) {
 	b.Run("sasigning", func(b *testing.B) {
 		for _, c := range []struct {
-			name, body string
-			fields     []string
+			name, body, delimiter string
+			fields                []string
 		}{
-			{"path-method", "", []string{"path", "method"}},
-			{"body-1KiB", strings.Repeat("x", 1024), []string{"path", "method", "body"}},
+			{"path-method", "", "", []string{"path", "method"}},
+			{"body-1KiB", strings.Repeat("x", 1024), "\n", []string{"path", "method", "body"}},
 		} {
 			b.Run(c.name, func(b *testing.B) {
-				opts := []signet.SASigningOption{signet.SASigningFields(c.fields...)}
+				opts := []signet.SASigningOption{signet.SASigningFields(c.fields...), signet.SASigningDelimiter(c.delimiter)}
 				v := newVerifier(b, opts...)
 				r := signedRequest(b, "POST", "/v1/orders/42", c.body, opts...)
-				message := []byte("/v1/orders/42POST" + c.body + testSecret)
+				values := []string{"/v1/orders/42", "POST"}
+				if c.body != "" {
+					values = append(values, c.body)
+				}
+				message := []byte(strings.Join(values, c.delimiter) + c.delimiter + testSecret)
+				floor := hmac.New(sha256.New, []byte(testSecret))
+				floor.Write(message)
+				if base64.StdEncoding.EncodeToString(floor.Sum(nil)) != r.Header.Get("Signature") {
+					b.Fatal("the floor's message is not the one signed")
+				}
 				ctx := context.Background()
 				body := []byte(c.body)
 
