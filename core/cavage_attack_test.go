@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -268,14 +269,8 @@ func TestCavageUnsignedTimes(t *testing.T) {
 // neither (expires) nor a signed Date, is valid for the clock skew after
 // it (or WithMaxAge), not forever.
 func TestCavageCreatedOnly(t *testing.T) {
-	secret := []byte("secret-1")
-	mac := hmac.New(sha512.New, secret)
-	fmt.Fprintf(mac, "(created): %d", attackNow)
-	r, err := http.NewRequest("DELETE", "/admin/anything", nil)
-	require.NoError(t, err)
-	r.Header.Set("Authorization", fmt.Sprintf(`Signature keyId="k",algorithm="hs2019",created=%d,headers="(created)",signature="%s"`,
-		attackNow, base64.StdEncoding.EncodeToString(mac.Sum(nil))))
-	keys := staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey(secret)})
+	r := handSigned(sha512.New, "DELETE", "/admin/anything",
+		fmt.Sprintf(`algorithm="hs2019",created=%d,headers="(created)"`, attackNow), fmt.Sprintf("(created): %d", attackNow))
 	tests := []struct {
 		name   string
 		offset int64
@@ -292,16 +287,7 @@ func TestCavageCreatedOnly(t *testing.T) {
 		{"beyond the skew ahead", -301, nil, signet.ErrNotYetValid},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, err := signet.NewCavage(keys, append(tt.opts, clockAt(attackNow+tt.offset))...)
-			require.NoError(t, err)
-			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
-			if tt.want == nil {
-				assert.NoError(t, err)
-			} else {
-				assert.ErrorIs(t, err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkHandSigned(t, r, tt.want, append(tt.opts, clockAt(attackNow+tt.offset))...) })
 	}
 }
 
@@ -309,13 +295,8 @@ func TestCavageCreatedOnly(t *testing.T) {
 // (created)) verifies only where CavageRequiredHeaders() allows it, and
 // never where an age is bounded or a replay recorded.
 func TestCavageUntimed(t *testing.T) {
-	secret := []byte("secret-1")
-	mac := hmac.New(sha256.New, secret)
-	io.WriteString(mac, "(request-target): get /x\nhost: example.com")
-	r := httptest.NewRequest("GET", "/x", nil)
-	r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="(request-target) host",signature="`+
-		base64.StdEncoding.EncodeToString(mac.Sum(nil))+`"`)
-	keys := staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey(secret)})
+	r := handSigned(sha256.New, "GET", "/x", `algorithm="hmac-sha256",headers="(request-target) host"`,
+		"(request-target): get /x\nhost: example.com")
 	tests := []struct {
 		name string
 		opts []signet.CavageOption
@@ -329,16 +310,35 @@ func TestCavageUntimed(t *testing.T) {
 			signet.WithNonceStore(&memoryNonces{})}, signet.ErrMissingHeader},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, err := signet.NewCavage(keys, tt.opts...)
-			require.NoError(t, err)
-			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
-			if tt.want == nil {
-				assert.NoError(t, err)
-			} else {
-				assert.ErrorIs(t, err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkHandSigned(t, r, tt.want, tt.opts...) })
+	}
+}
+
+// handSignedSecret is the secret of keyId "k" in handSigned requests.
+var handSignedSecret = []byte("secret-1")
+
+// handSigned returns a request to target signed by hand, for what the
+// signer refuses to make: signature parameters params (all but keyId and
+// signature) and an HMAC of the signing string.
+func handSigned(h func() hash.Hash, method, target, params, signingString string) *http.Request {
+	mac := hmac.New(h, handSignedSecret)
+	io.WriteString(mac, signingString)
+	r := httptest.NewRequest(method, target, nil)
+	r.Header.Set("Authorization", `Signature keyId="k",`+params+`,signature="`+base64.StdEncoding.EncodeToString(mac.Sum(nil))+`"`)
+	return r
+}
+
+// checkHandSigned verifies a handSigned request with a verifier of opts and
+// checks the answer: want, or acceptance when want is nil.
+func checkHandSigned(t *testing.T, r *http.Request, want error, opts ...signet.CavageOption) {
+	t.Helper()
+	v, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey(handSignedSecret)}), opts...)
+	require.NoError(t, err)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	if want == nil {
+		assert.NoError(t, err)
+	} else {
+		assert.ErrorIs(t, err, want)
 	}
 }
 
