@@ -183,7 +183,8 @@ func JWKSFromEnv(name string, opts ...JWKSOption) (*JWKSKeys, error) {
 // FetchJWKS gets the JSON Web Key Set at url with client (nil:
 // http.DefaultClient), as pysigned's KeySet.from_url does: one GET, a 200
 // answer, a body of at most JWKSMaxBytes, the whole exchange within
-// JWKSTimeout.
+// JWKSTimeout. Redirects are followed as client follows them, but never
+// from https to http, where anyone on the network could answer with keys.
 func FetchJWKS(ctx context.Context, client *http.Client, url string, opts ...JWKSOption) (*JWKSKeys, error) {
 	c, err := newJWKSConfig(true, opts)
 	if err != nil {
@@ -192,6 +193,7 @@ func FetchJWKS(ctx context.Context, client *http.Client, url string, opts ...JWK
 	if client == nil {
 		client = http.DefaultClient
 	}
+	client = noDowngrade(client)
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -206,16 +208,35 @@ func FetchJWKS(ctx context.Context, client *http.Client, url string, opts ...JWK
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("signet: fetching the JWKS: %s answered %s", url, resp.Status)
+		return nil, fmt.Errorf("signet: fetching the JWKS: %s answered %s", resp.Request.URL.Redacted(), resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("signet: fetching the JWKS: %w", err)
 	}
 	if int64(len(data)) > c.maxBytes {
-		return nil, fmt.Errorf("signet: the JWKS at %s is larger than %d bytes", url, c.maxBytes)
+		return nil, fmt.Errorf("signet: the JWKS at %s is larger than %d bytes", resp.Request.URL.Redacted(), c.maxBytes)
 	}
 	return c.parse(data)
+}
+
+// noDowngrade returns a copy of client that refuses a redirect from https
+// to http, and otherwise redirects as client does.
+func noDowngrade(client *http.Client) *http.Client {
+	copied := *client
+	copied.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+			return fmt.Errorf("signet: the JWKS at %s redirects to %s, off https", via[0].URL.Redacted(), req.URL.Redacted())
+		}
+		if client.CheckRedirect != nil {
+			return client.CheckRedirect(req, via)
+		}
+		if len(via) >= 10 { // http.Client's default
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &copied
 }
 
 // parse decodes a JWKS document into keys.

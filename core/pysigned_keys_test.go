@@ -243,4 +243,20 @@ func TestFetchJWKS(t *testing.T) {
 	assert.ErrorContains(t, err, "positive")
 	_, err = signet.FetchJWKS(ctx, srv.Client(), srv.URL+"/jwks", signet.JWKSMaxBytes(0))
 	assert.ErrorContains(t, err, "positive")
+
+	// A password in the URL is not repeated; a redirect from https to
+	// http, where anyone on the network could answer, is refused.
+	_, err = signet.FetchJWKS(ctx, srv.Client(), strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1)+"/gone")
+	assert.ErrorContains(t, err, "410 Gone")
+	assert.NotContains(t, err.Error(), "hunter2")
+	tlsMux := http.NewServeMux()
+	tlsMux.Handle("/moved", http.RedirectHandler("/jwks", http.StatusFound))
+	tlsMux.Handle("/off-https", http.RedirectHandler(srv.URL+"/jwks", http.StatusFound))
+	tlsMux.HandleFunc("/jwks", func(w http.ResponseWriter, r *http.Request) { w.Write(doc) })
+	tlsSrv := httptest.NewTLSServer(tlsMux)
+	defer tlsSrv.Close()
+	_, err = signet.FetchJWKS(ctx, tlsSrv.Client(), tlsSrv.URL+"/moved")
+	assert.NoError(t, err, "a redirect that stays on https")
+	_, err = signet.FetchJWKS(ctx, tlsSrv.Client(), tlsSrv.URL+"/off-https")
+	assert.ErrorContains(t, err, "off https")
 }
