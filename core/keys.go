@@ -50,11 +50,14 @@ func (k *Key) identify() *[sha256.Size]byte {
 }
 
 // NewHMACKey prepares a shared secret for HMAC schemes. The bytes are
-// copied. An empty secret is allowed, as upstream schemes allow it, but
-// protects nothing.
+// copied. An empty secret protects nothing: verifiers refuse it (a
+// StaticKeys store when it is built, any other store per request).
 func NewHMACKey(secret []byte) *Key {
 	return &Key{isHMAC: true, kind: hmacKey, secret: append([]byte(nil), secret...)}
 }
+
+// emptySecret reports whether k is an HMAC secret of no bytes.
+func (k *Key) emptySecret() bool { return k.isHMAC && len(k.secret) == 0 }
 
 // IsHMAC reports whether k is a shared secret.
 func (k *Key) IsHMAC() bool { return k != nil && k.isHMAC }
@@ -114,6 +117,9 @@ func NewStaticKeys(secrets ...Secret) (*StaticKeys, error) {
 	for i, sec := range secrets {
 		if sec.Key == nil {
 			return nil, fmt.Errorf("signet: secret %d (id %q) has no key", i, sec.ID)
+		}
+		if sec.Key.emptySecret() {
+			return nil, fmt.Errorf("signet: secret %d (id %q) is an empty HMAC secret, which anyone could sign with (an unset environment variable?)", i, sec.ID)
 		}
 		if s.byID[sec.ID] = append(s.byID[sec.ID], sec); len(s.byID[sec.ID]) > maxCandidates {
 			return nil, fmt.Errorf("signet: more than %d secrets under the id %q, which a verifier would not all try", maxCandidates, sec.ID)

@@ -183,6 +183,10 @@ func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error
 	tried := false
 	for i := range secrets {
 		sec := &secrets[i]
+		if sec.Key != nil && sec.Key.emptySecret() { // a store's mistake: never a match
+			policyErr = firstErr(policyErr, newError(ErrUnavailable, "this server's key for the request is not usable"))
+			continue
+		}
 		if err := s.check(a, sec); err != nil {
 			policyErr = firstErr(policyErr, err)
 			continue

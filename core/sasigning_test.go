@@ -385,18 +385,27 @@ func TestSASigningMount(t *testing.T) {
 	})
 }
 
+// TestSASigningEmptySecret: upstream accepts an empty secret, with which
+// anyone can sign; signet's verifiers refuse it (as README's
+// os.Getenv of an unset variable would give).
 func TestSASigningEmptySecret(t *testing.T) {
 	key := signet.NewHMACKey(nil)
 	signer, err := signet.NewSASigningSigner(key)
-	require.NoError(t, err, "upstream accepts an empty secret")
+	require.NoError(t, err)
 	out, _ := http.NewRequest("GET", "http://h/x", nil)
 	require.NoError(t, signer.Sign(out))
 	in := httptest.NewRequest("GET", "/x", nil)
 	in.Header = out.Header
-	v, err := signet.NewSASigning(staticKeys(t, signet.Secret{ID: "empty", Key: key}))
+
+	_, err = signet.NewStaticKeys(signet.Secret{ID: "empty", Key: key})
+	assert.ErrorContains(t, err, "empty HMAC secret")
+	empty := signet.KeyFunc(func(context.Context, string) ([]signet.Secret, error) {
+		return []signet.Secret{{ID: "empty", Key: key}}, nil
+	})
+	v, err := signet.NewSASigning(empty)
 	require.NoError(t, err)
 	_, err = v.Verify(context.Background(), signet.FromHTTP(in))
-	assert.NoError(t, err)
+	assert.ErrorIs(t, err, signet.ErrUnavailable, "a store's empty secret never verifies")
 }
 
 // TestSASigningTimestamp covers the freshness window of the timestamp
