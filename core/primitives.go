@@ -404,3 +404,16 @@ var stdBase64 = func() (t [4][256]uint32) {
 }()
 
 const base64Invalid = 1 << 31
+
+// withoutParams returns the raw query q without the pairs whose raw name
+// (the bytes before the first '=') drop reports: the parameters a signer
+// added to a request that a redirect brings back.
+func withoutParams(q string, drop func(name string) bool) string {
+	kept := make([]string, 0, strings.Count(q, "&")+1)
+	for pair := range strings.SplitSeq(q, "&") {
+		if name, _, _ := strings.Cut(pair, "="); !drop(name) {
+			kept = append(kept, pair)
+		}
+	}
+	return strings.Join(kept, "&")
+}

@@ -138,6 +138,9 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 		return err
 	}
 	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
+	if r.Response != nil { // a redirect of a request this signer signed: sign it afresh
+		u.query = withoutParams(u.query, func(name string) bool { return name == "sig" || name == "exp" || name == "kid" })
+	}
 	query, err := s.signedQuery(&u)
 	if err != nil {
 		return err

@@ -171,6 +171,9 @@ func (s *SignedURLSigner) Sign(r *http.Request) error {
 	if path == "" {
 		path = "/"
 	}
+	if r.Response != nil { // a redirect of a request this signer signed: sign it afresh
+		r.URL.RawQuery = withoutParams(r.URL.RawQuery, func(name string) bool { return strings.HasPrefix(name, "sn-") })
+	}
 	query, err := appendSignedURLEscaped(nil, r.URL.RawQuery, true)
 	if err != nil {
 		return err

@@ -47,3 +47,39 @@ func TestTransportRedirects(t *testing.T) {
 	header := <-captured
 	assert.Empty(t, header.Get("Signature"), "no signature for another origin")
 }
+
+// TestTransportURLSignerRedirects: a URL signer re-signs a same-origin
+// redirect that brings its own parameters back (ServeMux's redirect to the
+// path with a trailing slash keeps the query).
+func TestTransportURLSignerRedirects(t *testing.T) {
+	secret := []byte(strings.Repeat("a URL signer's secret ", 4))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey(secret), Credentials: app{"billing"}})
+	require.NoError(t, err)
+	native, err := signet.NewSignedURL(keys)
+	require.NoError(t, err)
+	nativeSigner, err := signet.NewSignedURLSigner("k", signet.NewHMACKey(secret))
+	require.NoError(t, err)
+	pysigned, err := signet.NewPysigned(keys)
+	require.NoError(t, err)
+	pysignedSigner, err := signet.NewPysignedSigner(signet.NewHMACKey(secret))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name     string
+		verifier signet.Verifier
+		signer   signet.Signer
+	}{{"signedurl", native, nativeSigner}, {"pysigned", pysigned, pysignedSigner}} {
+		t.Run(c.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.Handle("/dir/", signethttp.New(c.verifier)(echo))
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			client := &http.Client{Transport: &signethttp.Transport{Signer: c.signer}}
+			resp, err := client.Get(srv.URL + "/dir?x=1")
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+			assert.Equal(t, "/dir/", resp.Request.URL.Path, "redirected")
+		})
+	}
+}
