@@ -205,6 +205,9 @@ func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	if err := cfg.checkReplay(); err != nil {
 		return nil, err
 	}
+	if err := checkPins(keys); err != nil {
+		return nil, err
+	}
 	if !cfg.checksDate() && (cfg.maxAge > 0 || cfg.nonces != nil) {
 		return nil, errors.New("signet: the api-signature dialect with WithClockSkew(0) checks no Date, so it cannot bound a signature's age: give WithMaxAge and WithNonceStore a positive clock skew")
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -128,7 +129,11 @@ func NewStaticKeys(secrets ...Secret) (*StaticKeys, error) {
 	return s, nil
 }
 
-func (s *StaticKeys) count() int { return len(s.all) }
+func (s *StaticKeys) fixed() []Secret { return s.all }
+
+// fixedKeys is a store whose secrets never change (StaticKeys, JWKSKeys):
+// a constructor can check them once.
+type fixedKeys interface{ fixed() []Secret }
 
 // Lookup returns the secrets of keyID, or every secret for AnyKeyID.
 func (s *StaticKeys) Lookup(_ context.Context, keyID string) ([]Secret, error) {
@@ -149,10 +154,35 @@ const maxCandidates = 16
 // immutable store (StaticKeys, JWKSKeys) with secrets no request would
 // ever try.
 func checkCandidates(keys KeyStore) error {
-	if fixed, ok := keys.(interface{ count() int }); ok && fixed.count() > maxCandidates {
-		return fmt.Errorf("signet: the key store has %d secrets, but a request without a key id tries at most %d: give each group of clients its own verifier, or use a scheme with key ids", fixed.count(), maxCandidates)
+	if fixed, ok := keys.(fixedKeys); ok && len(fixed.fixed()) > maxCandidates {
+		return fmt.Errorf("signet: the key store has %d secrets, but a request without a key id tries at most %d: give each group of clients its own verifier, or use a scheme with key ids", len(fixed.fixed()), maxCandidates)
 	}
 	return nil
+}
+
+// checkPins refuses a fixed store with a secret pinned to an algorithm no
+// scheme knows: a typo would reject every request, blaming the client. (A
+// pin to another scheme's algorithm is refused per request, as for any
+// store.)
+func checkPins(keys KeyStore) error {
+	if fixed, ok := keys.(fixedKeys); ok {
+		for i, s := range fixed.fixed() {
+			if s.Algorithm != "" && !knownAlgorithm(s.Algorithm) {
+				return fmt.Errorf("signet: secret %d (id %q) is pinned to %q, which is not an algorithm name", i, s.ID, s.Algorithm)
+			}
+		}
+	}
+	return nil
+}
+
+// knownAlgorithm reports whether a Secret may be pinned to name: a Cavage
+// label (in any case, as Cavage resolves a pin), an SASigning "hmac-"
+// hashlib name, or Signway's algorithm.
+func knownAlgorithm(name string) bool {
+	_, cavage := cavageAlgorithm(strings.ToLower(name))
+	hash, hmac := strings.CutPrefix(name, "hmac-")
+	_, hashlib := hashByName[hash]
+	return cavage || hmac && hashlib || strings.EqualFold(name, signwayAlgorithm)
 }
 
 // lookup asks the store for keyID and turns its answer into verifier errors.

@@ -137,3 +137,22 @@ func TestKeyStoreErrorShared(t *testing.T) {
 	assert.NotEmpty(t, signet.AsError(err).Challenge(), "Cavage answers with its challenge")
 	assert.Empty(t, revoked.Challenge(), "the store's error is left as it was")
 }
+
+// TestPinTypos: a fixed store with a secret pinned to no known algorithm
+// is refused when the verifier is built; a pin to another scheme's
+// algorithm is refused per request, as for any store.
+func TestPinTypos(t *testing.T) {
+	typo := staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s")), Algorithm: "hmac-sha265"})
+	_, err := signet.NewSASigning(typo)
+	assert.ErrorContains(t, err, `"hmac-sha265", which is not an algorithm name`)
+	_, err = signet.NewCavage(typo)
+	assert.Error(t, err)
+	_, err = signet.NewSignway(typo)
+	assert.Error(t, err)
+	_, err = signet.NewSignedURL(typo)
+	assert.Error(t, err)
+	for _, pin := range []string{"hmac-sha512", "HMAC-SHA256", "hmac-sha3_256", "SW1-HMAC-SHA256", "hs2019", "ed25519"} {
+		_, err := signet.NewSASigning(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s")), Algorithm: pin}))
+		assert.NoError(t, err, pin)
+	}
+}

@@ -58,7 +58,7 @@ func (s *JWKSKeys) Lookup(ctx context.Context, keyID string) ([]Secret, error) {
 	return s.static.Lookup(ctx, keyID)
 }
 
-func (s *JWKSKeys) count() int { return s.static.count() }
+func (s *JWKSKeys) fixed() []Secret { return s.static.all }
 
 // Secrets returns a copy of the keys, in the set's order (to add
 // credentials, say, and build a StaticKeys).

@@ -239,6 +239,9 @@ func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
 	if err := checkCandidates(keys); err != nil {
 		return nil, err
 	}
+	if err := checkPins(keys); err != nil {
+		return nil, err
+	}
 	return &SASigning{pipeline: pipeline{name: "sasigning", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
 }
 

@@ -245,6 +245,9 @@ func NewSignedURL(keys KeyStore, opts ...SignedURLOption) (*SignedURL, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPins(keys); err != nil {
+		return nil, err
+	}
 	return &SignedURL{pipeline: pipeline{name: "signedurl", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
 }
 

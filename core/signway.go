@@ -142,6 +142,9 @@ func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 	if err := c.checkReplay(); err != nil {
 		return nil, err
 	}
+	if err := checkPins(keys); err != nil {
+		return nil, err
+	}
 	return &Signway{pipeline: pipeline{name: "signway", keys: keys, settings: c.settings}, cfg: c}, nil
 }
 

@@ -237,8 +237,10 @@ func TestInvalidConfig(t *testing.T) {
 // the list order and algorithm pinning.
 func TestKeys(t *testing.T) {
 	srv := startServer(t)
-	// An empty secret, with which anyone could sign, is refused.
+	// An empty secret, with which anyone could sign, and a pin to no known
+	// algorithm (a typo) are refused.
 	assertInvalidConfig(t, srv.put(t, "/_conformance/config", `{"scheme": "sasigning", "keys": [{"id": "e", "secret": ""}]}`), "empty HMAC secret")
+	assertInvalidConfig(t, srv.put(t, "/_conformance/config", `{"scheme": "sasigning", "keys": [{"id": "p", "secret": "s", "algorithm": "nope"}]}`), "not an algorithm name")
 	for _, tc := range []struct {
 		name, keys, secret string
 		keyID              string // "" when rejected
