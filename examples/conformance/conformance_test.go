@@ -320,6 +320,16 @@ func testPathsServedAsReceived(t *testing.T, srv *testServer) {
 	}
 }
 
+// TestOptionsAsterisk checks that "OPTIONS *" goes through the scheme like
+// any other request, in every framework: net/http's http.Server would
+// otherwise answer it with 200 before any handler.
+func TestOptionsAsterisk(t *testing.T) { eachFramework(t, testOptionsAsterisk) }
+
+func testOptionsAsterisk(t *testing.T, srv *testServer) {
+	srv.configure(t, saConfig(testSecret, nil))
+	assertRejected(t, srv.raw(t, rawRequest{method: "OPTIONS", target: "*"}), http.StatusUnauthorized, "missing_signature")
+}
+
 // TestBody checks that the handler reads the body after verification, as
 // text or as base64, and the max_body_bytes limit, in every framework.
 func TestBody(t *testing.T) { eachFramework(t, testBody) }

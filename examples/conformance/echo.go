@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"time"
 
 	echov4 "github.com/labstack/echo/v4"
 
@@ -34,5 +33,5 @@ func newEchoServer(a *app) server {
 		res, _ := signetecho.Result(c)
 		return c.JSON(http.StatusOK, newEcho(res, c.Request().Method, c.Request().RequestURI, body))
 	})
-	return &http.Server{Handler: a.handler(e), ReadHeaderTimeout: 10 * time.Second}
+	return newHTTPServer(a.handler(e))
 }
