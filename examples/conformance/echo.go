@@ -11,8 +11,11 @@ import (
 
 func init() { frameworks["echo"] = newEchoServer }
 
-// newEchoServer serves the app with echo and signetecho: a catch-all route
-// for every method, rejections answered by echo's own HTTPErrorHandler.
+// newEchoServer serves the app with echo and signetecho: rejections are
+// answered by echo's own HTTPErrorHandler. The handler is echo's
+// route-not-found handler for every path, and no other route is registered:
+// any method reaches it, where e.Any covers only echo's own list and echo
+// answers 405 for the others.
 func newEchoServer(a *app) server {
 	e := echov4.New()
 	e.HideBanner, e.HidePort = true, true
@@ -25,7 +28,7 @@ func newEchoServer(a *app) server {
 		}
 	})
 	e.Use(signetecho.New(a))
-	e.Any("/*", func(c echov4.Context) error {
+	e.RouteNotFound("/*", func(c echov4.Context) error {
 		body, err := io.ReadAll(c.Request().Body)
 		if err != nil {
 			return c.String(http.StatusBadRequest, "the body could not be read")
