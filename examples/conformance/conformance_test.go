@@ -323,6 +323,43 @@ func testPathsServedAsReceived(t *testing.T, srv *testServer) {
 	}
 }
 
+// TestOptionsAsterisk checks that "OPTIONS *" goes through the scheme like
+// any other request, in every framework: net/http's http.Server would
+// otherwise answer it with 200 before any handler.
+func TestOptionsAsterisk(t *testing.T) { eachFramework(t, testOptionsAsterisk) }
+
+func testOptionsAsterisk(t *testing.T, srv *testServer) {
+	srv.configure(t, saConfig(testSecret, nil))
+	assertRejected(t, srv.raw(t, rawRequest{method: "OPTIONS", target: "*"}), http.StatusUnauthorized, "missing_signature")
+}
+
+// TestMethods checks that a correctly signed request with an uncommon
+// method is verified and answered like any other, in every framework, and
+// that unsigned it is rejected. fiber refuses an unregistered method before
+// any handler (a documented deviation, docs/adapters.md).
+func TestMethods(t *testing.T) { eachFramework(t, testMethods) }
+
+func testMethods(t *testing.T, srv *testServer) {
+	srv.configure(t, saConfig(testSecret, nil))
+	signer := newSigner(t, testSecret)
+	unregistered := []string{"FOO", "foo"}
+	for _, method := range append([]string{"PURGE", "LOCK", "PROPFIND", "MKCOL", "VERSION-CONTROL", "QUERY"}, unregistered...) {
+		t.Run(method, func(t *testing.T) {
+			signed := srv.signed(t, signer, method, "/m?q=1", "body")
+			unsigned := srv.raw(t, rawRequest{method: method, target: "/m"})
+			if srv.framework == "fiber" && slices.Contains(unregistered, method) {
+				for _, resp := range []response{signed, unsigned} {
+					assert.Equal(t, http.StatusBadRequest, resp.status)
+					assert.Equal(t, "Invalid http method", string(resp.body))
+				}
+				return
+			}
+			assertEcho(t, signed, method, "/m?q=1", "body")
+			assertRejected(t, unsigned, http.StatusUnauthorized, "missing_signature")
+		})
+	}
+}
+
 // TestBody checks that the handler reads the body after verification, as
 // text or as base64, and the max_body_bytes limit, in every framework.
 func TestBody(t *testing.T) { eachFramework(t, testBody) }
@@ -472,10 +509,12 @@ func eachFramework(t *testing.T, test func(t *testing.T, srv *testServer)) {
 			if addr, ok := external[name]; ok {
 				transport := &http.Transport{}
 				t.Cleanup(transport.CloseIdleConnections)
-				test(t, &testServer{addr: addr, client: newClient(transport)})
+				test(t, &testServer{framework: name, addr: addr, client: newClient(transport)})
 				return
 			}
-			test(t, startServer(t, "-framework", name))
+			srv := startServer(t, "-framework", name)
+			srv.framework = name
+			test(t, srv)
 		})
 	}
 }
@@ -499,8 +538,9 @@ func externalServers(t *testing.T) map[string]string {
 
 // testServer is a conformance server started by run in this process.
 type testServer struct {
-	addr   string       // HOST:PORT
-	client *http.Client // does not follow redirects
+	framework string       // the -framework name; set by eachFramework only
+	addr      string       // HOST:PORT
+	client    *http.Client // does not follow redirects
 }
 
 // startServer runs the server with -framework nethttp -addr 127.0.0.1:0 and

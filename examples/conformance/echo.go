@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"time"
 
 	echov4 "github.com/labstack/echo/v4"
 
@@ -12,8 +11,11 @@ import (
 
 func init() { frameworks["echo"] = newEchoServer }
 
-// newEchoServer serves the app with echo and signetecho: a catch-all route
-// for every method, rejections answered by echo's own HTTPErrorHandler.
+// newEchoServer serves the app with echo and signetecho: rejections are
+// answered by echo's own HTTPErrorHandler. The handler is echo's
+// route-not-found handler for every path, and no other route is registered:
+// any method reaches it, where e.Any covers only echo's own list and echo
+// answers 405 for the others.
 func newEchoServer(a *app) server {
 	e := echov4.New()
 	e.HideBanner, e.HidePort = true, true
@@ -26,7 +28,7 @@ func newEchoServer(a *app) server {
 		}
 	})
 	e.Use(signetecho.New(a))
-	e.Any("/*", func(c echov4.Context) error {
+	e.RouteNotFound("/*", func(c echov4.Context) error {
 		body, err := io.ReadAll(c.Request().Body)
 		if err != nil {
 			return c.String(http.StatusBadRequest, "the body could not be read")
@@ -34,5 +36,5 @@ func newEchoServer(a *app) server {
 		res, _ := signetecho.Result(c)
 		return c.JSON(http.StatusOK, newEcho(res, c.Request().Method, c.Request().RequestURI, body))
 	})
-	return &http.Server{Handler: a.handler(e), ReadHeaderTimeout: 10 * time.Second}
+	return newHTTPServer(a.handler(e))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,8 +21,13 @@ func init() { frameworks["fiber"] = newFiberServer }
 // does for net/http, and answers the control endpoints the same way.
 //
 // fiber itself answers before any handler runs in two cases net/http does
-// not: a method outside fiber's RequestMethods (400), and a header block
-// larger than ReadBufferSize (431).
+// not: a method outside fiber's RequestMethods (400 "Invalid http method",
+// text/plain), and a header block larger than ReadBufferSize (431). fiber
+// v2 finds a request's routes by its method's index in RequestMethods, so
+// no config lets an arbitrary method through: RequestMethods is
+// fiberMethods, the registered methods and two common others, instead of
+// fiber's nine. Any other method is a deviation from CONFORMANCE.md,
+// documented in docs/adapters.md.
 func newFiberServer(a *app) server {
 	f := fiber.New(fiber.Config{
 		DisableStartupMessage: true, // stdout has only the "listening" line
@@ -37,6 +43,7 @@ func newFiberServer(a *app) server {
 		BodyLimit:      32 << 20,
 		// Keep multipart bodies as received, so that they can be verified.
 		DisablePreParseMultipartForm: true,
+		RequestMethods:               fiberMethods,
 	})
 	protected := signetfiber.New(a)
 	// The raw request-target is c.Request().Header.RequestURI();
@@ -53,6 +60,18 @@ func newFiberServer(a *app) server {
 	}, echoFiber)
 	return fiberServer{f}
 }
+
+// fiberMethods are the methods the fiber server routes to the scheme:
+// fiber's defaults first (fiber looks a method up in order), then the other
+// methods of IANA's HTTP Method Registry but PRI (HTTP/2's connection
+// preface), then QUERY and PURGE. fiber answers any other method 400.
+var fiberMethods = append(slices.Clone(fiber.DefaultMethods),
+	"ACL", "BASELINE-CONTROL", "BIND", "CHECKIN", "CHECKOUT", "COPY", "LABEL", "LINK", "LOCK", "MERGE",
+	"MKACTIVITY", "MKCALENDAR", "MKCOL", "MKREDIRECTREF", "MKWORKSPACE", "MOVE", "ORDERPATCH",
+	"PROPFIND", "PROPPATCH", "REBIND", "REPORT", "SEARCH", "UNBIND", "UNCHECKOUT", "UNLINK", "UNLOCK",
+	"UPDATE", "UPDATEREDIRECTREF", "VERSION-CONTROL",
+	"QUERY", "PURGE",
+)
 
 // fiberServer adapts a *fiber.App to the server interface.
 type fiberServer struct{ app *fiber.App }

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,5 +28,5 @@ func newGinServer(a *app) server {
 		res, _ := signetgin.Result(c)
 		c.JSON(http.StatusOK, newEcho(res, c.Request.Method, c.Request.RequestURI, body))
 	})
-	return &http.Server{Handler: a.handler(r), ReadHeaderTimeout: 10 * time.Second}
+	return newHTTPServer(a.handler(r))
 }

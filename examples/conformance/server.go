@@ -36,7 +36,14 @@ var frameworks = map[string]func(*app) server{
 // newNetHTTPServer serves the app with plain net/http and signethttp.
 func newNetHTTPServer(a *app) server {
 	protected := signethttp.New(a)(http.HandlerFunc(echoHTTP))
-	return &http.Server{Handler: a.handler(protected), ReadHeaderTimeout: 10 * time.Second}
+	return newHTTPServer(a.handler(protected))
+}
+
+// newHTTPServer is the *http.Server of the frameworks on net/http. It hands
+// "OPTIONS *" to h like any other request: by default http.Server answers
+// it with 200 itself, unsigned, before any handler.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, DisableGeneralOptionsHandler: true}
 }
 
 // echoHTTP answers a verified request with its echo.
