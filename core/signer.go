@@ -20,7 +20,13 @@ func outgoing(r *http.Request) Request { return outgoingRequest{r} }
 
 type outgoingRequest struct{ r *http.Request }
 
-func (o outgoingRequest) Method() string { return o.r.Method }
+// Method returns the method net/http sends: GET for an empty one.
+func (o outgoingRequest) Method() string {
+	if o.r.Method == "" {
+		return http.MethodGet
+	}
+	return o.r.Method
+}
 
 func (o outgoingRequest) Scheme() string {
 	if o.r.URL.Scheme == "https" {

@@ -291,10 +291,7 @@ func (s *SignwaySigner) Sign(r *http.Request) error {
 	if r.URL == nil || !r.URL.IsAbs() {
 		return errors.New("signet: a Signway signer needs the absolute upstream URL")
 	}
-	u := SignwayURL{Method: r.Method, Proxy: r.URL.String(), Expiry: s.ttl}
-	if u.Method == "" {
-		u.Method = http.MethodGet
-	}
+	u := SignwayURL{Method: outgoing(r).Method(), Proxy: r.URL.String(), Expiry: s.ttl}
 	for _, name := range s.headers {
 		values := r.Header.Values(name)
 		if len(values) == 0 {

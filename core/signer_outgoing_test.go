@@ -1,0 +1,58 @@
+package signet_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// outgoingSigners are signers at a fixed clock, to compare what each signs
+// for two requests.
+func outgoingSigners(t *testing.T) map[string]signet.Signer {
+	t.Helper()
+	key := signet.NewHMACKey([]byte("secret"))
+	now := int64(1_704_067_200)
+	cavage, err := signet.NewCavageSigner("k", key, clockAt(now))
+	require.NoError(t, err)
+	sa, err := signet.NewSASigningSigner(key, clockAt(now),
+		signet.SASigningFields(signet.FieldMethod, signet.FieldPath, signet.FieldTimestamp), signet.SASigningDelimiter("\n"))
+	require.NoError(t, err)
+	signedURL, err := signet.NewSignedURLSigner("k", key, clockAt(now))
+	require.NoError(t, err)
+	signway, err := signet.NewSignwaySigner("k", key, "https://gw.example/", clockAt(now))
+	require.NoError(t, err)
+	return map[string]signet.Signer{"cavage": cavage, "sasigning": sa, "signedurl": signedURL, "signway": signway}
+}
+
+// signedParts is what a signer put on r: its URL and headers.
+func signedParts(r *http.Request) (string, http.Header) { return r.URL.String(), r.Header }
+
+// TestSignerEmptyMethod: net/http sends a request with an empty Method as
+// GET, so every signer signs it as GET, byte for byte.
+func TestSignerEmptyMethod(t *testing.T) {
+	for name, signer := range outgoingSigners(t) {
+		t.Run(name, func(t *testing.T) {
+			get, err := http.NewRequest("GET", "http://api.example/orders?id=7", nil)
+			require.NoError(t, err)
+			require.NoError(t, signer.Sign(get))
+			empty := &http.Request{URL: mustURL(t, "http://api.example/orders?id=7"), Header: http.Header{}}
+			require.NoError(t, signer.Sign(empty), "an empty method is GET")
+			wantURL, wantHeader := signedParts(get)
+			gotURL, gotHeader := signedParts(empty)
+			assert.Equal(t, wantURL, gotURL)
+			assert.Equal(t, wantHeader, gotHeader)
+		})
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	return u
+}
