@@ -322,6 +322,9 @@ func NewSASigningSigner(key *Key, opts ...SASigningOption) (*SASigningSigner, er
 // caller owns: signethttp.Transport clones before signing.
 func (s *SASigningSigner) Sign(r *http.Request) error {
 	c := s.cfg
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
 	if c.hasTimestamp {
 		r.Header.Set(c.timestampHeader, strconv.FormatInt(c.now().Unix(), 10))
 	}

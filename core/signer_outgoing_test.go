@@ -29,8 +29,14 @@ func outgoingSigners(t *testing.T) map[string]signet.Signer {
 	return map[string]signet.Signer{"cavage": cavage, "sasigning": sa, "signedurl": signedURL, "signway": signway}
 }
 
-// signedParts is what a signer put on r: its URL and headers.
-func signedParts(r *http.Request) (string, http.Header) { return r.URL.String(), r.Header }
+// signedParts is what a signer put on r: its URL and headers (a nil map
+// as an empty one).
+func signedParts(r *http.Request) (string, http.Header) {
+	if r.Header == nil {
+		return r.URL.String(), http.Header{}
+	}
+	return r.URL.String(), r.Header
+}
 
 // TestSignerEmptyMethod: net/http sends a request with an empty Method as
 // GET, so every signer signs it as GET, byte for byte.
@@ -55,4 +61,21 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	u, err := url.Parse(raw)
 	require.NoError(t, err)
 	return u
+}
+
+// TestSignerNilHeader: a request built without a Header map is signed as
+// one with an empty map, without a panic.
+func TestSignerNilHeader(t *testing.T) {
+	for name, signer := range outgoingSigners(t) {
+		t.Run(name, func(t *testing.T) {
+			want := &http.Request{Method: "GET", URL: mustURL(t, "http://api.example/x"), Header: http.Header{}}
+			require.NoError(t, signer.Sign(want))
+			got := &http.Request{Method: "GET", URL: mustURL(t, "http://api.example/x")}
+			require.NotPanics(t, func() { require.NoError(t, signer.Sign(got)) })
+			wantURL, wantHeader := signedParts(want)
+			gotURL, gotHeader := signedParts(got)
+			assert.Equal(t, wantURL, gotURL)
+			assert.Equal(t, wantHeader, gotHeader)
+		})
+	}
 }
