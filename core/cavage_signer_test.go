@@ -146,6 +146,7 @@ func serverRequest(out *http.Request, body string) *http.Request {
 
 func TestCavageSignerErrors(t *testing.T) {
 	hmacKey := signet.NewHMACKey([]byte("k"))
+	hs2019Key, hs2019 := hmacKey, signet.CavageSignAlgorithm("hs2019") // may sign (created) and (expires)
 	tests := []struct {
 		name  string
 		keyID string
@@ -161,6 +162,16 @@ func TestCavageSignerErrors(t *testing.T) {
 		{"upper-case header", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("Date")}},
 		{"date not signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("host")}},
 		{"unused option", "k", hmacKey, []signet.CavageSignerOption{signet.WithMaxAge(time.Minute)}},
+		{"CavageExpiresIn without (created) or (expires) signed", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "host", "date")}},
+		{"CavageExpiresIn without (expires) signed", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(created)", "date")}},
+		{"CavageExpiresIn without (created) signed", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(expires)", "date")}},
+		{"(created) signed without CavageExpiresIn", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(request-target)", "(created)", "date")}},
+		{"(expires) signed without CavageExpiresIn", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(expires)", "date")}},
 		{"api-signature with hs2019", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignAlgorithm("hs2019")}},
 		{"api-signature with (created)", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature,
 			signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute)}},
@@ -170,6 +181,18 @@ func TestCavageSignerErrors(t *testing.T) {
 			_, err := signet.NewCavageSigner(tt.keyID, tt.key, tt.opts...)
 			assert.Error(t, err)
 		})
+	}
+	// The accepted forms of the same options.
+	for _, opts := range [][]signet.CavageSignerOption{
+		{hs2019, signet.CavageExpiresIn(time.Minute)},
+		{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "(created)", "(expires)", "date")},
+		{hs2019, signet.CavageSignHeaders("(request-target)", "host", "date")},
+	} {
+		signer, err := signet.NewCavageSigner("k", hs2019Key, append(opts, clockAt(1_704_067_200))...)
+		require.NoError(t, err)
+		r, err := http.NewRequest("GET", "http://h/x", nil)
+		require.NoError(t, err)
+		assert.NoError(t, signer.Sign(r))
 	}
 }
 
