@@ -44,13 +44,48 @@ func (o outgoingRequest) Host() string {
 
 func (o outgoingRequest) RequestURI() string { return o.r.URL.RequestURI() }
 
-// Header returns the header's values; Content-Length, which a client request
-// keeps in r.ContentLength, is reported as the request will send it.
+// Header returns the header's values. Content-Length, which net/http writes
+// from r.ContentLength and the body and never from r.Header, is reported as
+// net/http will send it (see contentLength).
 func (o outgoingRequest) Header(name string) []string {
-	if name == "Content-Length" && o.r.Header[name] == nil && o.r.ContentLength > 0 {
-		return []string{strconv.FormatInt(o.r.ContentLength, 10)}
+	if name == "Content-Length" {
+		if n, ok := o.contentLength(); ok {
+			return []string{strconv.FormatInt(n, 10)}
+		}
+		return nil
 	}
 	return o.r.Header[name]
+}
+
+// contentLength returns the Content-Length net/http sends for the request,
+// as its transferWriter decides (newTransferWriter, Request.outgoingLength,
+// shouldSendContentLength; HTTP/2's shouldSendReqContentLength agrees): none
+// for a chunked body; the length of a body of known length; for a body of
+// unknown length (ContentLength 0 or -1), none, Go sending it chunked, so
+// the body is read first (as Body does, setting ContentLength) to make its
+// length known; without a body, 0 for POST, PUT and PATCH only.
+func (o outgoingRequest) contentLength() (int64, bool) {
+	r := o.r
+	hasBody := r.Body != nil && r.Body != http.NoBody
+	if hasBody && len(r.TransferEncoding) > 0 && r.TransferEncoding[0] == "chunked" {
+		return 0, false
+	}
+	if hasBody && r.ContentLength <= 0 {
+		if _, err := o.Body(0); err != nil {
+			return 0, false // the request cannot be sent
+		}
+	}
+	switch n := r.ContentLength; {
+	case hasBody && n > 0:
+		return n, true
+	case hasBody: // read and empty: Go still sends it chunked or probes it
+		return 0, false
+	}
+	switch o.Method() {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		return 0, true
+	}
+	return 0, false
 }
 
 // Body reads the body the request will send and puts an identical, rewindable
