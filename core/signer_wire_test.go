@@ -2,6 +2,7 @@ package signet_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -79,6 +80,65 @@ func TestCavageSignerContentLength(t *testing.T) {
 					assert.Empty(t, s.contentLength, "Go sends no Content-Length")
 					return
 				}
+				assert.Equal(t, []string{tc.want}, s.contentLength)
+				assert.NoError(t, s.verified)
+			})
+		}
+	}
+}
+
+// TestSignwaySignerWireContentLength sends requests signing content-length
+// (SignwaySignHeaders) through net/http to a verifying gateway: the signed
+// value is the Content-Length Go sends, and a request Go sends without one
+// cannot be signed.
+func TestSignwaySignerWireContentLength(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	verifier, err := signet.NewSignway(staticKeys(t, signet.Secret{ID: "app", Key: key}), signet.SignwayStrict())
+	require.NoError(t, err)
+	type seen struct {
+		contentLength []string
+		verified      error
+	}
+	got := make(chan seen, 1)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
+		got <- seen{r.Header["Content-Length"], err}
+	}))
+	defer server.Close()
+	for _, signBody := range []bool{false, true} {
+		opts := []signet.SignwaySignerOption{signet.SignwaySignHeaders("Content-Length")}
+		if signBody {
+			opts = append(opts, signet.SignwaySignBody())
+		}
+		signer, err := signet.NewSignwaySigner("app", key, server.URL, opts...)
+		require.NoError(t, err)
+		for _, tc := range []struct {
+			method, body string
+			chunked      bool
+			want         string // the Content-Length Go sends, "" for none
+		}{
+			{"POST", "", false, "0"},
+			{"PUT", "", false, "0"},
+			{"POST", "hello", false, "5"},
+			{"GET", "", false, ""},
+			{"POST", "hello", true, ""},
+		} {
+			t.Run(fmt.Sprintf("signBody=%v/%s/%q/chunked=%v", signBody, tc.method, tc.body, tc.chunked), func(t *testing.T) {
+				r, err := http.NewRequest(tc.method, "https://api.example/v1", strings.NewReader(tc.body))
+				require.NoError(t, err)
+				if tc.chunked {
+					r.TransferEncoding = []string{"chunked"}
+				}
+				err = signer.Sign(r)
+				if tc.want == "" {
+					assert.ErrorContains(t, err, "content-length")
+					return
+				}
+				require.NoError(t, err)
+				res, err := http.DefaultClient.Do(r)
+				require.NoError(t, err)
+				res.Body.Close()
+				s := <-got
 				assert.Equal(t, []string{tc.want}, s.contentLength)
 				assert.NoError(t, s.verified)
 			})
