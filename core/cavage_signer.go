@@ -147,13 +147,18 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 // an outgoing request the caller owns: signethttp.Transport clones first.
 func (s *CavageSigner) Sign(r *http.Request) error {
 	now := s.cfg.now()
+	out := outgoing(r)
+	if s.headers == nil || slices.Contains(s.headers, "host") {
+		if err := checkSentHost(out.Host()); err != nil {
+			return err
+		}
+	}
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
 	if r.Header.Get("Date") == "" {
 		r.Header.Set("Date", now.UTC().Format(http.TimeFormat))
 	}
-	out := outgoing(r)
 	body, err := out.Body(0)
 	if err != nil {
 		return err

@@ -221,3 +221,46 @@ func TestCavageSignerHeaders(t *testing.T) {
 		assert.NoError(t, err, tt.body)
 	}
 }
+
+// TestCavageSignerNonASCIIHost: net/http sends a non-ASCII host in its
+// punycode form, so a signer signing host refuses one and names that form.
+func TestCavageSignerNonASCIIHost(t *testing.T) {
+	key := signet.NewHMACKey([]byte("k"))
+	signer, err := signet.NewCavageSigner("k", key)
+	require.NoError(t, err)
+	unsigned, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "date"))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name, url, host string
+		signer          *signet.CavageSigner
+		want            string // in the error; "" for none
+	}{
+		{"URL host", "http://bücher.example/x", "", signer, `sign for "xn--bcher-kva.example"`},
+		{"URL host with port", "http://bücher.example:8080/x", "", signer, `sign for "xn--bcher-kva.example:8080"`},
+		{"r.Host", "http://10.0.0.1/x", "BÜCHER.example", signer, `sign for "xn--bcher-kva.example"`},
+		{"beyond Latin-1", "http://例え.jp/x", "", signer, "punycode (xn--) form"},
+		{"punycode", "http://xn--bcher-kva.example/x", "", signer, ""},
+		{"host not signed", "http://bücher.example/x", "", unsigned, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := http.NewRequest("GET", tc.url, nil)
+			require.NoError(t, err)
+			r.Host = cmpOr(tc.host, r.Host)
+			err = tc.signer.Sign(r)
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), "signet: "), err.Error())
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

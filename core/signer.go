@@ -2,6 +2,7 @@ package signet
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -103,4 +104,18 @@ func (o outgoingRequest) Body(int64) ([]byte, error) {
 	o.r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 	o.r.Body, _ = o.r.GetBody()
 	return data, nil
+}
+
+// checkSentHost refuses to sign a host net/http does not send as it is: a
+// non-ASCII name, which net/http converts to punycode. The error names that
+// form when core can compute it (signed-URL's browserSignedURLHost).
+func checkSentHost(host string) error {
+	if isASCII(host) {
+		return nil
+	}
+	name, port := splitSignedURLHostPort(host)
+	if canonical, ok := browserSignedURLHost(name); ok {
+		return fmt.Errorf("signet: the request's host %q is not ASCII, and net/http sends it in its punycode form: sign for %q (set r.Host or the URL's host to it)", host, canonical+port)
+	}
+	return fmt.Errorf("signet: the request's host %q is not ASCII, and net/http sends it in its punycode (xn--) form: sign for that form", host)
 }
