@@ -175,7 +175,7 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 	p.plan = s.cfg.plan(p.headers)
 	msg, _, err := s.cfg.appendSigningString(nil, out, &p)
 	if err != nil {
-		return err
+		return signingError(err)
 	}
 	sig, err := s.alg.sign(s.key, msg)
 	if err != nil {

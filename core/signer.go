@@ -2,6 +2,7 @@ package signet
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -118,4 +119,15 @@ func checkSentHost(host string) error {
 		return fmt.Errorf("signet: the request's host %q is not ASCII, and net/http sends it in its punycode form: sign for %q (set r.Host or the URL's host to it)", host, canonical+port)
 	}
 	return fmt.Errorf("signet: the request's host %q is not ASCII, and net/http sends it in its punycode (xn--) form: sign for that form", host)
+}
+
+// signingError makes an error of the code a signer shares with its verifier
+// (building the signing string), worded there for the client a verifier
+// answers, read as the signer's: prefixed, its kind kept for errors.Is.
+func signingError(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return fmt.Errorf("signet: cannot sign the request: %w", err)
+	}
+	return err
 }

@@ -3,7 +3,9 @@ package signet_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -76,6 +78,48 @@ func TestSignerNilHeader(t *testing.T) {
 			gotURL, gotHeader := signedParts(got)
 			assert.Equal(t, wantURL, gotURL)
 			assert.Equal(t, wantHeader, gotHeader)
+		})
+	}
+}
+
+// TestSignerErrors: a request a signer cannot sign gets a signer's error,
+// prefixed signet:, keeping its kind, and not the advice a verifier sends
+// its client.
+func TestSignerErrors(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	newSA := func(opts ...signet.SASigningOption) signet.Signer {
+		s, err := signet.NewSASigningSigner(key, append(opts, signet.SASigningDelimiter("\n"))...)
+		require.NoError(t, err)
+		return s
+	}
+	cavage, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "date", "x-client"))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name   string
+		signer signet.Signer
+		kind   error // nil: any
+		want   string
+	}{
+		{"cavage missing header", cavage, signet.ErrMissingHeader, "x-client"},
+		{"sasigning time before 1970", newSA(signet.SASigningFields(signet.FieldPath, signet.FieldTimestamp),
+			signet.WithClock(func() time.Time { return time.Unix(-1, 0) })), nil, "unix seconds"},
+		{"sasigning outside the mount", newSA(signet.SASigningMount("/api")), nil, `"/x" is outside the mount "/api"`},
+		{"sasigning missing content type", newSA(signet.SASigningFields(signet.FieldContentType)), signet.ErrMissingHeader, "Content-Type"},
+		{"sasigning missing header", newSA(signet.SASigningFields("header:X-Client")), signet.ErrMissingHeader, "X-Client"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := http.NewRequest("GET", "http://api.example/x", nil)
+			require.NoError(t, err)
+			err = tc.signer.Sign(r)
+			require.Error(t, err)
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, "signet: "), msg)
+			assert.Contains(t, msg, tc.want)
+			assert.NotContains(t, msg, "send the ")
+			assert.NotContains(t, msg, "this server")
+			if tc.kind != nil {
+				assert.ErrorIs(t, err, tc.kind)
+			}
 		})
 	}
 }
