@@ -117,13 +117,13 @@ func TestCavageAttacks(t *testing.T) {
 			return signedCavage(t, table, "client-1", "", 253_402_300_799) // Fri, 31 Dec 9999 23:59:59 GMT
 		}, nil, []signet.CavageOption{signet.WithMaxAge(time.Minute)}, signet.ErrNotYetValid},
 		{"(created) centuries ahead", func(t *testing.T) *http.Request {
-			return signedCavage(t, table, "ed25519-1", "", 253_402_300_799, signet.CavageExpiresIn(time.Hour), signet.CavageSignHeaders("(created)", "date"))
+			return signedCavage(t, table, "ed25519-1", "", 253_402_300_799, signet.CavageExpiresIn(time.Hour), signet.CavageSignHeaders("(created)", "(expires)", "date"))
 		}, nil, []signet.CavageOption{signet.CavageRequiredHeaders(), signet.WithMaxAge(time.Minute)}, signet.ErrNotYetValid},
 		{"(expires) in the past", func(t *testing.T) *http.Request {
 			return signedCavage(t, table, "ed25519-1", "", attackNow-120, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "(created)", "(expires)", "date"))
 		}, nil, []signet.CavageOption{signet.WithClockSkew(time.Hour)}, signet.ErrExpired},
 		{"(created) in the future", func(t *testing.T) *http.Request {
-			return signedCavage(t, table, "ed25519-1", "", attackNow+600, signet.CavageExpiresIn(time.Hour), signet.CavageSignHeaders("(created)", "date"))
+			return signedCavage(t, table, "ed25519-1", "", attackNow+600, signet.CavageExpiresIn(time.Hour), signet.CavageSignHeaders("(created)", "(expires)", "date"))
 		}, nil, []signet.CavageOption{signet.CavageRequiredHeaders()}, signet.ErrNotYetValid},
 		{"64 KB header", func(t *testing.T) *http.Request {
 			return setAuth(hmac(t), func(a string) string { return a + `,x="` + strings.Repeat("a", 64<<10) + `"` })

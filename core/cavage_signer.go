@@ -57,7 +57,8 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 }
 
 // CavageSignHeaders sets the headers to sign, in order, lower-case,
-// pseudo-headers included; date must be one of them. The default is
+// pseudo-headers included; date must be one of them, and (created) and
+// (expires) are in it exactly when CavageExpiresIn is given. The default is
 // (request-target) host date, with (created) (expires) after
 // (request-target) under CavageExpiresIn, and digest for a request with a
 // body. An explicit list is signed as given: name digest in it to sign
@@ -84,7 +85,9 @@ func CavageSignatureHeader() CavageSignerOption {
 }
 
 // CavageExpiresIn sends created and expires parameters, expires being
-// created + d; only hs2019 and Ed25519 may sign them.
+// created + d; only hs2019 and Ed25519 may sign them. An explicit
+// CavageSignHeaders list must name (created) and (expires), as verifiers
+// ignore the parameters otherwise.
 func CavageExpiresIn(d time.Duration) CavageSignerOption {
 	return cavageSignerOption(func(s *CavageSigner) error {
 		if d < time.Second {
@@ -128,6 +131,15 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 	case s.expiresIn > 0 && key.kind != ed25519Key && s.label != "hs2019":
 		return nil, fmt.Errorf("signet: (created) and (expires) cannot be signed with %s: use hs2019", s.label)
 	}
+	if s.headers != nil {
+		created, expires := slices.Contains(s.headers, "(created)"), slices.Contains(s.headers, "(expires)")
+		switch {
+		case s.expiresIn > 0 && (!created || !expires):
+			return nil, errors.New("signet: with CavageExpiresIn, CavageSignHeaders must list (created) and (expires): verifiers ignore created and expires parameters that are not signed")
+		case s.expiresIn == 0 && (created || expires):
+			return nil, errors.New("signet: CavageSignHeaders lists (created) or (expires), which only CavageExpiresIn sends: add it, or remove them")
+		}
+	}
 	return s, nil
 }
 
@@ -135,13 +147,18 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 // an outgoing request the caller owns: signethttp.Transport clones first.
 func (s *CavageSigner) Sign(r *http.Request) error {
 	now := s.cfg.now()
+	out := outgoing(r)
+	if s.headers == nil || slices.Contains(s.headers, "host") {
+		if err := checkSentHost(out.Host()); err != nil {
+			return err
+		}
+	}
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
 	if r.Header.Get("Date") == "" {
 		r.Header.Set("Date", now.UTC().Format(http.TimeFormat))
 	}
-	out := outgoing(r)
 	body, err := out.Body(0)
 	if err != nil {
 		return err
@@ -158,7 +175,7 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 	p.plan = s.cfg.plan(p.headers)
 	msg, _, err := s.cfg.appendSigningString(nil, out, &p)
 	if err != nil {
-		return err
+		return signingError(err)
 	}
 	sig, err := s.alg.sign(s.key, msg)
 	if err != nil {

@@ -146,6 +146,7 @@ func serverRequest(out *http.Request, body string) *http.Request {
 
 func TestCavageSignerErrors(t *testing.T) {
 	hmacKey := signet.NewHMACKey([]byte("k"))
+	hs2019Key, hs2019 := hmacKey, signet.CavageSignAlgorithm("hs2019") // may sign (created) and (expires)
 	tests := []struct {
 		name  string
 		keyID string
@@ -161,6 +162,16 @@ func TestCavageSignerErrors(t *testing.T) {
 		{"upper-case header", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("Date")}},
 		{"date not signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("host")}},
 		{"unused option", "k", hmacKey, []signet.CavageSignerOption{signet.WithMaxAge(time.Minute)}},
+		{"CavageExpiresIn without (created) or (expires) signed", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "host", "date")}},
+		{"CavageExpiresIn without (expires) signed", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(created)", "date")}},
+		{"CavageExpiresIn without (created) signed", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(expires)", "date")}},
+		{"(created) signed without CavageExpiresIn", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(request-target)", "(created)", "date")}},
+		{"(expires) signed without CavageExpiresIn", "k", hs2019Key,
+			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(expires)", "date")}},
 		{"api-signature with hs2019", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignAlgorithm("hs2019")}},
 		{"api-signature with (created)", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature,
 			signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute)}},
@@ -170,6 +181,18 @@ func TestCavageSignerErrors(t *testing.T) {
 			_, err := signet.NewCavageSigner(tt.keyID, tt.key, tt.opts...)
 			assert.Error(t, err)
 		})
+	}
+	// The accepted forms of the same options.
+	for _, opts := range [][]signet.CavageSignerOption{
+		{hs2019, signet.CavageExpiresIn(time.Minute)},
+		{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "(created)", "(expires)", "date")},
+		{hs2019, signet.CavageSignHeaders("(request-target)", "host", "date")},
+	} {
+		signer, err := signet.NewCavageSigner("k", hs2019Key, append(opts, clockAt(1_704_067_200))...)
+		require.NoError(t, err)
+		r, err := http.NewRequest("GET", "http://h/x", nil)
+		require.NoError(t, err)
+		assert.NoError(t, signer.Sign(r))
 	}
 }
 
@@ -197,4 +220,47 @@ func TestCavageSignerHeaders(t *testing.T) {
 		_, err = verifier.Verify(context.Background(), signet.FromHTTP(in))
 		assert.NoError(t, err, tt.body)
 	}
+}
+
+// TestCavageSignerNonASCIIHost: net/http sends a non-ASCII host in its
+// punycode form, so a signer signing host refuses one and names that form.
+func TestCavageSignerNonASCIIHost(t *testing.T) {
+	key := signet.NewHMACKey([]byte("k"))
+	signer, err := signet.NewCavageSigner("k", key)
+	require.NoError(t, err)
+	unsigned, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "date"))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name, url, host string
+		signer          *signet.CavageSigner
+		want            string // in the error; "" for none
+	}{
+		{"URL host", "http://bücher.example/x", "", signer, `sign for "xn--bcher-kva.example"`},
+		{"URL host with port", "http://bücher.example:8080/x", "", signer, `sign for "xn--bcher-kva.example:8080"`},
+		{"r.Host", "http://10.0.0.1/x", "BÜCHER.example", signer, `sign for "xn--bcher-kva.example"`},
+		{"beyond Latin-1", "http://例え.jp/x", "", signer, "punycode (xn--) form"},
+		{"punycode", "http://xn--bcher-kva.example/x", "", signer, ""},
+		{"host not signed", "http://bücher.example/x", "", unsigned, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := http.NewRequest("GET", tc.url, nil)
+			require.NoError(t, err)
+			r.Host = cmpOr(tc.host, r.Host)
+			err = tc.signer.Sign(r)
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), "signet: "), err.Error())
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

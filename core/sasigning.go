@@ -325,12 +325,25 @@ func NewSASigningSigner(key *Key, opts ...SASigningOption) (*SASigningSigner, er
 // caller owns: signethttp.Transport clones before signing.
 func (s *SASigningSigner) Sign(r *http.Request) error {
 	c := s.cfg
-	if c.hasTimestamp {
-		r.Header.Set(c.timestampHeader, strconv.FormatInt(c.now().Unix(), 10))
+	if r.Header == nil {
+		r.Header = http.Header{}
 	}
-	msg, err := c.appendFields(nil, outgoing(r))
+	out := outgoing(r)
+	if _, err := c.pathInfo(out); err != nil {
+		path, _ := splitRequestURI(out.RequestURI())
+		return fmt.Errorf("signet: the request's path %q is outside the mount %q the signer signs for", path, c.mount)
+	}
+	if c.hasTimestamp {
+		now := c.now()
+		ts := strconv.FormatInt(now.Unix(), 10)
+		if !isUnixSeconds(ts) {
+			return fmt.Errorf("signet: the clock says %v, which SASigning cannot send as unix seconds (from 1970, at most 12 digits)", now)
+		}
+		r.Header.Set(c.timestampHeader, ts)
+	}
+	msg, err := c.appendFields(nil, out)
 	if err != nil {
-		return err
+		return signingError(err)
 	}
 	m, tag := s.key.sumMAC(c.hash, append(msg, s.key.secret...))
 	defer s.key.returnMAC(c.hash, m)

@@ -178,7 +178,7 @@ func (s *SignedURLSigner) Sign(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	params, err := s.sign(r.Method, out.Scheme(), out.Host(), path, string(query), s.cfg.ttl)
+	params, err := s.sign(out.Method(), out.Scheme(), out.Host(), path, string(query), s.cfg.ttl)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package signet
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -20,7 +22,13 @@ func outgoing(r *http.Request) Request { return outgoingRequest{r} }
 
 type outgoingRequest struct{ r *http.Request }
 
-func (o outgoingRequest) Method() string { return o.r.Method }
+// Method returns the method net/http sends: GET for an empty one.
+func (o outgoingRequest) Method() string {
+	if o.r.Method == "" {
+		return http.MethodGet
+	}
+	return o.r.Method
+}
 
 func (o outgoingRequest) Scheme() string {
 	if o.r.URL.Scheme == "https" {
@@ -38,13 +46,48 @@ func (o outgoingRequest) Host() string {
 
 func (o outgoingRequest) RequestURI() string { return o.r.URL.RequestURI() }
 
-// Header returns the header's values; Content-Length, which a client request
-// keeps in r.ContentLength, is reported as the request will send it.
+// Header returns the header's values. Content-Length, which net/http writes
+// from r.ContentLength and the body and never from r.Header, is reported as
+// net/http will send it (see contentLength).
 func (o outgoingRequest) Header(name string) []string {
-	if name == "Content-Length" && o.r.Header[name] == nil && o.r.ContentLength > 0 {
-		return []string{strconv.FormatInt(o.r.ContentLength, 10)}
+	if name == "Content-Length" {
+		if n, ok := o.contentLength(); ok {
+			return []string{strconv.FormatInt(n, 10)}
+		}
+		return nil
 	}
 	return o.r.Header[name]
+}
+
+// contentLength returns the Content-Length net/http sends for the request,
+// as its transferWriter decides (newTransferWriter, Request.outgoingLength,
+// shouldSendContentLength; HTTP/2's shouldSendReqContentLength agrees): none
+// for a chunked body; the length of a body of known length; for a body of
+// unknown length (ContentLength 0 or -1), none, Go sending it chunked, so
+// the body is read first (as Body does, setting ContentLength) to make its
+// length known; without a body, 0 for POST, PUT and PATCH only.
+func (o outgoingRequest) contentLength() (int64, bool) {
+	r := o.r
+	hasBody := r.Body != nil && r.Body != http.NoBody
+	if hasBody && len(r.TransferEncoding) > 0 && r.TransferEncoding[0] == "chunked" {
+		return 0, false
+	}
+	if hasBody && r.ContentLength <= 0 {
+		if _, err := o.Body(0); err != nil {
+			return 0, false // the request cannot be sent
+		}
+	}
+	switch n := r.ContentLength; {
+	case hasBody && n > 0:
+		return n, true
+	case hasBody: // read and empty: Go still sends it chunked or probes it
+		return 0, false
+	}
+	switch o.Method() {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		return 0, true
+	}
+	return 0, false
 }
 
 // Body reads the body the request will send and puts an identical, rewindable
@@ -62,4 +105,29 @@ func (o outgoingRequest) Body(int64) ([]byte, error) {
 	o.r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 	o.r.Body, _ = o.r.GetBody()
 	return data, nil
+}
+
+// checkSentHost refuses to sign a host net/http does not send as it is: a
+// non-ASCII name, which net/http converts to punycode. The error names that
+// form when core can compute it (signed-URL's browserSignedURLHost).
+func checkSentHost(host string) error {
+	if isASCII(host) {
+		return nil
+	}
+	name, port := splitSignedURLHostPort(host)
+	if canonical, ok := browserSignedURLHost(name); ok {
+		return fmt.Errorf("signet: the request's host %q is not ASCII, and net/http sends it in its punycode form: sign for %q (set r.Host or the URL's host to it)", host, canonical+port)
+	}
+	return fmt.Errorf("signet: the request's host %q is not ASCII, and net/http sends it in its punycode (xn--) form: sign for that form", host)
+}
+
+// signingError makes an error of the code a signer shares with its verifier
+// (building the signing string), worded there for the client a verifier
+// answers, read as the signer's: prefixed, its kind kept for errors.Is.
+func signingError(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return fmt.Errorf("signet: cannot sign the request: %w", err)
+	}
+	return err
 }

@@ -98,7 +98,9 @@ func SignwayTTL(d time.Duration) SignwaySignerOption {
 
 // SignwaySignHeaders sets the headers Sign signs, with the values the
 // request has; a request lacking one of them cannot be signed. host cannot
-// be signed this way: the gateway receives its own host.
+// be signed this way: the gateway receives its own host. content-length is
+// the one net/http sends (from r.ContentLength and the body): a request
+// sent without one (a chunked body, a GET without a body) cannot be signed.
 func SignwaySignHeaders(names ...string) SignwaySignerOption {
 	return signwaySignerOption(func(s *SignwaySigner) error {
 		s.headers = nil
@@ -291,19 +293,17 @@ func (s *SignwaySigner) Sign(r *http.Request) error {
 	if r.URL == nil || !r.URL.IsAbs() {
 		return errors.New("signet: a Signway signer needs the absolute upstream URL")
 	}
-	u := SignwayURL{Method: r.Method, Proxy: r.URL.String(), Expiry: s.ttl}
-	if u.Method == "" {
-		u.Method = http.MethodGet
-	}
+	out := outgoing(r)
+	u := SignwayURL{Method: out.Method(), Proxy: r.URL.String(), Expiry: s.ttl}
 	for _, name := range s.headers {
-		values := r.Header.Values(name)
+		values := out.Header(http.CanonicalHeaderKey(name)) // Content-Length as net/http sends it
 		if len(values) == 0 {
 			return fmt.Errorf("signet: the request has no %s header to sign", name)
 		}
 		u.Headers = append(u.Headers, SignwayHeader{Name: name, Value: values[0]})
 	}
 	if s.signBody {
-		body, err := outgoing(r).Body(0)
+		body, err := out.Body(0)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,125 @@
+package signet_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// outgoingSigners are signers at a fixed clock, to compare what each signs
+// for two requests.
+func outgoingSigners(t *testing.T) map[string]signet.Signer {
+	t.Helper()
+	key := signet.NewHMACKey([]byte("secret"))
+	now := int64(1_704_067_200)
+	cavage, err := signet.NewCavageSigner("k", key, clockAt(now))
+	require.NoError(t, err)
+	sa, err := signet.NewSASigningSigner(key, clockAt(now),
+		signet.SASigningFields(signet.FieldMethod, signet.FieldPath, signet.FieldTimestamp), signet.SASigningDelimiter("\n"))
+	require.NoError(t, err)
+	signedURL, err := signet.NewSignedURLSigner("k", key, clockAt(now))
+	require.NoError(t, err)
+	signway, err := signet.NewSignwaySigner("k", key, "https://gw.example/", clockAt(now))
+	require.NoError(t, err)
+	return map[string]signet.Signer{"cavage": cavage, "sasigning": sa, "signedurl": signedURL, "signway": signway}
+}
+
+// signedParts is what a signer put on r: its URL and headers (a nil map
+// as an empty one).
+func signedParts(r *http.Request) (string, http.Header) {
+	if r.Header == nil {
+		return r.URL.String(), http.Header{}
+	}
+	return r.URL.String(), r.Header
+}
+
+// TestSignerEmptyMethod: net/http sends a request with an empty Method as
+// GET, so every signer signs it as GET, byte for byte.
+func TestSignerEmptyMethod(t *testing.T) {
+	for name, signer := range outgoingSigners(t) {
+		t.Run(name, func(t *testing.T) {
+			get, err := http.NewRequest("GET", "http://api.example/orders?id=7", nil)
+			require.NoError(t, err)
+			require.NoError(t, signer.Sign(get))
+			empty := &http.Request{URL: mustURL(t, "http://api.example/orders?id=7"), Header: http.Header{}}
+			require.NoError(t, signer.Sign(empty), "an empty method is GET")
+			wantURL, wantHeader := signedParts(get)
+			gotURL, gotHeader := signedParts(empty)
+			assert.Equal(t, wantURL, gotURL)
+			assert.Equal(t, wantHeader, gotHeader)
+		})
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	return u
+}
+
+// TestSignerNilHeader: a request built without a Header map is signed as
+// one with an empty map, without a panic.
+func TestSignerNilHeader(t *testing.T) {
+	for name, signer := range outgoingSigners(t) {
+		t.Run(name, func(t *testing.T) {
+			want := &http.Request{Method: "GET", URL: mustURL(t, "http://api.example/x"), Header: http.Header{}}
+			require.NoError(t, signer.Sign(want))
+			got := &http.Request{Method: "GET", URL: mustURL(t, "http://api.example/x")}
+			require.NotPanics(t, func() { require.NoError(t, signer.Sign(got)) })
+			wantURL, wantHeader := signedParts(want)
+			gotURL, gotHeader := signedParts(got)
+			assert.Equal(t, wantURL, gotURL)
+			assert.Equal(t, wantHeader, gotHeader)
+		})
+	}
+}
+
+// TestSignerErrors: a request a signer cannot sign gets a signer's error,
+// prefixed signet:, keeping its kind, and not the advice a verifier sends
+// its client.
+func TestSignerErrors(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	newSA := func(opts ...signet.SASigningOption) signet.Signer {
+		s, err := signet.NewSASigningSigner(key, append(opts, signet.SASigningDelimiter("\n"))...)
+		require.NoError(t, err)
+		return s
+	}
+	cavage, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "date", "x-client"))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name   string
+		signer signet.Signer
+		kind   error // nil: any
+		want   string
+	}{
+		{"cavage missing header", cavage, signet.ErrMissingHeader, "x-client"},
+		{"sasigning time before 1970", newSA(signet.SASigningFields(signet.FieldPath, signet.FieldTimestamp),
+			signet.WithClock(func() time.Time { return time.Unix(-1, 0) })), nil, "unix seconds"},
+		{"sasigning outside the mount", newSA(signet.SASigningMount("/api")), nil, `"/x" is outside the mount "/api"`},
+		{"sasigning missing content type", newSA(signet.SASigningFields(signet.FieldContentType)), signet.ErrMissingHeader, "Content-Type"},
+		{"sasigning missing header", newSA(signet.SASigningFields("header:X-Client")), signet.ErrMissingHeader, "X-Client"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := http.NewRequest("GET", "http://api.example/x", nil)
+			require.NoError(t, err)
+			err = tc.signer.Sign(r)
+			require.Error(t, err)
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, "signet: "), msg)
+			assert.Contains(t, msg, tc.want)
+			assert.NotContains(t, msg, "send the ")
+			assert.NotContains(t, msg, "this server")
+			if tc.kind != nil {
+				assert.ErrorIs(t, err, tc.kind)
+			}
+		})
+	}
+}
