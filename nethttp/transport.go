@@ -2,7 +2,9 @@ package signethttp
 
 import (
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -14,9 +16,10 @@ import (
 // signs a clone.
 //
 // An http.Client sends each redirect through the Transport again. A redirect
-// that stays on the first request's scheme and host is signed again; one to
-// another origin is sent unsigned, as the client drops Authorization there,
-// so that no other server receives a signature it could replay to yours.
+// is signed again only when every hop so far stayed on the first request's
+// origin (scheme, host and port); otherwise it is sent unsigned, so that no
+// other server receives a signature it could replay to yours, nor steers
+// a redirect back to yours to have a request of its choosing signed.
 type Transport struct {
 	// Signer signs the outgoing requests. Required.
 	Signer signet.Signer
@@ -26,16 +29,16 @@ type Transport struct {
 
 // RoundTrip signs a clone of req and sends it.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.Signer == nil {
+	if t.Signer == nil || req.URL == nil {
 		closeBody(req)
-		return nil, errors.New("signethttp: Transport has no Signer")
+		return nil, errors.New("signethttp: Transport needs a Signer and a request with a URL")
 	}
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	if !sameOrigin(req.URL, firstRequest(req).URL) {
-		return base.RoundTrip(req) // a redirect elsewhere: not for our signature
+	if !stayedHome(req) {
+		return base.RoundTrip(req) // a redirect that went elsewhere: not for our signature
 	}
 	signed := req.Clone(req.Context())
 	if err := t.Signer.Sign(signed); err != nil {
@@ -45,19 +48,30 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return base.RoundTrip(signed)
 }
 
-// firstRequest returns the request the client was asked to send, which req
-// is a redirect of (or req itself).
-func firstRequest(req *http.Request) *http.Request {
-	for req.Response != nil && req.Response.Request != nil {
-		req = req.Response.Request
+// stayedHome reports whether req, and every request it is a redirect of,
+// has the origin of the first one. A redirect whose previous request is
+// unknown (a Base that leaves Response.Request nil) has not.
+func stayedHome(req *http.Request) bool {
+	home := origin(req.URL)
+	for r := req; r.Response != nil; r = r.Response.Request {
+		if prev := r.Response.Request; prev == nil || prev.URL == nil || origin(prev.URL) != home {
+			return false
+		}
 	}
-	return req
+	return true
 }
 
-// sameOrigin reports whether a and b have the same scheme and host (port
-// included), ignoring case.
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
+// origin is u's scheme, host and port in one form: lower-cased, the default
+// port written out, a trailing dot dropped, an IP address canonical.
+func origin(u *url.URL) string {
+	scheme, host, port := strings.ToLower(u.Scheme), strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), u.Port()
+	if addr, err := netip.ParseAddr(host); err == nil {
+		host = addr.Unmap().String()
+	}
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[scheme]
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // closeBody closes req's body, as a RoundTripper must even when it fails.

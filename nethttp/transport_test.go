@@ -83,3 +83,57 @@ func TestTransportURLSignerRedirects(t *testing.T) {
 		})
 	}
 }
+
+// redirects is a Base that answers the i-th request with a 307 to
+// locations[i] while there is one (setting Response.Request only when
+// withRequest), and records whether each request is signed.
+type redirects struct {
+	locations   []string
+	withRequest bool
+	signed      []bool
+}
+
+func (b *redirects) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody}
+	if i := len(b.signed); i < len(b.locations) {
+		resp.StatusCode = http.StatusTemporaryRedirect
+		resp.Header.Set("Location", b.locations[i])
+	}
+	b.signed = append(b.signed, r.Header.Get("Signature") != "")
+	if b.withRequest {
+		resp.Request = r
+	}
+	return resp, nil
+}
+
+// TestTransportRedirectOrigins: what counts as the same origin (default
+// ports, case, a trailing dot, IPv6 spellings); a redirect back home after
+// a hop elsewhere, or one whose previous request the Base did not record,
+// is not signed.
+func TestTransportRedirectOrigins(t *testing.T) {
+	signer, err := signet.NewSASigningSigner(key, covers...)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		from        string
+		to          []string
+		withRequest bool
+		signed      []bool
+	}{
+		{"https://api.test/a", []string{"https://api.test:443/b"}, true, []bool{true, true}},
+		{"http://api.test/a", []string{"http://API.test:80/b"}, true, []bool{true, true}},
+		{"https://api.test./a", []string{"https://api.test/b"}, true, []bool{true, true}},
+		{"http://[::1]:8080/a", []string{"http://[0:0::1]:8080/b"}, true, []bool{true, true}},
+		{"https://api.test/a", []string{"http://api.test/b"}, true, []bool{true, false}},
+		{"https://api.test/a", []string{"https://api.test:8443/b"}, true, []bool{true, false}},
+		{"https://api.test/a", []string{"https://evil.test/b"}, true, []bool{true, false}},
+		{"https://api.test/a", []string{"https://evil.test/b", "https://api.test/admin"}, true, []bool{true, false, false}},
+		{"https://api.test/a", []string{"https://api.test/b"}, false, []bool{true, false}}, // the Base lost the first request
+	} {
+		base := &redirects{locations: tc.to, withRequest: tc.withRequest}
+		client := &http.Client{Transport: &signethttp.Transport{Signer: signer, Base: base}}
+		resp, err := client.Post(tc.from, "text/plain", strings.NewReader("x"))
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, tc.signed, base.signed, "%s -> %v", tc.from, tc.to)
+	}
+}
