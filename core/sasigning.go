@@ -67,7 +67,7 @@ type saConfig struct {
 	fields         []saField
 	names          []string // the configured field names, reported as Result.Covered
 	delimiter      string
-	delimiterBytes []byte // delimiter, for bytes.Contains
+	delimiterBytes []byte // delimiter, for bytes.Contains; nil when no value is checked for it
 	hash           crypto.Hash
 	algorithm      string // "hmac-" + the hashlib name
 	header         string // canonical
@@ -83,6 +83,17 @@ type saConfig struct {
 type saField struct {
 	name   string
 	header string // canonical header name for header: and timestamp fields
+}
+
+// overlapsItself reports whether d has a border: a proper prefix that is
+// also a suffix ("::", "aba"), so that two occurrences can overlap.
+func overlapsItself(d string) bool {
+	for k := 1; k < len(d); k++ {
+		if d[:k] == d[len(d)-k:] {
+			return true
+		}
+	}
+	return false
 }
 
 // extension reports whether f is one of the fields signet adds to
@@ -135,10 +146,15 @@ func newSAConfig(opts []SASigningOption) (*saConfig, error) {
 	if c.hasTimestamp {
 		c.clockSkew, c.maxAge = c.window, c.window
 	}
-	if c.delimiter == "" && slices.ContainsFunc(c.fields, saField.extension) {
-		return nil, errors.New(`signet: the query, body, timestamp and header: fields need a delimiter (SASigningDelimiter("\n"), say): without one, bytes can move from one field to the next under the same signature`)
+	if slices.ContainsFunc(c.fields, saField.extension) { // signet's format: one way to split the message
+		switch {
+		case c.delimiter == "":
+			return nil, errors.New(`signet: the query, body, timestamp and header: fields need a delimiter (SASigningDelimiter("\n"), say): without one, bytes can move from one field to the next under the same signature`)
+		case overlapsItself(c.delimiter):
+			return nil, fmt.Errorf(`signet: the delimiter %q can overlap itself (it starts as it ends), so bytes could move from one field to the next; use one that cannot, "\n" say`, c.delimiter)
+		}
+		c.delimiterBytes = []byte(c.delimiter)
 	}
-	c.delimiterBytes = []byte(c.delimiter)
 	return c, nil
 }
 
@@ -366,10 +382,12 @@ func (c *saConfig) pathInfo(r Request) (string, error) {
 }
 
 // appendFields appends the values of the configured fields, each followed by
-// the delimiter: the message without its secret. No value but the body may
-// contain a (non-empty) delimiter, so that the message splits into its
-// values one way only: otherwise bytes could move from one field to the
-// next (a path's end into the query, say) under the same signature.
+// the delimiter: the message without its secret. With signet's extension
+// fields, no value but the body may contain the delimiter (which cannot
+// overlap itself), so that the message splits into its values one way
+// only: otherwise bytes could move from one field to the next (a path's
+// end into the query, say) under the same signature. Upstream's own fields
+// keep upstream's format.
 func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
 	for _, f := range c.fields {
 		start := len(dst)
@@ -377,7 +395,7 @@ func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
 		if dst, err = c.appendField(dst, r, f); err != nil {
 			return nil, err
 		}
-		if c.delimiter != "" && f.name != FieldBody && bytes.Contains(dst[start:], c.delimiterBytes) {
+		if c.delimiterBytes != nil && f.name != FieldBody && bytes.Contains(dst[start:], c.delimiterBytes) {
 			return nil, newError(ErrMalformed, "the signed field %s contains the delimiter %q, which would make the signed message ambiguous", f.name, c.delimiter)
 		}
 		dst = append(dst, c.delimiter...)

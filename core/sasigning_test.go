@@ -250,7 +250,8 @@ func TestSASigningFieldBoundaries(t *testing.T) {
 	}{
 		{"the path's end moved into the query", []string{"path", "query"}, "\n", "GET /users?id=1", "GET /user?sid=1", nil, signet.ErrInvalidSignature},
 		{"the path's end moved into the body", []string{"method", "path", "body"}, "\n", "POST /accounts/1 234", "POST /accounts/12 34", nil, signet.ErrInvalidSignature},
-		{"a path holding the delimiter", []string{"path", "method"}, "$", "GET /a$GET", "GET /a$GET", signet.ErrMalformed, signet.ErrMalformed},
+		{"a path holding the delimiter", []string{"path", "query"}, "$", "GET /a$b?x=1", "GET /a$b?x=1", signet.ErrMalformed, signet.ErrMalformed},
+		{"upstream's fields keep upstream's format", []string{"path", "method"}, "$", "GET /odata/$metadata", "GET /odata/$metadata", nil, nil},
 		{"a query holding the delimiter", []string{"path", "query"}, "&", "GET /x?a=1&b=2", "GET /x?a=1&b=2", signet.ErrMalformed, signet.ErrMalformed},
 		{"a body holding the delimiter", []string{"method", "body", "path"}, "\n", "POST /x a\nb", "POST /x a\nb", nil, nil},
 	}
@@ -311,6 +312,8 @@ func TestSASigningConfigErrors(t *testing.T) {
 		{"query without a delimiter", []signet.SASigningOption{signet.SASigningFields("path", "query")}},
 		{"header without a delimiter", []signet.SASigningOption{signet.SASigningFields("path", "header:X-Tenant")}},
 		{"timestamp without a delimiter", []signet.SASigningOption{signet.SASigningFields("timestamp", "path")}},
+		// "::" starts as it ends: "/a:" + "::" + "x" = "/a" + "::" + ":x".
+		{"a delimiter that overlaps itself", []signet.SASigningOption{signet.SASigningFields("path", "query"), signet.SASigningDelimiter("::")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
