@@ -205,7 +205,7 @@ func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	if err := cfg.checkReplay(); err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys); err != nil {
+	if err := checkPins(keys, func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }); err != nil { // resolved in any case
 		return nil, err
 	}
 	if !cfg.checksDate() && (cfg.maxAge > 0 || cfg.nonces != nil) {

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 )
 
@@ -160,29 +159,26 @@ func checkCandidates(keys KeyStore) error {
 	return nil
 }
 
-// checkPins refuses a fixed store with a secret pinned to an algorithm no
-// scheme knows: a typo would reject every request, blaming the client. (A
-// pin to another scheme's algorithm is refused per request, as for any
-// store.)
-func checkPins(keys KeyStore) error {
+// checkPins refuses a fixed store with a secret pinned to a name that is
+// not an algorithm name as the scheme reads pins (known): a typo would
+// reject every request, blaming the client. (A pin to an algorithm the
+// scheme does not use is refused per request, as for any store.)
+func checkPins(keys KeyStore, known func(name string) bool) error {
 	if fixed, ok := keys.(fixedKeys); ok {
 		for i, s := range fixed.fixed() {
-			if s.Algorithm != "" && !knownAlgorithm(s.Algorithm) {
-				return fmt.Errorf("signet: secret %d (id %q) is pinned to %q, which is not an algorithm name", i, s.ID, s.Algorithm)
+			if s.Algorithm != "" && !known(s.Algorithm) {
+				return fmt.Errorf("signet: secret %d (id %q) is pinned to %q, which is not an algorithm name here", i, s.ID, s.Algorithm)
 			}
 		}
 	}
 	return nil
 }
 
-// knownAlgorithm reports whether a Secret may be pinned to name: a Cavage
-// label (in any case, as Cavage resolves a pin), an SASigning "hmac-"
-// hashlib name, or Signway's algorithm.
-func knownAlgorithm(name string) bool {
-	_, cavage := cavageAlgorithm(strings.ToLower(name))
-	hash, hmac := strings.CutPrefix(name, "hmac-")
-	_, hashlib := hashByName[hash]
-	return cavage || hmac && hashlib || strings.EqualFold(name, signwayAlgorithm)
+// isAlgorithmName reports whether name is one of signet's algorithm names
+// (the Cavage labels), as written.
+func isAlgorithmName(name string) bool {
+	_, ok := cavageAlgorithm(name)
+	return ok
 }
 
 // lookup asks the store for keyID and turns its answer into verifier errors.

@@ -245,7 +245,7 @@ func NewSignedURL(keys KeyStore, opts ...SignedURLOption) (*SignedURL, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys); err != nil {
+	if err := checkPins(keys, isAlgorithmName); err != nil {
 		return nil, err
 	}
 	return &SignedURL{pipeline: pipeline{name: "signedurl", keys: keys, settings: cfg.settings}, cfg: cfg}, nil

@@ -142,7 +142,7 @@ func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 	if err := c.checkReplay(); err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys); err != nil {
+	if err := checkPins(keys, func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) }); err != nil {
 		return nil, err
 	}
 	return &Signway{pipeline: pipeline{name: "signway", keys: keys, settings: c.settings}, cfg: c}, nil
