@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"time"
 )
@@ -198,7 +199,11 @@ func FetchJWKS(ctx context.Context, client *http.Client, url string, opts ...JWK
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("signet: JWKS url: %w", err)
+		var bad *neturl.Error
+		if errors.As(err, &bad) {
+			err = bad.Err // without the URL, which may hold a password
+		}
+		return nil, fmt.Errorf("signet: the JWKS url is not valid: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "signet")

@@ -139,7 +139,9 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 	}
 	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
 	if r.Response != nil { // a redirect of a request this signer signed: sign it afresh
-		u.query = withoutParams(u.query, func(name string) bool { return name == "sig" || name == "exp" || name == "kid" })
+		u.query = withoutParams(u.query, func(name string) bool {
+			return name == "sig" || name == "exp" || name == "kid" && s.cfg.keyID != "" // a kid it wrote
+		})
 	}
 	query, err := s.signedQuery(&u)
 	if err != nil {

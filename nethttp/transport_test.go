@@ -74,12 +74,13 @@ func TestTransportURLSignerRedirects(t *testing.T) {
 			srv := httptest.NewServer(mux)
 			defer srv.Close()
 			client := &http.Client{Transport: &signethttp.Transport{Signer: c.signer}}
-			resp, err := client.Get(srv.URL + "/dir?x=1")
+			resp, err := client.Get(srv.URL + "/dir?x=1&kid=42")
 			require.NoError(t, err)
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
 			assert.Equal(t, "/dir/", resp.Request.URL.Path, "redirected")
+			assert.Equal(t, "42", resp.Request.URL.Query().Get("kid"), "the caller's own kid is kept")
 		})
 	}
 }
