@@ -128,11 +128,11 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 	out := outgoing(r)
 	u := pyURL{scheme: lowerASCII(r.URL.Scheme), netloc: out.Host()}
 	target := out.RequestURI()
-	switch {
-	case !utf8.ValidString(target):
+	if !utf8.ValidString(target) {
 		return errors.New("signet: the request's URL is not valid UTF-8")
-	case !isASCII(u.netloc):
-		return fmt.Errorf("signet: sign requests for the ASCII (punycode) form of host %q, which net/http sends", u.netloc)
+	}
+	if err := checkSentHost(u.netloc); err != nil {
+		return err
 	}
 	if err := checkPyNetloc(u.netloc); err != nil {
 		return err
