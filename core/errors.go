@@ -100,12 +100,15 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 }
 
 // AsError returns err as an *Error. Errors that did not come from signet
-// (which verifiers never return) become an ErrUnavailable server error, so an
+// (which verifiers never return), a nil *Error and an Error not made by
+// NewError (its zero value) become an ErrUnavailable server error, so an
 // adapter always has a status and a code to answer with.
 func AsError(err error) *Error {
 	var e *Error
-	if errors.As(err, &e) {
-		return e
+	if errors.As(err, &e) && e != nil {
+		if _, ok := errorKinds[e.kind]; ok {
+			return e
+		}
 	}
 	return &Error{kind: ErrUnavailable, message: "the request could not be verified"}
 }

@@ -55,4 +55,12 @@ func TestAsError(t *testing.T) {
 	assert.NotContains(t, foreign.Error(), "hunter2")
 	assert.ErrorIs(t, signet.NewError(errors.New("mine"), "x"), signet.ErrUnavailable)
 	assert.Empty(t, e.Challenge())
+
+	var typedNil *signet.Error
+	for _, odd := range []error{typedNil, &signet.Error{}, fmt.Errorf("wrapped: %w", typedNil)} {
+		got := signet.AsError(odd)
+		assert.ErrorIs(t, got, signet.ErrUnavailable, "%#v", odd)
+		assert.Equal(t, 503, got.Status())
+		assert.Equal(t, "verification_unavailable", got.Code())
+	}
 }

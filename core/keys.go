@@ -195,7 +195,7 @@ func lookupError(err error, keyID string) error {
 	var answer *Error
 	switch {
 	case errors.As(err, &answer): // the store's own answer to the client
-		return answer
+		return AsError(answer) // a nil or zero *Error is the server's mistake
 	case err != nil && !errors.Is(err, ErrUnknownKey):
 		return newError(ErrUnavailable, "the key could not be looked up; try again later")
 	case keyID == AnyKeyID: // unknown, or no secrets

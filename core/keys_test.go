@@ -57,6 +57,13 @@ func TestKeyFuncErrors(t *testing.T) {
 		{"the store's own answer", func(context.Context, string) ([]signet.Secret, error) {
 			return nil, fmt.Errorf("tenant db: %w", signet.NewError(signet.ErrUnknownKey, "the key k was revoked on 2026-11-01; ask for a new one"))
 		}, signet.ErrUnknownKey, 401, "revoked on 2026-11-01"},
+		{"the store's nil *Error", func(context.Context, string) ([]signet.Secret, error) {
+			var none *signet.Error
+			return nil, none
+		}, signet.ErrUnavailable, 503, "could not be verified"},
+		{"the store's zero Error", func(context.Context, string) ([]signet.Secret, error) {
+			return nil, &signet.Error{}
+		}, signet.ErrUnavailable, 503, "could not be verified"},
 		{"not an HMAC key", func(context.Context, string) ([]signet.Secret, error) {
 			return []signet.Secret{{ID: "x", Key: &signet.Key{}}}, nil
 		}, signet.ErrUnsupportedAlgorithm, 400, "not an HMAC secret"},
@@ -136,6 +143,12 @@ func TestKeyStoreErrorShared(t *testing.T) {
 	assert.Contains(t, err.Error(), "revoked")
 	assert.NotEmpty(t, signet.AsError(err).Challenge(), "Cavage answers with its challenge")
 	assert.Empty(t, revoked.Challenge(), "the store's error is left as it was")
+
+	var none *signet.Error // a nil *Error, the classic Go slip, is the server's mistake
+	v, err = signet.NewCavage(signet.KeyFunc(func(context.Context, string) ([]signet.Secret, error) { return nil, none }))
+	require.NoError(t, err)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrUnavailable)
 }
 
 // TestPinTypos: a fixed store with a secret pinned to no known algorithm
