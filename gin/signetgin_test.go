@@ -1,10 +1,13 @@
 package signetgin_test
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
@@ -16,7 +19,8 @@ import (
 )
 
 // TestBodyBytesKey: a body read for verification is handed to gin, so
-// ShouldBindBodyWith binds it without reading again, as often as needed.
+// ShouldBindBodyWith binds it without reading again, as often as needed;
+// and the Result is on the request's context too.
 func TestBodyBytesKey(t *testing.T) {
 	key := signet.NewHMACKey([]byte("s"))
 	covers := []signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}
@@ -27,6 +31,10 @@ func TestBodyBytesKey(t *testing.T) {
 	r := gin.New()
 	r.Use(signetgin.New(verifier))
 	r.POST("/orders", func(c *gin.Context) {
+		res, ok := signet.ResultFrom(c.Request.Context())
+		require.True(t, ok, "the Result on c.Request.Context()")
+		assert.Equal(t, "k", res.KeyID)
+		c.Request.Body = io.NopCloser(iotest.ErrReader(errors.New("the body was read twice")))
 		var first, second struct{ Amount int }
 		require.NoError(t, c.ShouldBindBodyWith(&first, binding.JSON))
 		require.NoError(t, c.ShouldBindBodyWith(&second, binding.JSON))
@@ -47,4 +55,23 @@ func TestBodyBytesKey(t *testing.T) {
 
 func TestNewWithoutVerifier(t *testing.T) {
 	assert.PanicsWithValue(t, "signetgin: New needs a signet.Verifier", func() { signetgin.New(nil) })
+}
+
+// TestRejectionInErrors: a rejection is recorded in c.Errors, where gin's
+// logger and error-reporting middlewares look, as a private error.
+func TestRejectionInErrors(t *testing.T) {
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	verifier, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	var recorded error
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		c.Next()
+		recorded = c.Errors.ByType(gin.ErrorTypePrivate).Last()
+	}, signetgin.New(verifier))
+	r.GET("/x", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	assert.Equal(t, http.StatusUnauthorized, w.Code)
+	assert.ErrorIs(t, recorded, signet.ErrMissingSignature)
 }
