@@ -28,7 +28,8 @@ type Config struct {
 	// ErrorHandler answers a rejected request. Its error is returned to
 	// echo; returning nil means the error was handled (see
 	// ContinueOnIgnoredError). Default: an *echo.HTTPError with the status
-	// and the JSON body, the challenge set on the response.
+	// and the JSON body, the challenge set on the response already (an
+	// HTTPErrorHandler that answers another status should delete it).
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
 	// nil, for routes that also serve unsigned requests. After a body

@@ -1,7 +1,6 @@
 package signetecho_test
 
 import (
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -51,7 +50,11 @@ func TestRejectionIsAnHTTPError(t *testing.T) {
 func TestHooks(t *testing.T) {
 	var calls []string
 	mw, err := signetecho.Config{
-		Verifier:   verifier(t),
+		Verifier: verifier(t),
+		Skipper: func(echo.Context) bool {
+			calls = append(calls, "skipper")
+			return false
+		},
 		BeforeFunc: func(echo.Context) { calls = append(calls, "before") },
 		ErrorHandler: func(c echo.Context, err *signet.Error) error {
 			calls = append(calls, "error:"+err.Code())
@@ -70,7 +73,7 @@ func TestHooks(t *testing.T) {
 	w := httptest.NewRecorder()
 	e.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	assert.Equal(t, http.StatusOK, w.Code)
-	assert.Equal(t, []string{"before", "error:missing_signature", "handler", "public"}, calls)
+	assert.Equal(t, []string{"skipper", "before", "error:missing_signature", "handler", "public"}, calls)
 
 	// Without ContinueOnIgnoredError a nil from ErrorHandler ends the request.
 	mw, _ = signetecho.Config{Verifier: verifier(t), ErrorHandler: func(c echo.Context, _ *signet.Error) error {
@@ -78,10 +81,15 @@ func TestHooks(t *testing.T) {
 	}}.ToMiddleware()
 	e = echo.New()
 	e.Use(mw)
-	e.GET("/", func(c echo.Context) error { return errors.New("handler must not run") })
+	ran := false
+	e.GET("/", func(c echo.Context) error {
+		ran = true
+		return nil
+	})
 	w = httptest.NewRecorder()
 	e.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	assert.Equal(t, http.StatusTeapot, w.Code)
+	assert.False(t, ran, "the handler does not run")
 }
 
 func TestSuccessHandler(t *testing.T) {
