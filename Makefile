@@ -3,6 +3,7 @@ MODULES  := $(shell go work edit -json | sed -n 's/.*"DiskPath": "\(.*\)".*/\1/p
 SHARED   ?= ../shared/vectors
 VECTORS  := core/internal/vectors/testdata/vectors
 CONTRACT := examples/conformance/CONFORMANCE.md
+SUMS     := core/internal/vectors/testdata/SHA256SUMS
 FUZZTIME ?= 60s
 
 .PHONY: test lint vet race gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench bench-ratios interop
@@ -47,16 +48,20 @@ fuzz:
 tidy-check:
 	@for m in $(MODULES); do (cd $$m && go mod tidy -diff) || { echo "run go mod tidy in $$m"; exit 1; }; done
 
-## vectors: refresh the copies of the shared vectors and conformance contract
+## vectors: refresh the copies of the shared vectors and conformance contract, and their checksums
 vectors:
 	cp $(SHARED)/* $(VECTORS)/
 	cp $(SHARED)/../CONFORMANCE.md $(CONTRACT)
+	cd $(SHARED)/.. && sha256sum CONFORMANCE.md vectors/* > $(CURDIR)/$(SUMS)
 
-## vectors-check: the copies equal the shared ones (skipped when they are not beside the repo)
+## vectors-check: the copies are the shared files recorded in SHA256SUMS (checked on any machine)
+## and, when the shared directory is beside the repo, still equal to it
 vectors-check:
+	@sed -e 's| CONFORMANCE.md$$| $(CONTRACT)|' -e 's| vectors/| $(VECTORS)/|' $(SUMS) | sha256sum --quiet -c - || \
+	{ echo "a copy of the shared vectors or contract was edited: run make vectors"; exit 1; }
 	@if [ -d $(SHARED) ]; then diff -r $(SHARED) $(VECTORS) && diff $(SHARED)/../CONFORMANCE.md $(CONTRACT) || \
 	{ echo "vectors or contract drifted: run make vectors"; exit 1; }; \
-	else echo "vectors-check: $(SHARED) not found, skipped"; fi
+	else echo "vectors-check: $(SHARED) not found: checked against SHA256SUMS only"; fi
 
 ## bench: every benchmark, then the ratios against their baselines
 bench:
