@@ -28,7 +28,7 @@ type row struct {
 }
 
 // tally counts the checks of a matrix cell.
-type tally struct{ Pass, Fail int }
+type tally struct{ Pass, Fail, Skip int }
 
 func (c tally) String() string {
 	if c.Fail > 0 {
@@ -140,10 +140,10 @@ func (m *matrix) markdown() string {
 	}
 	b.WriteString("\n### vectors → signet\n")
 	for _, f := range frameworks {
-		fmt.Fprintf(&b, "\n**%s**\n\n| vector file | replay | passed | failed |\n|---|---|---|---|\n", f)
+		fmt.Fprintf(&b, "\n**%s**\n\n| vector file | replay | passed | failed | skipped |\n|---|---|---|---|---|\n", f)
 		for _, replay := range vectorReplays {
 			t := m.files[f][replay.Test]
-			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", replay.File, replay.Test, t.Pass, t.Fail)
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %d |\n", replay.File, replay.Test, t.Pass, t.Fail, t.Skip)
 		}
 	}
 	return b.String()
@@ -170,16 +170,19 @@ func writeMatrix(t *testing.T) {
 }
 
 // recordReplay counts a vector replayed by test in framework.
-func (m *matrix) recordReplay(framework, test string, passed bool) {
+func (m *matrix) recordReplay(framework, test, action string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.files[framework] == nil {
 		m.files[framework] = map[string]tally{}
 	}
 	t := m.files[framework][test]
-	if passed {
+	switch action {
+	case "pass":
 		t.Pass++
-	} else {
+	case "skip":
+		t.Skip++
+	default:
 		t.Fail++
 	}
 	m.files[framework][test] = t

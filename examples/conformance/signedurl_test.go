@@ -43,8 +43,8 @@ func testSignedURLVectors(t *testing.T, srv *testServer) {
 				cfg, err := c.EffectiveConfig(v)
 				require.NoError(t, err)
 				if c.Scheme == "https" && cfg.Origin == nil && cfg.BindOrigin != nil && *cfg.BindOrigin {
-					skipped++ // the request's scheme is signed, and this server speaks plain HTTP
-					return
+					skipped++
+					t.Skip("the request's scheme is signed, and this server speaks plain HTTP")
 				}
 				replayed++
 				srv.configure(t, signedURLConfig(t, file, c, cfg))
