@@ -237,7 +237,11 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 	params := SignedURLKeyIDParam + "=" + p.kid + "&" + SignedURLIssuedParam + "=" + p.iat + "&" +
 		SignedURLExpiresParam + "=" + p.exp + "&" + SignedURLSignatureParam + "=" +
 		base64.RawURLEncoding.EncodeToString(sig)
-	if len(path)+len("?")+len(query)+len("&")+len(params) > signedURLMaxTarget {
+	target := len(path) + len("?") + len(query) + len(params) // the signed request-target
+	if query != "" {
+		target += len("&")
+	}
+	if target > signedURLMaxTarget {
 		return "", fmt.Errorf("signet: the URL is too long to sign: verifiers read at most %d bytes", signedURLMaxTarget)
 	}
 	return params, nil

@@ -339,3 +339,30 @@ func TestSignedURLSignRequestOriginHosts(t *testing.T) {
 		})
 	}
 }
+
+// TestSignedURLSignerLengthLimit: the signer signs a URL whose
+// request-target is exactly as long as verifiers read, and refuses one byte
+// more; the '&' before the sn- parameters counts only after a query.
+func TestSignedURLSignerLengthLimit(t *testing.T) {
+	signer, err := signet.NewSignedURLSigner("k1", signet.NewHMACKey([]byte("secret")), signet.WithClock(func() time.Time { return signedAt }))
+	require.NoError(t, err)
+	probe, err := signer.SignURL("GET", "/x", time.Minute)
+	require.NoError(t, err)
+	params := len(probe) - len("/x?") // the sn- parameters
+	for _, query := range []string{"", "a=1"} {
+		sep := 0
+		if query != "" {
+			sep = 1
+		}
+		pathLen := 16384 - len("?") - len(query) - sep - params
+		base := "/" + strings.Repeat("p", pathLen-1)
+		if query != "" {
+			base += "?" + query
+		}
+		signed, err := signer.SignURL("GET", base, time.Minute)
+		require.NoError(t, err, "query %q", query)
+		assert.Len(t, signed, 16384)
+		_, err = signer.SignURL("GET", "/p"+base, time.Minute)
+		assert.ErrorContains(t, err, "too long to sign", "query %q", query)
+	}
+}
