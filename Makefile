@@ -64,8 +64,9 @@ vectors-check:
 	else echo "vectors-check: $(SHARED) not found: checked against SHA256SUMS only"; fi
 
 ## bench: every benchmark, then the ratios against their baselines
+BENCHFLAGS ?= -count 6 -benchtime 0.5s
 bench:
-	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem ./...) || exit 1; done | tee bench.out
+	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...) || exit 1; done | tee bench.out
 	@awk -f scripts/ratios.awk bench.out
 
 ## interop: the interoperability suite against the real npm peers (needs Node and npm);
