@@ -3,6 +3,7 @@ package signet_test
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/url"
@@ -75,15 +76,21 @@ func benchmarkSignedURL(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if c.key.IsHMAC() {
-				benchmarkHMACFloor(b, sha256.New, secret, []byte("SN1-HMAC-SHA256\n"+body))
-				return
-			}
-			msg := []byte("SN1-ED25519\n" + body)
 			sig, err := base64.RawURLEncoding.DecodeString(u.Query().Get("sn-sig"))
 			if err != nil {
 				b.Fatal(err)
 			}
+			if c.key.IsHMAC() {
+				msg := []byte("SN1-HMAC-SHA256\n" + body)
+				m := hmac.New(sha256.New, secret)
+				m.Write(msg)
+				if !hmac.Equal(m.Sum(nil), sig) {
+					b.Fatal("the floor's message is not the one signed")
+				}
+				benchmarkHMACFloor(b, sha256.New, secret, msg)
+				return
+			}
+			msg := []byte("SN1-ED25519\n" + body)
 			pub := edPriv.Public().(ed25519.PublicKey)
 			b.Run("floor-fresh", func(b *testing.B) {
 				b.ReportAllocs()
