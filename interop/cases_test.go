@@ -9,7 +9,7 @@ import (
 )
 
 // variant is a request before it is signed. Both directions send the same
-// three.
+// four.
 type variant struct {
 	Name           string
 	Method, Target string
@@ -24,7 +24,10 @@ var (
 	withBody = variant{"body + Digest", "POST", "/items?page=2",
 		[][2]string{{"Content-Type", "application/json"}, {"X-Client", "interop"}}, `{"name":"widget"}`}
 	nonASCII = variant{"non-ASCII header", "GET", "/items/42?page=2", [][2]string{{"X-Client", "café"}}, ""}
-	variants = []variant{noBody, withBody, nonASCII}
+	// An escaped slash, an escaped space, a ';', a repeated name and a '+':
+	// the request-target both sides sign as sent.
+	oddTarget = variant{"unusual target", "GET", "/items/a%2Fb/c%20d;v=1?x=1&x=2&q=a+b&page=2", [][2]string{{"X-Client", "interop"}}, ""}
+	variants  = []variant{noBody, withBody, nonASCII, oddTarget}
 )
 
 // signedHeaders are the names the signers sign for v.
