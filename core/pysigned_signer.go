@@ -104,8 +104,9 @@ func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner,
 
 // SignURL returns rawURL signed, as URLAuth.sign(rawURL) returns it: parsed
 // as urlparse parses it, its query re-encoded with sig and exp appended,
-// its fragment kept at the end. It fails where urlparse raises (a bad
-// bracketed host) and for text that is not UTF-8.
+// its fragment kept at the end. It fails where urlparse raises for a bad
+// bracketed host, and for text that is not UTF-8; it does not copy
+// urlparse's NFKC check of non-ASCII host names: sign their punycode form.
 func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
 	u, err := parsePyURL(rawURL)
 	if err != nil {

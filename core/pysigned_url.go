@@ -19,8 +19,9 @@ type pyURL struct {
 var errPyURL = errors.New("signet: invalid IPv6 address in the URL's authority")
 
 // parsePyURL splits s as Python 3.11's urlparse does. It fails where
-// urlparse raises ValueError (an unbalanced or invalid bracketed host) and
-// for text that is not UTF-8, which a Python str cannot hold.
+// urlparse raises ValueError for an unbalanced or invalid bracketed host
+// (not for its NFKC check of non-ASCII host names), and for text that is
+// not UTF-8, which a Python str cannot hold.
 func parsePyURL(s string) (pyURL, error) {
 	if !utf8.ValidString(s) {
 		return pyURL{}, errors.New("signet: the URL is not valid UTF-8")
