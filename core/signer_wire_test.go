@@ -15,6 +15,25 @@ import (
 	signet "github.com/signet-go/signet/core"
 )
 
+// seen is what verifyingServer's handler saw of a request: the
+// Content-Length it received and the verifier's answer.
+type seen struct {
+	contentLength []string
+	verified      error
+}
+
+// verifyingServer starts a server that verifies each request with verifier
+// and reports what it saw on the channel.
+func verifyingServer(t *testing.T, verifier signet.Verifier) (*httptest.Server, <-chan seen) {
+	got := make(chan seen, 1)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
+		got <- seen{r.Header["Content-Length"], err}
+	}))
+	t.Cleanup(server.Close)
+	return server, got
+}
+
 // TestCavageSignerContentLength sends requests whose content-length is
 // signed through net/http: where Go sends a Content-Length, the signer
 // signs that value and the server verifies it; where Go sends none, the
@@ -23,16 +42,7 @@ func TestCavageSignerContentLength(t *testing.T) {
 	key := signet.NewHMACKey([]byte("k"))
 	verifier, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: key}))
 	require.NoError(t, err)
-	type seen struct {
-		contentLength []string
-		verified      error
-	}
-	got := make(chan seen, 1)
-	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
-		got <- seen{r.Header["Content-Length"], err}
-	}))
-	defer server.Close()
+	server, got := verifyingServer(t, verifier)
 	signer, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "host", "date", "digest", "content-length"))
 	require.NoError(t, err)
 
@@ -95,16 +105,7 @@ func TestSignwaySignerWireContentLength(t *testing.T) {
 	key := signet.NewHMACKey([]byte("secret"))
 	verifier, err := signet.NewSignway(staticKeys(t, signet.Secret{ID: "app", Key: key}), signet.SignwayStrict())
 	require.NoError(t, err)
-	type seen struct {
-		contentLength []string
-		verified      error
-	}
-	got := make(chan seen, 1)
-	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
-		got <- seen{r.Header["Content-Length"], err}
-	}))
-	defer server.Close()
+	server, got := verifyingServer(t, verifier)
 	for _, signBody := range []bool{false, true} {
 		opts := []signet.SignwaySignerOption{signet.SignwaySignHeaders("Content-Length")}
 		if signBody {
