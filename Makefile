@@ -6,11 +6,11 @@ CONTRACT := examples/conformance/CONFORMANCE.md
 SUMS     := core/internal/vectors/testdata/SHA256SUMS
 FUZZTIME ?= 60s
 
-.PHONY: test lint vet race gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench bench-ratios interop
+.PHONY: test lint vet race gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
 
 ## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, every
 ## benchmark once, a short fuzz
-test: lint tidy-check vectors-check race gowork-off bench-smoke
+test: lint tidy-check vectors-check race gowork-off bench-smoke ratios-check
 	$(MAKE) fuzz FUZZTIME=3000x
 
 ## lint: gofmt and go vet
@@ -68,6 +68,12 @@ BENCHFLAGS ?= -count 6 -benchtime 0.5s
 bench:
 	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...) || exit 1; done | tee bench.out
 	@awk -f scripts/ratios.awk bench.out
+
+## ratios-check: scripts/ratios.awk still prints the ratios worked out by hand in
+## scripts/testdata/ratios.want for the runs of scripts/testdata/bench.out
+ratios-check:
+	@awk -f scripts/ratios.awk scripts/testdata/bench.out | diff scripts/testdata/ratios.want - || \
+	{ echo "scripts/ratios.awk no longer prints scripts/testdata/ratios.want"; exit 1; }
 
 ## interop: the interoperability suite against the real npm peers (needs Node and npm);
 ## rewrites the matrix in docs/compatibility.md
