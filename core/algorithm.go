@@ -131,5 +131,5 @@ func sum(h crypto.Hash, msg []byte, buf *[sha512.Size]byte) []byte {
 var errNoPrivateKey = errors.New("signet: signing needs a private key")
 
 func errKeyKind(alg *algorithm, k *Key) error {
-	return fmt.Errorf("signet: %s needs a %s key, not a %s key", alg.name, alg.kind, k.kind)
+	return fmt.Errorf("signet: %s needs %s, not %s", alg.name, alg.kind.describe(), k.kind.describe())
 }

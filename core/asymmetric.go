@@ -26,6 +26,11 @@ func (k keyKind) String() string {
 	return [...]string{"none", "hmac", "rsa", "ecdsa-p256", "ed25519"}[k]
 }
 
+// describe names the kind in a sentence: "an RSA key".
+func (k keyKind) describe() string {
+	return [...]string{"no key", "an HMAC secret", "an RSA key", "an ECDSA P-256 key", "an Ed25519 key"}[k]
+}
+
 // minRSABits is the smallest RSA modulus accepted. 1024 only because
 // draft-cavage's Appendix C test key has 1024 bits; prefer 2048 or more.
 const minRSABits = 1024
@@ -82,7 +87,7 @@ func ParsePublicKeyPEM(data []byte) (*Key, error) {
 	case "RSA PUBLIC KEY":
 		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
 	default:
-		return nil, fmt.Errorf("signet: unexpected PEM block %q", block.Type)
+		return nil, fmt.Errorf("signet: unexpected PEM block %q: ParsePublicKeyPEM reads PUBLIC KEY and RSA PUBLIC KEY (ParsePrivateKeyPEM reads private keys)", block.Type)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("signet: %w", err)
@@ -107,7 +112,7 @@ func ParsePrivateKeyPEM(data []byte) (*Key, error) {
 	case "EC PRIVATE KEY":
 		priv, err = x509.ParseECPrivateKey(block.Bytes)
 	default:
-		return nil, fmt.Errorf("signet: unexpected PEM block %q", block.Type)
+		return nil, fmt.Errorf("signet: unexpected PEM block %q: ParsePrivateKeyPEM reads PRIVATE KEY, RSA PRIVATE KEY and EC PRIVATE KEY (ParsePublicKeyPEM reads public keys)", block.Type)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("signet: %w", err)

@@ -348,7 +348,10 @@ func (c *cavageConfig) checkParams(p *cavageParams, cov coverage) error {
 		missing = append(missing, "signature")
 	}
 	if missing != nil {
-		return newError(ErrMalformed, "the signature lacks %s", strings.Join(missing, ", "))
+		if len(missing) == 1 {
+			return newError(ErrMalformed, "the signature lacks its %s parameter", missing[0])
+		}
+		return newError(ErrMalformed, "the signature lacks its %s parameters", strings.Join(missing, ", "))
 	}
 	if c.dialect == DialectDraft && cov&(coversCreated|coversExpires) != 0 {
 		alg := strings.ToLower(p.algorithm)

@@ -358,3 +358,22 @@ func TestCavageReplayAcrossKeyIDs(t *testing.T) {
 	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
 	assert.ErrorIs(t, err, signet.ErrReplayed)
 }
+
+// TestCavageMissingParameters: the error names the parameters to add.
+func TestCavageMissingParameters(t *testing.T) {
+	_, table, err := signettest.CavageVectors()
+	require.NoError(t, err)
+	v, err := signet.NewCavage(cavageKeys(t, table, false), clockAt(attackNow))
+	require.NoError(t, err)
+	for auth, want := range map[string]string{
+		`Signature keyId="client-1",headers="date"`: "the signature lacks its signature parameter",
+		`Signature headers="date",signature="AA=="`: "the signature lacks its keyId parameter",
+		`Signature headers="date"`:                  "the signature lacks its keyId, signature parameters",
+	} {
+		r := signedCavage(t, table, "client-1", "", attackNow)
+		r.Header.Set("Authorization", auth)
+		_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+		assert.ErrorIs(t, err, signet.ErrMalformed, auth)
+		assert.ErrorContains(t, err, want, auth)
+	}
+}

@@ -152,34 +152,35 @@ func TestCavageSignerErrors(t *testing.T) {
 		keyID string
 		key   *signet.Key
 		opts  []signet.CavageSignerOption
+		want  string // in the error
 	}{
-		{"empty key id", "", hmacKey, nil},
-		{"quote in key id", `a"b`, hmacKey, nil},
-		{"no key", "k", nil, nil},
-		{"rsa-sha1 is verify-only", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignAlgorithm("rsa-sha1")}},
-		{"algorithm of another key type", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignAlgorithm("rsa-sha256")}},
-		{"(created) with hmac-sha256", "k", hmacKey, []signet.CavageSignerOption{signet.CavageExpiresIn(time.Minute)}},
-		{"upper-case header", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("Date")}},
-		{"date not signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("host")}},
-		{"unused option", "k", hmacKey, []signet.CavageSignerOption{signet.WithMaxAge(time.Minute)}},
+		{"empty key id", "", hmacKey, nil, "cannot be sent"},
+		{"quote in key id", `a"b`, hmacKey, nil, "cannot be sent"},
+		{"no key", "k", nil, nil, "needs an HMAC key or a private key"},
+		{"rsa-sha1 is verify-only", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignAlgorithm("rsa-sha1")}, `cannot sign with algorithm "rsa-sha1"`},
+		{"algorithm of another key type", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignAlgorithm("rsa-sha256")}, "rsa-sha256 needs an RSA key, not an HMAC secret"},
+		{"(created) with hmac-sha256", "k", hmacKey, []signet.CavageSignerOption{signet.CavageExpiresIn(time.Minute)}, "cannot be signed with hmac-sha256: use hs2019"},
+		{"upper-case header", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("Date")}, "must be a lower-case name"},
+		{"date not signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("host")}, "must include date"},
+		{"unused option", "k", hmacKey, []signet.CavageSignerOption{signet.WithMaxAge(time.Minute)}, "WithMaxAge is not used"},
 		{"CavageExpiresIn without (created) or (expires) signed", "k", hs2019Key,
-			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "host", "date")}},
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "host", "date")}, "must list (created) and (expires)"},
 		{"CavageExpiresIn without (expires) signed", "k", hs2019Key,
-			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(created)", "date")}},
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(created)", "date")}, "must list (created) and (expires)"},
 		{"CavageExpiresIn without (created) signed", "k", hs2019Key,
-			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(expires)", "date")}},
+			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(expires)", "date")}, "must list (created) and (expires)"},
 		{"(created) signed without CavageExpiresIn", "k", hs2019Key,
-			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(request-target)", "(created)", "date")}},
+			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(request-target)", "(created)", "date")}, "which only CavageExpiresIn sends"},
 		{"(expires) signed without CavageExpiresIn", "k", hs2019Key,
-			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(expires)", "date")}},
-		{"api-signature with hs2019", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignAlgorithm("hs2019")}},
+			[]signet.CavageSignerOption{hs2019, signet.CavageSignHeaders("(expires)", "date")}, "which only CavageExpiresIn sends"},
+		{"api-signature with hs2019", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignAlgorithm("hs2019")}, "api-signature dialect signs with hmac-sha1"},
 		{"api-signature with (created)", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature,
-			signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute)}},
+			signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute)}, "api-signature dialect signs with hmac-sha1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := signet.NewCavageSigner(tt.keyID, tt.key, tt.opts...)
-			assert.Error(t, err)
+			assert.ErrorContains(t, err, tt.want)
 		})
 	}
 	// The accepted forms of the same options.

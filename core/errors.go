@@ -102,8 +102,12 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 // AsError returns err as an *Error. Errors that did not come from signet
 // (which verifiers never return), a nil *Error and an Error not made by
 // NewError (its zero value) become an ErrUnavailable server error, so an
-// adapter always has a status and a code to answer with.
+// adapter always has a status and a code to answer with. A nil err (no
+// failure) is nil.
 func AsError(err error) *Error {
+	if err == nil {
+		return nil
+	}
 	var e *Error
 	if errors.As(err, &e) && e != nil {
 		if _, ok := errorKinds[e.kind]; ok {

@@ -56,6 +56,8 @@ func TestAsError(t *testing.T) {
 	assert.ErrorIs(t, signet.NewError(errors.New("mine"), "x"), signet.ErrUnavailable)
 	assert.Empty(t, e.Challenge())
 
+	assert.Nil(t, signet.AsError(nil), "no failure, no *Error")
+
 	var typedNil *signet.Error
 	for _, odd := range []error{typedNil, &signet.Error{}, fmt.Errorf("wrapped: %w", typedNil)} {
 		got := signet.AsError(odd)

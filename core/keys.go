@@ -66,8 +66,7 @@ func (k *Key) IsHMAC() bool { return k != nil && k.isHMAC }
 func (k *Key) String() string { return "signet.Key(redacted)" }
 
 // Secret is what a KeyStore returns for a key id: the key, the algorithm it is
-// pinned to, and the credentials of the caller who owns it. It is the
-// getSecret answer of the brief.
+// pinned to, and the credentials of the caller who owns it.
 type Secret struct {
 	// ID is the key id, reported in Result.KeyID. Schemes whose requests carry
 	// no key id report the ID of the Secret that matched.

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	signet "github.com/signet-go/signet/core"
+	"github.com/signet-go/signet/core/signettest"
 )
 
 func TestStaticKeys(t *testing.T) {
@@ -179,4 +180,16 @@ func TestPinTypos(t *testing.T) {
 	}
 	_, err = signet.NewSignway(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s")), Algorithm: "sw1-hmac-sha256"}))
 	assert.NoError(t, err, "Signway reads a pin in any case")
+}
+
+// TestParsePEMWrongKind: a private key given to ParsePublicKeyPEM, or a public
+// one to ParsePrivateKeyPEM, is refused with the function to call instead.
+func TestParsePEMWrongKind(t *testing.T) {
+	_, table, err := signettest.CavageVectors()
+	require.NoError(t, err)
+	k := table["rsa-1"]
+	_, err = signet.ParsePublicKeyPEM([]byte(k.PrivateKeyPEM))
+	assert.ErrorContains(t, err, "ParsePrivateKeyPEM reads private keys")
+	_, err = signet.ParsePrivateKeyPEM([]byte(k.PublicKeyPEM))
+	assert.ErrorContains(t, err, "ParsePublicKeyPEM reads public keys")
 }

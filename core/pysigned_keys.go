@@ -345,6 +345,8 @@ func (c *jwksConfig) parseJWK(raw json.RawMessage) (Secret, error) {
 			return Secret{}, fmt.Errorf("an HS512 key has %d bytes, fewer than %d", len(k), minPysignedHMACKey)
 		}
 		key = NewHMACKey(k)
+	case is("kty", "oct"):
+		return Secret{}, errors.New(`an oct key needs "alg": "HS512" (pysigned's HMAC-SHA512)`)
 	default:
 		return Secret{}, errors.New("unknown key type in jwks (pysigned reads oct/HS512 and OKP/Ed25519)")
 	}

@@ -448,7 +448,7 @@ func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error)
 		ts := r.Header(f.header)
 		switch {
 		case len(ts) == 0:
-			return nil, newError(ErrMissingHeader, "the signed field timestamp needs a %s header", f.header)
+			return nil, newError(ErrMissingHeader, "the signed field timestamp needs the %s header", f.header)
 		case len(ts) > 1 || !isUnixSeconds(ts[0]):
 			return nil, newError(ErrMalformed, "send the signing time as unix seconds in one %s header", f.header)
 		}
@@ -456,7 +456,7 @@ func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error)
 	}
 	values := r.Header(f.header) // header:NAME
 	if len(values) == 0 {
-		return nil, newError(ErrMissingHeader, "the signed field %s needs a %s header", f.name, f.header)
+		return nil, newError(ErrMissingHeader, "the signed field %s needs the %s header", f.name, f.header)
 	}
 	for i, v := range values {
 		if i > 0 {

@@ -282,6 +282,9 @@ func normalizeSignedURLOrigin(origin string) (string, error) {
 	if s := strings.ToLower(scheme); s != "http" && s != "https" {
 		return "", fmt.Errorf("signet: origin %q must start with http:// or https://", origin)
 	}
+	if strings.ContainsAny(host, "/?#") {
+		return "", fmt.Errorf("signet: origin %q must be scheme://host[:port], without a path, query or fragment", origin)
+	}
 	if err := checkSignedURLHost(host); err != nil {
 		return "", fmt.Errorf("signet: origin %q: %w", origin, err)
 	}

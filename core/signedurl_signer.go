@@ -52,7 +52,7 @@ func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*Signe
 // SignURL returns rawURL signed for method (ignored under
 // SignedURLBindMethod(false)) and valid for ttl, whole seconds from the
 // current second: sn-iat is the clock's unix time, sn-exp is sn-iat plus
-// ttl. rawURL is an absolute http or https URL, or a path starting with '/'
+// ttl truncated to whole seconds. rawURL is an absolute http or https URL, or a path starting with '/'
 // (not under SignedURLBindOrigin without SignedURLOrigin).
 //
 // Under SignedURLBindOrigin without SignedURLOrigin, the URL's host is
@@ -69,7 +69,14 @@ func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*Signe
 // query) and not signed.
 // Query parameters are signed as written: repeated names, empty values,
 // ';' and '+' included.
+//
+// When the method is signed (the default), a method that browsers
+// normalise, such as "get", is refused: they would send GET, which the URL
+// does not sign.
 func (s *SignedURLSigner) SignURL(method, rawURL string, ttl time.Duration) (string, error) {
+	if upper := strings.ToUpper(method); s.cfg.bindMethod && isFetchMethod(upper) && method != upper {
+		return "", fmt.Errorf("signet: browsers send the method %q as %s, which the URL would not sign: sign %s", method, upper, upper)
+	}
 	rest, fragment, hasFragment := strings.Cut(rawURL, "#")
 	prefix, scheme, host := "", "", ""
 	if !strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, "//") {
@@ -197,7 +204,7 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 	case ttl > c.maxAge:
 		return "", fmt.Errorf("signet: TTL %v is longer than the maximum TTL %v (WithMaxAge)", ttl, c.maxAge)
 	case c.bindMethod && !validHeaderName(method):
-		return "", fmt.Errorf("signet: the method is signed and %q is not one", method)
+		return "", fmt.Errorf("signet: the method is signed and %q is not a method (a token such as GET)", method)
 	case c.bindOrigin && c.origin == "" && host == "":
 		return "", errors.New("signet: the origin is signed and the URL has no host")
 	}
@@ -245,4 +252,14 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 		return "", fmt.Errorf("signet: the URL is too long to sign: verifiers read at most %d bytes", signedURLMaxTarget)
 	}
 	return params, nil
+}
+
+// isFetchMethod reports whether method is one of the methods the Fetch
+// standard normalises to upper case: browsers send "get" as GET.
+func isFetchMethod(method string) bool {
+	switch method {
+	case "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT":
+		return true
+	}
+	return false
 }

@@ -109,6 +109,31 @@ func TestSignedURLSignURL(t *testing.T) {
 	}
 }
 
+// TestSignedURLSignURLErrors: what SignURL refuses, and says why.
+func TestSignedURLSignURLErrors(t *testing.T) {
+	f := newSignedURLFixture(t)
+	for _, tc := range []struct{ name, method, url, message string }{
+		{"no method", "", "/a", `"" is not a method`},
+		{"a method that is not a token", "GE T", "/a", "is not a method"},
+		{"a method browsers upper-case", "get", "/a", `browsers send the method "get" as GET`},
+		{"another one", "Delete", "/a", "sign DELETE"},
+		{"not a URL", "GET", "example.com/a", "neither an absolute http(s) URL nor a path"},
+		{"a dot segment", "GET", "/a/../b", "dot segment"},
+		{"an invalid escape", "GET", "/a%zz", "invalid percent-escape"},
+		{"a reserved parameter", "GET", "/a?sn-kid=x", "sn-"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.signer.SignURL(tc.method, tc.url, time.Minute)
+			assert.ErrorContains(t, err, tc.message)
+		})
+	}
+	_, err := f.signer.SignURL("purge", "/a", time.Minute)
+	assert.NoError(t, err, "a method browsers do not normalise is signed as written")
+	unbound := newSignedURLFixture(t, signet.SignedURLBindMethod(false))
+	_, err = unbound.signer.SignURL("get", "/a", time.Minute)
+	assert.NoError(t, err, "an unsigned method is not checked")
+}
+
 // TestSignedURLSignerTTL: whole seconds from the current second, at most
 // the maximum TTL.
 func TestSignedURLSignerTTL(t *testing.T) {

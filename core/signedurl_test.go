@@ -318,7 +318,7 @@ func TestSignedURLConfigErrors(t *testing.T) {
 		{"negative clock skew", []signet.SignedURLOption{signet.WithClockSkew(-time.Second)}, "negative clock skew"},
 		{"ftp origin", []signet.SignedURLOption{signet.SignedURLOrigin("ftp://example.com")}, "http:// or https://"},
 		{"origin without scheme", []signet.SignedURLOption{signet.SignedURLOrigin("example.com")}, "http:// or https://"},
-		{"origin with a path", []signet.SignedURLOption{signet.SignedURLOrigin("https://example.com/app")}, "host name with an optional port"},
+		{"origin with a path", []signet.SignedURLOption{signet.SignedURLOrigin("https://example.com/app")}, "without a path"},
 		{"origin with user info", []signet.SignedURLOption{signet.SignedURLOrigin("https://u@example.com")}, "host name"},
 		{"origin without host", []signet.SignedURLOption{signet.SignedURLOrigin("https://")}, "host name"},
 		{"origin with a bad port", []signet.SignedURLOption{signet.SignedURLOrigin("https://example.com:http")}, "host name"},

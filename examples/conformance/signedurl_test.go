@@ -169,7 +169,7 @@ func TestSignedURLInvalidConfig(t *testing.T) {
 		{"pysigned's name", map[string]any{"ignore_query_params": []string{"utm_source"}}, `"ignore_query_params"`},
 		{"origin and bind_origin false", map[string]any{"origin": "https://example.com", "bind_origin": false}, "drop bind_origin false"},
 		{"ftp origin", map[string]any{"origin": "ftp://example.com"}, "http:// or https://"},
-		{"origin with a path", map[string]any{"origin": "https://example.com/app"}, "host name"},
+		{"origin with a path", map[string]any{"origin": "https://example.com/app"}, "without a path"},
 		{"ignore everything", map[string]any{"ignore_params": []string{"*"}}, "every parameter"},
 		{"ignore the signature", map[string]any{"ignore_params": []string{"sn-sig"}}, "reserved"},
 		{"zero max_age", map[string]any{"max_age": 0}, "max age must be positive"},
