@@ -110,7 +110,7 @@ func (a *attempt) release() {
 
 // reset empties a field by field, keeping the scratch buffers (msg, sig,
 // tag, pairs, the pysigned buffers) and the kept HMAC state: assigning a
-// whole new attempt would copy (with write barriers) and clear 600 bytes,
+// whole new attempt would copy (with write barriers) and clear over 700 bytes,
 // the tag scratch included, which needs no clearing. A new field must be
 // reset here: TestAttemptReset fails until it is.
 func (a *attempt) reset() {
