@@ -69,11 +69,13 @@ func TestMemoryNonceStoreConcurrent(t *testing.T) {
 		var fresh atomic.Int32
 		var wg sync.WaitGroup
 		for range 8 {
-			wg.Go(func() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
 				if ok, _ := s.Record(context.Background(), fmt.Sprint(round), later); ok {
 					fresh.Add(1)
 				}
-			})
+			}()
 		}
 		wg.Wait()
 		assert.Equal(t, int32(1), fresh.Load(), "round %d", round)

@@ -417,3 +417,23 @@ func withoutParams(q string, drop func(name string) bool) string {
 	}
 	return strings.Join(kept, "&")
 }
+
+// unreserved marks the unreserved characters of RFC 3986: ASCII letters,
+// digits and - . _ ~, what Python's quote_plus(safe="") and Go's
+// url.QueryEscape keep as they are.
+var unreserved = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") {
+		t[c] = true
+	}
+	return t
+}()
+
+// isASCII reports whether s is ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

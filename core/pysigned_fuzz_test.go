@@ -223,7 +223,7 @@ func FuzzPysignedCanonical(f *testing.F) {
 		for i := 0; i < len(got); i++ {
 			c := got[i]
 			switch {
-			case queryUnreserved[c], c == '+', c == '=', c == '&':
+			case unreserved[c], c == '+', c == '=', c == '&':
 			case c == '%' && i+2 < len(got) && strings.IndexByte(upperHex, got[i+1]) >= 0 && strings.IndexByte(upperHex, got[i+2]) >= 0:
 				i += 2
 			default:

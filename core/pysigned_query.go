@@ -61,7 +61,7 @@ const (
 
 var qsClass = func() (t [256]uint8) {
 	for c := range t {
-		if !queryUnreserved[c] {
+		if !unreserved[c] {
 			t[c] = qsEncode
 		}
 	}
@@ -195,7 +195,7 @@ func (q *qsl) decode(start, end int, class uint8) (_ qsSpan, canonical bool) {
 			escapedHigh = escapedHigh || c >= 0x80
 			// upper-case hex (digits and A–F are <= F), of a byte that
 			// quote_plus escapes (a space it writes as +)
-			canonical = canonical && s[i+1] <= 'F' && s[i+2] <= 'F' && !queryUnreserved[c] && c != ' '
+			canonical = canonical && s[i+1] <= 'F' && s[i+2] <= 'F' && !unreserved[c] && c != ' '
 			i += 2
 		case c == '%': // a literal %, which quote_plus escapes
 			canonical = false
@@ -254,22 +254,13 @@ func replaceInvalidUTF8(buf []byte, start int) []byte {
 	return appendLossyUTF8(buf[:first], bytesOf(tail))
 }
 
-// queryUnreserved marks the bytes quote_plus(safe="") leaves as they are:
-// ASCII letters, digits and _ . - ~ (also what url.QueryEscape keeps).
-var queryUnreserved = func() (t [256]bool) {
-	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~") {
-		t[c] = true
-	}
-	return t
-}()
-
 // appendQuotePlus appends s encoded as Python's quote_plus(s, safe=""):
 // its UTF-8 bytes, unreserved ones kept, space as +, every other byte as
 // %XX in upper-case hex.
 func appendQuotePlus(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		j := i
-		for j < len(s) && queryUnreserved[s[j]] {
+		for j < len(s) && unreserved[s[j]] {
 			j++
 		}
 		dst = append(dst, s[i:j]...)

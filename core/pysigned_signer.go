@@ -193,12 +193,3 @@ func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 	}
 	return string(query), nil
 }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}

@@ -454,20 +454,12 @@ func validSignedURLKeyID(id string) bool {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		if !signedURLUnreserved[id[i]] {
+		if !unreserved[id[i]] {
 			return false
 		}
 	}
 	return true
 }
-
-// signedURLUnreserved marks the unreserved characters of RFC 3986.
-var signedURLUnreserved = func() (t [256]bool) {
-	for c := range t {
-		t[c] = isSignedURLUnreserved(byte(c))
-	}
-	return t
-}()
 
 // parseSignedURLTime parses s into t and reports whether it is unix seconds
 // as a signed URL writes them: 1 to 12 digits, no leading zero but for "0".
@@ -484,11 +476,6 @@ func parseSignedURLTime(s string, t *int64) bool {
 	}
 	*t = n
 	return true
-}
-
-func isSignedURLUnreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // appendSignedURLSignature decodes s, unpadded base64url (RFC 4648 §5), and reports

@@ -348,7 +348,7 @@ func checkSignedURLOriginHost(host string) error {
 	}
 	if name[0] != '[' {
 		for i := 0; i < len(name); i++ {
-			if c := name[i]; !isSignedURLUnreserved(c) && strings.IndexByte("!$&'()*+,;=", c) < 0 {
+			if c := name[i]; !unreserved[c] && strings.IndexByte("!$&'()*+,;=", c) < 0 {
 				return fmt.Errorf("the host %q has a %q, which net/http does not send (it sends no Host instead)", host, c)
 			}
 		}
@@ -420,7 +420,7 @@ func checkSignedURLPort(port string, canonical bool) error {
 // and '?', but for '\” which browsers escape in http(s) queries.
 var signedURLKeep = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
-		if isSignedURLUnreserved(byte(c)) || strings.IndexByte("!$&'()*+,;=:@/", byte(c)) >= 0 {
+		if unreserved[c] || strings.IndexByte("!$&'()*+,;=:@/", byte(c)) >= 0 {
 			t[c] = 1 | 2
 		}
 	}

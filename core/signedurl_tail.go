@@ -55,7 +55,7 @@ func (p *signedURLParams) parseSignerTail(q string) (rest int, ok bool) {
 	}
 	i -= len("&sn-iat=")
 	end := i
-	for i > 0 && end-i < signedURLMaxKeyID && signedURLUnreserved[q[i-1]] {
+	for i > 0 && end-i < signedURLMaxKeyID && unreserved[q[i-1]] {
 		i--
 	}
 	if i == end || !signedURLFollows(q, i, "sn-kid=") {
