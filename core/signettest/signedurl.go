@@ -115,7 +115,8 @@ type SignedURLSignError struct {
 
 // SignedURLVectors returns core/testdata/signedurl/vectors.json. The file
 // is read from the source tree, beside its generator (so no copy can
-// drift), which every test of this repository has.
+// drift), which every test of this repository has; a binary built with
+// -trimpath cannot find it.
 func SignedURLVectors() (*SignedURLVectorFile, error) {
 	_, self, _, ok := runtime.Caller(0)
 	if !ok {
