@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -443,7 +444,7 @@ func assertEchoOf(t *testing.T, resp response, want echo, method, target, body s
 	t.Helper()
 	got := decodeEcho(t, resp)
 	want.Method = method
-	want.Path, want.Query, _ = strings.Cut(target, "?")
+	want.Path, want.Query, _ = strings.Cut(withoutOrigin(t, target), "?")
 	if utf8.ValidString(body) {
 		want.Body = &body
 	} else {
@@ -451,6 +452,22 @@ func assertEchoOf(t *testing.T, resp response, want echo, method, target, body s
 		want.BodyB64 = &b64
 	}
 	assert.Equal(t, want, got)
+}
+
+// withoutOrigin is target without the scheme and authority of an
+// absolute-form target ("http://host/p?q" is "/p?q"), as the echo's path
+// and query give it: as received, so "http://host?q" is "?q", with an
+// empty path. Any other target is returned as is.
+func withoutOrigin(t *testing.T, target string) string {
+	t.Helper()
+	if strings.HasPrefix(target, "/") || !strings.Contains(target, "://") {
+		return target
+	}
+	u, err := url.Parse(target)
+	require.NoError(t, err)
+	origin := u.Scheme + "://" + u.Host
+	require.True(t, u.User == nil && u.Host != "" && strings.EqualFold(target[:len(origin)], origin), "not absolute-form: %q", target)
+	return target[len(origin):]
 }
 
 // decodeEcho decodes the 200 echo in resp.
@@ -680,4 +697,60 @@ func assertJSONContentType(t *testing.T, resp response) {
 	mediaType, _, err := mime.ParseMediaType(resp.header.Get("Content-Type"))
 	assert.NoError(t, err)
 	assert.Equal(t, "application/json", mediaType)
+}
+
+// TestAbsoluteFormTargets checks requests whose request-target is in
+// absolute-form ("PUT http://host/_conformance/config HTTP/1.1"), in every
+// framework: the control endpoints answer them as they answer origin-form,
+// and the echo's path and query are those of the target, after its
+// authority, as received (an empty path stays empty).
+func TestAbsoluteFormTargets(t *testing.T) { eachFramework(t, testAbsoluteFormTargets) }
+
+func testAbsoluteFormTargets(t *testing.T, srv *testServer) {
+	origin := "http://" + srv.addr
+	resp := srv.put(t, origin+"/_conformance/config", saConfig(testSecret, nil))
+	require.Equal(t, http.StatusNoContent, resp.status, "%s", resp.body)
+	resp = srv.put(t, "HTTP://"+srv.addr+"/_conformance/clock?x=1", `{"now": null}`)
+	assert.Equal(t, http.StatusNoContent, resp.status, "%s", resp.body)
+	assertInvalidConfig(t, srv.put(t, origin+"/_conformance/clock", `{"later": 1}`), "")
+	for _, tc := range []struct {
+		method, target string
+		status         int
+	}{
+		{"GET", origin + "/_conformance/config", http.StatusMethodNotAllowed},
+		{"PUT", origin + "/_conformance/nope", http.StatusNotFound},
+	} {
+		resp := srv.raw(t, rawRequest{method: tc.method, target: tc.target})
+		assert.Equal(t, tc.status, resp.status, "%s %s: %s", tc.method, tc.target, resp.body)
+		assert.NotContains(t, resp.header.Get("Content-Type"), "json", "no error code")
+	}
+
+	signer := newSigner(t, testSecret)
+	for _, tc := range []struct {
+		target string
+		signed string // the origin-form request signet verifies it as
+		echoed string // the path and query the echo gives, joined by '?'
+	}{
+		{origin + "/foo?a=1&b=%2F", "/foo?a=1&b=%2F", "/foo?a=1&b=%2F"},
+		{"HTTP://" + srv.addr + "/a/../b", "/a/../b", "/a/../b"},
+		{origin + "/_conformance", "/_conformance", "/_conformance"},
+		{origin + "?a=1", "/?a=1", "?a=1"},
+		{origin, "/", ""},
+	} {
+		t.Run(tc.target, func(t *testing.T) {
+			req := rawRequest{method: "GET", target: tc.target}
+			assertRejected(t, srv.raw(t, req), http.StatusUnauthorized, "missing_signature")
+			req.header = signedHeader(t, signer, "GET", origin+tc.signed)
+			assertEcho(t, srv.raw(t, req), "GET", tc.echoed, "")
+		})
+	}
+}
+
+// signedHeader is the header signer gives a method request to url.
+func signedHeader(t *testing.T, signer signet.Signer, method, url string) http.Header {
+	t.Helper()
+	req, err := http.NewRequest(method, url, http.NoBody)
+	require.NoError(t, err)
+	require.NoError(t, signer.Sign(req))
+	return req.Header
 }

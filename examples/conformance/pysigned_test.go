@@ -79,7 +79,9 @@ func pysignedKeyConfig(t *testing.T, table map[string]signettest.PysignedKey, na
 // pysignedTarget is how a client requests rawURL: the origin (scheme and
 // authority) it was signed for, and the request-target it sends, without
 // the fragment no client sends. An empty path cannot be sent in origin-form,
-// so such a URL is sent in absolute-form, which keeps the empty path.
+// so such a URL is sent in absolute-form, which keeps the empty path; the
+// echo gives that path as received, "" (assertEchoOf compares the target
+// without its origin).
 func pysignedTarget(t *testing.T, rawURL string) (origin, target string) {
 	t.Helper()
 	rawURL, _, _ = strings.Cut(rawURL, "#")
@@ -156,6 +158,9 @@ func testPysignedVectors(t *testing.T, srv *testServer) {
 						key := matchingKey(t, table, v.Sign.SigningKey, c.Keys)
 						want := echo{Scheme: "pysigned", KeyID: key, Credentials: map[string]any{"key_id": key}}
 						assertEchoOf(t, resp, want, "GET", target, "")
+						if v.ID == "empty-query-and-empty-path" { // https://example.com?sig=…
+							assert.Empty(t, decodeEcho(t, resp).Path, "the empty path, as received")
+						}
 						return
 					}
 					code, ok := pysignedRejections[fmt.Sprintf("%s/%d", v.ID, i)]
