@@ -230,6 +230,8 @@ func TestCavageInvalidConfig(t *testing.T) {
 		{"zero max_body_bytes", `{"options": {"max_body_bytes": 0}}`, "max body bytes"},
 		{"option of another scheme", `{"options": {"fields": ["path"]}}`, `"fields"`},
 		{"http-signature's option name", `{"options": {"clockSkew": 300}}`, `"clockSkew"`},
+		{"upper-case option name", `{"options": {"CLOCK_SKEW": 1}}`, `"CLOCK_SKEW"`},
+		{"capitalised option name", `{"options": {"Required_headers": []}}`, `"Required_headers"`},
 		{"public_key_pem not PEM", `{"keys": [{"id": "k", "public_key_pem": "MIIBIjAN"}]}`, "keys[0]: public_key_pem: "},
 		{"public_key_pem not a key", `{"keys": [{"id": "k", "public_key_pem": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}]}`, "keys[0]: public_key_pem: "},
 		{"public_key_pem of a private key", `{"keys": [{"id": "k", "public_key_pem": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}]}`, "keys[0]: public_key_pem: "},

@@ -188,7 +188,7 @@ func testControlEndpoints(t *testing.T, srv *testServer) {
 	resp = srv.raw(t, rawRequest{method: "GET", target: "/x"})
 	assertRejected(t, resp, http.StatusUnauthorized, "missing_signature")
 
-	for _, body := range []string{`nope`, `{"now": "soon"}`, `{"later": 1}`, `{"now": 1e300}`} {
+	for _, body := range []string{`nope`, `{"now": "soon"}`, `{"later": 1}`, `{"now": 1e300}`, `{"NOW": 1}`, `{"Now": null}`} {
 		assertInvalidConfig(t, srv.put(t, "/_conformance/clock", body), "")
 	}
 }
@@ -226,6 +226,19 @@ func TestInvalidConfig(t *testing.T) {
 		{"empty jwks", `{"scheme": "sasigning", "keys": [{"jwks": {"keys": []}}]}`, "keys[0]: jwks: signet: no 'keys' provided"},
 		{"unknown key member", `{"scheme": "sasigning", "keys": [{"id": "k", "secret": "s", "nope": 1}]}`, `"nope"`},
 		{"options not an object", `{"scheme": "sasigning", ` + key + `, "options": []}`, ""},
+		// Names are matched exactly (encoding/json alone folds case, and
+		// folds "ſ", U+017F, to "s"), at every level.
+		{"upper-case names", `{"SCHEME": "cavage", "NOW": 1, "Keys": [{"ID": "k", "secret": "s"}], "Options": {"CLOCK_SKEW": 1}}`, `"Keys"`},
+		{"upper-case scheme", `{"SCHEME": "sasigning"}`, `"SCHEME"`},
+		{"long s", `{"ſcheme": "sasigning"}`, `"ſcheme"`},
+		{"capitalised now", `{"scheme": "sasigning", ` + key + `, "Now": 1}`, `"Now"`},
+		{"capitalised keys", `{"scheme": "sasigning", "Keys": [{"id": "k", "secret": "s"}]}`, `"Keys"`},
+		{"upper-case key member", `{"scheme": "sasigning", "keys": [{"id": "k", "secret": "s"}, {"ID": "k2", "secret": "s"}]}`, `"ID" in keys[1]`},
+		{"upper-case key material", `{"scheme": "sasigning", "keys": [{"id": "k", "SECRET_HEX": "00ff"}]}`, `"SECRET_HEX" in keys[0]`},
+		{"capitalised options", `{"scheme": "sasigning", ` + key + `, "Options": {}}`, `"Options"`},
+		{"upper-case option", `{"scheme": "sasigning", ` + key + `, "options": {"Fields": ["path"]}}`, `options: json: unknown field "Fields"`},
+		{"upper-case embedded option", `{"scheme": "sasigning", ` + key + `, "options": {"MAX_BODY_BYTES": 8}}`, `"MAX_BODY_BYTES"`},
+		{"long s in an option", `{"scheme": "sasigning", ` + key + `, "options": {"ſcheme": "https"}}`, `"ſcheme"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assertInvalidConfig(t, srv.put(t, "/_conformance/config", tc.config), tc.message)

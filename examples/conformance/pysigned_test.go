@@ -376,6 +376,7 @@ func TestPysignedInvalidConfig(t *testing.T) {
 		{"origin without scheme", nil, map[string]any{"origin": "example.com"}, "scheme://authority"},
 		{"unknown option", nil, map[string]any{"ignoreQueryParams": []string{"x"}}, `"ignoreQueryParams"`},
 		{"option of another scheme", nil, map[string]any{"clock_skew": 1}, `"clock_skew"`},
+		{"capitalised option name", nil, map[string]any{"Version": "0.2.8"}, `"Version"`},
 		{"short HMAC secret", []map[string]any{{"id": "s", "secret": "short"}}, nil, "shorter than the 64 bytes"},
 		{"RSA key", []map[string]any{{"id": "r", "public_key_pem": rsaPublicKeyPEM}}, nil, "cannot verify pysigned URLs"},
 		{"key pinned to another algorithm", []map[string]any{{"id": "h", "secret_hex": table["hmac_a"].SecretHex, "algorithm": "hmac-sha256"}}, nil, `pinned to "hmac-sha256"`},
