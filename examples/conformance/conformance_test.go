@@ -191,6 +191,11 @@ func testControlEndpoints(t *testing.T, srv *testServer) {
 	for _, body := range []string{`nope`, `{"now": "soon"}`, `{"later": 1}`, `{"now": 1e300}`, `{"NOW": 1}`, `{"Now": null}`} {
 		assertInvalidConfig(t, srv.put(t, "/_conformance/clock", body), "")
 	}
+	// now is required: a body without it neither unfreezes nor moves the
+	// clock.
+	for _, body := range []string{`{}`, `null`} {
+		assertInvalidConfig(t, srv.put(t, "/_conformance/clock", body), `needs "now"`)
+	}
 }
 
 // TestInvalidConfig checks that every invalid config is 400 invalid_config
@@ -318,6 +323,10 @@ func TestClock(t *testing.T) {
 			}
 		})
 	}
+	// A body without now is refused and leaves the clock frozen at
+	// signedAt (it used to unfreeze it).
+	assertInvalidConfig(t, srv.put(t, "/_conformance/clock", `{}`), `needs "now"`)
+	assertEcho(t, srv.signed(t, signer, "GET", "/t", ""), "GET", "/t", "")
 }
 
 // TestPathsServedAsReceived checks that paths reach the verifier

@@ -87,19 +87,28 @@ func (a *app) configure(data []byte) error {
 	return nil
 }
 
-// setClock applies a {"now": …} body to the active config's clock.
+// setClock applies a {"now": …} body to the active config's clock. now is
+// required: null unfreezes the clock, and a body without now ({}) is an
+// error rather than an implicit null.
 func (a *app) setClock(data []byte) error {
 	var body struct {
-		Now *float64 `json:"now"`
+		Now json.RawMessage `json:"now"` // nil when absent, "null" when null
 	}
 	if err := decodeStrict(data, &body); err != nil {
+		return err
+	}
+	if body.Now == nil {
+		return errors.New(`the clock body needs "now": unix seconds, or null for the real clock`)
+	}
+	var now *float64
+	if err := json.Unmarshal(body.Now, &now); err != nil {
 		return err
 	}
 	st := a.active.Load()
 	if st == nil {
 		return errors.New("no config is active: PUT /_conformance/config first")
 	}
-	return st.clock.set(body.Now)
+	return st.clock.set(now)
 }
 
 // controlPrefix starts the paths of the control endpoints.
