@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -143,9 +146,9 @@ func testCavageVectorsAPISignatureDialect(t *testing.T, srv *testServer) {
 }
 
 // TestAPISignatureVectors replays api-signature.json in every framework:
-// Node's view of each
-// request sent as a request line and header lines, the middleware's options
-// mapped onto the cavage options, and its answer.
+// each request sent as a request line and header lines (the vector's
+// raw_header_lines where it gives them, else Node's view of the headers),
+// the middleware's options mapped onto the cavage options, and its answer.
 func TestAPISignatureVectors(t *testing.T) { eachFramework(t, testAPISignatureVectors) }
 
 func testAPISignatureVectors(t *testing.T, srv *testServer) {
@@ -173,6 +176,9 @@ func testAPISignatureVectors(t *testing.T, srv *testServer) {
 		// middleware's job.
 		"cors-preflight-bypass": "missing_signature",
 	}
+	rawLines := apiSignatureRawHeaderLines(t)
+	require.Len(t, rawLines, 1, "vectors with raw_header_lines")
+	require.Contains(t, rawLines, "duplicate-header-joined")
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
 			lifetime := 0 // null or 0: no Date window
@@ -186,9 +192,7 @@ func testAPISignatureVectors(t *testing.T, srv *testServer) {
 			if v.Request.OriginalURL != "" {
 				req.target = v.Request.OriginalURL
 			}
-			for _, name := range slices.Sorted(maps.Keys(v.Request.Headers)) {
-				req.lines = append(req.lines, [2]string{name, v.Request.Headers[name]})
-			}
+			req.lines = apiSignatureHeaderLines(t, v.Request.Headers, rawLines[v.ID])
 			resp := srv.raw(t, req)
 			if v.Expected.Outcome == "next" && v.Expected.CredentialsSet {
 				m := keyIDParam.FindStringSubmatch(v.Request.Headers["authorization"])
@@ -202,6 +206,68 @@ func testAPISignatureVectors(t *testing.T, srv *testServer) {
 			assertCavageRejected(t, resp, code)
 		})
 	}
+}
+
+// apiSignatureVectorsFile is the repository's copy of api-signature.json,
+// the file signettest decodes.
+const apiSignatureVectorsFile = "../../core/internal/vectors/testdata/vectors/api-signature.json"
+
+// apiSignatureRawHeaderLines reads request.raw_header_lines of the vectors
+// of api-signature.json that give them, by id: the header lines as the
+// client sent them, where request.headers is Node's view, repeated headers
+// joined. signettest does not decode them.
+func apiSignatureRawHeaderLines(t *testing.T) map[string][]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.FromSlash(apiSignatureVectorsFile))
+	require.NoError(t, err)
+	var file struct {
+		Vectors []struct {
+			ID      string `json:"id"`
+			Request struct {
+				RawHeaderLines []string `json:"raw_header_lines"`
+			} `json:"request"`
+		} `json:"vectors"`
+	}
+	require.NoError(t, json.Unmarshal(data, &file))
+	lines := map[string][]string{}
+	for _, v := range file.Vectors {
+		if v.Request.RawHeaderLines != nil {
+			lines[v.ID] = v.Request.RawHeaderLines
+		}
+	}
+	return lines
+}
+
+// apiSignatureHeaderLines are the header lines of a vector's request: the
+// vector's raw lines, as given, for the headers they name, and a line per
+// other header of Node's view, in name order. Each header the raw lines
+// name must be, in Node's view, their values joined by ", ".
+func apiSignatureHeaderLines(t *testing.T, headers map[string]string, raw []string) [][2]string {
+	t.Helper()
+	byName := map[string][][2]string{}
+	for _, line := range raw {
+		name, value, ok := strings.Cut(line, ":")
+		require.True(t, ok, "raw header line %q", line)
+		key := strings.ToLower(name)
+		byName[key] = append(byName[key], [2]string{name, strings.TrimSpace(value)})
+	}
+	var lines [][2]string
+	for _, name := range slices.Sorted(maps.Keys(headers)) {
+		sent, ok := byName[name]
+		if !ok {
+			lines = append(lines, [2]string{name, headers[name]})
+			continue
+		}
+		var values []string
+		for _, line := range sent {
+			values = append(values, line[1])
+		}
+		require.Equal(t, headers[name], strings.Join(values, ", "), "the raw %s lines, joined", name)
+		lines = append(lines, sent...)
+		delete(byName, name)
+	}
+	require.Empty(t, byName, "raw lines of headers Node did not see")
+	return lines
 }
 
 // keyIDParam finds the keyId parameter in an Authorization header, as
