@@ -3,6 +3,7 @@
 package interop
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"slices"
@@ -55,6 +56,14 @@ type matrix struct {
 	limits []limitation              // in the order first seen
 	algs   map[limitation][]string   // the algorithms each was checked with
 	files  map[string]map[string]tally
+	skips  []skip // the vector cases a replay skipped, in the order first seen
+}
+
+// skip is a vector case a replay skipped, and the frameworks it skipped it
+// in.
+type skip struct {
+	Test, Case, Reason string
+	Frameworks         []string
 }
 
 var observed = &matrix{cells: map[row]map[string]*tally{}, algs: map[limitation][]string{}, files: map[string]map[string]tally{}}
@@ -146,6 +155,21 @@ func (m *matrix) markdown() string {
 			fmt.Fprintf(&b, "| %s | %s | %d | %d | %d |\n", replay.File, replay.Test, t.Pass, t.Fail, t.Skip)
 		}
 	}
+	if len(m.skips) > 0 {
+		b.WriteString("\n**Skipped vector cases, and why** (no request is checked for them)\n\n| replay | case | frameworks | why |\n|---|---|---|---|\n")
+		replay := func(test string) int {
+			return slices.IndexFunc(vectorReplays, func(r struct{ Test, File string }) bool { return r.Test == test })
+		}
+		slices.SortFunc(m.skips, func(a, b skip) int {
+			return cmp.Or(cmp.Compare(replay(a.Test), replay(b.Test)), strings.Compare(a.Case, b.Case), strings.Compare(a.Reason, b.Reason))
+		})
+		for _, s := range m.skips {
+			slices.SortFunc(s.Frameworks, func(a, b string) int {
+				return cmp.Compare(slices.Index(frameworks, a), slices.Index(frameworks, b))
+			})
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", s.Test, s.Case, strings.Join(s.Frameworks, ", "), strings.ReplaceAll(s.Reason, "|", "\\|"))
+		}
+	}
 	return b.String()
 }
 
@@ -186,4 +210,17 @@ func (m *matrix) recordReplay(framework, test, action string) {
 		t.Fail++
 	}
 	m.files[framework][test] = t
+}
+
+// recordSkip notes that test skipped the vector case name in framework,
+// because of reason (its t.Skip message).
+func (m *matrix) recordSkip(test, name, framework, reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i := slices.IndexFunc(m.skips, func(s skip) bool { return s.Test == test && s.Case == name && s.Reason == reason })
+	if i < 0 {
+		m.skips = append(m.skips, skip{Test: test, Case: name, Reason: reason})
+		i = len(m.skips) - 1
+	}
+	m.skips[i].Frameworks = append(m.skips[i].Frameworks, framework)
 }

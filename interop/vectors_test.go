@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -83,6 +84,9 @@ func testVectorsToSignet(t *testing.T, s *servers) {
 		}
 		parts := strings.SplitN(test, "/", 3)
 		observed.recordReplay(parts[1], parts[0], action)
+		if action == "skip" {
+			observed.recordSkip(parts[0], parts[2], parts[1], skipReason(output[test]))
+		}
 		if action == "fail" {
 			t.Errorf("%s failed:\n%s", test, output[test])
 		}
@@ -94,4 +98,20 @@ func testVectorsToSignet(t *testing.T, s *servers) {
 			assert.Positive(t, got.Pass+got.Fail, "%s replayed nothing in %s", r.Test, f)
 		}
 	}
+}
+
+// skipLog finds the lines a test logged (t.Log, t.Skip): "file.go:N: text".
+var skipLog = regexp.MustCompile(`(?m)^\s+\S+\.go:\d+: (.*)$`)
+
+// skipReason is the last line a skipped test logged in output: its
+// t.Skip message.
+func skipReason(output *strings.Builder) string {
+	if output == nil {
+		return "(no reason given)"
+	}
+	m := skipLog.FindAllStringSubmatch(output.String(), -1)
+	if m == nil {
+		return "(no reason given)"
+	}
+	return m[len(m)-1][1]
 }

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,41 +57,98 @@ func testCavageVectors(t *testing.T, srv *testServer) {
 }
 
 // TestCavageVectorsAPISignatureDialect replays cavage.json, in every
-// framework, in the api-signature dialect, with api-signature's getSecret (the HMAC keys),
-// against what the real middleware answered.
+// framework, in the api-signature dialect, with api-signature's getSecret
+// (the HMAC keys), against what the real middleware answered: the 200s
+// pass, and each rejection is the signet code of the middleware's error
+// (apiSignatureErrors), or the code apiSignatureDialectDeviations gives
+// with its reason.
 func TestCavageVectorsAPISignatureDialect(t *testing.T) {
 	eachFramework(t, testCavageVectorsAPISignatureDialect)
+}
+
+// apiSignatureErrors maps the errors api-signature throws to the signet
+// code for the same failure, and the status api-signature answers with it.
+// The statuses agree but for UnsupportedAlgorithmError: api-signature
+// answers 401, signet's unsupported_algorithm is a 400.
+var apiSignatureErrors = map[string]struct {
+	status int
+	code   string
+}{
+	"BadSignatureError":                   {http.StatusUnauthorized, "invalid_signature"},
+	"UnauthorizedError":                   {http.StatusUnauthorized, "unknown_key"}, // "Unknown api key"
+	"ExpiredRequestError":                 {http.StatusUnauthorized, "expired"},
+	"UnsupportedAlgorithmError":           {http.StatusUnauthorized, "unsupported_algorithm"},
+	"MissingRequiredHeadersError":         {http.StatusBadRequest, "missing_required_header"},
+	"MissingRequiredSignatureParamsError": {http.StatusBadRequest, "malformed_signature"},
+}
+
+// apiSignatureDialectDeviations are signet's codes where they are not the
+// code of api-signature's answer, and why.
+var apiSignatureDialectDeviations = map[string]string{
+	// Signed in a Signature header: api-signature reports the absent
+	// Authorization header as a missing required header, signet as a
+	// missing signature.
+	"hs-rsa-sha256-signature-header-digest": "missing_signature",
+	"hs-hmac-sha256-created-expires":        "missing_signature",
+	"draft12-C1-default-signature-header":   "missing_signature",
+	"ref-hs2019-ed25519-created-expires":    "missing_signature",
+	// api-signature refuses a non-HMAC algorithm before it asks getSecret;
+	// signet looks the key up first, and getSecret has only HMAC keys.
+	"hs-rsa-sha256-no-request-target":  "unknown_key",
+	"hs-ecdsa-sha256-p256":             "unknown_key",
+	"hs-ed25519-sha512":                "unknown_key",
+	"draft12-C1-default-authorization": "unknown_key",
+	"draft12-C2-basic-authorization":   "unknown_key",
+	"draft09-C3-all-headers":           "unknown_key",
+	// (created) is no pseudo-header in api-signature: a signed
+	// "(created)" names a header the request lacks, which signet finds
+	// before it checks the algorithm (rsa-sha256, hs2019, ed25519-sha512).
+	"draft12-C3-all-headers-as-printed": "missing_required_header",
+	"ref-hs2019-hmac-sha512-created":    "missing_required_header",
+	"quirk-expires-grace-window":        "missing_required_header",
+	"quirk-integer-param-last":          "missing_required_header",
+	// api-signature never checks Digest; signet does, in both dialects (a
+	// documented deviation).
+	"neg-tampered-body-with-digest": "digest_mismatch",
 }
 
 func testCavageVectorsAPISignatureDialect(t *testing.T, srv *testServer) {
 	vectors, table, err := signettest.CavageVectors()
 	require.NoError(t, err)
+	require.Len(t, vectors, 35)
 	keys := cavageKeys(table, true)
+	accepted, matched, deviations := 0, 0, 0
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
 			srv.configure(t, cavageConfig(v.Now, keys, map[string]any{"dialect": "api-signature"}))
 			resp := srv.raw(t, cavageRequest(v))
-			switch {
-			case v.ID == "neg-tampered-body-with-digest":
-				// api-signature never checks Digest; signet does, in both
-				// dialects (a documented deviation).
-				assert.Equal(t, http.StatusOK, v.Expected.APISignature.Status)
-				assertCavageRejected(t, resp, "digest_mismatch")
-			case v.Expected.APISignature.Status == http.StatusOK:
-				assertCavageEcho(t, resp, v, table)
-			default:
-				// The middleware's statuses are its own; signet answers
-				// with any of its codes.
-				assertCavageRejected(t, resp, "")
+			peer := v.Expected.APISignature
+			if code, ok := apiSignatureDialectDeviations[v.ID]; ok {
+				deviations++
+				assertCavageRejected(t, resp, code)
+				return
 			}
+			if peer.Status == http.StatusOK {
+				accepted++
+				assertCavageEcho(t, resp, v, table)
+				return
+			}
+			answer, ok := apiSignatureErrors[peer.Error]
+			require.True(t, ok, "no signet code for api-signature's %s", peer.Error)
+			assert.Equal(t, answer.status, peer.Status, "api-signature's status for %s", peer.Error)
+			matched++
+			assertCavageRejected(t, resp, answer.code)
 		})
 	}
+	assert.Equal(t, 8, accepted, "vectors api-signature and signet accept")
+	assert.Equal(t, 12, matched, "vectors rejected with the code of api-signature's error")
+	assert.Len(t, apiSignatureDialectDeviations, deviations, "deviations replayed")
 }
 
 // TestAPISignatureVectors replays api-signature.json in every framework:
-// Node's view of each
-// request sent as a request line and header lines, the middleware's options
-// mapped onto the cavage options, and its answer.
+// each request sent as a request line and header lines (the vector's
+// raw_header_lines where it gives them, else Node's view of the headers),
+// the middleware's options mapped onto the cavage options, and its answer.
 func TestAPISignatureVectors(t *testing.T) { eachFramework(t, testAPISignatureVectors) }
 
 func testAPISignatureVectors(t *testing.T, srv *testServer) {
@@ -116,6 +176,9 @@ func testAPISignatureVectors(t *testing.T, srv *testServer) {
 		// middleware's job.
 		"cors-preflight-bypass": "missing_signature",
 	}
+	rawLines := apiSignatureRawHeaderLines(t)
+	require.Len(t, rawLines, 1, "vectors with raw_header_lines")
+	require.Contains(t, rawLines, "duplicate-header-joined")
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
 			lifetime := 0 // null or 0: no Date window
@@ -129,9 +192,7 @@ func testAPISignatureVectors(t *testing.T, srv *testServer) {
 			if v.Request.OriginalURL != "" {
 				req.target = v.Request.OriginalURL
 			}
-			for _, name := range slices.Sorted(maps.Keys(v.Request.Headers)) {
-				req.lines = append(req.lines, [2]string{name, v.Request.Headers[name]})
-			}
+			req.lines = apiSignatureHeaderLines(t, v.Request.Headers, rawLines[v.ID])
 			resp := srv.raw(t, req)
 			if v.Expected.Outcome == "next" && v.Expected.CredentialsSet {
 				m := keyIDParam.FindStringSubmatch(v.Request.Headers["authorization"])
@@ -145,6 +206,68 @@ func testAPISignatureVectors(t *testing.T, srv *testServer) {
 			assertCavageRejected(t, resp, code)
 		})
 	}
+}
+
+// apiSignatureVectorsFile is the repository's copy of api-signature.json,
+// the file signettest decodes.
+const apiSignatureVectorsFile = "../../core/internal/vectors/testdata/vectors/api-signature.json"
+
+// apiSignatureRawHeaderLines reads request.raw_header_lines of the vectors
+// of api-signature.json that give them, by id: the header lines as the
+// client sent them, where request.headers is Node's view, repeated headers
+// joined. signettest does not decode them.
+func apiSignatureRawHeaderLines(t *testing.T) map[string][]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.FromSlash(apiSignatureVectorsFile))
+	require.NoError(t, err)
+	var file struct {
+		Vectors []struct {
+			ID      string `json:"id"`
+			Request struct {
+				RawHeaderLines []string `json:"raw_header_lines"`
+			} `json:"request"`
+		} `json:"vectors"`
+	}
+	require.NoError(t, json.Unmarshal(data, &file))
+	lines := map[string][]string{}
+	for _, v := range file.Vectors {
+		if v.Request.RawHeaderLines != nil {
+			lines[v.ID] = v.Request.RawHeaderLines
+		}
+	}
+	return lines
+}
+
+// apiSignatureHeaderLines are the header lines of a vector's request: the
+// vector's raw lines, as given, for the headers they name, and a line per
+// other header of Node's view, in name order. Each header the raw lines
+// name must be, in Node's view, their values joined by ", ".
+func apiSignatureHeaderLines(t *testing.T, headers map[string]string, raw []string) [][2]string {
+	t.Helper()
+	byName := map[string][][2]string{}
+	for _, line := range raw {
+		name, value, ok := strings.Cut(line, ":")
+		require.True(t, ok, "raw header line %q", line)
+		key := strings.ToLower(name)
+		byName[key] = append(byName[key], [2]string{name, strings.TrimSpace(value)})
+	}
+	var lines [][2]string
+	for _, name := range slices.Sorted(maps.Keys(headers)) {
+		sent, ok := byName[name]
+		if !ok {
+			lines = append(lines, [2]string{name, headers[name]})
+			continue
+		}
+		var values []string
+		for _, line := range sent {
+			values = append(values, line[1])
+		}
+		require.Equal(t, headers[name], strings.Join(values, ", "), "the raw %s lines, joined", name)
+		lines = append(lines, sent...)
+		delete(byName, name)
+	}
+	require.Empty(t, byName, "raw lines of headers Node did not see")
+	return lines
 }
 
 // keyIDParam finds the keyId parameter in an Authorization header, as
@@ -230,6 +353,8 @@ func TestCavageInvalidConfig(t *testing.T) {
 		{"zero max_body_bytes", `{"options": {"max_body_bytes": 0}}`, "max body bytes"},
 		{"option of another scheme", `{"options": {"fields": ["path"]}}`, `"fields"`},
 		{"http-signature's option name", `{"options": {"clockSkew": 300}}`, `"clockSkew"`},
+		{"upper-case option name", `{"options": {"CLOCK_SKEW": 1}}`, `"CLOCK_SKEW"`},
+		{"capitalised option name", `{"options": {"Required_headers": []}}`, `"Required_headers"`},
 		{"public_key_pem not PEM", `{"keys": [{"id": "k", "public_key_pem": "MIIBIjAN"}]}`, "keys[0]: public_key_pem: "},
 		{"public_key_pem not a key", `{"keys": [{"id": "k", "public_key_pem": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}]}`, "keys[0]: public_key_pem: "},
 		{"public_key_pem of a private key", `{"keys": [{"id": "k", "public_key_pem": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}]}`, "keys[0]: public_key_pem: "},

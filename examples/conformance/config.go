@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -334,7 +335,9 @@ func decodeOptions(raw json.RawMessage, v any) error {
 }
 
 // decodeStrict decodes the single JSON value in data into v, rejecting
-// unknown object members and anything after the value.
+// unknown object members and anything after the value. Member names must
+// be the json tags exactly: encoding/json alone would also take "SCHEME",
+// "Keys" or "ſcheme" for "scheme".
 func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -344,7 +347,77 @@ func decodeStrict(data []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("unexpected data after the JSON value")
 	}
+	return checkNames(data, reflect.TypeOf(v), "")
+}
+
+// rawMessageType is json.RawMessage, whose members are not checked here:
+// options are checked when their scheme decodes them, credentials are any
+// JSON, and a JWKS has its own format.
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// checkNames checks that every object member in data, a JSON value that
+// decodes into a t, is named exactly as a field's json tag, at every level
+// of nesting. at locates data in the error ("" for the top level).
+func checkNames(data []byte, t reflect.Type, at string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == rawMessageType:
+	case t.Kind() == reflect.Struct:
+		var members map[string]json.RawMessage
+		if json.Unmarshal(data, &members) != nil {
+			return nil // null: the decoder judged it
+		}
+		fields := jsonFields(t, map[string]reflect.Type{})
+		for _, name := range slices.Sorted(maps.Keys(members)) {
+			field, ok := fields[name]
+			if !ok && at == "" {
+				return fmt.Errorf("json: unknown field %q (names are matched exactly)", name)
+			} else if !ok {
+				return fmt.Errorf("json: unknown field %q in %s (names are matched exactly)", name, at)
+			}
+			inner := name
+			if at != "" {
+				inner = at + "." + name
+			}
+			if err := checkNames(members[name], field, inner); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.Slice:
+		var elements []json.RawMessage
+		if json.Unmarshal(data, &elements) != nil {
+			return nil // null: the decoder judged it
+		}
+		for i, e := range elements {
+			if err := checkNames(e, t.Elem(), fmt.Sprintf("%s[%d]", at, i)); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// jsonFields adds the JSON names of t's fields to fields, with their types:
+// a field's json tag name, or its Go name when the tag gives none, and the
+// fields of an embedded struct without a tag, as encoding/json promotes
+// them.
+func jsonFields(t reflect.Type, fields map[string]reflect.Type) map[string]reflect.Type {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+			jsonFields(f.Type, fields)
+		case !f.IsExported() || name == "-":
+		case name == "":
+			fields[f.Name] = f.Type
+		default:
+			fields[name] = f.Type
+		}
+	}
+	return fields
 }
 
 // clock is a verifier's clock: the real time, or a frozen instant that

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -51,7 +50,7 @@ func newFiberServer(a *app) server {
 	// form, before the verifier reads it.
 	f.Use(func(c *fiber.Ctx) error {
 		switch {
-		case bytes.HasPrefix(c.Request().Header.RequestURI(), []byte(controlPrefix)):
+		case isControl(string(c.Request().Header.RequestURI())):
 			return a.controlFiber(c)
 		case a.active.Load() == nil:
 			return fiberError(c, http.StatusServiceUnavailable, "no config is active: PUT /_conformance/config first")
@@ -89,14 +88,8 @@ func echoFiber(c *fiber.Ctx) error {
 // controlFiber serves PUT /_conformance/config and PUT /_conformance/clock,
 // answering as app.control does.
 func (a *app) controlFiber(c *fiber.Ctx) error {
-	path, _, _ := strings.Cut(string(c.Request().Header.RequestURI()), "?")
-	var apply func([]byte) error
-	switch path {
-	case controlPrefix + "config":
-		apply = a.configure
-	case controlPrefix + "clock":
-		apply = a.setClock
-	default:
+	apply := a.controlEndpoint(string(c.Request().Header.RequestURI()))
+	if apply == nil {
 		return fiberError(c, http.StatusNotFound, "404 page not found")
 	}
 	if c.Method() != http.MethodPut {

@@ -51,16 +51,17 @@ func newPysigned(keys signet.KeyStore, now func() time.Time, raw json.RawMessage
 
 // jwksVersion is the pysigned version whose rules load the config's jwks
 // keys (default key ids, duplicate ids): the pysigned scheme's version
-// option when it names one, else 0.2.5. A bad version is reported by
-// newPysigned.
+// option when it names one, else 0.2.5. A bad version, or a bad option
+// name, is reported by newPysigned; the member is looked up by its exact
+// name, as newPysigned reads it.
 func jwksVersion(c *config) signet.PysignedVersion {
 	if c.Scheme != "pysigned" || c.Options == nil {
 		return signet.Pysigned025
 	}
-	var o struct {
-		Version *string `json:"version"`
-	}
-	if json.Unmarshal(c.Options, &o) == nil && o.Version != nil && signet.PysignedVersion(*o.Version) == signet.Pysigned028 {
+	var o map[string]json.RawMessage
+	var version string
+	if json.Unmarshal(c.Options, &o) == nil && json.Unmarshal(o["version"], &version) == nil &&
+		signet.PysignedVersion(version) == signet.Pysigned028 {
 		return signet.Pysigned028
 	}
 	return signet.Pysigned025

@@ -79,7 +79,9 @@ func pysignedKeyConfig(t *testing.T, table map[string]signettest.PysignedKey, na
 // pysignedTarget is how a client requests rawURL: the origin (scheme and
 // authority) it was signed for, and the request-target it sends, without
 // the fragment no client sends. An empty path cannot be sent in origin-form,
-// so such a URL is sent in absolute-form, which keeps the empty path.
+// so such a URL is sent in absolute-form, which keeps the empty path; the
+// echo gives that path as received, "" (assertEchoOf compares the target
+// without its origin).
 func pysignedTarget(t *testing.T, rawURL string) (origin, target string) {
 	t.Helper()
 	rawURL, _, _ = strings.Cut(rawURL, "#")
@@ -156,6 +158,9 @@ func testPysignedVectors(t *testing.T, srv *testServer) {
 						key := matchingKey(t, table, v.Sign.SigningKey, c.Keys)
 						want := echo{Scheme: "pysigned", KeyID: key, Credentials: map[string]any{"key_id": key}}
 						assertEchoOf(t, resp, want, "GET", target, "")
+						if v.ID == "empty-query-and-empty-path" { // https://example.com?sig=…
+							assert.Empty(t, decodeEcho(t, resp).Path, "the empty path, as received")
+						}
 						return
 					}
 					code, ok := pysignedRejections[fmt.Sprintf("%s/%d", v.ID, i)]
@@ -371,6 +376,7 @@ func TestPysignedInvalidConfig(t *testing.T) {
 		{"origin without scheme", nil, map[string]any{"origin": "example.com"}, "scheme://authority"},
 		{"unknown option", nil, map[string]any{"ignoreQueryParams": []string{"x"}}, `"ignoreQueryParams"`},
 		{"option of another scheme", nil, map[string]any{"clock_skew": 1}, `"clock_skew"`},
+		{"capitalised option name", nil, map[string]any{"Version": "0.2.8"}, `"Version"`},
 		{"short HMAC secret", []map[string]any{{"id": "s", "secret": "short"}}, nil, "shorter than the 64 bytes"},
 		{"RSA key", []map[string]any{{"id": "r", "public_key_pem": rsaPublicKeyPEM}}, nil, "cannot verify pysigned URLs"},
 		{"key pinned to another algorithm", []map[string]any{{"id": "h", "secret_hex": table["hmac_a"].SecretHex, "algorithm": "hmac-sha256"}}, nil, `pinned to "hmac-sha256"`},

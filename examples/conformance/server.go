@@ -87,19 +87,28 @@ func (a *app) configure(data []byte) error {
 	return nil
 }
 
-// setClock applies a {"now": …} body to the active config's clock.
+// setClock applies a {"now": …} body to the active config's clock. now is
+// required: null unfreezes the clock, and a body without now ({}) is an
+// error rather than an implicit null.
 func (a *app) setClock(data []byte) error {
 	var body struct {
-		Now *float64 `json:"now"`
+		Now json.RawMessage `json:"now"` // nil when absent, "null" when null
 	}
 	if err := decodeStrict(data, &body); err != nil {
+		return err
+	}
+	if body.Now == nil {
+		return errors.New(`the clock body needs "now": unix seconds, or null for the real clock`)
+	}
+	var now *float64
+	if err := json.Unmarshal(body.Now, &now); err != nil {
 		return err
 	}
 	st := a.active.Load()
 	if st == nil {
 		return errors.New("no config is active: PUT /_conformance/config first")
 	}
-	return st.clock.set(body.Now)
+	return st.clock.set(now)
 }
 
 // controlPrefix starts the paths of the control endpoints.
@@ -111,7 +120,7 @@ const controlPrefix = "/_conformance/"
 func (a *app) handler(protected http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case strings.HasPrefix(r.RequestURI, controlPrefix):
+		case isControl(r.RequestURI):
 			a.control(w, r)
 		case a.active.Load() == nil:
 			http.Error(w, "no config is active: PUT /_conformance/config first", http.StatusServiceUnavailable)
@@ -121,19 +130,65 @@ func (a *app) handler(protected http.Handler) http.Handler {
 	})
 }
 
+// isControl reports whether the request-target target is under
+// /_conformance/, in origin-form or absolute-form.
+func isControl(target string) bool {
+	path, _ := splitTarget(target)
+	return strings.HasPrefix(path, controlPrefix)
+}
+
+// controlEndpoint returns what applies the body of a PUT to the control
+// endpoint the request-target target names, or nil when it names none.
+func (a *app) controlEndpoint(target string) func([]byte) error {
+	switch path, _ := splitTarget(target); path {
+	case controlPrefix + "config":
+		return a.configure
+	case controlPrefix + "clock":
+		return a.setClock
+	}
+	return nil
+}
+
+// splitTarget splits a raw request-target into its path and query as
+// received: undecoded, anything after a '#' kept. An absolute-form target
+// ("http://host/p?q") gives what follows its authority, so its empty path
+// stays empty ("http://host?q" gives "" and "q"); any other target that
+// does not start with '/' ("*", or CONNECT's authority-form) is the path
+// as a whole.
+func splitTarget(target string) (path, query string) {
+	if !strings.HasPrefix(target, "/") {
+		if i := strings.Index(target, "://"); i > 0 && isURIScheme(target[:i]) {
+			rest := target[i+len("://"):]
+			if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+				target = rest[j:]
+			} else {
+				target = ""
+			}
+		}
+	}
+	path, query, _ = strings.Cut(target, "?")
+	return path, query
+}
+
+// isURIScheme reports whether s is a URI scheme (RFC 3986, section 3.1):
+// a letter, then letters, digits, '+', '-' and '.'.
+func isURIScheme(s string) bool {
+	for i, c := range []byte(s) {
+		letter := 'a' <= c|0x20 && c|0x20 <= 'z'
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // maxControlBody bounds the body of a control request.
 const maxControlBody = 1 << 20
 
 // control serves PUT /_conformance/config and PUT /_conformance/clock.
 func (a *app) control(w http.ResponseWriter, r *http.Request) {
-	path, _, _ := strings.Cut(r.RequestURI, "?")
-	var apply func([]byte) error
-	switch path {
-	case controlPrefix + "config":
-		apply = a.configure
-	case controlPrefix + "clock":
-		apply = a.setClock
-	default:
+	apply := a.controlEndpoint(r.RequestURI)
+	if apply == nil {
 		http.NotFound(w, r)
 		return
 	}
@@ -166,11 +221,11 @@ type echo struct {
 	BodyB64     *string `json:"body_b64,omitempty"`
 }
 
-// newEcho describes a request verified as res, with its raw request-target
-// and the body the handler read.
+// newEcho describes a request verified as res, with the path and query of
+// its raw request-target (splitTarget) and the body the handler read.
 func newEcho(res *signet.Result, method, requestURI string, body []byte) echo {
 	e := echo{Scheme: res.Scheme, KeyID: res.KeyID, Credentials: res.Credentials, Method: method}
-	e.Path, e.Query, _ = strings.Cut(requestURI, "?")
+	e.Path, e.Query = splitTarget(requestURI)
 	if s := string(body); utf8.ValidString(s) {
 		e.Body = &s
 	} else {
