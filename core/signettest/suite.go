@@ -496,6 +496,9 @@ func checkError(t *testing.T, resp *http.Response, got []byte, f fixture, code s
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("Content-Type %q, want application/json", ct)
 	}
+	if nosniff := resp.Header.Get("X-Content-Type-Options"); nosniff != "nosniff" {
+		t.Fatalf("X-Content-Type-Options %q, want nosniff", nosniff)
+	}
 	var e struct{ Error, Message string }
 	if err := json.Unmarshal(got, &e); err != nil || e.Error != code || e.Message == "" {
 		t.Fatalf("error body %s, want code %q and a message", got, code)
