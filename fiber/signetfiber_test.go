@@ -175,6 +175,20 @@ func sasigning(t *testing.T, opts ...signet.SASigningOption) (signet.Verifier, *
 	return v, s
 }
 
+// cavage returns a Cavage verifier and a signer for key id "k", the signer
+// configured by opts.
+func cavage(t *testing.T, opts ...signet.CavageSignerOption) (signet.Verifier, *signet.CavageSigner) {
+	t.Helper()
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
+	v, err := signet.NewCavage(keys, clock())
+	require.NoError(t, err)
+	s, err := signet.NewCavageSigner("k", key, append(opts, clock())...)
+	require.NoError(t, err)
+	return v, s
+}
+
 // send signs a POST of body with s and sends it to the server at base.
 func send(t *testing.T, base string, s signet.Signer, body []byte, header http.Header) (int, string) {
 	t.Helper()
@@ -204,13 +218,7 @@ func sendSigned(t *testing.T, base string, s signet.Signer, body []byte, header 
 // TestRawRequestTarget checks that the verifier reads the request-target
 // as received, not the path fiber and fasthttp decode and normalise.
 func TestRawRequestTarget(t *testing.T) {
-	key := signet.NewHMACKey([]byte("secret"))
-	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
-	require.NoError(t, err)
-	v, err := signet.NewCavage(keys, clock())
-	require.NoError(t, err)
-	signer, err := signet.NewCavageSigner("k", key, clock())
-	require.NoError(t, err)
+	v, signer := cavage(t)
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(signetfiber.New(v), echoHandler)
 	base := serve(t, app)
@@ -461,13 +469,7 @@ func TestNoAllocations(t *testing.T) {
 // net/http answers any request with more than one Host (RFC 9112 §3.2),
 // and the same request with one Host verifies.
 func TestRepeatedHost(t *testing.T) {
-	key := signet.NewHMACKey([]byte("secret"))
-	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
-	require.NoError(t, err)
-	v, err := signet.NewCavage(keys, clock())
-	require.NoError(t, err)
-	signer, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "host", "date"), clock())
-	require.NoError(t, err)
+	v, signer := cavage(t, signet.CavageSignHeaders("(request-target)", "host", "date"))
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(signetfiber.New(v), echoHandler)
 	base := serve(t, app)
