@@ -28,8 +28,9 @@ type Config struct {
 	// ErrorHandler answers a rejected request. Its error is returned to
 	// echo; returning nil means the error was handled (see
 	// ContinueOnIgnoredError). Default: an *echo.HTTPError with the status
-	// and the JSON body, the challenge set on the response already (an
-	// HTTPErrorHandler that answers another status should delete it).
+	// and the JSON body, the challenge and X-Content-Type-Options: nosniff
+	// set on the response already (an HTTPErrorHandler that answers another
+	// status should delete the challenge).
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
 	// nil, for routes that also serve unsigned requests. After a body
@@ -85,12 +86,15 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 	}, nil
 }
 
-// httpError is the default ErrorHandler: the challenge on the response and
-// an *echo.HTTPError whose message is the JSON error body.
+// httpError is the default ErrorHandler: the challenge and
+// X-Content-Type-Options: nosniff on the response, and an *echo.HTTPError
+// whose message is the JSON error body.
 func httpError(c echo.Context, err *signet.Error) error {
+	h := c.Response().Header()
 	if challenge := err.Challenge(); challenge != "" {
-		c.Response().Header().Set("WWW-Authenticate", challenge)
+		h.Set("WWW-Authenticate", challenge)
 	}
+	h.Set("X-Content-Type-Options", "nosniff")
 	return echo.NewHTTPError(err.Status(), err).SetInternal(err)
 }
 

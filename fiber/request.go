@@ -28,22 +28,23 @@ type request struct {
 	// first call to Header (split reports that it was).
 	fields []string
 	split  bool
-	// folds is whether the header block as received has a value folded
-	// over several lines (obs-fold), once looked for.
-	folds folds
+	// raw is what the header block as received was found to hold (a
+	// folded value, a repeated Host), once scanned.
+	raw rawFacts
 	// values holds every value Header returned during this verification,
 	// so that no returned slice is overwritten by a later call.
 	values []string
 }
 
-// folds is whether a header block has a folded value: not yet known, no or
-// yes.
-type folds uint8
+// rawFacts is what one scan of a header block as received found: a value
+// folded over several lines (obs-fold), more than one Host field. Its zero
+// value is "not scanned yet".
+type rawFacts uint8
 
 const (
-	foldsUnknown folds = iota
-	foldsNo
-	foldsYes
+	rawScanned rawFacts = 1 << iota
+	rawFolded
+	rawHostRepeated
 )
 
 var requests = sync.Pool{New: func() any { return new(request) }}
@@ -62,7 +63,7 @@ func acquireRequest(c *fiber.Ctx) *request {
 // arrays (their stale strings are never read again: they are overwritten
 // before use) unless they grew too large to keep.
 func (r *request) release() {
-	r.c, r.ctx, r.split, r.folds = nil, nil, false, foldsUnknown
+	r.c, r.ctx, r.split, r.raw = nil, nil, false, 0
 	r.fields, r.values = r.fields[:0], r.values[:0]
 	if cap(r.fields) > maxPooled || cap(r.values) > maxPooled {
 		r.fields, r.values = nil, nil
@@ -167,31 +168,55 @@ func (r *request) fromRaw(name string, chunked bool) bool {
 	return chunked || !normalizesNames(r.c.App()) || r.folded()
 }
 
-// folded reports whether the header block as received has a folded value,
-// looking for one on the first call only.
-func (r *request) folded() bool {
-	if r.folds == foldsUnknown {
-		r.folds = foldsNo
-		if hasFold(r.ctx.Request.Header.RawHeaders()) {
-			r.folds = foldsYes
-		}
+// folded reports whether the header block as received has a folded value.
+func (r *request) folded() bool { return r.scan()&rawFolded != 0 }
+
+// hostRepeated reports whether the header block as received has more than
+// one Host field, a request a server must answer 400 (RFC 9112 §3.2), as
+// net/http does: fasthttp keeps the last, which the verifier would read.
+func (r *request) hostRepeated() bool { return r.scan()&rawHostRepeated != 0 }
+
+// scan scans the header block as received on the first call only, and
+// returns what it found.
+func (r *request) scan() rawFacts {
+	if r.raw == 0 {
+		r.raw = rawScanned | scanRaw(r.ctx.Request.Header.RawHeaders())
 	}
-	return r.folds == foldsYes
+	return r.raw
 }
 
-// hasFold reports whether some line of raw, a header block as received,
-// starts with a space or a tab: the continuation of a folded value.
-func hasFold(raw []byte) bool {
+// scanRaw looks at the start of every line of raw, a header block as
+// received, in one pass: a line that starts with a space or a tab is the
+// continuation of a folded value (rawFolded); more than one line that
+// starts with "Host:", in any case, is a repeated Host (rawHostRepeated).
+func scanRaw(raw []byte) rawFacts {
+	var facts rawFacts
+	hosts := 0
+	if isHostField(raw) {
+		hosts = 1
+	}
 	for {
 		n := bytes.IndexByte(raw, '\n')
 		if n < 0 || n+1 >= len(raw) {
-			return false
-		}
-		if raw[n+1] == ' ' || raw[n+1] == '\t' {
-			return true
+			return facts
 		}
 		raw = raw[n+1:]
+		switch c := raw[0]; {
+		case c == ' ' || c == '\t':
+			facts |= rawFolded
+		case c|0x20 == 'h' && isHostField(raw):
+			if hosts++; hosts > 1 {
+				facts |= rawHostRepeated
+			}
+		}
 	}
+}
+
+// isHostField reports whether line starts with the name Host, in any case,
+// and its colon.
+func isHostField(line []byte) bool {
+	return len(line) > 4 && line[0]|0x20 == 'h' && line[1]|0x20 == 'o' && line[2]|0x20 == 's' && line[3]|0x20 == 't' &&
+		line[4] == ':'
 }
 
 // appendRaw appends the values of name in the header block as received, and

@@ -171,3 +171,36 @@ func TestViewBodyLimit(t *testing.T) {
 	assert.ErrorIs(t, err, signet.ErrBodyTooLarge)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, serr.Status())
 }
+
+// TestViewScanRaw checks the one scan of the header block as received: a
+// folded value and a repeated Host (any case, either order, even the same
+// value, as net/http counts them), and what is neither. (fasthttp refuses a
+// continuation line with a colon: that one is scanned directly.)
+func TestViewScanRaw(t *testing.T) {
+	for _, tc := range []struct {
+		name                 string
+		headers              string
+		folded, hostRepeated bool
+	}{
+		{"Host once", "Host: h\r\nX-A: 1\r\n", false, false},
+		{"Host once, last", "X-A: 1\r\nHost: h\r\n", false, false},
+		{"Host twice, another first", "Host: evil\r\nHost: h\r\n", false, true},
+		{"Host twice, another last", "Host: h\r\nX-A: 1\r\nHost: evil\r\n", false, true},
+		{"Host twice, same value, any case", "host: h\r\nHOST: h\r\n", false, true},
+		{"names that start like Host", "Host: h\r\nX-Host: a\r\nHostname: b\r\nHost-X: c\r\n", false, false},
+		{"a continuation line that reads like Host", "Host: h\r\nX-A: 1\r\n Host: evil\r\n", true, false},
+		{"folded and Host twice", "Host: h\r\nX-A: 1\r\n\t2\r\nHost: evil\r\n", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			facts := scanRaw([]byte(tc.headers + "\r\n"))
+			assert.Equal(t, tc.folded, facts&rawFolded != 0, "folded")
+			assert.Equal(t, tc.hostRepeated, facts&rawHostRepeated != 0, "Host repeated")
+			if strings.Contains(tc.headers, "\r\n Host:") {
+				return
+			}
+			r := view(t, fiber.New(), "GET / HTTP/1.1\r\n"+tc.headers+"\r\n")
+			assert.Equal(t, tc.folded, r.folded(), "folded")
+			assert.Equal(t, tc.hostRepeated, r.hostRepeated(), "Host repeated")
+		})
+	}
+}

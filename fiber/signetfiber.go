@@ -55,7 +55,10 @@ func configDefault(config ...Config) Config {
 // New returns middleware that verifies every request with verifier. A
 // verified request goes on to Config.SuccessHandler (by default the next
 // handler) with its *signet.Result in c.Locals, read back with Result and
-// Credentials; any other is answered by Config.ErrorHandler.
+// Credentials; any other is answered by Config.ErrorHandler. So is a
+// request with more than one Host header (400 malformed_signature, before
+// the verifier runs), which net/http answers 400 itself but fasthttp lets
+// through, keeping the last.
 //
 // The verifier reads the request through a view over fasthttp's own buffers
 // (no *http.Request is built) and is handed c.UserContext(). A verifier of
@@ -75,6 +78,10 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 			return c.Next()
 		}
 		r := acquireRequest(c)
+		if r.hostRepeated() {
+			r.release()
+			return cfg.ErrorHandler(c, errHostRepeated)
+		}
 		var res *pooledResult
 		var err error
 		if pooled {
@@ -96,6 +103,15 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		return cfg.SuccessHandler(c)
 	}
 }
+
+// errHostRepeated answers a request with more than one Host field, as
+// net/http does before any handler runs (RFC 9112 §3.2: a server must
+// answer 400): fasthttp keeps the last one, which a signature covering the
+// host would then be checked against while a proxy or the app may read
+// another. ErrMalformed is the kind core gives a request part it cannot
+// read as one value (a host that is not a URL authority, a body that cannot
+// be read).
+var errHostRepeated = signet.NewError(signet.ErrMalformed, "the request has more than one Host header")
 
 // pooledResult is the c.Locals value of a verified request: its Result, to
 // be pooled again when fasthttp is done with the request (it removes every

@@ -8,7 +8,7 @@
 // verifier read is also stored under gin.BodyBytesKey, so
 // c.ShouldBindBodyWith does not read it twice. A rejected request is aborted
 // with the status, the WWW-Authenticate challenge where the scheme defines
-// one, and the JSON body {"error": code, "message": …}, the error recorded
-// in c.Errors (as a private error, for logging middlewares), unless an
-// ErrorHandler answers instead.
+// one, X-Content-Type-Options: nosniff and the JSON body {"error": code,
+// "message": …}, the error recorded in c.Errors (as a private error, for
+// logging middlewares), unless an ErrorHandler answers instead.
 package signetgin

@@ -72,12 +72,14 @@ func (m *middleware) handle(c *gin.Context) {
 }
 
 // abortWithError is the default ErrorHandler: the error's status, challenge
-// and JSON body, and the error in c.Errors (private: for logging and
-// error-reporting middlewares, not for the response).
+// and JSON body with X-Content-Type-Options: nosniff, and the error in
+// c.Errors (private: for logging and error-reporting middlewares, not for
+// the response).
 func abortWithError(c *gin.Context, err *signet.Error) {
 	if challenge := err.Challenge(); challenge != "" {
 		c.Header("WWW-Authenticate", challenge)
 	}
+	c.Header("X-Content-Type-Options", "nosniff")
 	_ = c.Error(err).SetType(gin.ErrorTypePrivate)
 	c.AbortWithStatusJSON(err.Status(), err)
 }
