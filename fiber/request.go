@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,16 +85,24 @@ func (r *request) Scheme() string {
 
 // Host is the host of an absolute-form request-target ("GET http://host/p
 // HTTP/1.1"), whose Host header a server ignores (RFC 9112 §3.2.2), as
-// net/http does and fiber's c.Hostname; else the Host header, as received.
+// net/http does and fiber's c.Hostname; else the Host header, as received,
+// read as any header value is (see Header).
 func (r *request) Host() string {
 	if host, ok := absoluteFormHost(r.RequestURI()); ok {
 		return host
 	}
-	return b2s(r.ctx.Request.Header.Host())
+	if r.folded() { // fasthttp keeps a fold's leading spaces
+		start := len(r.values)
+		if r.appendRaw(fasthttp.HeaderHost) && len(r.values) > start {
+			return r.values[start]
+		}
+	}
+	return trim(b2s(r.ctx.Request.Header.Host()))
 }
 
 // absoluteFormHost returns the host (and port) of an absolute-form
-// request-target, as written, without user info.
+// request-target, without user info: as net/http reads it, percent-escapes
+// decoded, or as written where net/http would refuse the target.
 func absoluteFormHost(target string) (string, bool) {
 	if strings.HasPrefix(target, "/") {
 		return "", false // origin-form: the usual case
@@ -107,6 +116,11 @@ func absoluteFormHost(target string) (string, bool) {
 	}
 	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
 		rest = rest[at+1:]
+	}
+	if strings.IndexByte(rest, '%') >= 0 {
+		if u, err := url.ParseRequestURI(target); err == nil {
+			return u.Host, u.Host != ""
+		}
 	}
 	return rest, rest != ""
 }
@@ -123,7 +137,10 @@ func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestU
 //
 // Most names are read from fasthttp's parsed headers. The header block as
 // received is read instead where fasthttp's parsed headers would not answer
-// that (see fromRaw), so that a repeated header is always seen whole.
+// that (see fromRaw), so that a repeated header is always seen whole. (Where
+// fasthttp rewrites its copy of the block, for a folded value whose last
+// line ends in a space or holds nothing else, the view reads the value as
+// fasthttp joins it, which the app reads too.)
 func (r *request) Header(name string) []string {
 	h := &r.ctx.Request.Header
 	chunked := h.ContentLength() == -1
@@ -133,11 +150,14 @@ func (r *request) Header(name string) []string {
 		return nil
 	}
 	start := len(r.values)
-	if !r.fromRaw(name, chunked) || !r.appendRaw(name) {
+	switch {
+	case r.fromRaw(name, chunked) && r.appendRaw(name):
+	case name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer:
+		// No header block as received (a request built in code, or sent
+		// without header lines): fasthttp computes these, nobody sent them.
+	default:
 		for _, v := range h.PeekAll(name) {
-			if len(v) > 0 || name != fasthttp.HeaderContentLength { // fasthttp's "none"
-				r.values = append(r.values, trim(b2s(v)))
-			}
+			r.values = append(r.values, trim(b2s(v)))
 		}
 	}
 	values := r.values[start:len(r.values):len(r.values)]

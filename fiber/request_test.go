@@ -62,6 +62,11 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 		{"absolute-form target, another Host header",
 			"GET http://Tenant-A.example:8080/files?sig=1 HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n"},
 		{"absolute-form target with user info", "GET http://user:pw@tenant-a.example/files HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n"},
+		{"absolute-form target with an escaped host", "GET http://caf%C3%A9.example/files HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n"},
+		// Found by FuzzViewMatchesNetHTTP.
+		{"a Host value after a tab", "GET / HTTP/1.1\r\nHost:\th \t\r\n\r\n"},
+		{"a folded Host value", "GET / HTTP/1.1\r\nHost:\r\n h\r\n\r\n"},
+		{"no header lines", "DELETE / HTTP/1.0\r\n\r\n"},
 		{"absolute-form target without a path", "GET https://tenant-a.example?x=1 HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n"},
 		// A value folded over several lines (obs-fold): net/http joins the
 		// lines with one space, each trimmed of spaces and tabs (a blank
