@@ -160,13 +160,8 @@ type cavageConfig struct {
 func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 	c := &cavageConfig{settings: defaultSettings(), realm: "signet"}
 	c.clockSkew = 300 * time.Second
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil CavageOption")
-		}
-		if err := o.applyCavage(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "CavageOption", CavageOption.applyCavage, c); err != nil {
+		return nil, err
 	}
 	if c.algorithms == nil {
 		c.algorithms = defaultCavageAlgorithms

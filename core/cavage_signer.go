@@ -108,13 +108,8 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		return nil, errors.New("signet: a Cavage signer needs an HMAC key or a private key")
 	}
 	s := &CavageSigner{keyID: keyID, key: key, cfg: cavageConfig{settings: defaultSettings()}}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil CavageSignerOption")
-		}
-		if err := o.applyCavageSigner(s); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "CavageSignerOption", CavageSignerOption.applyCavageSigner, s); err != nil {
+		return nil, err
 	}
 	if s.label == "" {
 		s.label = map[keyKind]string{hmacKey: "hmac-sha256", rsaKey: "rsa-sha256",

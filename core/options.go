@@ -127,3 +127,17 @@ func WithNonceStore(store NonceStore) Option {
 		return nil
 	}}
 }
+
+// applyOptions applies opts to c in order with apply; a nil option is the
+// error "signet: nil <name>".
+func applyOptions[O any, C any](opts []O, name string, apply func(O, *C) error, c *C) error {
+	for _, o := range opts {
+		if any(o) == nil {
+			return errors.New("signet: nil " + name)
+		}
+		if err := apply(o, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}

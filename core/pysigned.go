@@ -204,13 +204,8 @@ type pysignedConfig struct {
 
 func newPysignedConfig(opts []PysignedOption) (*pysignedConfig, error) {
 	c := &pysignedConfig{settings: defaultSettings(), pysignedProfile: pysignedProfile{version: Pysigned025}}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil PysignedOption")
-		}
-		if err := o.applyPysigned(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "PysignedOption", PysignedOption.applyPysigned, c); err != nil {
+		return nil, err
 	}
 	if c.algorithms == nil {
 		c.algorithms = pysignedAlgorithms

@@ -140,13 +140,8 @@ func JWKSMaxBytes(n int64) JWKSOption {
 
 func newJWKSConfig(fetching bool, opts []JWKSOption) (*jwksConfig, error) {
 	c := &jwksConfig{version: Pysigned025, timeout: DefaultJWKSTimeout, maxBytes: DefaultJWKSMaxBytes, fetching: fetching}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil JWKSOption")
-		}
-		if err := o.applyJWKS(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "JWKSOption", JWKSOption.applyJWKS, c); err != nil {
+		return nil, err
 	}
 	if !fetching && len(c.set) > 0 {
 		return nil, fmt.Errorf("signet: %s is only used by FetchJWKS", c.set[0])

@@ -76,13 +76,8 @@ const DefaultPysignedTTL = 600 * time.Second
 func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner, error) {
 	c := &pysignedSignerConfig{settings: defaultSettings(), pysignedProfile: pysignedProfile{version: Pysigned025},
 		ttl: int64(DefaultPysignedTTL / time.Second)}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil PysignedSignerOption")
-		}
-		if err := o.applyPysignedSigner(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "PysignedSignerOption", PysignedSignerOption.applyPysignedSigner, c); err != nil {
+		return nil, err
 	}
 	if err := c.check(); err != nil {
 		return nil, err

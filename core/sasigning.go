@@ -112,13 +112,8 @@ func newSAConfig(opts []SASigningOption) (*saConfig, error) {
 		timestampHeader: DefaultTimestampHeader,
 		window:          5 * time.Minute,
 	}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SASigningOption")
-		}
-		if err := o.applySASigning(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "SASigningOption", SASigningOption.applySASigning, c); err != nil {
+		return nil, err
 	}
 	for _, name := range c.names {
 		f := saField{name: name}

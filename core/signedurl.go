@@ -98,13 +98,8 @@ type signedURLConfig struct {
 func newSignedURLConfig(opts []SignedURLOption, signer bool) (*signedURLConfig, error) {
 	c := &signedURLConfig{settings: defaultSettings(), signer: signer, bindMethod: true, ttl: DefaultSignedURLTTL}
 	c.clockSkew, c.maxAge = DefaultSignedURLClockSkew, DefaultSignedURLMaxTTL
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SignedURLOption")
-		}
-		if err := o.applySignedURL(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "SignedURLOption", SignedURLOption.applySignedURL, c); err != nil {
+		return nil, err
 	}
 	if c.algorithms == nil {
 		c.allowed = [2]bool{true, true}

@@ -131,13 +131,8 @@ func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 	}
 	c := &signwayConfig{settings: defaultSettings()}
 	c.clockSkew = signwayClockSkew
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SignwayOption")
-		}
-		if err := o.applySignway(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "SignwayOption", SignwayOption.applySignway, c); err != nil {
+		return nil, err
 	}
 	if err := c.checkReplay(); err != nil {
 		return nil, err

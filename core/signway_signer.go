@@ -140,13 +140,8 @@ func NewSignwaySigner(id string, key *Key, gateway string, opts ...SignwaySigner
 		gateway += "/"
 	}
 	s := &SignwaySigner{id: id, key: key, gateway: gateway, settings: defaultSettings(), ttl: 5 * time.Minute}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SignwaySignerOption")
-		}
-		if err := o.applySignwaySigner(s); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "SignwaySignerOption", SignwaySignerOption.applySignwaySigner, s); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
