@@ -242,7 +242,7 @@ func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 	if static, ok := keys.(*StaticKeys); ok {
 		for i := range static.all {
 			if _, err := pysignedAlgorithm(&static.all[i]); err != nil {
-				return nil, fmt.Errorf("signet: secret %d (id %q): %s", i, static.all[i].ID, err.Error())
+				return nil, fmt.Errorf("signet: secret %d (id %q): %w", i, static.all[i].ID, err)
 			}
 		}
 	}

@@ -84,7 +84,7 @@ func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner,
 	}
 	alg, err := pysignedAlgorithm(&Secret{Key: key})
 	if err != nil {
-		return nil, fmt.Errorf("signet: %s", err.Error())
+		return nil, fmt.Errorf("signet: %w", err)
 	}
 	if alg == algEd25519 && key.signer == nil {
 		return nil, errors.New("signet: an Ed25519 public key cannot sign: use NewPrivateKey")
