@@ -112,8 +112,7 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		return nil, err
 	}
 	if s.label == "" {
-		s.label = map[keyKind]string{hmacKey: "hmac-sha256", rsaKey: "rsa-sha256",
-			ecdsaP256Key: "ecdsa-sha256", ed25519Key: "ed25519-sha512"}[key.kind]
+		s.label = defaultCavageLabel(key.kind)
 	}
 	if s.alg, _ = cavageAlgorithm(s.label); s.alg == nil {
 		s.alg = hs2019Default(key.kind)
@@ -136,6 +135,20 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		}
 	}
 	return s, nil
+}
+
+// defaultCavageLabel is the algorithm parameter a signer sends for a key of
+// kind k unless CavageSignAlgorithm says otherwise.
+func defaultCavageLabel(k keyKind) string {
+	switch k {
+	case hmacKey:
+		return "hmac-sha256"
+	case rsaKey:
+		return "rsa-sha256"
+	case ecdsaP256Key:
+		return "ecdsa-sha256"
+	}
+	return "ed25519-sha512"
 }
 
 // Sign sets Date (when missing), Digest (for a body) and the signature on r,

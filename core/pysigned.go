@@ -49,17 +49,18 @@ func (v PysignedVersion) valid() error {
 // excludesKid reports whether kid is left out of the message (0.2.6+).
 func (v PysignedVersion) excludesKid() bool { return v == Pysigned028 }
 
-func (v PysignedVersion) applyPysigned(c *pysignedConfig) error { return v.apply(&c.pysignedProfile) }
+func (v PysignedVersion) applyPysigned(c *pysignedConfig) error { return v.set(&c.version) }
 
-func (v PysignedVersion) applyPysignedSigner(c *pysignedSignerConfig) error {
-	return v.apply(&c.pysignedProfile)
-}
+func (v PysignedVersion) applyPysignedSigner(c *pysignedSignerConfig) error { return v.set(&c.version) }
 
-func (v PysignedVersion) apply(p *pysignedProfile) error {
+func (v PysignedVersion) applyJWKS(c *jwksConfig) error { return v.set(&c.version) }
+
+// set sets *dst to v, a known version.
+func (v PysignedVersion) set(dst *PysignedVersion) error {
 	if err := v.valid(); err != nil {
 		return err
 	}
-	p.version = v
+	*dst = v
 	return nil
 }
 

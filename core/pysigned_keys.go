@@ -88,14 +88,6 @@ type jwksOption func(*jwksConfig) error
 
 func (o jwksOption) applyJWKS(c *jwksConfig) error { return o(c) }
 
-func (v PysignedVersion) applyJWKS(c *jwksConfig) error {
-	if err := v.valid(); err != nil {
-		return err
-	}
-	c.version = v
-	return nil
-}
-
 type jwksConfig struct {
 	version  PysignedVersion
 	timeout  time.Duration
