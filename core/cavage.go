@@ -59,7 +59,7 @@ type cavageOption func(*cavageConfig) error
 func (o cavageOption) applyCavage(c *cavageConfig) error { return o(c) }
 
 func (o Option) applyCavage(c *cavageConfig) error {
-	return o.applyTo(&c.settings, "cavage", "WithClock", "WithClockSkew", "WithMaxAge",
+	return o.applyTo(&c.settings, "cavage scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithAlgorithms", "WithMaxBodyBytes", "WithNonceStore")
 }
 

@@ -37,7 +37,7 @@ type cavageSignerOption func(*CavageSigner) error
 func (o cavageSignerOption) applyCavageSigner(s *CavageSigner) error { return o(s) }
 
 func (o Option) applyCavageSigner(s *CavageSigner) error {
-	return o.applyTo(&s.cfg.settings, "Cavage signer", "WithClock")
+	return o.applyTo(&s.cfg.settings, "cavage signer", "WithClock")
 }
 
 func (d CavageDialect) applyCavageSigner(s *CavageSigner) error { return d.applyCavage(&s.cfg) }

@@ -33,14 +33,16 @@ func defaultSettings() settings {
 	return settings{now: time.Now, maxBodyBytes: DefaultMaxBodyBytes}
 }
 
-// applyTo applies o for scheme, which accepts only the options named in
-// supported.
-func (o Option) applyTo(s *settings, scheme string, supported ...string) error {
+// applyTo applies o for user, a verifier ("cavage scheme") or a signer
+// ("cavage signer"), which accepts only the options named in supported.
+// Signers take WithClock (and signedurl's, WithMaxAge), never what only a
+// verifier uses.
+func (o Option) applyTo(s *settings, user string, supported ...string) error {
 	if o.apply == nil {
 		return errors.New("signet: zero Option")
 	}
 	if !slices.Contains(supported, o.name) {
-		return fmt.Errorf("signet: %s is not used by the %s scheme", o.name, scheme)
+		return fmt.Errorf("signet: %s is not used by the %s", o.name, user)
 	}
 	return o.apply(s)
 }

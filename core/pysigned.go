@@ -145,7 +145,7 @@ type pysignedOption func(*pysignedConfig) error
 func (o pysignedOption) applyPysigned(c *pysignedConfig) error { return o(c) }
 
 func (o Option) applyPysigned(c *pysignedConfig) error {
-	err := o.applyTo(&c.settings, "pysigned", "WithClock", "WithClockSkew", "WithMaxAge",
+	err := o.applyTo(&c.settings, "pysigned scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithAlgorithms", "WithNonceStore")
 	if err == nil && o.name == "WithClockSkew" {
 		return c.setSkew(c.clockSkew)

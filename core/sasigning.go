@@ -31,7 +31,7 @@ type SASigningSigner struct {
 }
 
 // SASigningOption configures NewSASigning and NewSASigningSigner. Every
-// Option is one too.
+// Option is one too (a signer rejects all but WithClock).
 type SASigningOption interface {
 	applySASigning(*saConfig) error
 }
@@ -41,7 +41,10 @@ type saOption func(*saConfig) error
 func (o saOption) applySASigning(c *saConfig) error { return o(c) }
 
 func (o Option) applySASigning(c *saConfig) error {
-	return o.applyTo(&c.settings, "sasigning", "WithClock", "WithMaxBodyBytes", "WithNonceStore")
+	if c.signer {
+		return o.applyTo(&c.settings, "sasigning signer", "WithClock")
+	}
+	return o.applyTo(&c.settings, "sasigning scheme", "WithClock", "WithMaxBodyBytes", "WithNonceStore")
 }
 
 // The fields SASigning can sign. The first five are upstream's; the others
@@ -64,6 +67,7 @@ const DefaultTimestampHeader = "X-Signature-Timestamp"
 
 type saConfig struct {
 	settings
+	signer         bool // NewSASigningSigner's: it takes no verifier option
 	fields         []saField
 	names          []string // the configured field names, reported as Result.Covered
 	delimiter      string
@@ -102,9 +106,10 @@ func (f saField) extension() bool {
 	return f.header != "" || f.name == FieldQuery || f.name == FieldBody
 }
 
-func newSAConfig(opts []SASigningOption) (*saConfig, error) {
+func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 	c := &saConfig{
 		settings:        defaultSettings(),
+		signer:          signer,
 		names:           []string{FieldPath, FieldMethod},
 		hash:            crypto.SHA256,
 		algorithm:       "hmac-sha256",
@@ -243,7 +248,7 @@ func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
 	if keys == nil {
 		return nil, errors.New("signet: NewSASigning needs a KeyStore")
 	}
-	cfg, err := newSAConfig(opts)
+	cfg, err := newSAConfig(opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -322,13 +327,16 @@ func (v *SASigning) verify(a *attempt, s *Secret) (bool, error) {
 
 func (v *SASigning) checkBody(*attempt) error { return nil } // the body field is in the message
 
-// NewSASigningSigner returns a signer for key with the same options as the
-// verifier it signs for.
+// NewSASigningSigner returns a signer for key with the SASigning options of
+// the verifier it signs for (fields, delimiter, hash, header, scheme, mount,
+// timestamp header). Of the common options it takes only WithClock: the
+// others (WithMaxBodyBytes, WithNonceStore, …) configure a verifier, and
+// are an error here.
 func NewSASigningSigner(key *Key, opts ...SASigningOption) (*SASigningSigner, error) {
 	if !key.IsHMAC() {
 		return nil, errors.New("signet: SASigning signs with an HMAC key")
 	}
-	cfg, err := newSAConfig(opts)
+	cfg, err := newSAConfig(opts, true)
 	if err != nil {
 		return nil, err
 	}

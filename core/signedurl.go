@@ -77,7 +77,7 @@ func (o Option) applySignedURL(c *signedURLConfig) error {
 	if c.signer {
 		return o.applyTo(&c.settings, "signedurl signer", "WithClock", "WithMaxAge")
 	}
-	return o.applyTo(&c.settings, "signedurl", "WithClock", "WithClockSkew", "WithMaxAge",
+	return o.applyTo(&c.settings, "signedurl scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithAlgorithms", "WithNonceStore")
 }
 

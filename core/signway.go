@@ -72,7 +72,7 @@ type signwayOption func(*signwayConfig) error
 func (o signwayOption) applySignway(c *signwayConfig) error { return o(c) }
 
 func (o Option) applySignway(c *signwayConfig) error {
-	return o.applyTo(&c.settings, "signway", "WithClock", "WithClockSkew", "WithMaxAge",
+	return o.applyTo(&c.settings, "signway scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithMaxBodyBytes", "WithNonceStore")
 }
 

@@ -81,7 +81,7 @@ type signwaySignerOption func(*SignwaySigner) error
 func (o signwaySignerOption) applySignwaySigner(s *SignwaySigner) error { return o(s) }
 
 func (o Option) applySignwaySigner(s *SignwaySigner) error {
-	return o.applyTo(&s.settings, "Signway signer", "WithClock")
+	return o.applyTo(&s.settings, "signway signer", "WithClock")
 }
 
 // SignwayTTL sets the lifetime of the URLs Sign makes (default 5 minutes),
