@@ -68,6 +68,11 @@ func (s *JWKSKeys) Secrets() []Secret { return append([]Secret(nil), s.static.al
 // SigningKey returns the key pysigned signs with by default, the last one,
 // and its id. It is an error when that key cannot sign (an Ed25519 public
 // key).
+//
+// A 0.2.8 signer with PysignedRequireKid writes the key's default id
+// (PysignedVersion.DefaultKeyID) unless told otherwise, not the kid the set
+// gives the key: give it PysignedKeyID(id), or verifiers looking the kid
+// up in the set will not find it.
 func (s *JWKSKeys) SigningKey() (id string, key *Key, err error) {
 	last := s.static.all[len(s.static.all)-1]
 	if last.Key.kind == ed25519Key && last.Key.signer == nil {
