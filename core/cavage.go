@@ -71,8 +71,9 @@ func (d CavageDialect) applyCavage(c *cavageConfig) error {
 	return nil
 }
 
-// CavageRequiredHeaders sets the names (lower-case, as written in headers=,
-// pseudo-headers included) every signature must cover, besides date or
+// CavageRequiredHeaders sets the names (as written in headers=, pseudo-headers
+// included; lower-cased, as header names are case-insensitive) every
+// signature must cover, besides date or
 // (created), one of which is always required so that every signature is
 // bound to a time (a (created) without (expires) or Date is valid for the
 // clock skew, or WithMaxAge, after it). With no names nothing at all is
@@ -82,14 +83,27 @@ func (d CavageDialect) applyCavage(c *cavageConfig) error {
 // dialect always requires date.
 func CavageRequiredHeaders(names ...string) CavageOption {
 	return cavageOption(func(c *cavageConfig) error {
-		for _, n := range names {
-			if n == "" || n != strings.ToLower(n) || strings.ContainsAny(n, " \t") {
-				return fmt.Errorf("signet: required header %q must be a lower-case name", n)
-			}
+		required, err := cavageHeaderNames("required header", names)
+		if err != nil {
+			return err
 		}
-		c.required, c.untimed = slices.Clone(names), len(names) == 0
+		c.required, c.untimed = required, len(required) == 0
 		return nil
 	})
+}
+
+// cavageHeaderNames returns names lower-cased, as headers= writes them
+// (header names are case-insensitive), refusing an empty name and one with
+// a space or tab, which headers= would split. what names them in errors.
+func cavageHeaderNames(what string, names []string) ([]string, error) {
+	lowered := make([]string, len(names))
+	for i, n := range names {
+		if n == "" || strings.ContainsAny(n, " \t") {
+			return nil, fmt.Errorf("signet: %s %q must be a name without spaces", what, n)
+		}
+		lowered[i] = lowerASCII(n)
+	}
+	return lowered, nil
 }
 
 // CavageDigest sets the Digest policy (default DigestVerify).

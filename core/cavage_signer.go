@@ -56,8 +56,8 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 	})
 }
 
-// CavageSignHeaders sets the headers to sign, in order, lower-case,
-// pseudo-headers included; date must be one of them, and (created) and
+// CavageSignHeaders sets the headers to sign, in order, pseudo-headers
+// included, lower-cased (header names are case-insensitive); date must be one of them, and (created) and
 // (expires) are in it exactly when CavageExpiresIn is given. The default is
 // (request-target) host date, with (created) (expires) after
 // (request-target) under CavageExpiresIn, and digest for a request with a
@@ -65,15 +65,14 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 // bodies.
 func CavageSignHeaders(names ...string) CavageSignerOption {
 	return cavageSignerOption(func(s *CavageSigner) error {
-		for _, n := range names {
-			if n == "" || n != strings.ToLower(n) || strings.ContainsAny(n, " \t") {
-				return fmt.Errorf("signet: header %q must be a lower-case name", n)
-			}
+		headers, err := cavageHeaderNames("header", names)
+		if err != nil {
+			return err
 		}
-		if !slices.Contains(names, "date") {
+		if !slices.Contains(headers, "date") {
 			return errors.New("signet: the signed headers must include date, as both npm peers require")
 		}
-		s.headers = slices.Clone(names)
+		s.headers = headers
 		return nil
 	})
 }
