@@ -161,6 +161,11 @@ func cavageAlgorithm(name string) (alg *algorithm, ok bool) {
 var defaultCavageAlgorithms = []string{"hmac-sha1", "hmac-sha256", "hmac-sha512",
 	"rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519", "ed25519-sha512", "hs2019"}
 
+// DefaultCavageClockSkew is how far a signed Date may be from a Cavage
+// verifier's clock, either way, and a (created) ahead of it, unless
+// WithClockSkew says otherwise.
+const DefaultCavageClockSkew = 5 * time.Minute
+
 type cavageConfig struct {
 	settings
 	dialect   CavageDialect
@@ -173,7 +178,7 @@ type cavageConfig struct {
 
 func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 	c := &cavageConfig{settings: defaultSettings(), realm: "signet"}
-	c.clockSkew = 300 * time.Second
+	c.clockSkew = DefaultCavageClockSkew
 	if err := applyOptions(opts, "CavageOption", CavageOption.applyCavage, c); err != nil {
 		return nil, err
 	}
@@ -202,7 +207,8 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 }
 
 // NewCavage returns a verifier of Cavage signatures whose keyId names keys
-// in keys.
+// in keys. WithClockSkew bounds how far a signed Date may be from the clock
+// and a (created) ahead of it (default DefaultCavageClockSkew).
 func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	if keys == nil {
 		return nil, errors.New("signet: NewCavage needs a KeyStore")

@@ -65,6 +65,11 @@ const (
 // names another header.
 const DefaultTimestampHeader = "X-Signature-Timestamp"
 
+// DefaultSASigningWindow is how far, either way, the unix time of the
+// timestamp field may be from the verifier's clock unless
+// SASigningTimestamp says otherwise.
+const DefaultSASigningWindow = 5 * time.Minute
+
 type saConfig struct {
 	settings
 	signer         bool // NewSASigningSigner's: it takes no verifier option
@@ -115,7 +120,7 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 		algorithm:       "hmac-sha256",
 		header:          "Signature",
 		timestampHeader: DefaultTimestampHeader,
-		window:          5 * time.Minute,
+		window:          DefaultSASigningWindow,
 	}
 	if err := applyOptions(opts, "SASigningOption", SASigningOption.applySASigning, c); err != nil {
 		return nil, err
@@ -229,7 +234,7 @@ func SASigningMount(prefix string) SASigningOption {
 
 // SASigningTimestamp sets the header the timestamp field reads (default
 // DefaultTimestampHeader) and how far, either way, its unix time may be from
-// the clock (default 5 minutes).
+// the clock (default DefaultSASigningWindow).
 func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 	return saOption(func(c *saConfig) error {
 		if !validHeaderName(header) || window <= 0 {
@@ -243,7 +248,9 @@ func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 
 // NewSASigning returns a verifier that tries the secrets of keys (asked for
 // AnyKeyID) in order, at most 16 per request; the first that matches names
-// the caller. A StaticKeys store with more secrets is refused.
+// the caller. A StaticKeys store with more secrets is refused. A signed
+// timestamp field may be DefaultSASigningWindow from the clock either way
+// unless SASigningTimestamp says otherwise.
 func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
 	if keys == nil {
 		return nil, errors.New("signet: NewSASigning needs a KeyStore")

@@ -106,9 +106,9 @@ func SignwayStrict(paths ...string) SignwayOption {
 // and the prefix of the key derivation.
 const signwayAlgorithm = "SW1-HMAC-SHA256"
 
-// signwayClockSkew is how far X-Sw-Date may be ahead of the clock unless
-// WithClockSkew says otherwise.
-const signwayClockSkew = 5 * time.Minute
+// DefaultSignwayClockSkew is how far X-Sw-Date may be ahead of a Signway
+// verifier's clock unless WithClockSkew says otherwise.
+const DefaultSignwayClockSkew = 5 * time.Minute
 
 // maxSignwayHeaders bounds the signed headers of one URL, and
 // maxSignwayHeadersList the length of their list as sent.
@@ -124,13 +124,14 @@ type signwayConfig struct {
 }
 
 // NewSignway returns a verifier of Signway signed URLs whose X-Sw-Credential
-// id names keys in keys (HMAC secrets).
+// id names keys in keys (HMAC secrets). WithClockSkew bounds how far
+// X-Sw-Date may be ahead of the clock (default DefaultSignwayClockSkew).
 func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 	if keys == nil {
 		return nil, errors.New("signet: NewSignway needs a KeyStore")
 	}
 	c := &signwayConfig{settings: defaultSettings()}
-	c.clockSkew = signwayClockSkew
+	c.clockSkew = DefaultSignwayClockSkew
 	if err := applyOptions(opts, "SignwayOption", SignwayOption.applySignway, c); err != nil {
 		return nil, err
 	}
