@@ -220,7 +220,7 @@ func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	if err := cfg.checkReplay(); err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys, func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }); err != nil { // resolved in any case
+	if err := checkSecrets(keys, "cavage", func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }, pinnedKeyKinds(hmacKey, rsaKey, ecdsaP256Key, ed25519Key)); err != nil { // resolved in any case
 		return nil, err
 	}
 	if !cfg.checksDate() && (cfg.maxAge > 0 || cfg.nonces != nil) {

@@ -223,7 +223,8 @@ func newPysignedConfig(opts []PysignedOption) (*pysignedConfig, error) {
 // keys: HMAC secrets of at least 64 bytes (NewHMACKey) and Ed25519 keys
 // (NewPublicKey, or a JWKSKeys store). Without PysignedRequireKid it asks
 // for AnyKeyID and tries up to 16 keys in order, as pysigned tries its
-// KeySet; a StaticKeys store is checked here (its keys, and their number).
+// KeySet; a StaticKeys or JWKSKeys store is checked here (its keys, and
+// their number).
 func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 	if keys == nil {
 		return nil, errors.New("signet: NewPysigned needs a KeyStore")
@@ -240,12 +241,11 @@ func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 			return nil, err
 		}
 	}
-	if static, ok := keys.(*StaticKeys); ok {
-		for i := range static.all {
-			if _, err := pysignedAlgorithm(&static.all[i]); err != nil {
-				return nil, fmt.Errorf("signet: secret %d (id %q): %w", i, static.all[i].ID, err)
-			}
-		}
+	if err := checkSecrets(keys, "pysigned", nil, func(s *Secret) error {
+		_, err := pysignedAlgorithm(s) // the kind, the length of a secret, the pin
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	return &Pysigned{pipeline: pipeline{name: "pysigned", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
 }

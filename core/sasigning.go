@@ -262,11 +262,11 @@ func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
 	if err := checkCandidates(keys); err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys, func(name string) bool {
+	if err := checkSecrets(keys, "sasigning", func(name string) bool {
 		hash, ok := strings.CutPrefix(name, "hmac-")
 		_, hashlib := hashByName[hash]
 		return ok && hashlib || isAlgorithmName(name)
-	}); err != nil {
+	}, pinnedKeyKinds(hmacKey)); err != nil {
 		return nil, err
 	}
 	return &SASigning{pipeline: pipeline{name: "sasigning", keys: keys, settings: cfg.settings}, cfg: cfg}, nil

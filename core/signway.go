@@ -138,7 +138,8 @@ func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 	if err := c.checkReplay(); err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys, func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) }); err != nil {
+	if err := checkSecrets(keys, "signway", func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) },
+		pinnedKeyKinds(hmacKey)); err != nil {
 		return nil, err
 	}
 	return &Signway{pipeline: pipeline{name: "signway", keys: keys, settings: c.settings}, cfg: c}, nil
