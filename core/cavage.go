@@ -210,23 +210,21 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 // in keys. WithClockSkew bounds how far a signed Date may be from the clock
 // and a (created) ahead of it (default DefaultCavageClockSkew).
 func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewCavage needs a KeyStore")
-	}
 	cfg, err := newCavageConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.checkReplay(); err != nil {
-		return nil, err
-	}
-	if err := checkSecrets(keys, "cavage", func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }, pinnedKeyKinds(hmacKey, rsaKey, ecdsaP256Key, ed25519Key)); err != nil { // resolved in any case
+	p, err := newPipeline("NewCavage", "cavage", keys, cfg.settings, keyChecks{
+		known:  func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }, // resolved in any case
+		usable: pinnedKeyKinds(hmacKey, rsaKey, ecdsaP256Key, ed25519Key),
+	})
+	if err != nil {
 		return nil, err
 	}
 	if !cfg.checksDate() && (cfg.maxAge > 0 || cfg.nonces != nil) {
 		return nil, errors.New("signet: the api-signature dialect with WithClockSkew(0) checks no Date, so it cannot bound a signature's age: give WithMaxAge and WithNonceStore a positive clock skew")
 	}
-	return &Cavage{pipeline: pipeline{name: "cavage", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &Cavage{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the request's signature. A 401 carries the challenge of the

@@ -116,6 +116,35 @@ func (s *settings) checkReplay() error {
 	return nil
 }
 
+// keyChecks say how a verifier constructor checks a fixed key store.
+type keyChecks struct {
+	anyKeyID bool                // requests carry no key id (checkCandidates)
+	known    func(string) bool   // the algorithm names of pins (checkSecrets)
+	usable   func(*Secret) error // what a secret must be (checkSecrets)
+}
+
+// newPipeline is the verifier of scheme name, with the options applied (s)
+// and the keys checked as every verifier constructor checks them: keys is
+// needed (constructor names it in the error), replay protection must be
+// able to forget (checkReplay), and a fixed store must pass checks.
+func newPipeline(constructor, name string, keys KeyStore, s settings, checks keyChecks) (pipeline, error) {
+	if keys == nil {
+		return pipeline{}, fmt.Errorf("signet: %s needs a KeyStore", constructor)
+	}
+	if err := s.checkReplay(); err != nil {
+		return pipeline{}, err
+	}
+	if checks.anyKeyID {
+		if err := checkCandidates(keys); err != nil {
+			return pipeline{}, err
+		}
+	}
+	if err := checkSecrets(keys, name, checks.known, checks.usable); err != nil {
+		return pipeline{}, err
+	}
+	return pipeline{name: name, keys: keys, settings: s}, nil
+}
+
 // WithNonceStore turns on replay protection: a request is accepted once, and
 // only after it passed every other check. Cavage, Signway and pysigned also
 // need WithMaxAge (SASigning, its timestamp field), so that every record

@@ -106,3 +106,17 @@ func optionsAs[O any](opts []signet.Option) []O {
 	}
 	return out
 }
+
+// TestVerifiersNeedAKeyStore: every verifier constructor names itself when
+// it is given no key store.
+func TestVerifiersNeedAKeyStore(t *testing.T) {
+	for name, build := range map[string]func() error{
+		"NewCavage":    func() error { _, err := signet.NewCavage(nil); return err },
+		"NewPysigned":  func() error { _, err := signet.NewPysigned(nil); return err },
+		"NewSASigning": func() error { _, err := signet.NewSASigning(nil); return err },
+		"NewSignedURL": func() error { _, err := signet.NewSignedURL(nil); return err },
+		"NewSignway":   func() error { _, err := signet.NewSignway(nil); return err },
+	} {
+		assert.EqualError(t, build(), "signet: "+name+" needs a KeyStore")
+	}
+}

@@ -226,28 +226,21 @@ func newPysignedConfig(opts []PysignedOption) (*pysignedConfig, error) {
 // KeySet; a StaticKeys or JWKSKeys store is checked here (its keys, and
 // their number).
 func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewPysigned needs a KeyStore")
-	}
 	cfg, err := newPysignedConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.checkReplay(); err != nil {
+	p, err := newPipeline("NewPysigned", "pysigned", keys, cfg.settings, keyChecks{
+		anyKeyID: !cfg.requireKid,
+		usable: func(s *Secret) error {
+			_, err := pysignedAlgorithm(s) // the kind, the length of a secret, the pin
+			return err
+		},
+	})
+	if err != nil {
 		return nil, err
 	}
-	if !cfg.requireKid {
-		if err := checkCandidates(keys); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkSecrets(keys, "pysigned", nil, func(s *Secret) error {
-		_, err := pysignedAlgorithm(s) // the kind, the length of a secret, the pin
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	return &Pysigned{pipeline: pipeline{name: "pysigned", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &Pysigned{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the signature of the request's URL: its scheme and host

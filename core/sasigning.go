@@ -252,24 +252,23 @@ func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 // timestamp field may be DefaultSASigningWindow from the clock either way
 // unless SASigningTimestamp says otherwise.
 func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewSASigning needs a KeyStore")
-	}
 	cfg, err := newSAConfig(opts, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCandidates(keys); err != nil {
+	p, err := newPipeline("NewSASigning", "sasigning", keys, cfg.settings, keyChecks{
+		anyKeyID: true,
+		known: func(name string) bool {
+			hash, ok := strings.CutPrefix(name, "hmac-")
+			_, hashlib := hashByName[hash]
+			return ok && hashlib || isAlgorithmName(name)
+		},
+		usable: pinnedKeyKinds(hmacKey),
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := checkSecrets(keys, "sasigning", func(name string) bool {
-		hash, ok := strings.CutPrefix(name, "hmac-")
-		_, hashlib := hashByName[hash]
-		return ok && hashlib || isAlgorithmName(name)
-	}, pinnedKeyKinds(hmacKey)); err != nil {
-		return nil, err
-	}
-	return &SASigning{pipeline: pipeline{name: "sasigning", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &SASigning{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the request's signature header.

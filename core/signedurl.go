@@ -233,19 +233,19 @@ func SignedURLTTL(ttl time.Duration) SignedURLOption {
 // ("hmac-sha256", "ed25519"; default both); WithNonceStore, to accept each
 // URL once.
 func NewSignedURL(keys KeyStore, opts ...SignedURLOption) (*SignedURL, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewSignedURL needs a KeyStore")
-	}
 	cfg, err := newSignedURLConfig(opts, false)
 	if err != nil {
 		return nil, err
 	}
 	// A key pinned to an algorithm of another kind is skipped per request,
 	// as docs/schemes/signedurl.md and its vectors say, not refused here.
-	if err := checkSecrets(keys, "signedurl", isAlgorithmName, keyKinds(hmacKey, ed25519Key)); err != nil {
+	p, err := newPipeline("NewSignedURL", "signedurl", keys, cfg.settings, keyChecks{
+		known: isAlgorithmName, usable: keyKinds(hmacKey, ed25519Key),
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &SignedURL{pipeline: pipeline{name: "signedurl", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &SignedURL{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the signed URL the request was made with. The Result's

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -127,22 +126,19 @@ type signwayConfig struct {
 // id names keys in keys (HMAC secrets). WithClockSkew bounds how far
 // X-Sw-Date may be ahead of the clock (default DefaultSignwayClockSkew).
 func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewSignway needs a KeyStore")
-	}
 	c := &signwayConfig{settings: defaultSettings()}
 	c.clockSkew = DefaultSignwayClockSkew
 	if err := applyOptions(opts, "SignwayOption", SignwayOption.applySignway, c); err != nil {
 		return nil, err
 	}
-	if err := c.checkReplay(); err != nil {
+	p, err := newPipeline("NewSignway", "signway", keys, c.settings, keyChecks{
+		known:  func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) },
+		usable: pinnedKeyKinds(hmacKey),
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := checkSecrets(keys, "signway", func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) },
-		pinnedKeyKinds(hmacKey)); err != nil {
-		return nil, err
-	}
-	return &Signway{pipeline: pipeline{name: "signway", keys: keys, settings: c.settings}, cfg: c}, nil
+	return &Signway{pipeline: p, cfg: c}, nil
 }
 
 // Verify checks the request's signed URL.
