@@ -59,7 +59,7 @@ type cavageOption func(*cavageConfig) error
 func (o cavageOption) applyCavage(c *cavageConfig) error { return o(c) }
 
 func (o Option) applyCavage(c *cavageConfig) error {
-	return o.applyTo(&c.settings, "cavage", "WithClock", "WithClockSkew", "WithMaxAge",
+	return o.applyTo(&c.settings, "cavage scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithAlgorithms", "WithMaxBodyBytes", "WithNonceStore")
 }
 
@@ -71,8 +71,9 @@ func (d CavageDialect) applyCavage(c *cavageConfig) error {
 	return nil
 }
 
-// CavageRequiredHeaders sets the names (lower-case, as written in headers=,
-// pseudo-headers included) every signature must cover, besides date or
+// CavageRequiredHeaders sets the names (as written in headers=, pseudo-headers
+// included; lower-cased, as header names are case-insensitive) every
+// signature must cover, besides date or
 // (created), one of which is always required so that every signature is
 // bound to a time (a (created) without (expires) or Date is valid for the
 // clock skew, or WithMaxAge, after it). With no names nothing at all is
@@ -82,14 +83,27 @@ func (d CavageDialect) applyCavage(c *cavageConfig) error {
 // dialect always requires date.
 func CavageRequiredHeaders(names ...string) CavageOption {
 	return cavageOption(func(c *cavageConfig) error {
-		for _, n := range names {
-			if n == "" || n != strings.ToLower(n) || strings.ContainsAny(n, " \t") {
-				return fmt.Errorf("signet: required header %q must be a lower-case name", n)
-			}
+		required, err := cavageHeaderNames("required header", names)
+		if err != nil {
+			return err
 		}
-		c.required, c.untimed = slices.Clone(names), len(names) == 0
+		c.required, c.untimed = required, len(required) == 0
 		return nil
 	})
+}
+
+// cavageHeaderNames returns names lower-cased, as headers= writes them
+// (header names are case-insensitive), refusing an empty name and one with
+// a space or tab, which headers= would split. what names them in errors.
+func cavageHeaderNames(what string, names []string) ([]string, error) {
+	lowered := make([]string, len(names))
+	for i, n := range names {
+		if n == "" || strings.ContainsAny(n, " \t") {
+			return nil, fmt.Errorf("signet: %s %q must be a name without spaces", what, n)
+		}
+		lowered[i] = lowerASCII(n)
+	}
+	return lowered, nil
 }
 
 // CavageDigest sets the Digest policy (default DigestVerify).
@@ -147,6 +161,11 @@ func cavageAlgorithm(name string) (alg *algorithm, ok bool) {
 var defaultCavageAlgorithms = []string{"hmac-sha1", "hmac-sha256", "hmac-sha512",
 	"rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519", "ed25519-sha512", "hs2019"}
 
+// DefaultCavageClockSkew is how far a signed Date may be from a Cavage
+// verifier's clock, either way, and a (created) ahead of it, unless
+// WithClockSkew says otherwise.
+const DefaultCavageClockSkew = 5 * time.Minute
+
 type cavageConfig struct {
 	settings
 	dialect   CavageDialect
@@ -159,14 +178,9 @@ type cavageConfig struct {
 
 func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 	c := &cavageConfig{settings: defaultSettings(), realm: "signet"}
-	c.clockSkew = 300 * time.Second
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil CavageOption")
-		}
-		if err := o.applyCavage(c); err != nil {
-			return nil, err
-		}
+	c.clockSkew = DefaultCavageClockSkew
+	if err := applyOptions(opts, "CavageOption", CavageOption.applyCavage, c); err != nil {
+		return nil, err
 	}
 	if c.algorithms == nil {
 		c.algorithms = defaultCavageAlgorithms
@@ -193,25 +207,24 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 }
 
 // NewCavage returns a verifier of Cavage signatures whose keyId names keys
-// in keys.
+// in keys. WithClockSkew bounds how far a signed Date may be from the clock
+// and a (created) ahead of it (default DefaultCavageClockSkew).
 func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewCavage needs a KeyStore")
-	}
 	cfg, err := newCavageConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.checkReplay(); err != nil {
-		return nil, err
-	}
-	if err := checkPins(keys, func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }); err != nil { // resolved in any case
+	p, err := newPipeline("NewCavage", "cavage", keys, cfg.settings, keyChecks{
+		known:  func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }, // resolved in any case
+		usable: pinnedKeyKinds(hmacKey, rsaKey, ecdsaP256Key, ed25519Key),
+	})
+	if err != nil {
 		return nil, err
 	}
 	if !cfg.checksDate() && (cfg.maxAge > 0 || cfg.nonces != nil) {
 		return nil, errors.New("signet: the api-signature dialect with WithClockSkew(0) checks no Date, so it cannot bound a signature's age: give WithMaxAge and WithNonceStore a positive clock skew")
 	}
-	return &Cavage{pipeline: pipeline{name: "cavage", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &Cavage{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the request's signature. A 401 carries the challenge of the

@@ -174,7 +174,7 @@ func TestCavageConfigErrors(t *testing.T) {
 	keys := staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
 	for i, opts := range [][]signet.CavageOption{
 		{signet.WithAlgorithms("hmac-md5")},
-		{signet.CavageRequiredHeaders("Date")},
+		{signet.CavageRequiredHeaders("x date")},
 		{signet.CavageRealm(`a"b`)},
 		{signet.CavageDigest(7)},
 		{signet.CavageDialect(9)},

@@ -3,6 +3,7 @@ package signet
 import (
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,5 +85,24 @@ func TestParseIMFFixdateEveryDay(t *testing.T) {
 				t.Fatalf("%s accepted", wrong)
 			}
 		}
+	}
+}
+
+// TestCavageHeaderNamesLowerCased: header names are case-insensitive, so
+// the verifier's required names and the signer's list are lower-cased.
+func TestCavageHeaderNamesLowerCased(t *testing.T) {
+	c, err := newCavageConfig([]CavageOption{CavageRequiredHeaders("Date", "(Request-Target)", "X-Request-ID")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"date", "(request-target)", "x-request-id"}; !slices.Equal(c.required, want) {
+		t.Errorf("required = %q, want %q", c.required, want)
+	}
+	s, err := NewCavageSigner("k", NewHMACKey([]byte("secret")), CavageSignHeaders("(Request-Target)", "Host", "Date"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.headerList(false), "(request-target) host date"; got != want {
+		t.Errorf("headers = %q, want %q", got, want)
 	}
 }

@@ -37,7 +37,7 @@ type cavageSignerOption func(*CavageSigner) error
 func (o cavageSignerOption) applyCavageSigner(s *CavageSigner) error { return o(s) }
 
 func (o Option) applyCavageSigner(s *CavageSigner) error {
-	return o.applyTo(&s.cfg.settings, "Cavage signer", "WithClock")
+	return o.applyTo(&s.cfg.settings, "cavage signer", "WithClock")
 }
 
 func (d CavageDialect) applyCavageSigner(s *CavageSigner) error { return d.applyCavage(&s.cfg) }
@@ -56,8 +56,8 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 	})
 }
 
-// CavageSignHeaders sets the headers to sign, in order, lower-case,
-// pseudo-headers included; date must be one of them, and (created) and
+// CavageSignHeaders sets the headers to sign, in order, pseudo-headers
+// included, lower-cased (header names are case-insensitive); date must be one of them, and (created) and
 // (expires) are in it exactly when CavageExpiresIn is given. The default is
 // (request-target) host date, with (created) (expires) after
 // (request-target) under CavageExpiresIn, and digest for a request with a
@@ -65,15 +65,14 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 // bodies.
 func CavageSignHeaders(names ...string) CavageSignerOption {
 	return cavageSignerOption(func(s *CavageSigner) error {
-		for _, n := range names {
-			if n == "" || n != strings.ToLower(n) || strings.ContainsAny(n, " \t") {
-				return fmt.Errorf("signet: header %q must be a lower-case name", n)
-			}
+		headers, err := cavageHeaderNames("header", names)
+		if err != nil {
+			return err
 		}
-		if !slices.Contains(names, "date") {
+		if !slices.Contains(headers, "date") {
 			return errors.New("signet: the signed headers must include date, as both npm peers require")
 		}
-		s.headers = slices.Clone(names)
+		s.headers = headers
 		return nil
 	})
 }
@@ -108,17 +107,11 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		return nil, errors.New("signet: a Cavage signer needs an HMAC key or a private key")
 	}
 	s := &CavageSigner{keyID: keyID, key: key, cfg: cavageConfig{settings: defaultSettings()}}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil CavageSignerOption")
-		}
-		if err := o.applyCavageSigner(s); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "CavageSignerOption", CavageSignerOption.applyCavageSigner, s); err != nil {
+		return nil, err
 	}
 	if s.label == "" {
-		s.label = map[keyKind]string{hmacKey: "hmac-sha256", rsaKey: "rsa-sha256",
-			ecdsaP256Key: "ecdsa-sha256", ed25519Key: "ed25519-sha512"}[key.kind]
+		s.label = defaultCavageLabel(key.kind)
 	}
 	if s.alg, _ = cavageAlgorithm(s.label); s.alg == nil {
 		s.alg = hs2019Default(key.kind)
@@ -141,6 +134,20 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		}
 	}
 	return s, nil
+}
+
+// defaultCavageLabel is the algorithm parameter a signer sends for a key of
+// kind k unless CavageSignAlgorithm says otherwise.
+func defaultCavageLabel(k keyKind) string {
+	switch k {
+	case hmacKey:
+		return "hmac-sha256"
+	case rsaKey:
+		return "rsa-sha256"
+	case ecdsaP256Key:
+		return "ecdsa-sha256"
+	}
+	return "ed25519-sha512"
 }
 
 // Sign sets Date (when missing), Digest (for a body) and the signature on r,

@@ -7,6 +7,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -103,7 +105,10 @@ type KeyFunc func(ctx context.Context, keyID string) ([]Secret, error)
 func (f KeyFunc) Lookup(ctx context.Context, keyID string) ([]Secret, error) { return f(ctx, keyID) }
 
 // StaticKeys is an immutable in-memory KeyStore. Secrets sharing an ID are
-// tried in the order given; AnyKeyID yields every secret in that order.
+// tried in the order given; AnyKeyID yields every secret in that order. A
+// verifier given one (or a JWKSKeys) refuses, when it is built, a secret
+// that would fail every request: a key of a kind its scheme does not
+// verify with, or one pinned to an algorithm for another kind of key.
 type StaticKeys struct {
 	byID map[string][]Secret
 	all  []Secret
@@ -158,19 +163,79 @@ func checkCandidates(keys KeyStore) error {
 	return nil
 }
 
-// checkPins refuses a fixed store with a secret pinned to a name that is
-// not an algorithm name as the scheme reads pins (known): a typo would
-// reject every request, blaming the client. (A pin to an algorithm the
-// scheme does not use is refused per request, as for any store.)
-func checkPins(keys KeyStore, known func(name string) bool) error {
-	if fixed, ok := keys.(fixedKeys); ok {
-		for i, s := range fixed.fixed() {
-			if s.Algorithm != "" && !known(s.Algorithm) {
-				return fmt.Errorf("signet: secret %d (id %q) is pinned to %q, which is not an algorithm name here", i, s.ID, s.Algorithm)
+// checkSecrets refuses a fixed store (StaticKeys, JWKSKeys) with a secret
+// that would reject every request, blaming the client: one pinned to a
+// name that is not an algorithm name as the scheme reads pins (known, nil
+// when usable tells: a typo), or one whose key the scheme cannot verify
+// with whatever the request says (usable returns why; see keyKinds). What
+// depends on the verifier's configuration (a pin to another algorithm of
+// the key's kind, an allow-list, the api-signature dialect's HMAC only) is
+// refused per request, as any store's secrets are: one store may serve
+// verifiers configured differently. Other stores are checked per request.
+func checkSecrets(keys KeyStore, scheme string, known func(name string) bool, usable func(*Secret) error) error {
+	fixed, ok := keys.(fixedKeys)
+	if !ok {
+		return nil
+	}
+	secrets := fixed.fixed()
+	for i := range secrets {
+		s := &secrets[i]
+		if s.Algorithm != "" && known != nil && !known(s.Algorithm) {
+			return fmt.Errorf("signet: secret %d (id %q) is pinned to %q, which is not an algorithm name here", i, s.ID, s.Algorithm)
+		}
+		if err := usable(s); err != nil {
+			pin := ""
+			if s.Algorithm != "" {
+				pin = fmt.Sprintf(" pinned to %q", s.Algorithm)
 			}
+			return fmt.Errorf("signet: secret %d (id %q), %s%s, cannot verify %s requests: %w", i, s.ID, s.Key.kind.describe(), pin, scheme, err)
 		}
 	}
 	return nil
+}
+
+// keyKinds is checkSecrets' usable for a scheme verifying keys of kinds: a
+// key of another kind fails every request.
+func keyKinds(kinds ...keyKind) func(*Secret) error {
+	return func(s *Secret) error {
+		if !slices.Contains(kinds, s.Key.kind) {
+			names := make([]string, len(kinds))
+			for i, k := range kinds {
+				names[i] = k.describe()
+			}
+			return fmt.Errorf("it needs %s", strings.Join(names, " or "))
+		}
+		return nil
+	}
+}
+
+// pinnedKeyKinds is keyKinds, and a key pinned to an algorithm for another
+// kind of key fails every request too.
+func pinnedKeyKinds(kinds ...keyKind) func(*Secret) error {
+	usable := keyKinds(kinds...)
+	return func(s *Secret) error {
+		if err := usable(s); err != nil {
+			return err
+		}
+		if k := pinKind(s.Algorithm); k != 0 && k != s.Key.kind {
+			return fmt.Errorf("%s needs %s", s.Algorithm, k.describe())
+		}
+		return nil
+	}
+}
+
+// pinKind is the kind of key the algorithm a pin names needs, as schemes
+// read pins (a Cavage label in any case, hmac-<hash>, SW1-HMAC-SHA256), or
+// 0 for a name that needs none in particular (hs2019) or that none knows.
+func pinKind(pin string) keyKind {
+	pin = strings.ToLower(pin)
+	if alg, _ := cavageAlgorithm(pin); alg != nil {
+		return alg.kind
+	}
+	if strings.HasPrefix(pin, "hmac-") || strings.HasPrefix(pin, "sw1-hmac-") {
+		return hmacKey
+	}
+	return 0
 }
 
 // isAlgorithmName reports whether name is one of signet's algorithm names

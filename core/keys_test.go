@@ -2,6 +2,10 @@ package signet_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -192,4 +196,92 @@ func TestParsePEMWrongKind(t *testing.T) {
 	assert.ErrorContains(t, err, "ParsePrivateKeyPEM reads private keys")
 	_, err = signet.ParsePrivateKeyPEM([]byte(k.PublicKeyPEM))
 	assert.ErrorContains(t, err, "ParsePublicKeyPEM reads public keys")
+}
+
+// dynamicKeys is a store of secrets that is not fixed: its secrets are
+// checked per request, not when a verifier is built.
+func dynamicKeys(t testing.TB, secrets ...signet.Secret) signet.KeyStore {
+	return signet.KeyFunc(staticKeys(t, secrets...).Lookup)
+}
+
+// TestFixedStoresRefuseUnusableKeys: a fixed store (StaticKeys, JWKSKeys)
+// with a key the scheme cannot verify with, or pinned to an algorithm for
+// another kind of key, is a construction error naming the secret; other
+// stores are checked per request, and nothing that can verify is refused.
+func TestFixedStoresRefuseUnusableKeys(t *testing.T) {
+	hmac := signet.NewHMACKey([]byte(strings.Repeat("s", 64)))
+	edPub, _, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	ed, err := signet.NewPublicKey(edPub)
+	require.NoError(t, err)
+	ecPriv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	ec, err := signet.NewPublicKey(&ecPriv.PublicKey)
+	require.NoError(t, err)
+	jwks, err := signet.ParseJWKS([]byte(`{"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "okp", "x": "` +
+		base64.RawURLEncoding.EncodeToString(edPub) + `"}]}`))
+	require.NoError(t, err)
+
+	cavage := func(keys signet.KeyStore, opts ...signet.CavageOption) error {
+		_, err := signet.NewCavage(keys, opts...)
+		return err
+	}
+	signway := func(keys signet.KeyStore) error { _, err := signet.NewSignway(keys); return err }
+	sasigning := func(keys signet.KeyStore, opts ...signet.SASigningOption) error {
+		_, err := signet.NewSASigning(keys, opts...)
+		return err
+	}
+	signedURL := func(keys signet.KeyStore, opts ...signet.SignedURLOption) error {
+		_, err := signet.NewSignedURL(keys, opts...)
+		return err
+	}
+	pysigned := func(keys signet.KeyStore) error { _, err := signet.NewPysigned(keys); return err }
+	secret := func(key *signet.Key, pin string) signet.Secret {
+		return signet.Secret{ID: "k", Key: key, Algorithm: pin}
+	}
+
+	refused := []struct {
+		name    string
+		build   func(signet.KeyStore) error
+		secret  signet.Secret
+		message string
+	}{
+		{"cavage: an HMAC secret pinned to ed25519", func(k signet.KeyStore) error { return cavage(k) }, secret(hmac, "ed25519"),
+			`secret 0 (id "k"), an HMAC secret pinned to "ed25519", cannot verify cavage requests: ed25519 needs an Ed25519 key`},
+		{"cavage: an Ed25519 key pinned to RSA-SHA256", func(k signet.KeyStore) error { return cavage(k) }, secret(ed, "RSA-SHA256"),
+			"RSA-SHA256 needs an RSA key"},
+		{"api-signature: an Ed25519 key pinned to hmac-sha256", func(k signet.KeyStore) error { return cavage(k, signet.DialectAPISignature) }, secret(ed, "hmac-sha256"),
+			`secret 0 (id "k"), an Ed25519 key pinned to "hmac-sha256", cannot verify cavage requests: hmac-sha256 needs an HMAC secret`},
+		{"signway: an Ed25519 key", signway, secret(ed, ""), "cannot verify signway requests: it needs an HMAC secret"},
+		{"signway: an HMAC secret pinned to ecdsa-sha256", signway, secret(hmac, "ecdsa-sha256"), "ecdsa-sha256 needs an ECDSA P-256 key"},
+		{"sasigning: an Ed25519 key", func(k signet.KeyStore) error { return sasigning(k) }, secret(ed, ""), "cannot verify sasigning requests: it needs an HMAC secret"},
+		{"signedurl: an ECDSA key", func(k signet.KeyStore) error { return signedURL(k) }, secret(ec, ""), "it needs an HMAC secret or an Ed25519 key"},
+		{"pysigned: an ECDSA key", pysigned, secret(ec, ""), "cannot verify pysigned URLs"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.ErrorContains(t, tc.build(staticKeys(t, tc.secret)), tc.message)
+			assert.NoError(t, tc.build(dynamicKeys(t, tc.secret)), "another store: per request")
+		})
+	}
+	assert.ErrorContains(t, signway(jwks), `secret 0 (id "okp"), an Ed25519 key, cannot verify signway requests`)
+	assert.ErrorContains(t, sasigning(jwks), `secret 0 (id "okp"), an Ed25519 key, cannot verify sasigning requests`)
+
+	// What some request can verify with is accepted; pins to another
+	// algorithm of the key's kind, and allow-lists, stay per request.
+	for name, err := range map[string]error{
+		"cavage: an HMAC secret pinned to hs2019":            cavage(staticKeys(t, secret(hmac, "hs2019"))),
+		"cavage: an Ed25519 key pinned to ed25519-sha512":    cavage(staticKeys(t, secret(ed, "ed25519-sha512"))),
+		"cavage: an ECDSA key outside the allow-list":        cavage(staticKeys(t, secret(ec, "")), signet.WithAlgorithms("hmac-sha256")),
+		"api-signature: an HMAC secret":                      cavage(staticKeys(t, secret(hmac, "HMAC-SHA512")), signet.DialectAPISignature),
+		"api-signature: an ECDSA key, as a shared store may": cavage(staticKeys(t, secret(ec, "")), signet.DialectAPISignature),
+		"signway: pinned to hmac-sha256":                     signway(staticKeys(t, secret(hmac, "hmac-sha256"))),
+		"sasigning: pinned to another hash":                  sasigning(staticKeys(t, secret(hmac, "hmac-sha512"))),
+		"signedurl: HMAC outside the allow-list":             signedURL(staticKeys(t, secret(hmac, "")), signet.WithAlgorithms("ed25519")),
+		"signedurl: an Ed25519 key set":                      signedURL(jwks),
+		"signedurl: pinned elsewhere, skipped per request":   signedURL(staticKeys(t, secret(ed, "hmac-sha256"), secret(hmac, ""))),
+		"pysigned: an Ed25519 key set":                       pysigned(jwks),
+	} {
+		assert.NoError(t, err, name)
+	}
 }

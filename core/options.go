@@ -33,14 +33,16 @@ func defaultSettings() settings {
 	return settings{now: time.Now, maxBodyBytes: DefaultMaxBodyBytes}
 }
 
-// applyTo applies o for scheme, which accepts only the options named in
-// supported.
-func (o Option) applyTo(s *settings, scheme string, supported ...string) error {
+// applyTo applies o for user, a verifier ("cavage scheme") or a signer
+// ("cavage signer"), which accepts only the options named in supported.
+// Signers take WithClock (and signedurl's, WithMaxAge), never what only a
+// verifier uses.
+func (o Option) applyTo(s *settings, user string, supported ...string) error {
 	if o.apply == nil {
 		return errors.New("signet: zero Option")
 	}
 	if !slices.Contains(supported, o.name) {
-		return fmt.Errorf("signet: %s is not used by the %s scheme", o.name, scheme)
+		return fmt.Errorf("signet: %s is not used by the %s", o.name, user)
 	}
 	return o.apply(s)
 }
@@ -114,6 +116,35 @@ func (s *settings) checkReplay() error {
 	return nil
 }
 
+// keyChecks say how a verifier constructor checks a fixed key store.
+type keyChecks struct {
+	anyKeyID bool                // requests carry no key id (checkCandidates)
+	known    func(string) bool   // the algorithm names of pins (checkSecrets)
+	usable   func(*Secret) error // what a secret must be (checkSecrets)
+}
+
+// newPipeline is the verifier of scheme name, with the options applied (s)
+// and the keys checked as every verifier constructor checks them: keys is
+// needed (constructor names it in the error), replay protection must be
+// able to forget (checkReplay), and a fixed store must pass checks.
+func newPipeline(constructor, name string, keys KeyStore, s settings, checks keyChecks) (pipeline, error) {
+	if keys == nil {
+		return pipeline{}, fmt.Errorf("signet: %s needs a KeyStore", constructor)
+	}
+	if err := s.checkReplay(); err != nil {
+		return pipeline{}, err
+	}
+	if checks.anyKeyID {
+		if err := checkCandidates(keys); err != nil {
+			return pipeline{}, err
+		}
+	}
+	if err := checkSecrets(keys, name, checks.known, checks.usable); err != nil {
+		return pipeline{}, err
+	}
+	return pipeline{name: name, keys: keys, settings: s}, nil
+}
+
 // WithNonceStore turns on replay protection: a request is accepted once, and
 // only after it passed every other check. Cavage, Signway and pysigned also
 // need WithMaxAge (SASigning, its timestamp field), so that every record
@@ -126,4 +157,18 @@ func WithNonceStore(store NonceStore) Option {
 		s.nonces = store
 		return nil
 	}}
+}
+
+// applyOptions applies opts to c in order with apply; a nil option is the
+// error "signet: nil <name>".
+func applyOptions[O any, C any](opts []O, name string, apply func(O, *C) error, c *C) error {
+	for _, o := range opts {
+		if any(o) == nil {
+			return errors.New("signet: nil " + name)
+		}
+		if err := apply(o, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

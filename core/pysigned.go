@@ -49,17 +49,18 @@ func (v PysignedVersion) valid() error {
 // excludesKid reports whether kid is left out of the message (0.2.6+).
 func (v PysignedVersion) excludesKid() bool { return v == Pysigned028 }
 
-func (v PysignedVersion) applyPysigned(c *pysignedConfig) error { return v.apply(&c.pysignedProfile) }
+func (v PysignedVersion) applyPysigned(c *pysignedConfig) error { return v.set(&c.version) }
 
-func (v PysignedVersion) applyPysignedSigner(c *pysignedSignerConfig) error {
-	return v.apply(&c.pysignedProfile)
-}
+func (v PysignedVersion) applyPysignedSigner(c *pysignedSignerConfig) error { return v.set(&c.version) }
 
-func (v PysignedVersion) apply(p *pysignedProfile) error {
+func (v PysignedVersion) applyJWKS(c *jwksConfig) error { return v.set(&c.version) }
+
+// set sets *dst to v, a known version.
+func (v PysignedVersion) set(dst *PysignedVersion) error {
 	if err := v.valid(); err != nil {
 		return err
 	}
-	p.version = v
+	*dst = v
 	return nil
 }
 
@@ -144,7 +145,7 @@ type pysignedOption func(*pysignedConfig) error
 func (o pysignedOption) applyPysigned(c *pysignedConfig) error { return o(c) }
 
 func (o Option) applyPysigned(c *pysignedConfig) error {
-	err := o.applyTo(&c.settings, "pysigned", "WithClock", "WithClockSkew", "WithMaxAge",
+	err := o.applyTo(&c.settings, "pysigned scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithAlgorithms", "WithNonceStore")
 	if err == nil && o.name == "WithClockSkew" {
 		return c.setSkew(c.clockSkew)
@@ -204,13 +205,8 @@ type pysignedConfig struct {
 
 func newPysignedConfig(opts []PysignedOption) (*pysignedConfig, error) {
 	c := &pysignedConfig{settings: defaultSettings(), pysignedProfile: pysignedProfile{version: Pysigned025}}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil PysignedOption")
-		}
-		if err := o.applyPysigned(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "PysignedOption", PysignedOption.applyPysigned, c); err != nil {
+		return nil, err
 	}
 	if c.algorithms == nil {
 		c.algorithms = pysignedAlgorithms
@@ -227,31 +223,24 @@ func newPysignedConfig(opts []PysignedOption) (*pysignedConfig, error) {
 // keys: HMAC secrets of at least 64 bytes (NewHMACKey) and Ed25519 keys
 // (NewPublicKey, or a JWKSKeys store). Without PysignedRequireKid it asks
 // for AnyKeyID and tries up to 16 keys in order, as pysigned tries its
-// KeySet; a StaticKeys store is checked here (its keys, and their number).
+// KeySet; a StaticKeys or JWKSKeys store is checked here (its keys, and
+// their number).
 func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewPysigned needs a KeyStore")
-	}
 	cfg, err := newPysignedConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.checkReplay(); err != nil {
+	p, err := newPipeline("NewPysigned", "pysigned", keys, cfg.settings, keyChecks{
+		anyKeyID: !cfg.requireKid,
+		usable: func(s *Secret) error {
+			_, err := pysignedAlgorithm(s) // the kind, the length of a secret, the pin
+			return err
+		},
+	})
+	if err != nil {
 		return nil, err
 	}
-	if !cfg.requireKid {
-		if err := checkCandidates(keys); err != nil {
-			return nil, err
-		}
-	}
-	if static, ok := keys.(*StaticKeys); ok {
-		for i := range static.all {
-			if _, err := pysignedAlgorithm(&static.all[i]); err != nil {
-				return nil, fmt.Errorf("signet: secret %d (id %q): %s", i, static.all[i].ID, err.Error())
-			}
-		}
-	}
-	return &Pysigned{pipeline: pipeline{name: "pysigned", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &Pysigned{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the signature of the request's URL: its scheme and host

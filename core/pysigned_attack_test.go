@@ -317,7 +317,7 @@ func TestPysignedConfigErrors(t *testing.T) {
 		message string
 	}{
 		{"no key store", nil, nil, "needs a KeyStore"},
-		{"63-byte secret", staticKeys(t, signet.Secret{ID: "s", Key: signet.NewHMACKey(bytes.Repeat([]byte{1}, 63))}), nil, `secret 0 (id "s"): a configured HMAC key is shorter than the 64 bytes`},
+		{"63-byte secret", staticKeys(t, signet.Secret{ID: "s", Key: signet.NewHMACKey(bytes.Repeat([]byte{1}, 63))}), nil, `secret 0 (id "s"), an HMAC secret, cannot verify pysigned requests: a configured HMAC key is shorter than the 64 bytes`},
 		{"ECDSA key", staticKeys(t, signet.Secret{ID: "e", Key: ecKey}), nil, "cannot verify pysigned URLs"},
 		{"pinned to another algorithm", staticKeys(t, signet.Secret{ID: "h", Key: f.hmacKey, Algorithm: "hmac-sha256"}), nil, `pinned to "hmac-sha256"`},
 		{"unknown version", f.keys, []signet.PysignedOption{signet.PysignedVersion("0.3.0")}, `"0.3.0"`},

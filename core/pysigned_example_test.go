@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"time"
 
@@ -80,4 +81,41 @@ func ExampleParseJWKS() {
 	// DgKlAiW0uqoY false
 	// 2025 true
 	// true <nil>
+}
+
+// A 0.2.8 signer with PysignedRequireKid writes the key's default id unless
+// PysignedKeyID names another: to sign with a key set's signing key under
+// its kid, pass the id SigningKey returns.
+func ExampleJWKSKeys_SigningKey() {
+	keys, err := signet.ParseJWKS([]byte(`{"keys": [
+		{"kty": "oct", "alg": "HS512", "kid": "2025",
+		 "k": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw"}
+	]}`), signet.Pysigned028)
+	if err != nil {
+		panic(err)
+	}
+	id, key, err := keys.SigningKey()
+	if err != nil {
+		panic(err)
+	}
+	clock := signet.WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) })
+	signer, err := signet.NewPysignedSigner(key, signet.Pysigned028, signet.PysignedRequireKid(),
+		signet.PysignedKeyID(id), clock)
+	if err != nil {
+		panic(err)
+	}
+	signed, _ := signer.SignURL("https://example.com/a?b=1")
+	fmt.Println(signed[strings.LastIndex(signed, "&"):])
+
+	verifier, err := signet.NewPysigned(keys, signet.Pysigned028, signet.PysignedRequireKid(),
+		signet.PysignedOrigin("https://example.com"), clock)
+	if err != nil {
+		panic(err)
+	}
+	u, _ := url.Parse(signed)
+	res, err := verifier.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("GET", u.RequestURI(), nil)))
+	fmt.Println(res.KeyID, err)
+	// Output:
+	// &kid=2025
+	// 2025 <nil>
 }

@@ -68,6 +68,11 @@ func (s *JWKSKeys) Secrets() []Secret { return append([]Secret(nil), s.static.al
 // SigningKey returns the key pysigned signs with by default, the last one,
 // and its id. It is an error when that key cannot sign (an Ed25519 public
 // key).
+//
+// A 0.2.8 signer with PysignedRequireKid writes the key's default id
+// (PysignedVersion.DefaultKeyID) unless told otherwise, not the kid the set
+// gives the key: give it PysignedKeyID(id), or verifiers looking the kid
+// up in the set will not find it.
 func (s *JWKSKeys) SigningKey() (id string, key *Key, err error) {
 	last := s.static.all[len(s.static.all)-1]
 	if last.Key.kind == ed25519Key && last.Key.signer == nil {
@@ -87,14 +92,6 @@ type JWKSOption interface {
 type jwksOption func(*jwksConfig) error
 
 func (o jwksOption) applyJWKS(c *jwksConfig) error { return o(c) }
-
-func (v PysignedVersion) applyJWKS(c *jwksConfig) error {
-	if err := v.valid(); err != nil {
-		return err
-	}
-	c.version = v
-	return nil
-}
 
 type jwksConfig struct {
 	version  PysignedVersion
@@ -140,13 +137,8 @@ func JWKSMaxBytes(n int64) JWKSOption {
 
 func newJWKSConfig(fetching bool, opts []JWKSOption) (*jwksConfig, error) {
 	c := &jwksConfig{version: Pysigned025, timeout: DefaultJWKSTimeout, maxBytes: DefaultJWKSMaxBytes, fetching: fetching}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil JWKSOption")
-		}
-		if err := o.applyJWKS(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "JWKSOption", JWKSOption.applyJWKS, c); err != nil {
+		return nil, err
 	}
 	if !fetching && len(c.set) > 0 {
 		return nil, fmt.Errorf("signet: %s is only used by FetchJWKS", c.set[0])

@@ -49,7 +49,9 @@ func PysignedTTL(d time.Duration) PysignedSignerOption {
 
 // PysignedKeyID sets the kid a signer with PysignedRequireKid writes
 // (pysigned's signing_key_id). The default is the key's default id for the
-// version (PysignedVersion.DefaultKeyID).
+// version (PysignedVersion.DefaultKeyID). Without PysignedRequireKid no kid
+// is written, and PysignedKeyID is a construction error. A key from a
+// JWKSKeys store goes by its kid: pass the id JWKSKeys.SigningKey returns.
 func PysignedKeyID(id string) PysignedSignerOption {
 	return pysignedSignerOption(func(c *pysignedSignerConfig) error {
 		if id == "" {
@@ -76,20 +78,18 @@ const DefaultPysignedTTL = 600 * time.Second
 func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner, error) {
 	c := &pysignedSignerConfig{settings: defaultSettings(), pysignedProfile: pysignedProfile{version: Pysigned025},
 		ttl: int64(DefaultPysignedTTL / time.Second)}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil PysignedSignerOption")
-		}
-		if err := o.applyPysignedSigner(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "PysignedSignerOption", PysignedSignerOption.applyPysignedSigner, c); err != nil {
+		return nil, err
 	}
 	if err := c.check(); err != nil {
 		return nil, err
 	}
+	if c.keyID != "" && !c.requireKid {
+		return nil, errors.New("signet: PysignedKeyID names the kid written under PysignedRequireKid, which is not given: without it no kid is written")
+	}
 	alg, err := pysignedAlgorithm(&Secret{Key: key})
 	if err != nil {
-		return nil, fmt.Errorf("signet: %s", err.Error())
+		return nil, fmt.Errorf("signet: %w", err)
 	}
 	if alg == algEd25519 && key.signer == nil {
 		return nil, errors.New("signet: an Ed25519 public key cannot sign: use NewPrivateKey")
@@ -141,7 +141,7 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
 	if r.Response != nil { // a redirect of a request this signer signed: sign it afresh
 		u.query = withoutParams(u.query, func(name string) bool {
-			return name == "sig" || name == "exp" || name == "kid" && s.cfg.keyID != "" // a kid it wrote
+			return name == "sig" || name == "exp" || name == "kid" && s.cfg.requireKid // a kid it wrote
 		})
 	}
 	query, err := s.signedQuery(&u)

@@ -208,6 +208,8 @@ func TestPysignedSignerErrors(t *testing.T) {
 		{"unknown version", hmacA, []signet.PysignedSignerOption{signet.PysignedVersion("0.2.7")}, `"0.2.7"`},
 		{"fractional ttl", hmacA, []signet.PysignedSignerOption{signet.PysignedTTL(1500 * time.Millisecond)}, "whole seconds"},
 		{"empty key id", hmacA, []signet.PysignedSignerOption{signet.PysignedKeyID("")}, "empty"},
+		{"key id without require_kid", hmacA, []signet.PysignedSignerOption{signet.Pysigned028, signet.PysignedKeyID("k")}, "PysignedRequireKid, which is not given"},
+		{"key id in 0.2.5", hmacA, []signet.PysignedSignerOption{signet.PysignedKeyID("k")}, "PysignedRequireKid, which is not given"},
 		{"verifier-only option", hmacA, []signet.PysignedSignerOption{signet.WithMaxAge(time.Minute)}, "WithMaxAge is not used"},
 		{"nil option", hmacA, []signet.PysignedSignerOption{nil}, "nil"},
 		{"zero setting", hmacA, []signet.PysignedSignerOption{signet.PysignedSetting{}}, "zero"},
@@ -251,4 +253,27 @@ func TestPysignedSignerDefaults(t *testing.T) {
 	got, err = signer.SignURL("https://h")
 	require.NoError(t, err)
 	assert.Regexp(t, `^https://h\?sig=[0-9a-f]{128}&exp=1699999940$`, got)
+}
+
+// TestPysignedSignerRedirectKid: signing a redirect afresh drops the sig
+// and exp it wrote, and the kid only when it writes one: a kid of the
+// caller's own stays.
+func TestPysignedSignerRedirectKid(t *testing.T) {
+	key := signet.NewHMACKey(bytes.Repeat([]byte{7}, 64))
+	redirect := func(opts ...signet.PysignedSignerOption) url.Values {
+		t.Helper()
+		signer, err := signet.NewPysignedSigner(key, append(opts, clockAt(1_700_000_000))...)
+		require.NoError(t, err)
+		r, err := http.NewRequest("GET", "https://h/p?kid=tenant7&sig=old&exp=1", nil)
+		require.NoError(t, err)
+		r.Response = &http.Response{StatusCode: http.StatusFound}
+		require.NoError(t, signer.Sign(r))
+		return r.URL.Query()
+	}
+	q := redirect(signet.Pysigned028)
+	assert.Equal(t, []string{"tenant7"}, q["kid"], "no kid written: the caller's stays")
+	assert.Len(t, q["sig"], 1)
+	q = redirect(signet.Pysigned028, signet.PysignedRequireKid(), signet.PysignedKeyID("k1"))
+	assert.Equal(t, []string{"k1"}, q["kid"], "the kid it writes replaces the one of the signed URL")
+	assert.Equal(t, []string{"1700000600"}, q["exp"])
 }

@@ -31,7 +31,7 @@ type SASigningSigner struct {
 }
 
 // SASigningOption configures NewSASigning and NewSASigningSigner. Every
-// Option is one too.
+// Option is one too (a signer rejects all but WithClock).
 type SASigningOption interface {
 	applySASigning(*saConfig) error
 }
@@ -41,7 +41,10 @@ type saOption func(*saConfig) error
 func (o saOption) applySASigning(c *saConfig) error { return o(c) }
 
 func (o Option) applySASigning(c *saConfig) error {
-	return o.applyTo(&c.settings, "sasigning", "WithClock", "WithMaxBodyBytes", "WithNonceStore")
+	if c.signer {
+		return o.applyTo(&c.settings, "sasigning signer", "WithClock")
+	}
+	return o.applyTo(&c.settings, "sasigning scheme", "WithClock", "WithMaxBodyBytes", "WithNonceStore")
 }
 
 // The fields SASigning can sign. The first five are upstream's; the others
@@ -62,8 +65,14 @@ const (
 // names another header.
 const DefaultTimestampHeader = "X-Signature-Timestamp"
 
+// DefaultSASigningWindow is how far, either way, the unix time of the
+// timestamp field may be from the verifier's clock unless
+// SASigningTimestamp says otherwise.
+const DefaultSASigningWindow = 5 * time.Minute
+
 type saConfig struct {
 	settings
+	signer         bool // NewSASigningSigner's: it takes no verifier option
 	fields         []saField
 	names          []string // the configured field names, reported as Result.Covered
 	delimiter      string
@@ -102,23 +111,19 @@ func (f saField) extension() bool {
 	return f.header != "" || f.name == FieldQuery || f.name == FieldBody
 }
 
-func newSAConfig(opts []SASigningOption) (*saConfig, error) {
+func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 	c := &saConfig{
 		settings:        defaultSettings(),
+		signer:          signer,
 		names:           []string{FieldPath, FieldMethod},
 		hash:            crypto.SHA256,
 		algorithm:       "hmac-sha256",
 		header:          "Signature",
 		timestampHeader: DefaultTimestampHeader,
-		window:          5 * time.Minute,
+		window:          DefaultSASigningWindow,
 	}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SASigningOption")
-		}
-		if err := o.applySASigning(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "SASigningOption", SASigningOption.applySASigning, c); err != nil {
+		return nil, err
 	}
 	for _, name := range c.names {
 		f := saField{name: name}
@@ -229,7 +234,7 @@ func SASigningMount(prefix string) SASigningOption {
 
 // SASigningTimestamp sets the header the timestamp field reads (default
 // DefaultTimestampHeader) and how far, either way, its unix time may be from
-// the clock (default 5 minutes).
+// the clock (default DefaultSASigningWindow).
 func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 	return saOption(func(c *saConfig) error {
 		if !validHeaderName(header) || window <= 0 {
@@ -243,26 +248,27 @@ func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 
 // NewSASigning returns a verifier that tries the secrets of keys (asked for
 // AnyKeyID) in order, at most 16 per request; the first that matches names
-// the caller. A StaticKeys store with more secrets is refused.
+// the caller. A StaticKeys store with more secrets is refused. A signed
+// timestamp field may be DefaultSASigningWindow from the clock either way
+// unless SASigningTimestamp says otherwise.
 func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewSASigning needs a KeyStore")
-	}
-	cfg, err := newSAConfig(opts)
+	cfg, err := newSAConfig(opts, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCandidates(keys); err != nil {
+	p, err := newPipeline("NewSASigning", "sasigning", keys, cfg.settings, keyChecks{
+		anyKeyID: true,
+		known: func(name string) bool {
+			hash, ok := strings.CutPrefix(name, "hmac-")
+			_, hashlib := hashByName[hash]
+			return ok && hashlib || isAlgorithmName(name)
+		},
+		usable: pinnedKeyKinds(hmacKey),
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys, func(name string) bool {
-		hash, ok := strings.CutPrefix(name, "hmac-")
-		_, hashlib := hashByName[hash]
-		return ok && hashlib || isAlgorithmName(name)
-	}); err != nil {
-		return nil, err
-	}
-	return &SASigning{pipeline: pipeline{name: "sasigning", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &SASigning{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the request's signature header.
@@ -327,13 +333,16 @@ func (v *SASigning) verify(a *attempt, s *Secret) (bool, error) {
 
 func (v *SASigning) checkBody(*attempt) error { return nil } // the body field is in the message
 
-// NewSASigningSigner returns a signer for key with the same options as the
-// verifier it signs for.
+// NewSASigningSigner returns a signer for key with the SASigning options of
+// the verifier it signs for (fields, delimiter, hash, header, scheme, mount,
+// timestamp header). Of the common options it takes only WithClock: the
+// others (WithMaxBodyBytes, WithNonceStore, …) configure a verifier, and
+// are an error here.
 func NewSASigningSigner(key *Key, opts ...SASigningOption) (*SASigningSigner, error) {
 	if !key.IsHMAC() {
 		return nil, errors.New("signet: SASigning signs with an HMAC key")
 	}
-	cfg, err := newSAConfig(opts)
+	cfg, err := newSAConfig(opts, true)
 	if err != nil {
 		return nil, err
 	}

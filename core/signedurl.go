@@ -77,7 +77,7 @@ func (o Option) applySignedURL(c *signedURLConfig) error {
 	if c.signer {
 		return o.applyTo(&c.settings, "signedurl signer", "WithClock", "WithMaxAge")
 	}
-	return o.applyTo(&c.settings, "signedurl", "WithClock", "WithClockSkew", "WithMaxAge",
+	return o.applyTo(&c.settings, "signedurl scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithAlgorithms", "WithNonceStore")
 }
 
@@ -98,13 +98,8 @@ type signedURLConfig struct {
 func newSignedURLConfig(opts []SignedURLOption, signer bool) (*signedURLConfig, error) {
 	c := &signedURLConfig{settings: defaultSettings(), signer: signer, bindMethod: true, ttl: DefaultSignedURLTTL}
 	c.clockSkew, c.maxAge = DefaultSignedURLClockSkew, DefaultSignedURLMaxTTL
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SignedURLOption")
-		}
-		if err := o.applySignedURL(c); err != nil {
-			return nil, err
-		}
+	if err := applyOptions(opts, "SignedURLOption", SignedURLOption.applySignedURL, c); err != nil {
+		return nil, err
 	}
 	if c.algorithms == nil {
 		c.allowed = [2]bool{true, true}
@@ -238,17 +233,19 @@ func SignedURLTTL(ttl time.Duration) SignedURLOption {
 // ("hmac-sha256", "ed25519"; default both); WithNonceStore, to accept each
 // URL once.
 func NewSignedURL(keys KeyStore, opts ...SignedURLOption) (*SignedURL, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewSignedURL needs a KeyStore")
-	}
 	cfg, err := newSignedURLConfig(opts, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys, isAlgorithmName); err != nil {
+	// A key pinned to an algorithm of another kind is skipped per request,
+	// as docs/schemes/signedurl.md and its vectors say, not refused here.
+	p, err := newPipeline("NewSignedURL", "signedurl", keys, cfg.settings, keyChecks{
+		known: isAlgorithmName, usable: keyKinds(hmacKey, ed25519Key),
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &SignedURL{pipeline: pipeline{name: "signedurl", keys: keys, settings: cfg.settings}, cfg: cfg}, nil
+	return &SignedURL{pipeline: p, cfg: cfg}, nil
 }
 
 // Verify checks the signed URL the request was made with. The Result's

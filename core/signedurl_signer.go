@@ -171,7 +171,7 @@ func (s *SignedURLSigner) Sign(r *http.Request) error {
 	out := outgoing(r)
 	if host := out.Host(); host != "" && s.cfg.bindOrigin && s.cfg.origin == "" {
 		if err := checkSignedURLOriginHost(host); err != nil {
-			return errors.New("signet: the request's Host: " + err.Error())
+			return fmt.Errorf("signet: the request's Host: %w", err)
 		}
 	}
 	path := r.URL.EscapedPath() // what Go sends
@@ -217,7 +217,7 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 	var p signedURLParams
 	pairs, err := c.scanQuery(query, nil, &p)
 	if err != nil {
-		return "", errors.New("signet: " + err.Error())
+		return "", fmt.Errorf("signet: %w", err)
 	}
 	if p.any {
 		return "", errors.New("signet: the URL already has sn- parameters; sign the URL without them")

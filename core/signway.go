@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -72,7 +71,7 @@ type signwayOption func(*signwayConfig) error
 func (o signwayOption) applySignway(c *signwayConfig) error { return o(c) }
 
 func (o Option) applySignway(c *signwayConfig) error {
-	return o.applyTo(&c.settings, "signway", "WithClock", "WithClockSkew", "WithMaxAge",
+	return o.applyTo(&c.settings, "signway scheme", "WithClock", "WithClockSkew", "WithMaxAge",
 		"WithMaxBodyBytes", "WithNonceStore")
 }
 
@@ -106,9 +105,9 @@ func SignwayStrict(paths ...string) SignwayOption {
 // and the prefix of the key derivation.
 const signwayAlgorithm = "SW1-HMAC-SHA256"
 
-// signwayClockSkew is how far X-Sw-Date may be ahead of the clock unless
-// WithClockSkew says otherwise.
-const signwayClockSkew = 5 * time.Minute
+// DefaultSignwayClockSkew is how far X-Sw-Date may be ahead of a Signway
+// verifier's clock unless WithClockSkew says otherwise.
+const DefaultSignwayClockSkew = 5 * time.Minute
 
 // maxSignwayHeaders bounds the signed headers of one URL, and
 // maxSignwayHeadersList the length of their list as sent.
@@ -124,28 +123,22 @@ type signwayConfig struct {
 }
 
 // NewSignway returns a verifier of Signway signed URLs whose X-Sw-Credential
-// id names keys in keys (HMAC secrets).
+// id names keys in keys (HMAC secrets). WithClockSkew bounds how far
+// X-Sw-Date may be ahead of the clock (default DefaultSignwayClockSkew).
 func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
-	if keys == nil {
-		return nil, errors.New("signet: NewSignway needs a KeyStore")
-	}
 	c := &signwayConfig{settings: defaultSettings()}
-	c.clockSkew = signwayClockSkew
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SignwayOption")
-		}
-		if err := o.applySignway(c); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.checkReplay(); err != nil {
+	c.clockSkew = DefaultSignwayClockSkew
+	if err := applyOptions(opts, "SignwayOption", SignwayOption.applySignway, c); err != nil {
 		return nil, err
 	}
-	if err := checkPins(keys, func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) }); err != nil {
+	p, err := newPipeline("NewSignway", "signway", keys, c.settings, keyChecks{
+		known:  func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) },
+		usable: pinnedKeyKinds(hmacKey),
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &Signway{pipeline: pipeline{name: "signway", keys: keys, settings: c.settings}, cfg: c}, nil
+	return &Signway{pipeline: p, cfg: c}, nil
 }
 
 // Verify checks the request's signed URL.

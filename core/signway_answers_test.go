@@ -333,7 +333,7 @@ func TestSignwayOptions(t *testing.T) {
 		{"not an HMAC key", signet.Secret{ID: "app", Key: edKey}, signet.ErrUnsupportedAlgorithm},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := signet.NewSignway(staticKeys(t, tc.secret), signet.WithClock(func() time.Time { return signwaySignedAt }))
+			v, err := signet.NewSignway(dynamicKeys(t, tc.secret), signet.WithClock(func() time.Time { return signwaySignedAt }))
 			require.NoError(t, err)
 			err = verify(v, base)
 			if tc.want == nil {

@@ -289,7 +289,7 @@ func TestSignwayExpiryBoundaries(t *testing.T) {
 			{deadline.Add(time.Nanosecond), false},
 			{deadline.Add(time.Second), false},
 		} {
-			if tc.now.Before(signedAt.Add(-signwayClockSkew)) {
+			if tc.now.Before(signedAt.Add(-DefaultSignwayClockSkew)) {
 				continue // before the signing time: the future-date check applies
 			}
 			v, err := NewSignway(keys, WithClock(func() time.Time { return tc.now }))

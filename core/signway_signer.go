@@ -81,11 +81,15 @@ type signwaySignerOption func(*SignwaySigner) error
 func (o signwaySignerOption) applySignwaySigner(s *SignwaySigner) error { return o(s) }
 
 func (o Option) applySignwaySigner(s *SignwaySigner) error {
-	return o.applyTo(&s.settings, "Signway signer", "WithClock")
+	return o.applyTo(&s.settings, "signway signer", "WithClock")
 }
 
-// SignwayTTL sets the lifetime of the URLs Sign makes (default 5 minutes),
-// whole seconds.
+// DefaultSignwayTTL is the lifetime of the URLs SignwaySigner.Sign makes
+// unless SignwayTTL says otherwise.
+const DefaultSignwayTTL = 5 * time.Minute
+
+// SignwayTTL sets the lifetime of the URLs Sign makes (default
+// DefaultSignwayTTL), whole seconds.
 func SignwayTTL(d time.Duration) SignwaySignerOption {
 	return signwaySignerOption(func(s *SignwaySigner) error {
 		if _, err := signwayExpiry(d); err != nil {
@@ -123,7 +127,8 @@ func SignwaySignBody() SignwaySignerOption {
 
 // NewSignwaySigner returns a signer of URLs for the gateway at base URL
 // gateway (http or https, no query; a path is allowed and the URL is
-// gateway + "/?X-Sw-…"), signed as id with key, an HMAC secret.
+// gateway + "/?X-Sw-…"), signed as id with key, an HMAC secret. Sign makes
+// URLs valid for DefaultSignwayTTL unless SignwayTTL says otherwise.
 func NewSignwaySigner(id string, key *Key, gateway string, opts ...SignwaySignerOption) (*SignwaySigner, error) {
 	if id == "" || strings.Contains(id, "/") || !utf8.ValidString(id) {
 		return nil, fmt.Errorf("signet: Signway key id %q must be non-empty UTF-8 without '/'", id)
@@ -139,14 +144,9 @@ func NewSignwaySigner(id string, key *Key, gateway string, opts ...SignwaySigner
 	if !strings.HasSuffix(gateway, "/") {
 		gateway += "/"
 	}
-	s := &SignwaySigner{id: id, key: key, gateway: gateway, settings: defaultSettings(), ttl: 5 * time.Minute}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("signet: nil SignwaySignerOption")
-		}
-		if err := o.applySignwaySigner(s); err != nil {
-			return nil, err
-		}
+	s := &SignwaySigner{id: id, key: key, gateway: gateway, settings: defaultSettings(), ttl: DefaultSignwayTTL}
+	if err := applyOptions(opts, "SignwaySignerOption", SignwaySignerOption.applySignwaySigner, s); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -161,16 +161,16 @@ func TestConcurrentClients(t *testing.T) {
 }
 
 // sasigning returns a verifier and a signer of method, path and body, or of
-// the fields opts set.
-func sasigning(t *testing.T, opts ...signet.SASigningOption) (signet.Verifier, *signet.SASigningSigner) {
+// what covers sets; only the verifier is given verifierOpts.
+func sasigning(t *testing.T, covers []signet.SASigningOption, verifierOpts ...signet.SASigningOption) (signet.Verifier, *signet.SASigningSigner) {
 	t.Helper()
 	key := signet.NewHMACKey([]byte("secret"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
 	require.NoError(t, err)
-	opts = append([]signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}, opts...)
-	v, err := signet.NewSASigning(keys, opts...)
+	covers = append([]signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}, covers...)
+	v, err := signet.NewSASigning(keys, append(covers, verifierOpts...)...)
 	require.NoError(t, err)
-	s, err := signet.NewSASigningSigner(key, opts...)
+	s, err := signet.NewSASigningSigner(key, covers...)
 	require.NoError(t, err)
 	return v, s
 }
@@ -236,7 +236,7 @@ func TestRawRequestTarget(t *testing.T) {
 
 // TestTLSScheme checks that a request over TLS is verified as https.
 func TestTLSScheme(t *testing.T) {
-	v, s := sasigning(t, signet.SASigningFields("scheme", "method", "path"))
+	v, s := sasigning(t, []signet.SASigningOption{signet.SASigningFields("scheme", "method", "path")})
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(signetfiber.New(v), echoHandler)
 
@@ -262,7 +262,7 @@ func TestTLSScheme(t *testing.T) {
 // never the body fiber's c.Body() decompresses, and that the handler still
 // reads it.
 func TestBodyAsReceived(t *testing.T) {
-	v, s := sasigning(t)
+	v, s := sasigning(t, nil)
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(signetfiber.New(v))
 	app.Use(func(c *fiber.Ctx) error {
@@ -287,7 +287,7 @@ func gzipped(t *testing.T, s string) []byte {
 // TestStreamRequestBody checks bodies under fiber's StreamRequestBody: read
 // up to the verifier's limit, and given back to the handler.
 func TestStreamRequestBody(t *testing.T) {
-	v, s := sasigning(t, signet.WithMaxBodyBytes(64<<10))
+	v, s := sasigning(t, nil, signet.WithMaxBodyBytes(64<<10))
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, StreamRequestBody: true, BodyLimit: 16 << 10})
 	app.Use(signetfiber.New(v))
 	app.Use(echoHandler)
@@ -315,7 +315,7 @@ func TestMultipartBody(t *testing.T) {
 	require.NoError(t, w.WriteField("b", "2"))
 	require.NoError(t, w.Close())
 	header := http.Header{"Content-Type": {w.FormDataContentType()}}
-	v, s := sasigning(t)
+	v, s := sasigning(t, nil)
 
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(signetfiber.New(v))
@@ -340,7 +340,7 @@ func TestMultipartBody(t *testing.T) {
 // TestHeaderNamesAsSent checks that header names are matched in any case
 // when fiber does not normalise them.
 func TestHeaderNamesAsSent(t *testing.T) {
-	v, s := sasigning(t)
+	v, s := sasigning(t, nil)
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, DisableHeaderNormalizing: true})
 	app.Use(signetfiber.New(v))
 	app.Use(echoHandler)
@@ -358,7 +358,7 @@ func TestHeaderNamesAsSent(t *testing.T) {
 // TestSuccessHandler checks Config.SuccessHandler, with the package doc's
 // way of putting the Result on c.UserContext().
 func TestSuccessHandler(t *testing.T) {
-	v, s := sasigning(t)
+	v, s := sasigning(t, nil)
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(signetfiber.New(v, signetfiber.Config{
 		SuccessHandler: func(c *fiber.Ctx) error {
@@ -391,7 +391,7 @@ type verifyOnly struct{ signet.Verifier }
 // pooled Results) and any other (through Verify) alike, rejections
 // included.
 func TestVerifiers(t *testing.T) {
-	v, s := sasigning(t)
+	v, s := sasigning(t, nil)
 	otherKeys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("another secret"))})
 	other, err := signet.NewSASigning(otherKeys, signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n"))
 	require.NoError(t, err)

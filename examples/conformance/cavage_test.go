@@ -346,7 +346,7 @@ func TestCavageInvalidConfig(t *testing.T) {
 		{"unknown digest policy", `{"options": {"digest": "ignore"}}`, `digest "ignore" is not one of require, verify`},
 		{"unknown algorithm", `{"options": {"algorithms": ["hmac-sha256", "HMAC-SHA512"]}}`, `"HMAC-SHA512"`},
 		{"no algorithms", `{"options": {"algorithms": []}}`, "at least one algorithm"},
-		{"upper-case required header", `{"options": {"required_headers": ["Date"]}}`, `"Date"`},
+		{"required header with a space", `{"options": {"required_headers": ["x date"]}}`, `"x date"`},
 		{"negative clock_skew", `{"options": {"clock_skew": -1}}`, "negative clock skew"},
 		{"huge clock_skew", `{"options": {"clock_skew": 1e300}}`, "clock_skew 1e+300 is out of range"},
 		{"clock_skew not a number", `{"options": {"clock_skew": "300"}}`, ""},
