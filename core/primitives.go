@@ -260,19 +260,24 @@ func isUnixSeconds(s string) bool {
 	return true
 }
 
-// validHeaderName reports whether s is a non-empty HTTP token.
-func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
+// isToken reports whether s is a non-empty HTTP token (RFC 9110 §5.6.2): a
+// header name, a method.
+func isToken(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+		if !tokenBytes[s[i]] {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }
+
+// tokenBytes marks the RFC 9110 tchar bytes.
+var tokenBytes = func() (set [256]bool) {
+	for c := range set {
+		set[c] = c > ' ' && c < 0x7f && strings.IndexByte(`"(),/:;<=>?@[\]{}`, byte(c)) < 0
+	}
+	return set
+}()
 
 // first returns the first of values, or "".
 func first(values []string) string {

@@ -3,6 +3,7 @@ package signet
 import (
 	"crypto/subtle"
 	"net/url"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -114,4 +115,16 @@ func TestEqualBytes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestIsToken checks the token table against RFC 9110 §5.6.2's tchar.
+func TestIsToken(t *testing.T) {
+	const tchar = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	for c := 0; c < 256; c++ {
+		s := string([]byte{byte(c)})
+		assert.Equal(t, c < 0x80 && strings.Contains(tchar, s), isToken(s), "byte %#x", c)
+	}
+	assert.False(t, isToken(""))
+	assert.True(t, isToken("X-Request-Id"))
+	assert.False(t, isToken("X Request"))
 }

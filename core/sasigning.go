@@ -133,7 +133,7 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 			f.header = c.timestampHeader
 		case strings.HasPrefix(name, FieldHeaderPrefix):
 			h := name[len(FieldHeaderPrefix):]
-			if !validHeaderName(h) {
+			if !isToken(h) {
 				return nil, fmt.Errorf("signet: field %q does not name a header", name)
 			}
 			f.header = textproto.CanonicalMIMEHeaderKey(h)
@@ -200,7 +200,7 @@ func SASigningHash(name string) SASigningOption {
 // "Signature", which upstream reads; its docs show "API-SIGNATURE").
 func SASigningHeader(name string) SASigningOption {
 	return saOption(func(c *saConfig) error {
-		if !validHeaderName(name) {
+		if !isToken(name) {
 			return fmt.Errorf("signet: invalid header name %q", name)
 		}
 		c.header = textproto.CanonicalMIMEHeaderKey(name)
@@ -237,7 +237,7 @@ func SASigningMount(prefix string) SASigningOption {
 // the clock (default DefaultSASigningWindow).
 func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 	return saOption(func(c *saConfig) error {
-		if !validHeaderName(header) || window <= 0 {
+		if !isToken(header) || window <= 0 {
 			return fmt.Errorf("signet: SASigningTimestamp needs a header name and a positive window")
 		}
 		c.timestampHeader = textproto.CanonicalMIMEHeaderKey(header)

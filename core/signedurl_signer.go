@@ -203,7 +203,7 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 		return "", fmt.Errorf("signet: TTL %v is shorter than a second", ttl)
 	case ttl > c.maxAge:
 		return "", fmt.Errorf("signet: TTL %v is longer than the maximum TTL %v (WithMaxAge)", ttl, c.maxAge)
-	case c.bindMethod && !validHeaderName(method):
+	case c.bindMethod && !isToken(method):
 		return "", fmt.Errorf("signet: the method is signed and %q is not a method (a token such as GET)", method)
 	case c.bindOrigin && c.origin == "" && host == "":
 		return "", errors.New("signet: the origin is signed and the URL has no host")

@@ -708,24 +708,6 @@ func parseU64(s string) (uint64, bool) {
 	return n, true
 }
 
-// isToken reports whether s is a non-empty HTTP token (a header name).
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !tokenBytes[s[i]] {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// tokenBytes marks the RFC 9110 tchar bytes.
-var tokenBytes = func() (set [256]bool) {
-	for c := range set {
-		set[c] = c > ' ' && c < 0x7f && strings.IndexByte(`"(),/:;<=>?@[\]{}`, byte(c)) < 0
-	}
-	return set
-}()
-
 // trimSpaceTab trims spaces and tabs, what Rust's str::trim removes from a
 // visible-ASCII header value.
 func trimSpaceTab(s string) string {

@@ -72,16 +72,6 @@ func TestAppendSignwayEnc(t *testing.T) {
 	}
 }
 
-// TestIsToken checks the header name table against validHeaderName.
-func TestIsToken(t *testing.T) {
-	for c := 0; c < 256; c++ {
-		s := string([]byte{byte(c)})
-		assert.Equal(t, validHeaderName(s), isToken(s), "byte %#x", c)
-	}
-	assert.False(t, isToken(""))
-	assert.True(t, isToken("X-Request-Id"))
-}
-
 // TestNeedsFormDecoding: the word-at-a-time scan finds a '%', a '+' or a
 // non-ASCII byte wherever it is.
 func TestNeedsFormDecoding(t *testing.T) {

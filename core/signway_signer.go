@@ -109,7 +109,7 @@ func SignwaySignHeaders(names ...string) SignwaySignerOption {
 	return signwaySignerOption(func(s *SignwaySigner) error {
 		s.headers = nil
 		for _, n := range names {
-			if !validHeaderName(n) || strings.EqualFold(n, "host") {
+			if !isToken(n) || strings.EqualFold(n, "host") {
 				return fmt.Errorf("signet: cannot sign header %q", n)
 			}
 			s.headers = append(s.headers, strings.ToLower(n))
@@ -163,7 +163,7 @@ func (s *SignwaySigner) SignURL(u SignwayURL) (string, error) {
 // Presign signs u like SignURL and also returns the canonical request and
 // string to sign.
 func (s *SignwaySigner) Presign(u SignwayURL) (*SignwaySigned, error) {
-	if !validHeaderName(u.Method) {
+	if !isToken(u.Method) {
 		return nil, fmt.Errorf("signet: invalid method %q", u.Method)
 	}
 	expires, err := signwayExpiry(u.Expiry)
@@ -256,7 +256,7 @@ func signwaySignedHeaders(u SignwayURL) ([]SignwayHeader, error) {
 	hasLength := false
 	for _, h := range u.Headers {
 		name := strings.ToLower(h.Name)
-		if !validHeaderName(name) {
+		if !isToken(name) {
 			return nil, fmt.Errorf("signet: invalid header name %q", h.Name)
 		}
 		for _, seen := range headers {
