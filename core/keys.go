@@ -19,7 +19,6 @@ import (
 // ParsePrivateKeyPEM) and share it; a Key is immutable and safe for
 // concurrent use.
 type Key struct {
-	isHMAC  bool
 	secret  []byte
 	macs    [crypto.BLAKE2b_512 + 1]sync.Pool // keyed HMAC states, by crypto.Hash
 	signway signwayDayKeys                    // Signway's derived day keys (signway_key.go)
@@ -38,7 +37,7 @@ type Key struct {
 func (k *Key) identify() *[sha256.Size]byte {
 	k.identityOnce.Do(func() {
 		h := sha256.New()
-		if k.isHMAC {
+		if k.kind == hmacKey {
 			h.Write([]byte("hmac\x00"))
 			h.Write(k.secret)
 		} else {
@@ -55,14 +54,14 @@ func (k *Key) identify() *[sha256.Size]byte {
 // copied. An empty secret protects nothing: verifiers refuse it (a
 // StaticKeys store when it is built, any other store per request).
 func NewHMACKey(secret []byte) *Key {
-	return &Key{isHMAC: true, kind: hmacKey, secret: append([]byte(nil), secret...)}
+	return &Key{kind: hmacKey, secret: append([]byte(nil), secret...)}
 }
 
 // emptySecret reports whether k is an HMAC secret of no bytes.
-func (k *Key) emptySecret() bool { return k.isHMAC && len(k.secret) == 0 }
+func (k *Key) emptySecret() bool { return k.kind == hmacKey && len(k.secret) == 0 }
 
 // IsHMAC reports whether k is a shared secret.
-func (k *Key) IsHMAC() bool { return k != nil && k.isHMAC }
+func (k *Key) IsHMAC() bool { return k != nil && k.kind == hmacKey }
 
 // String never prints key material.
 func (k *Key) String() string { return "signet.Key(redacted)" }
