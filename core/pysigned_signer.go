@@ -107,6 +107,12 @@ func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner,
 // its fragment kept at the end. It fails where urlparse raises for a bad
 // bracketed host, and for text that is not UTF-8; it does not copy
 // urlparse's NFKC check of non-ASCII host names: sign their punycode form.
+//
+// The path is signed as written, as pysigned signs it: write it as clients
+// send it, percent-encoded ("/a%20b", "/caf%C3%A9"). A raw space or
+// non-ASCII byte gives a URL that clients send escaped, which then does not
+// verify (vector unicode-path-and-query); url.URL's EscapedPath gives that
+// form.
 func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
 	u, err := parsePyURL(rawURL)
 	if err != nil {
