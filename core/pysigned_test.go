@@ -194,7 +194,8 @@ func verifyPysignedCase(t *testing.T, table map[string]signettest.PysignedKey, v
 	res, err := verifyPysigned(t, table, c, version)
 	if c.Expected.Valid {
 		require.NoError(t, err, c.Note)
-		want := matchingKey(t, table, v.Sign.SigningKey, c.Keys)
+		want, ok := signettest.PysignedMatchingKey(table, v.Sign.SigningKey, c.Keys)
+		require.True(t, ok, "a key of %v verifies %s's signatures", c.Keys, v.Sign.SigningKey)
 		assert.Equal(t, want, res.KeyID, "the first key that verifies")
 		assert.Equal(t, "owner of "+want, res.Credentials)
 		wantAlg := "ed25519"
@@ -222,22 +223,6 @@ func verifyPysignedCase(t *testing.T, table map[string]signettest.PysignedKey, v
 	assert.Less(t, e.Status(), 500)
 	assert.Empty(t, e.Challenge(), "pysigned defines no challenge")
 	assert.NotContains(t, e.Error(), v.Sign.Signature)
-}
-
-// matchingKey is the first of names holding the signing key's verification
-// material: the key URLAuth.verify matches first.
-func matchingKey(t *testing.T, table map[string]signettest.PysignedKey, signing string, names []string) string {
-	t.Helper()
-	s := table[signing]
-	for _, name := range names {
-		k := table[name]
-		if k.Type == "hmac" && s.Type == "hmac" && k.SecretHex == s.SecretHex ||
-			k.Type != "hmac" && s.Type != "hmac" && k.PublicHex == s.PublicHex {
-			return name
-		}
-	}
-	t.Fatalf("no key of %v verifies %s's signatures", names, signing)
-	return ""
 }
 
 // TestPysignedDefaultKeyIDs checks both of pysigned's default key ids for

@@ -43,3 +43,18 @@ var (
 	// PysignedVectors returns the vectors of pysigned.json and its key table.
 	PysignedVectors = vectors.PysignedVectors
 )
+
+// PysignedMatchingKey returns the first of names (keys of table) holding
+// the verification material of the key signing (the same HMAC secret, or
+// the same Ed25519 public key): the key URLAuth.verify matches first.
+func PysignedMatchingKey(table map[string]PysignedKey, signing string, names []string) (string, bool) {
+	s := table[signing]
+	for _, name := range names {
+		k := table[name]
+		if k.Type == "hmac" && s.Type == "hmac" && k.SecretHex == s.SecretHex ||
+			k.Type != "hmac" && s.Type != "hmac" && k.PublicHex == s.PublicHex {
+			return name, true
+		}
+	}
+	return "", false
+}

@@ -98,22 +98,6 @@ func pysignedTarget(t *testing.T, rawURL string) (origin, target string) {
 	return origin, target
 }
 
-// matchingKey is the first of names holding the signing key's verification
-// material: the key URLAuth.verify matches first.
-func matchingKey(t *testing.T, table map[string]signettest.PysignedKey, signing string, names []string) string {
-	t.Helper()
-	s := table[signing]
-	for _, name := range names {
-		k := table[name]
-		if k.Type == "hmac" && s.Type == "hmac" && k.SecretHex == s.SecretHex ||
-			k.Type != "hmac" && s.Type != "hmac" && k.PublicHex == s.PublicHex {
-			return name
-		}
-	}
-	t.Fatalf("no key of %v verifies %s's signatures", names, signing)
-	return ""
-}
-
 // TestPysignedVectors replays every verify case of pysigned.json over HTTP,
 // as pysigned 0.2.5 and 0.2.8, each URL requested from the plain-HTTP
 // server with the origin option naming the scheme and authority it was
@@ -155,7 +139,8 @@ func testPysignedVectors(t *testing.T, srv *testServer) {
 						return
 					}
 					if c.Expected.Valid {
-						key := matchingKey(t, table, v.Sign.SigningKey, c.Keys)
+						key, ok := signettest.PysignedMatchingKey(table, v.Sign.SigningKey, c.Keys)
+						require.True(t, ok, "a key of %v verifies %s's signatures", c.Keys, v.Sign.SigningKey)
 						want := echo{Scheme: "pysigned", KeyID: key, Credentials: map[string]any{"key_id": key}}
 						assertEchoOf(t, resp, want, "GET", target, "")
 						if v.ID == "empty-query-and-empty-path" { // https://example.com?sig=…
@@ -226,7 +211,8 @@ func TestPysignedJWKSKeys(t *testing.T) {
 					assertPysignedRejected(t, resp, "invalid_signature")
 					return
 				}
-				name := matchingKey(t, table, v.Sign.SigningKey, c.Keys)
+				name, ok := signettest.PysignedMatchingKey(table, v.Sign.SigningKey, c.Keys)
+				require.True(t, ok, "a key of %v verifies %s's signatures", c.Keys, v.Sign.SigningKey)
 				id := map[string]string{"0.2.5": table[name].ID025, "0.2.8": table[name].ID028}[version]
 				for i, n := range c.Keys {
 					if n == name && i%2 == 1 {
