@@ -70,10 +70,6 @@ func replayRequest(method, target, body string, headers [][2]string) *http.Reque
 	return r
 }
 
-func clockAt(unix int64) signet.Option {
-	return signet.WithClock(func() time.Time { return time.Unix(unix, 0) })
-}
-
 // TestCavageVectors replays every vector of cavage.json in the draft dialect
 // and checks the strict draft-12 verdict, with the precise code for each
 // rejection.
@@ -188,7 +184,7 @@ func TestAPISignatureVectors(t *testing.T) {
 				r.Header.Set(name, value)
 			}
 			opts := []signet.CavageOption{signet.DialectAPISignature, signet.CavageRequiredHeaders(v.Options.RequiredHeaders...),
-				signet.WithClock(func() time.Time { return time.UnixMilli(v.NowMS) })}
+				fixedClock(time.UnixMilli(v.NowMS))}
 			if lifetime := v.Options.RequestLifetime; lifetime == nil || *lifetime == 0 {
 				opts = append(opts, signet.WithClockSkew(0))
 			} else {
@@ -217,7 +213,7 @@ func TestParseHTTPDate(t *testing.T) {
 		r.Header.Set("Date", text)
 		r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="date",signature="AAAA"`)
 		v, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))}),
-			signet.WithClock(func() time.Time { return time.Unix(unix, 0) }), signet.WithClockSkew(0))
+			fixedClock(time.Unix(unix, 0)), signet.WithClockSkew(0))
 		require.NoError(t, err)
 		_, err = v.Verify(context.Background(), signet.FromHTTP(r))
 		require.ErrorIs(t, err, signet.ErrInvalidSignature, text) // the date parsed, and equals the clock

@@ -38,7 +38,7 @@ func benchmarkPysigned(b *testing.B) {
 		{"ed25519", "/download/report.pdf?user=42&format=pdf", edKey},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			clock := signet.WithClock(func() time.Time { return time.Unix(now, 0) })
+			clock := fixedClock(time.Unix(now, 0))
 			signer, err := signet.NewPysignedSigner(c.key, clock)
 			if err != nil {
 				b.Fatal(err)

@@ -156,7 +156,7 @@ func TestPysignedExpiryBoundaries(t *testing.T) {
 		} {
 			t.Run(fmt.Sprintf("skew=%d/now=exp%+.9f", skew, float64(tc.now.UnixNano()-exp*1e9)/1e9), func(t *testing.T) {
 				verifier, err := signet.NewPysigned(staticKeys(t, signet.Secret{ID: "hmac", Key: signet.NewHMACKey(bytes.Repeat([]byte("k"), 64))}),
-					signet.WithClock(func() time.Time { return tc.now }), signet.PysignedSkew(time.Duration(skew)*time.Second))
+					fixedClock(tc.now), signet.PysignedSkew(time.Duration(skew)*time.Second))
 				require.NoError(t, err)
 				res, err := verifyURL(t, verifier, signed)
 				if tc.valid {

@@ -432,9 +432,9 @@ func TestSASigningTimestamp(t *testing.T) {
 	window := signet.SASigningTimestamp("X-Ts", time.Minute)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := signedRequest(t, "GET", "/x", "", fields, delimiter, window, signet.WithClock(func() time.Time { return signedAt }))
+			r := signedRequest(t, "GET", "/x", "", fields, delimiter, window, fixedClock(signedAt))
 			assert.Equal(t, "1700000000", r.Header.Get("X-Ts"))
-			v := newVerifier(t, fields, delimiter, window, signet.WithClock(func() time.Time { return signedAt.Add(tt.now) }))
+			v := newVerifier(t, fields, delimiter, window, fixedClock(signedAt.Add(tt.now)))
 			res, err := v.Verify(context.Background(), signet.FromHTTP(r))
 			if tt.want != nil {
 				assert.ErrorIs(t, err, tt.want)

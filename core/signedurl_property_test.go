@@ -119,9 +119,9 @@ func TestSignedURLRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, k := range propertyKeys(t) {
 		for _, opts := range [][]signet.SignedURLOption{nil, {signet.SignedURLBindOrigin()}, {signet.SignedURLBindMethod(false), signet.SignedURLIgnoreParams("tag")}} {
-			signer, err := signet.NewSignedURLSigner("kid", k.signing, append(opts, signet.WithClock(func() time.Time { return signedAt }))...)
+			signer, err := signet.NewSignedURLSigner("kid", k.signing, append(opts, fixedClock(signedAt))...)
 			require.NoError(t, err)
-			v, err := signet.NewSignedURL(staticKeys(t, signet.Secret{ID: "kid", Key: k.verifier}), append(opts, signet.WithClock(func() time.Time { return signedAt }))...)
+			v, err := signet.NewSignedURL(staticKeys(t, signet.Secret{ID: "kid", Key: k.verifier}), append(opts, fixedClock(signedAt))...)
 			require.NoError(t, err)
 			for range 300 {
 				raw := randomSignedURLTarget(rng)
@@ -149,9 +149,9 @@ func TestSignedURLByteFlips(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	opts := []signet.SignedURLOption{signet.SignedURLBindOrigin()}
 	for _, k := range propertyKeys(t) {
-		signer, err := signet.NewSignedURLSigner("kid", k.signing, append(opts, signet.WithClock(func() time.Time { return signedAt }))...)
+		signer, err := signet.NewSignedURLSigner("kid", k.signing, append(opts, fixedClock(signedAt))...)
 		require.NoError(t, err)
-		v, err := signet.NewSignedURL(staticKeys(t, signet.Secret{ID: "kid", Key: k.verifier}), append(opts, signet.WithClock(func() time.Time { return signedAt }))...)
+		v, err := signet.NewSignedURL(staticKeys(t, signet.Secret{ID: "kid", Key: k.verifier}), append(opts, fixedClock(signedAt))...)
 		require.NoError(t, err)
 		verify := func(method, host, target string) error {
 			_, err := v.Verify(context.Background(), signet.FromHTTP(signedURLServerRequest(method, "https", host, target)))
@@ -212,7 +212,7 @@ func TestSignedURLExpiryBoundaries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			keys := staticKeys(t, signet.Secret{ID: "k1", Key: f.key})
-			v, err := signet.NewSignedURL(keys, signet.WithClockSkew(skew), signet.WithClock(func() time.Time { return tc.now }))
+			v, err := signet.NewSignedURL(keys, signet.WithClockSkew(skew), fixedClock(tc.now))
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
 			if tc.want == nil {
@@ -232,14 +232,14 @@ func TestSignedURLMaxTTLProperty(t *testing.T) {
 	const maxTTL = time.Hour
 	key := signet.NewHMACKey([]byte("s"))
 	keys := staticKeys(t, signet.Secret{ID: "k", Key: key})
-	loose, err := signet.NewSignedURLSigner("k", key, signet.WithMaxAge(24*time.Hour), signet.WithClock(func() time.Time { return signedAt }))
+	loose, err := signet.NewSignedURLSigner("k", key, signet.WithMaxAge(24*time.Hour), fixedClock(signedAt))
 	require.NoError(t, err)
 	for range 500 {
 		ttl := time.Duration(1+rng.IntN(7200)) * time.Second
 		signed, err := loose.SignURL("GET", "https://example.com/m", ttl)
 		require.NoError(t, err)
 		now := signedAt.Add(time.Duration(rng.IntN(9000)-1000) * time.Second)
-		v, err := signet.NewSignedURL(keys, signet.WithMaxAge(maxTTL), signet.WithClock(func() time.Time { return now }))
+		v, err := signet.NewSignedURL(keys, signet.WithMaxAge(maxTTL), fixedClock(now))
 		require.NoError(t, err)
 		_, err = v.Verify(context.Background(), signet.FromHTTP(signedURLRequestFor(t, "GET", signed)))
 		exp := signedAt.Add(ttl)

@@ -138,7 +138,7 @@ func TestSignedURLSignURLErrors(t *testing.T) {
 // the maximum TTL.
 func TestSignedURLSignerTTL(t *testing.T) {
 	now := time.Unix(signedAtUnix, 999_999_999) // late in the second
-	signer, err := signet.NewSignedURLSigner("k1", signet.NewHMACKey([]byte("s")), signet.WithClock(func() time.Time { return now }),
+	signer, err := signet.NewSignedURLSigner("k1", signet.NewHMACKey([]byte("s")), fixedClock(now),
 		signet.WithMaxAge(time.Hour))
 	require.NoError(t, err)
 	signed, err := signer.SignURL("GET", "/a", 90*time.Second+900*time.Millisecond)
@@ -156,11 +156,11 @@ func TestSignedURLSignRequest(t *testing.T) {
 	key := signet.NewHMACKey([]byte(testSecret))
 	opts := []signet.SignedURLOption{signet.SignedURLBindOrigin()}
 	signer, err := signet.NewSignedURLSigner("k1", key, append(opts, signet.SignedURLTTL(time.Minute),
-		signet.WithClock(func() time.Time { return signedAt }))...)
+		fixedClock(signedAt))...)
 	require.NoError(t, err)
 	var _ signet.Signer = signer
 	keys := staticKeys(t, signet.Secret{ID: "k1", Key: key})
-	verifier, err := signet.NewSignedURL(keys, append(opts, signet.WithClock(func() time.Time { return signedAt }))...)
+	verifier, err := signet.NewSignedURL(keys, append(opts, fixedClock(signedAt))...)
 	require.NoError(t, err)
 
 	for _, tc := range []struct{ name, method, url, host string }{
@@ -369,7 +369,7 @@ func TestSignedURLSignRequestOriginHosts(t *testing.T) {
 // request-target is exactly as long as verifiers read, and refuses one byte
 // more; the '&' before the sn- parameters counts only after a query.
 func TestSignedURLSignerLengthLimit(t *testing.T) {
-	signer, err := signet.NewSignedURLSigner("k1", signet.NewHMACKey([]byte("secret")), signet.WithClock(func() time.Time { return signedAt }))
+	signer, err := signet.NewSignedURLSigner("k1", signet.NewHMACKey([]byte("secret")), fixedClock(signedAt))
 	require.NoError(t, err)
 	probe, err := signer.SignURL("GET", "/x", time.Minute)
 	require.NoError(t, err)

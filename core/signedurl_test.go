@@ -97,13 +97,6 @@ func signedURLOptions(cfg signettest.SignedURLConfig, signer bool) []signet.Sign
 
 func seconds(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }
 
-// clockAtUnix is a clock at s unix seconds, fractions kept.
-func clockAtUnix(s float64) signet.Option {
-	sec := math.Floor(s)
-	t := time.Unix(int64(sec), int64(math.Round((s-sec)*1e9)))
-	return signet.WithClock(func() time.Time { return t })
-}
-
 // signedURLServerRequest is the server's view of a request: the target
 // exactly as sent, the Host, TLS for https.
 func signedURLServerRequest(method, scheme, host, target string) *http.Request {
@@ -269,7 +262,7 @@ type signedURLFixture struct {
 func newSignedURLFixture(t testing.TB, opts ...signet.SignedURLOption) signedURLFixture {
 	t.Helper()
 	key := signet.NewHMACKey([]byte(testSecret))
-	signer, err := signet.NewSignedURLSigner("k1", key, append(opts, signet.WithClock(func() time.Time { return signedAt }))...)
+	signer, err := signet.NewSignedURLSigner("k1", key, append(opts, fixedClock(signedAt))...)
 	require.NoError(t, err)
 	return signedURLFixture{key: key, signer: signer}
 }
@@ -295,7 +288,7 @@ func signedURLRequestFor(t testing.TB, method, rawURL string) *http.Request {
 func (f signedURLFixture) verifier(t testing.TB, opts ...signet.SignedURLOption) *signet.SignedURL {
 	t.Helper()
 	keys := staticKeys(t, signet.Secret{ID: "k1", Key: f.key, Credentials: "app"})
-	v, err := signet.NewSignedURL(keys, append(opts, signet.WithClock(func() time.Time { return signedAt }))...)
+	v, err := signet.NewSignedURL(keys, append(opts, fixedClock(signedAt))...)
 	require.NoError(t, err)
 	return v
 }
@@ -393,7 +386,7 @@ func TestSignedURLHostileInput(t *testing.T) {
 			if keys == nil {
 				keys = staticKeys(t, signet.Secret{ID: "k1", Key: f.key})
 			}
-			v, err := signet.NewSignedURL(keys, append(tc.opts, signet.WithClock(func() time.Time { return signedAt }))...)
+			v, err := signet.NewSignedURL(keys, append(tc.opts, fixedClock(signedAt))...)
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(tc.request))
 			require.ErrorIs(t, err, tc.want)

@@ -33,7 +33,7 @@ type signwayCase struct {
 func signwaySigned(t testing.TB) signwayCase {
 	t.Helper()
 	signer, err := signet.NewSignwaySigner("app", signet.NewHMACKey([]byte("secret")), "http://gw.example",
-		signet.WithClock(func() time.Time { return signwaySignedAt }))
+		fixedClock(signwaySignedAt))
 	require.NoError(t, err)
 	link, err := signer.SignURL(signet.SignwayURL{
 		Method: "POST", Proxy: "https://api.example.com/v1?x=1", Expiry: 600 * time.Second,
@@ -90,7 +90,7 @@ func rawParam(target, name string) string {
 func signwayVerifier(t testing.TB, opts ...signet.SignwayOption) *signet.Signway {
 	t.Helper()
 	keys := staticKeys(t, signet.Secret{ID: "app", Key: signet.NewHMACKey([]byte("secret")), Credentials: "app"})
-	opts = append([]signet.SignwayOption{signet.WithClock(func() time.Time { return signwaySignedAt.Add(time.Minute) })}, opts...)
+	opts = append([]signet.SignwayOption{fixedClock(signwaySignedAt.Add(time.Minute))}, opts...)
 	v, err := signet.NewSignway(keys, opts...)
 	require.NoError(t, err)
 	return v
@@ -234,7 +234,7 @@ func TestSignwayTime(t *testing.T) {
 		{"X-Sw-Date 1 h ahead, 1 h skew", signwaySignedAt.Add(-time.Hour), durationPtr(time.Hour), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := []signet.SignwayOption{signet.WithClock(func() time.Time { return tc.now })}
+			opts := []signet.SignwayOption{fixedClock(tc.now)}
 			if tc.skew != nil {
 				opts = append(opts, signet.WithClockSkew(*tc.skew))
 			}
@@ -249,12 +249,12 @@ func TestSignwayTime(t *testing.T) {
 
 	// X-Sw-Expires=0 is valid at exactly X-Sw-Date only.
 	signer, err := signet.NewSignwaySigner("app", signet.NewHMACKey([]byte("secret")), "http://gw.example",
-		signet.WithClock(func() time.Time { return signwaySignedAt.Add(999 * time.Millisecond) }))
+		fixedClock(signwaySignedAt.Add(999*time.Millisecond)))
 	require.NoError(t, err)
 	link, err := signer.SignURL(signet.SignwayURL{Method: "GET", Proxy: "https://h/", Expiry: 0})
 	require.NoError(t, err)
 	for offset, want := range map[time.Duration]error{0: nil, time.Nanosecond: signet.ErrExpired} {
-		v := signwayVerifier(t, signet.WithClock(func() time.Time { return signwaySignedAt.Add(offset) }))
+		v := signwayVerifier(t, fixedClock(signwaySignedAt.Add(offset)))
 		_, err := v.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("GET", link, nil)))
 		if want == nil {
 			assert.NoError(t, err)
@@ -277,12 +277,12 @@ func TestSignwayZeroTimeDeadline(t *testing.T) {
 		{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), 366 * 24 * time.Hour}, // year 0 is a leap year
 	} {
 		signer, err := signet.NewSignwaySigner("app", signet.NewHMACKey([]byte("secret")), "http://gw.example",
-			signet.WithClock(func() time.Time { return tc.signedAt }))
+			fixedClock(tc.signedAt))
 		require.NoError(t, err)
 		link, err := signer.SignURL(signet.SignwayURL{Method: "GET", Proxy: "https://h/", Expiry: tc.expiry})
 		require.NoError(t, err)
 		for now, want := range map[time.Time]error{time.Time{}: nil, time.Time{}.Add(time.Nanosecond): signet.ErrExpired, signwaySignedAt: signet.ErrExpired} {
-			v := signwayVerifier(t, signet.WithClock(func() time.Time { return now }))
+			v := signwayVerifier(t, fixedClock(now))
 			_, err := v.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("GET", link, nil)))
 			if want == nil {
 				assert.NoError(t, err, "%s at %v", link, now)
@@ -316,7 +316,7 @@ func TestSignwayOptions(t *testing.T) {
 	once := signwayVerifier(t, signet.WithNonceStore(store), signet.WithMaxAge(time.Hour))
 	assert.NoError(t, verify(once, base))
 	assert.ErrorIs(t, verify(once, base), signet.ErrReplayed)
-	expired := signwayVerifier(t, signet.WithNonceStore(store), signet.WithMaxAge(time.Hour), signet.WithClock(func() time.Time { return signwaySignedAt.Add(time.Hour) }))
+	expired := signwayVerifier(t, signet.WithNonceStore(store), signet.WithMaxAge(time.Hour), fixedClock(signwaySignedAt.Add(time.Hour)))
 	assert.ErrorIs(t, verify(expired, base), signet.ErrExpired, "checked before the nonce is recorded")
 
 	public, _, _ := ed25519.GenerateKey(nil)
@@ -333,7 +333,7 @@ func TestSignwayOptions(t *testing.T) {
 		{"not an HMAC key", signet.Secret{ID: "app", Key: edKey}, signet.ErrUnsupportedAlgorithm},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := signet.NewSignway(dynamicKeys(t, tc.secret), signet.WithClock(func() time.Time { return signwaySignedAt }))
+			v, err := signet.NewSignway(dynamicKeys(t, tc.secret), fixedClock(signwaySignedAt))
 			require.NoError(t, err)
 			err = verify(v, base)
 			if tc.want == nil {
@@ -347,7 +347,7 @@ func TestSignwayOptions(t *testing.T) {
 	rotation, err := signet.NewSignway(staticKeys(t,
 		signet.Secret{ID: "app", Key: signet.NewHMACKey([]byte("new")), Credentials: "new"},
 		signet.Secret{ID: "app", Key: signet.NewHMACKey([]byte("secret")), Credentials: "old"},
-	), signet.WithClock(func() time.Time { return signwaySignedAt }))
+	), fixedClock(signwaySignedAt))
 	require.NoError(t, err)
 	res, err := rotation.Verify(context.Background(), signet.FromHTTP(base.request()))
 	require.NoError(t, err)
@@ -376,7 +376,7 @@ func TestSignwayOptions(t *testing.T) {
 // TestSignwayHost checks that a signed host header is the request's Host.
 func TestSignwayHost(t *testing.T) {
 	signer, err := signet.NewSignwaySigner("app", signet.NewHMACKey([]byte("secret")), "http://gw.example",
-		signet.WithClock(func() time.Time { return signwaySignedAt }))
+		fixedClock(signwaySignedAt))
 	require.NoError(t, err)
 	link, err := signer.SignURL(signet.SignwayURL{Method: "GET", Proxy: "https://h/", Expiry: time.Hour,
 		Headers: []signet.SignwayHeader{{Name: "Host", Value: "gw.example"}}})

@@ -31,7 +31,7 @@ func benchmarkSignway(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			v := byName[c.vector]
-			verifier, err := signet.NewSignway(signwayKeys(b, v.Verify.KnownIDs), clockAtTime(unixTime(v.Verify.Now.Unix)))
+			verifier, err := signet.NewSignway(signwayKeys(b, v.Verify.KnownIDs), fixedClock(unixTime(v.Verify.Now.Unix)))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -47,7 +47,7 @@ func TestSignwaySignerVectors(t *testing.T) {
 	for _, v := range vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			signer, err := signet.NewSignwaySigner(v.Sign.ID, signet.NewHMACKey([]byte(v.Sign.Secret)), v.Sign.Host,
-				signet.WithClock(func() time.Time { return time.Unix(v.Sign.Datetime.Unix, 0) }))
+				fixedClock(time.Unix(v.Sign.Datetime.Unix, 0)))
 			require.NoError(t, err)
 			signed, err := signer.Presign(signwayURLOf(v))
 			require.NoError(t, err)
@@ -147,7 +147,7 @@ func TestSignwaySignerErrors(t *testing.T) {
 // caller gives the right one, omitted on request.
 func TestSignwaySignerContentLength(t *testing.T) {
 	signer, err := signet.NewSignwaySigner("id", signet.NewHMACKey([]byte("s")), "https://gw/",
-		signet.WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) }))
+		fixedClock(time.Unix(1_700_000_000, 0)))
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name    string
@@ -178,14 +178,14 @@ func TestSignwaySignThenVerify(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	key := signet.NewHMACKey([]byte("secret"))
 	signer, err := signet.NewSignwaySigner("app", key, "https://gw.example/sw",
-		signet.WithClock(func() time.Time { return now }), signet.SignwayTTL(time.Minute),
+		fixedClock(now), signet.SignwayTTL(time.Minute),
 		signet.SignwaySignHeaders("Content-Type", "X-Request-Id"), signet.SignwaySignBody())
 	require.NoError(t, err)
 	verifier, err := signet.NewSignway(staticKeys(t, signet.Secret{ID: "app", Key: key}),
-		signet.WithClock(func() time.Time { return now.Add(time.Minute) }), signet.SignwayStrict("/sw/"))
+		fixedClock(now.Add(time.Minute)), signet.SignwayStrict("/sw/"))
 	require.NoError(t, err)
 	elsewhere, err := signet.NewSignway(staticKeys(t, signet.Secret{ID: "app", Key: key}),
-		signet.WithClock(func() time.Time { return now.Add(time.Minute) }), signet.SignwayStrict())
+		fixedClock(now.Add(time.Minute)), signet.SignwayStrict())
 	require.NoError(t, err)
 
 	for _, body := range []string{`{"model":"x"}`, ""} {

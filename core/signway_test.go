@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 
-	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -41,15 +40,6 @@ func signwayRequest(t testing.TB, v signettest.SignwayVector) *http.Request {
 }
 
 // unixTime converts a vector's (possibly fractional) unix seconds.
-func unixTime(seconds float64) time.Time {
-	whole := math.Floor(seconds)
-	return time.Unix(int64(whole), int64(math.Round((seconds-whole)*1e9)))
-}
-
-func clockAtTime(t time.Time) signet.Option {
-	return signet.WithClock(func() time.Time { return t })
-}
-
 // signwayRejections is the answer signet gives to each vector Signway
 // rejects. Signway answers 400 to all but unknown-id (401); signet's codes
 // and statuses are its own (docs/schemes/signway.md, "Answers").
@@ -86,7 +76,7 @@ func TestSignwayVectors(t *testing.T) {
 	accepted := 0
 	for _, v := range vectors {
 		t.Run(v.Name, func(t *testing.T) {
-			verifier, err := signet.NewSignway(signwayKeys(t, v.Verify.KnownIDs), clockAtTime(unixTime(v.Verify.Now.Unix)))
+			verifier, err := signet.NewSignway(signwayKeys(t, v.Verify.KnownIDs), fixedClock(unixTime(v.Verify.Now.Unix)))
 			require.NoError(t, err)
 			r := signwayRequest(t, v)
 			res, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
@@ -161,7 +151,7 @@ func TestSignwayQuirkVectors(t *testing.T) {
 		t.Run(v.Name, func(t *testing.T) {
 			require.True(t, v.Verify.Expected.Valid)
 			keys := signwayKeys(t, v.Verify.KnownIDs)
-			now := clockAtTime(unixTime(v.Verify.Now.Unix))
+			now := fixedClock(unixTime(v.Verify.Now.Unix))
 
 			compatible, err := signet.NewSignway(keys, now)
 			require.NoError(t, err)
@@ -188,7 +178,7 @@ func TestSignwayStrictAcceptsSignedURLs(t *testing.T) {
 		}
 		t.Run(v.Name, func(t *testing.T) {
 			strict, err := signet.NewSignway(signwayKeys(t, v.Verify.KnownIDs),
-				clockAtTime(unixTime(v.Verify.Now.Unix)), signet.SignwayStrict())
+				fixedClock(unixTime(v.Verify.Now.Unix)), signet.SignwayStrict())
 			require.NoError(t, err)
 			_, err = strict.Verify(context.Background(), signet.FromHTTP(signwayRequest(t, v)))
 			if v.Verify.Expected.Valid {
