@@ -117,7 +117,10 @@ func BenchmarkVerify(b *testing.B) {
 					r.Body = fresh
 				}
 			}
-			keys, _ := signet.NewStaticKeys(signet.Secret{ID: c.keyID, Key: c.verify})
+			keys, err := signet.NewStaticKeys(signet.Secret{ID: c.keyID, Key: c.verify})
+			if err != nil {
+				b.Fatal(err)
+			}
 			verifier, err := signet.NewCavage(keys, signet.WithClock(func() time.Time { return signedAt }))
 			if err != nil {
 				b.Fatal(err)

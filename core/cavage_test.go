@@ -222,8 +222,9 @@ func TestParseHTTPDate(t *testing.T) {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("Date", bad)
 		r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="date",signature="AAAA"`)
-		v, _ := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))}))
-		_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+		v, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))}))
+		require.NoError(t, err)
+		_, err = v.Verify(context.Background(), signet.FromHTTP(r))
 		assert.ErrorIs(t, err, signet.ErrMalformed, bad)
 	}
 }

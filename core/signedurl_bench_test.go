@@ -57,7 +57,10 @@ func benchmarkSignedURL(b *testing.B) {
 			}
 			u, _ := url.Parse(signed)
 			r := signedURLServerRequest("GET", "https", u.Host, u.RequestURI())
-			keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k1", Key: c.key})
+			keys, err := signet.NewStaticKeys(signet.Secret{ID: "k1", Key: c.key})
+			if err != nil {
+				b.Fatal(err)
+			}
 			v, err := signet.NewSignedURL(keys, append(c.opts, clock)...)
 			if err != nil {
 				b.Fatal(err)

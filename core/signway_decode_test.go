@@ -54,7 +54,10 @@ func TestSignwayEncodedValues(t *testing.T) {
 	}
 	// What decodes to no signature (63 digits here) is still rejected.
 	v.Request.URL = strings.Replace(v.Request.URL, "X-Sw-Signature=f", "X-Sw-Signature=%6", 1)
-	verifier, _ := signet.NewSignway(signwayKeys(t, v.Verify.KnownIDs), fixedClock(unixTime(v.Verify.Now.Unix)))
+	verifier, err := signet.NewSignway(signwayKeys(t, v.Verify.KnownIDs), fixedClock(unixTime(v.Verify.Now.Unix)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := verifier.Verify(context.Background(), signet.FromHTTP(signwayRequest(t, v))); !errors.Is(err, signet.ErrMalformed) {
 		t.Errorf("a signature of 63 digits: %v", err)
 	}

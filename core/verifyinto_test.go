@@ -31,13 +31,13 @@ func intoCasesWithClock(t *testing.T, now func() time.Time) []intoCase {
 	t.Helper()
 	clock := signet.WithClock(now)
 	key := signet.NewHMACKey([]byte(strings.Repeat("verify-into secret ", 4)))
-	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k1", Key: key, Credentials: "caller one"})
 	must := func(v any, err error) any {
 		if err != nil {
 			t.Fatal(err)
 		}
 		return v
 	}
+	keys := must(signet.NewStaticKeys(signet.Secret{ID: "k1", Key: key, Credentials: "caller one"})).(*signet.StaticKeys)
 	fields, delimiter := signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")
 	return []intoCase{
 		{"sasigning", must(signet.NewSASigning(keys, fields, delimiter, clock)).(signet.Verifier),

@@ -14,7 +14,8 @@ import (
 )
 
 func verifier(t *testing.T) signet.Verifier {
-	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	require.NoError(t, err)
 	v, err := signet.NewSASigning(keys)
 	require.NoError(t, err)
 	return v
@@ -94,8 +95,10 @@ func TestHooks(t *testing.T) {
 
 func TestSuccessHandler(t *testing.T) {
 	key := signet.NewHMACKey([]byte("s"))
-	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
-	v, _ := signet.NewSASigning(keys)
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
+	require.NoError(t, err)
+	v, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
 	var seen string
 	mw, err := signetecho.Config{Verifier: v, SuccessHandler: func(c echo.Context) {
 		res, _ := signetecho.Result(c)

@@ -392,7 +392,8 @@ type verifyOnly struct{ signet.Verifier }
 // included.
 func TestVerifiers(t *testing.T) {
 	v, s := sasigning(t, nil)
-	otherKeys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("another secret"))})
+	otherKeys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("another secret"))})
+	require.NoError(t, err)
 	other, err := signet.NewSASigning(otherKeys, signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n"))
 	require.NoError(t, err)
 	for _, c := range []struct {
@@ -428,7 +429,8 @@ func TestNoAllocations(t *testing.T) {
 		t.Skip("sync.Pool drops items under the race detector")
 	}
 	key := signet.NewHMACKey([]byte("secret"))
-	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
 	v, err := signet.NewSASigning(keys)
 	require.NoError(t, err)
 	s, err := signet.NewSASigningSigner(key)

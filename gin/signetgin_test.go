@@ -24,7 +24,8 @@ import (
 func TestBodyBytesKey(t *testing.T) {
 	key := signet.NewHMACKey([]byte("s"))
 	covers := []signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}
-	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
+	require.NoError(t, err)
 	verifier, err := signet.NewSASigning(keys, covers...)
 	require.NoError(t, err)
 
@@ -60,7 +61,8 @@ func TestNewWithoutVerifier(t *testing.T) {
 // TestRejectionInErrors: a rejection is recorded in c.Errors, where gin's
 // logger and error-reporting middlewares look, as a private error.
 func TestRejectionInErrors(t *testing.T) {
-	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	require.NoError(t, err)
 	verifier, err := signet.NewSASigning(keys)
 	require.NoError(t, err)
 	var recorded error
