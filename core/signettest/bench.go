@@ -70,3 +70,43 @@ func BenchCases(tb testing.TB) []BenchCase {
 	}
 	return cases
 }
+
+// BenchMiddleware is the BenchmarkMiddleware of an adapter built on
+// net/http: for every BenchCase, the request through the handler that
+// serve returns without the middleware (v nil) and with it, and core's
+// Verify of the same request alone, in the same run, named
+//
+//	<framework>/<case>/plain   the router and handler alone
+//	<framework>/<case>/signet  behind the middleware verifying with v
+//	<framework>/<case>/core    core's Verify of the same request alone
+//
+// The handler must answer 204 on GET /v1/orders/{id}.
+func BenchMiddleware(b *testing.B, framework string, serve func(v signet.Verifier) http.Handler) {
+	for _, c := range BenchCases(b) {
+		r := c.Request
+		for _, h := range []struct {
+			name    string
+			handler http.Handler
+		}{{"plain", serve(nil)}, {"signet", serve(c.Verifier)}} {
+			b.Run(framework+"/"+c.Name+"/"+h.name, func(b *testing.B) {
+				b.ReportAllocs()
+				w := httptest.NewRecorder()
+				for b.Loop() {
+					h.handler.ServeHTTP(w, r)
+				}
+				if w.Code != http.StatusNoContent {
+					b.Fatalf("status %d", w.Code)
+				}
+			})
+		}
+		b.Run(framework+"/"+c.Name+"/core", func(b *testing.B) {
+			b.ReportAllocs()
+			ctx := r.Context()
+			for b.Loop() {
+				if _, err := c.Verifier.Verify(ctx, signet.FromHTTP(r)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
