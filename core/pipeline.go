@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +18,20 @@ import (
 type Verifier interface {
 	// Verify checks r and returns what it proved, or an *Error.
 	Verify(ctx context.Context, r Request) (*Result, error)
+}
+
+// CheckVerifier returns an error for a v that would fail every request: nil,
+// or a nil pointer (a verifier whose constructor's error went unchecked),
+// which would panic on the first one. Adapters call it when they are built,
+// so that the mistake shows at startup.
+func CheckVerifier(v Verifier) error {
+	if v == nil {
+		return errors.New("signet: no Verifier")
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return fmt.Errorf("signet: the Verifier is a nil %T: check the error of the constructor that returned it", v)
+	}
+	return nil
 }
 
 // IntoVerifier is a Verifier that can also verify into a Result the caller

@@ -15,7 +15,8 @@ const ResultKey = "github.com/signet-go/signet/echo.Result"
 
 // Config configures the middleware, in echo's style.
 type Config struct {
-	// Verifier verifies the requests. Required.
+	// Verifier verifies the requests. Required: ToMiddleware refuses a nil
+	// one, or a nil pointer (see signet.CheckVerifier).
 	Verifier signet.Verifier
 	// Skipper lets requests through unverified when it returns true
 	// (default: none).
@@ -51,8 +52,8 @@ func New(v signet.Verifier) echo.MiddlewareFunc {
 
 // ToMiddleware validates c and returns the middleware.
 func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
-	if c.Verifier == nil {
-		return nil, errors.New("signetecho: Config.Verifier is required")
+	if err := signet.CheckVerifier(c.Verifier); err != nil {
+		return nil, errors.New("signetecho: Config.Verifier: " + err.Error())
 	}
 	if c.Skipper == nil {
 		c.Skipper = middleware.DefaultSkipper

@@ -23,7 +23,10 @@ func verifier(t *testing.T) signet.Verifier {
 
 func TestToMiddlewareNeedsAVerifier(t *testing.T) {
 	_, err := signetecho.Config{}.ToMiddleware()
-	assert.Error(t, err)
+	assert.EqualError(t, err, "signetecho: Config.Verifier: signet: no Verifier")
+	var unchecked *signet.Pysigned // what a failed constructor returns
+	_, err = signetecho.Config{Verifier: unchecked}.ToMiddleware()
+	assert.ErrorContains(t, err, "the Verifier is a nil *signet.Pysigned")
 	assert.Panics(t, func() { signetecho.New(nil) })
 }
 

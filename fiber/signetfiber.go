@@ -64,12 +64,13 @@ func configDefault(config ...Config) Config {
 // (no *http.Request is built) and is handed c.UserContext(). A verifier of
 // package signet verifies into a pooled Result (see signet.IntoVerifier),
 // so that verifying allocates nothing: see Result for how long it is valid.
-// New panics when verifier is nil, as fiber's middlewares do for a missing
+// New panics when verifier is nil or a nil pointer (see
+// signet.CheckVerifier), as fiber's middlewares do for a missing
 // requirement, so the mistake shows at startup rather than on the first
 // request.
 func New(verifier signet.Verifier, config ...Config) fiber.Handler {
-	if verifier == nil {
-		panic("signetfiber: New needs a signet.Verifier")
+	if err := signet.CheckVerifier(verifier); err != nil {
+		panic("signetfiber: New: " + err.Error())
 	}
 	cfg := configDefault(config...)
 	into, pooled := verifier.(signet.IntoVerifier)

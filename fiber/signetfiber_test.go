@@ -380,7 +380,10 @@ func TestSuccessHandler(t *testing.T) {
 }
 
 func TestNewWithoutVerifier(t *testing.T) {
-	assert.PanicsWithValue(t, "signetfiber: New needs a signet.Verifier", func() { signetfiber.New(nil) })
+	assert.PanicsWithValue(t, "signetfiber: New: signet: no Verifier", func() { signetfiber.New(nil) })
+	var unchecked *signet.SignedURL // what a failed constructor returns
+	assert.PanicsWithValue(t, "signetfiber: New: signet: the Verifier is a nil *signet.SignedURL: check the error of the constructor that returned it",
+		func() { signetfiber.New(unchecked) })
 }
 
 // verifyOnly hides every method of a verifier but Verify, as a verifier

@@ -39,11 +39,11 @@ type middleware struct {
 }
 
 // New returns gin middleware that verifies every request with v. It panics
-// when v is nil, so the mistake shows at startup rather than on every
-// request.
+// when v is nil or a nil pointer (see signet.CheckVerifier), so the mistake
+// shows at startup rather than on every request.
 func New(v signet.Verifier, opts ...Option) gin.HandlerFunc {
-	if v == nil {
-		panic("signetgin: New needs a signet.Verifier")
+	if err := signet.CheckVerifier(v); err != nil {
+		panic("signetgin: New: " + err.Error())
 	}
 	m := &middleware{verifier: v, onError: abortWithError}
 	for _, o := range opts {

@@ -55,7 +55,10 @@ func TestBodyBytesKey(t *testing.T) {
 }
 
 func TestNewWithoutVerifier(t *testing.T) {
-	assert.PanicsWithValue(t, "signetgin: New needs a signet.Verifier", func() { signetgin.New(nil) })
+	assert.PanicsWithValue(t, "signetgin: New: signet: no Verifier", func() { signetgin.New(nil) })
+	var unchecked *signet.Cavage // what a failed constructor returns
+	assert.PanicsWithValue(t, "signetgin: New: signet: the Verifier is a nil *signet.Cavage: check the error of the constructor that returned it",
+		func() { signetgin.New(unchecked) })
 }
 
 // TestRejectionInErrors: a rejection is recorded in c.Errors, where gin's

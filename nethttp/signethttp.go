@@ -38,10 +38,11 @@ type middleware struct {
 // New returns middleware that verifies every request with v. A verified
 // request reaches next with its *signet.Result on the context (see Result and
 // Credentials); any other is answered by the error handler. New panics when
-// v is nil, so the mistake shows at startup rather than on every request.
+// v is nil or a nil pointer (see signet.CheckVerifier), so the mistake shows
+// at startup rather than on every request.
 func New(v signet.Verifier, opts ...Option) func(http.Handler) http.Handler {
-	if v == nil {
-		panic("signethttp: New needs a signet.Verifier")
+	if err := signet.CheckVerifier(v); err != nil {
+		panic("signethttp: New: " + err.Error())
 	}
 	m := &middleware{verifier: v, onError: WriteError}
 	for _, o := range opts {
