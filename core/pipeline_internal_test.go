@@ -6,6 +6,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestAttemptReset: a pooled attempt carries nothing of one request into the
@@ -60,4 +63,15 @@ func TestAttemptReset(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestCheckVerifier(t *testing.T) {
+	assert.EqualError(t, CheckVerifier(nil), "signet: no Verifier")
+	var unchecked *Signway
+	assert.ErrorContains(t, CheckVerifier(unchecked), "a nil *signet.Signway")
+	keys, err := NewStaticKeys(Secret{ID: "k", Key: NewHMACKey([]byte("s"))})
+	require.NoError(t, err)
+	v, err := NewSignway(keys)
+	require.NoError(t, err)
+	assert.NoError(t, CheckVerifier(v))
 }
