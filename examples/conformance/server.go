@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -87,23 +88,19 @@ func (a *app) configure(data []byte) error {
 	return nil
 }
 
-// setClock applies a {"now": …} body to the active config's clock. now is
-// required: null unfreezes the clock, and a body without now ({}) is an
-// error rather than an implicit null.
+// setClock applies a {"now": …} body to the active config's clock: as in a
+// config, now null or absent ({}) is the real clock.
 func (a *app) setClock(data []byte) error {
 	var body struct {
-		Now json.RawMessage `json:"now"` // nil when absent, "null" when null
+		Now *float64 `json:"now"`
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		return errors.New(`the clock body must be a JSON object: {"now": unix seconds}`)
 	}
 	if err := decodeStrict(data, &body); err != nil {
 		return err
 	}
-	if body.Now == nil {
-		return errors.New(`the clock body needs "now": unix seconds, or null for the real clock`)
-	}
-	var now *float64
-	if err := json.Unmarshal(body.Now, &now); err != nil {
-		return err
-	}
+	now := body.Now
 	st := a.active.Load()
 	if st == nil {
 		return errors.New("no config is active: PUT /_conformance/config first")
