@@ -60,6 +60,36 @@ func TestMemoryNonceStoreForgets(t *testing.T) {
 	}
 }
 
+// TestMemoryNonceStoreClock: a verifier on its own clock (WithClock) and a
+// store on the same clock detect a replay, however far that clock is from
+// the system's.
+func TestMemoryNonceStoreClock(t *testing.T) {
+	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return at }
+	opts := []signet.SASigningOption{
+		signet.SASigningFields("method", "path", "timestamp"), signet.SASigningDelimiter("\n"), signet.WithClock(clock),
+	}
+	key := signet.NewHMACKey([]byte("secret-key"))
+	v, err := signet.NewSASigning(staticKeys(t, signet.Secret{ID: "k", Key: key}),
+		append(opts, signet.WithNonceStore(&signet.MemoryNonceStore{Now: clock}))...)
+	require.NoError(t, err)
+	signer, err := signet.NewSASigningSigner(key, opts...)
+	require.NoError(t, err)
+	out, err := http.NewRequest("GET", "https://api.example.com/x", nil)
+	require.NoError(t, err)
+	require.NoError(t, signer.Sign(out))
+	for i, want := range []error{nil, signet.ErrReplayed} {
+		r := httptest.NewRequest("GET", "/x", nil)
+		r.Header = out.Header.Clone()
+		_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+		if want == nil {
+			assert.NoError(t, err, "request %d", i)
+		} else {
+			assert.ErrorIs(t, err, want, "request %d", i)
+		}
+	}
+}
+
 // TestMemoryNonceStoreConcurrent: of requests racing with one key, exactly
 // one is fresh.
 func TestMemoryNonceStoreConcurrent(t *testing.T) {

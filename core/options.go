@@ -47,7 +47,9 @@ func (o Option) applyTo(s *settings, user string, supported ...string) error {
 	return o.apply(s)
 }
 
-// WithClock sets the clock verifiers and signers read (default time.Now).
+// WithClock sets the clock verifiers and signers read (default time.Now). A
+// MemoryNonceStore given to such a verifier must read the same clock (its
+// Now).
 func WithClock(now func() time.Time) Option {
 	return Option{"WithClock", func(s *settings) error {
 		if now == nil {
