@@ -93,13 +93,19 @@ func CavageRequiredHeaders(names ...string) CavageOption {
 }
 
 // cavageHeaderNames returns names lower-cased, as headers= writes them
-// (header names are case-insensitive), refusing an empty name and one with
-// a space or tab, which headers= would split. what names them in errors.
+// (header names are case-insensitive), refusing what is neither a header
+// name (an HTTP token) nor a pseudo-header such as (request-target): a
+// space would split headers=, a quote would end it. what names them in
+// errors.
 func cavageHeaderNames(what string, names []string) ([]string, error) {
 	lowered := make([]string, len(names))
 	for i, n := range names {
-		if n == "" || strings.ContainsAny(n, " \t") {
-			return nil, fmt.Errorf("signet: %s %q must be a name without spaces", what, n)
+		pseudo, ok := strings.CutPrefix(n, "(")
+		if ok {
+			pseudo, ok = strings.CutSuffix(pseudo, ")")
+		}
+		if !isToken(n) && !(ok && isToken(pseudo)) {
+			return nil, fmt.Errorf("signet: %s %q must be a header name or a (pseudo-header)", what, n)
 		}
 		lowered[i] = lowerASCII(n)
 	}

@@ -106,3 +106,18 @@ func TestCavageHeaderNamesLowerCased(t *testing.T) {
 		t.Errorf("headers = %q, want %q", got, want)
 	}
 }
+
+// TestCavageHeaderNamesChecked: what would break headers= or the challenge
+// (a space, a quote, a comma, an unclosed pseudo-header) is refused.
+func TestCavageHeaderNamesChecked(t *testing.T) {
+	for _, name := range []string{"", "x date", `x"y`, "a,b", "(foo", "foo)", "()", "(a b)"} {
+		if _, err := newCavageConfig([]CavageOption{CavageRequiredHeaders(name)}); err == nil {
+			t.Errorf("CavageRequiredHeaders(%q) accepted", name)
+		}
+	}
+	for _, name := range []string{"date", "(request-target)", "(created)", "X-Request-ID", "x~y"} {
+		if _, err := newCavageConfig([]CavageOption{CavageRequiredHeaders(name)}); err != nil {
+			t.Errorf("CavageRequiredHeaders(%q): %v", name, err)
+		}
+	}
+}

@@ -187,7 +187,7 @@ func checkSecrets(keys KeyStore, scheme string, known func(name string) bool, us
 			if s.Algorithm != "" {
 				pin = fmt.Sprintf(" pinned to %q", s.Algorithm)
 			}
-			return fmt.Errorf("signet: secret %d (id %q), %s%s, cannot verify %s requests: %w", i, s.ID, s.Key.kind.describe(), pin, scheme, err)
+			return fmt.Errorf("signet: secret %d (id %q), %s%s, cannot verify %s requests: %w (a store shared with another scheme: give this verifier a store of its own keys)", i, s.ID, s.Key.kind.describe(), pin, scheme, err)
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package signet
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 )
@@ -132,6 +133,9 @@ type keyChecks struct {
 func newPipeline(constructor, name string, keys KeyStore, s settings, checks keyChecks) (pipeline, error) {
 	if keys == nil {
 		return pipeline{}, fmt.Errorf("signet: %s needs a KeyStore", constructor)
+	}
+	if rv := reflect.ValueOf(keys); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return pipeline{}, fmt.Errorf("signet: %s needs a KeyStore, not a nil %T: check the error of the function that returned it", constructor, keys)
 	}
 	if err := s.checkReplay(); err != nil {
 		return pipeline{}, err

@@ -119,4 +119,12 @@ func TestVerifiersNeedAKeyStore(t *testing.T) {
 	} {
 		assert.EqualError(t, build(), "signet: "+name+" needs a KeyStore")
 	}
+	// What NewStaticKeys returns with its error (an unset environment
+	// variable's empty secret, say), passed on unchecked.
+	var unchecked *signet.StaticKeys
+	_, err := signet.NewSASigning(unchecked)
+	assert.EqualError(t, err, "signet: NewSASigning needs a KeyStore, not a nil *signet.StaticKeys: check the error of the function that returned it")
+	var jwks *signet.JWKSKeys
+	_, err = signet.NewPysigned(jwks)
+	assert.ErrorContains(t, err, "not a nil *signet.JWKSKeys")
 }
