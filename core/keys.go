@@ -107,7 +107,9 @@ func (f KeyFunc) Lookup(ctx context.Context, keyID string) ([]Secret, error) { r
 // tried in the order given; AnyKeyID yields every secret in that order. A
 // verifier given one (or a JWKSKeys) refuses, when it is built, a secret
 // that would fail every request: a key of a kind its scheme does not
-// verify with, or one pinned to an algorithm for another kind of key.
+// verify with, or (but for signed URLs, whose spec skips it per request) one
+// pinned to an algorithm for another kind of key. A store shared by
+// verifiers of several schemes may then need splitting, one per verifier.
 type StaticKeys struct {
 	byID map[string][]Secret
 	all  []Secret
