@@ -117,32 +117,40 @@ func testCavageVectorsAPISignatureDialect(t *testing.T, srv *testServer) {
 	require.NoError(t, err)
 	require.Len(t, vectors, 35)
 	keys := cavageKeys(table, true)
+	// Counted from the vectors, so that a -run filter picking some still passes.
 	accepted, matched, deviations := 0, 0, 0
+	for _, v := range vectors {
+		switch _, deviation := apiSignatureDialectDeviations[v.ID]; {
+		case deviation:
+			deviations++
+		case v.Expected.APISignature.Status == http.StatusOK:
+			accepted++
+		default:
+			matched++
+		}
+	}
+	assert.Equal(t, 8, accepted, "vectors api-signature and signet accept")
+	assert.Equal(t, 12, matched, "vectors rejected with the code of api-signature's error")
+	assert.Len(t, apiSignatureDialectDeviations, deviations, "every deviation names a vector")
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
 			srv.configure(t, cavageConfig(v.Now, keys, map[string]any{"dialect": "api-signature"}))
 			resp := srv.raw(t, cavageRequest(v))
 			peer := v.Expected.APISignature
 			if code, ok := apiSignatureDialectDeviations[v.ID]; ok {
-				deviations++
 				assertCavageRejected(t, resp, code)
 				return
 			}
 			if peer.Status == http.StatusOK {
-				accepted++
 				assertCavageEcho(t, resp, v, table)
 				return
 			}
 			answer, ok := apiSignatureErrors[peer.Error]
 			require.True(t, ok, "no signet code for api-signature's %s", peer.Error)
 			assert.Equal(t, answer.status, peer.Status, "api-signature's status for %s", peer.Error)
-			matched++
 			assertCavageRejected(t, resp, answer.code)
 		})
 	}
-	assert.Equal(t, 8, accepted, "vectors api-signature and signet accept")
-	assert.Equal(t, 12, matched, "vectors rejected with the code of api-signature's error")
-	assert.Len(t, apiSignatureDialectDeviations, deviations, "deviations replayed")
 }
 
 // TestAPISignatureVectors replays api-signature.json in every framework:

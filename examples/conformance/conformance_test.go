@@ -60,8 +60,14 @@ func testSASigningVectors(t *testing.T, srv *testServer) {
 	vectors, err := signettest.SASigningVectors()
 	require.NoError(t, err)
 	require.Len(t, vectors, 20)
+	refused := 0 // counted from the vectors, so that a -run filter picking some still passes
+	for _, v := range vectors {
+		if _, ok := saSigningRefused[v.ID]; ok {
+			refused++
+		}
+	}
+	require.Equal(t, len(saSigningRefused), refused, "every refused config names a vector: 18 requests are sent")
 
-	sent, refused := 0, 0
 	for _, v := range vectors {
 		t.Run(v.ID, func(t *testing.T) {
 			options := map[string]any{"fields": v.Settings.Fields, "delimiter": *v.Settings.Delimiter, "hash": v.Settings.Hash}
@@ -75,14 +81,12 @@ func testSASigningVectors(t *testing.T, srv *testServer) {
 			if r, ok := saSigningRefused[v.ID]; ok {
 				require.Equal(t, "field_error", v.Expected.Outcome)
 				assertInvalidConfig(t, resp, r.message)
-				refused++
 				t.Skip(r.why)
 			}
 			require.Equal(t, http.StatusNoContent, resp.status, "config: %s", resp.body)
 
 			req := vectorRequest(v)
 			resp = srv.raw(t, req)
-			sent++
 			switch sig := req.header.Get("Signature"); v.Expected.Outcome {
 			case "pass":
 				assertEcho(t, resp, req.method, req.target, req.body)
@@ -105,8 +109,6 @@ func testSASigningVectors(t *testing.T, srv *testServer) {
 			}
 		})
 	}
-	assert.Equal(t, 18, sent, "vectors whose request was sent")
-	assert.Equal(t, len(saSigningRefused), refused, "vectors whose config was refused")
 }
 
 // checkFieldError checks what signet does for a field_error vector (after
