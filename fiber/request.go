@@ -38,14 +38,15 @@ type request struct {
 }
 
 // rawFacts is what one scan of a header block as received found: a value
-// folded over several lines (obs-fold), more than one Host field. Its zero
-// value is "not scanned yet".
+// folded over several lines (obs-fold), more than one Host field, a
+// Transfer-Encoding field. Its zero value is "not scanned yet".
 type rawFacts uint8
 
 const (
 	rawScanned rawFacts = 1 << iota
 	rawFolded
 	rawHostRepeated
+	rawTransferEncoding
 )
 
 var requests = sync.Pool{New: func() any { return new(request) }}
@@ -143,7 +144,7 @@ func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestU
 // fasthttp joins it, which the app reads too.)
 func (r *request) Header(name string) []string {
 	h := &r.ctx.Request.Header
-	chunked := h.ContentLength() == -1
+	chunked := r.chunked()
 	switch {
 	case name == fasthttp.HeaderHost || name == fasthttp.HeaderTransferEncoding,
 		chunked && (name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer):
@@ -188,6 +189,18 @@ func (r *request) fromRaw(name string, chunked bool) bool {
 	return chunked || !normalizesNames(r.c.App()) || r.folded()
 }
 
+// chunked reports whether the request's body is chunked, as net/http
+// decides it: from the header block as received, which has a
+// Transfer-Encoding field. (fasthttp's ContentLength is -1 only until it has
+// read a chunked body: after an empty one it is 0.) A request without such
+// a block (built in code) is chunked when fasthttp says so.
+func (r *request) chunked() bool {
+	if len(r.ctx.Request.Header.RawHeaders()) == 0 {
+		return r.ctx.Request.Header.ContentLength() == -1
+	}
+	return r.scan()&rawTransferEncoding != 0
+}
+
 // folded reports whether the header block as received has a folded value.
 func (r *request) folded() bool { return r.scan()&rawFolded != 0 }
 
@@ -208,28 +221,35 @@ func (r *request) scan() rawFacts {
 // scanRaw looks at the start of every line of raw, a header block as
 // received, in one pass: a line that starts with a space or a tab is the
 // continuation of a folded value (rawFolded); more than one line that
-// starts with "Host:", in any case, is a repeated Host (rawHostRepeated).
+// starts with "Host:", in any case, is a repeated Host (rawHostRepeated); a
+// line that starts with "Transfer-Encoding:", in any case, is a
+// Transfer-Encoding field (rawTransferEncoding). Only a line's first byte
+// is read unless it is an 'h' or a 't', in any case.
 func scanRaw(raw []byte) rawFacts {
 	var facts rawFacts
 	hosts := 0
-	if isHostField(raw) {
-		hosts = 1
-	}
-	for {
-		n := bytes.IndexByte(raw, '\n')
-		if n < 0 || n+1 >= len(raw) {
-			return facts
+	for first := true; len(raw) > 0; first = false {
+		if !first {
+			n := bytes.IndexByte(raw, '\n')
+			if n < 0 || n+1 >= len(raw) {
+				return facts
+			}
+			raw = raw[n+1:]
 		}
-		raw = raw[n+1:]
 		switch c := raw[0]; {
 		case c == ' ' || c == '\t':
-			facts |= rawFolded
+			if !first {
+				facts |= rawFolded
+			}
 		case c|0x20 == 'h' && isHostField(raw):
 			if hosts++; hosts > 1 {
 				facts |= rawHostRepeated
 			}
+		case c|0x20 == 't' && isTransferEncodingField(raw):
+			facts |= rawTransferEncoding
 		}
 	}
+	return facts
 }
 
 // isHostField reports whether line starts with the name Host, in any case,
@@ -237,6 +257,13 @@ func scanRaw(raw []byte) rawFacts {
 func isHostField(line []byte) bool {
 	return len(line) > 4 && line[0]|0x20 == 'h' && line[1]|0x20 == 'o' && line[2]|0x20 == 's' && line[3]|0x20 == 't' &&
 		line[4] == ':'
+}
+
+// isTransferEncodingField reports whether line starts with the name
+// Transfer-Encoding, in any case, and its colon.
+func isTransferEncodingField(line []byte) bool {
+	const name = "transfer-encoding"
+	return len(line) > len(name) && line[len(name)] == ':' && equalFold(b2s(line[:len(name)]), name)
 }
 
 // appendRaw appends the values of name in the header block as received, and

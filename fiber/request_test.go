@@ -56,6 +56,11 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 		{"chunked, with a Content-Length and a trailer",
 			"POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\nTrailer: X-Late\r\n\r\n" +
 				"3\r\nabc\r\n2\r\nde\r\n0\r\nX-Late: 1\r\n\r\n"},
+		// fasthttp sets Content-Length 0 once it has read an empty chunked
+		// body: still chunked, its trailers still not headers.
+		{"chunked, an empty body, a Content-Length and trailers",
+			"POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 7\r\nX-A: real\r\n\r\n" +
+				"0\r\nX-A: trailer\r\nDate: Tue, 07 Jun 2014 20:51:35 GMT\r\n\r\n"},
 		{"no Content-Length on a POST", "POST /p HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"},
 		// The host of an absolute-form target wins over the Host header
 		// (RFC 9112 §3.2.2), its case kept.
@@ -106,7 +111,7 @@ func testViewMatches(t *testing.T, want *http.Request, wantBody []byte, got *req
 	assert.Equal(t, want.RequestURI, got.RequestURI())
 	assert.Equal(t, "http", got.Scheme())
 	names := slices.Collect(maps.Keys(want.Header))
-	names = append(names, "Host", "Transfer-Encoding", "Content-Length", "Trailer", "X-Late", "X-Absent")
+	names = append(names, "Host", "Transfer-Encoding", "Content-Length", "Trailer", "X-Late", "Date", "X-Absent")
 	for _, name := range names {
 		assert.Equal(t, want.Header[name], got.Header(name), name)
 	}
@@ -186,24 +191,34 @@ func TestViewScanRaw(t *testing.T) {
 		name                 string
 		headers              string
 		folded, hostRepeated bool
+		transferEncoding     bool
 	}{
-		{"Host once", "Host: h\r\nX-A: 1\r\n", false, false},
-		{"Host once, last", "X-A: 1\r\nHost: h\r\n", false, false},
-		{"Host twice, another first", "Host: evil\r\nHost: h\r\n", false, true},
-		{"Host twice, another last", "Host: h\r\nX-A: 1\r\nHost: evil\r\n", false, true},
-		{"Host twice, same value, any case", "host: h\r\nHOST: h\r\n", false, true},
-		{"names that start like Host", "Host: h\r\nX-Host: a\r\nHostname: b\r\nHost-X: c\r\n", false, false},
-		{"a continuation line that reads like Host", "Host: h\r\nX-A: 1\r\n Host: evil\r\n", true, false},
-		{"folded and Host twice", "Host: h\r\nX-A: 1\r\n\t2\r\nHost: evil\r\n", true, true},
+		{"Host once", "Host: h\r\nX-A: 1\r\n", false, false, false},
+		{"Host once, last", "X-A: 1\r\nHost: h\r\n", false, false, false},
+		{"Host twice, another first", "Host: evil\r\nHost: h\r\n", false, true, false},
+		{"Host twice, another last", "Host: h\r\nX-A: 1\r\nHost: evil\r\n", false, true, false},
+		{"Host twice, same value, any case", "host: h\r\nHOST: h\r\n", false, true, false},
+		{"names that start like Host", "Host: h\r\nX-Host: a\r\nHostname: b\r\nHost-X: c\r\n", false, false, false},
+		{"a continuation line that reads like Host", "Host: h\r\nX-A: 1\r\n Host: evil\r\n", true, false, false},
+		{"folded and Host twice", "Host: h\r\nX-A: 1\r\n\t2\r\nHost: evil\r\n", true, true, false},
+		{"Transfer-Encoding", "Host: h\r\nTransfer-Encoding: chunked\r\n", false, false, true},
+		{"Transfer-Encoding first, any case", "tRANSFER-eNCODING: chunked\r\nHost: h\r\n", false, false, true},
+		{"names that start like Transfer-Encoding", "Host: h\r\nTransfer-Encodings: a\r\nTransfer: b\r\nTE: trailers\r\n", false, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			facts := scanRaw([]byte(tc.headers + "\r\n"))
 			assert.Equal(t, tc.folded, facts&rawFolded != 0, "folded")
 			assert.Equal(t, tc.hostRepeated, facts&rawHostRepeated != 0, "Host repeated")
+			assert.Equal(t, tc.transferEncoding, facts&rawTransferEncoding != 0, "Transfer-Encoding")
 			if strings.Contains(tc.headers, "\r\n Host:") {
 				return
 			}
-			r := view(t, fiber.New(), "GET / HTTP/1.1\r\n"+tc.headers+"\r\n")
+			body := ""
+			if tc.transferEncoding {
+				body = "0\r\n\r\n"
+			}
+			r := view(t, fiber.New(), "GET / HTTP/1.1\r\n"+tc.headers+"\r\n"+body)
+			assert.Equal(t, tc.transferEncoding, r.chunked(), "chunked")
 			assert.Equal(t, tc.folded, r.folded(), "folded")
 			assert.Equal(t, tc.hostRepeated, r.hostRepeated(), "Host repeated")
 		})
