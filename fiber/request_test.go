@@ -224,3 +224,46 @@ func TestViewScanRaw(t *testing.T) {
 		})
 	}
 }
+
+// TestViewRefusal checks what the middleware refuses before verifying, and
+// that checking a request-target leaves the target the view reads as
+// received (fasthttp's Request.RequestURI, unlike URI, rewrites it).
+func TestViewRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name, raw string
+		want      error
+	}{
+		{"origin-form", "GET /a?u=http://b@c/ HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"asterisk-form", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form", "GET http://A.example:8080/x?y#z HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form, user info", "GET http://u:p@a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form, an escaped host", "GET http://caf%C3%A9.example/files HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form, '#' and '@'", "GET http://a.example#@b.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n", errTarget},
+		{"absolute-form, two '@'", "GET http://u@b.example@a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
+		{"absolute-form, no host", "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
+		{"no scheme", "GET x/http://a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
+		{"authority-form", "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n", errTarget},
+		{"Host twice", "GET / HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n", errHostRepeated},
+		{"HTTP/1.0, Transfer-Encoding", "POST / HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTransferEncoding},
+		{"HTTP/1.1, Transfer-Encoding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", nil},
+		{"HTTP/1.0", "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 1\r\n\r\na", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := tc.raw
+			r := view(t, fiber.New(), raw)
+			target := r.RequestURI()
+			if tc.want == nil {
+				assert.Nil(t, r.refusal())
+			} else {
+				assert.Equal(t, tc.want, r.refusal())
+			}
+			assert.Equal(t, target, r.RequestURI(), "the target as received")
+			if tc.want == nil && raw[0] != 'O' { // net/http answers OPTIONS * itself
+				want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+				require.NoError(t, err)
+				assert.Equal(t, want.Host, r.Host())
+				assert.Equal(t, want.RequestURI, r.RequestURI())
+			}
+		})
+	}
+}
