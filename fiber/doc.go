@@ -36,6 +36,14 @@
 // no longer verifies. c.OriginalURL() and c.Request().Header.RequestURI()
 // read the raw one without changing it.
 //
+// Before verifying, the middleware answers 400 malformed_signature some
+// requests net/http refuses itself but fasthttp reads otherwise: more than
+// one Host header, a request-target that is neither a path, "*" nor an
+// absolute URI whose host fasthttp (c.Hostname()) reads as net/http does (a
+// CONNECT request's "host:port" included), and a Transfer-Encoding header
+// in an HTTP/1.0 request. docs/adapters.md lists what else tells the two
+// servers apart.
+//
 // # Lifetime of values
 //
 // fasthttp reuses its buffers once a handler returns. The view's strings

@@ -35,17 +35,31 @@ type request struct {
 	// values holds every value Header returned during this verification,
 	// so that no returned slice is overwritten by a later call.
 	values []string
+	// target is what a request-target that is neither origin-form nor "*"
+	// was found to be, once parsed (see absolute), and absHost its host.
+	target  targetFacts
+	absHost string
 }
 
+// targetFacts is what parsing a request-target that is neither origin-form
+// nor "*" found. Its zero value is "not parsed yet".
+type targetFacts uint8
+
+const (
+	targetParsed   targetFacts = 1 << iota
+	targetAbsolute             // an absolute URI with a host, as net/http reads it
+)
+
 // rawFacts is what one scan of a header block as received found: a value
-// folded over several lines (obs-fold), more than one Host field. Its zero
-// value is "not scanned yet".
+// folded over several lines (obs-fold), more than one Host field, a
+// Transfer-Encoding field. Its zero value is "not scanned yet".
 type rawFacts uint8
 
 const (
 	rawScanned rawFacts = 1 << iota
 	rawFolded
 	rawHostRepeated
+	rawTransferEncoding
 )
 
 var requests = sync.Pool{New: func() any { return new(request) }}
@@ -65,6 +79,7 @@ func acquireRequest(c *fiber.Ctx) *request {
 // before use) unless they grew too large to keep.
 func (r *request) release() {
 	r.c, r.ctx, r.split, r.raw = nil, nil, false, 0
+	r.target, r.absHost = 0, ""
 	r.fields, r.values = r.fields[:0], r.values[:0]
 	if cap(r.fields) > maxPooled || cap(r.values) > maxPooled {
 		r.fields, r.values = nil, nil
@@ -85,10 +100,15 @@ func (r *request) Scheme() string {
 
 // Host is the host of an absolute-form request-target ("GET http://host/p
 // HTTP/1.1"), whose Host header a server ignores (RFC 9112 §3.2.2), as
-// net/http does and fiber's c.Hostname; else the Host header, as received,
-// read as any header value is (see Header).
+// net/http reads it (percent-escapes decoded, the case kept); else the Host
+// header, as received, read as any header value is (see Header).
+//
+// The middleware refuses, before verifying, a request whose target is
+// neither origin-form nor "*" unless it is such an absolute URI and its
+// host is the one fasthttp parsed, c.Hostname() (see refusal): only then is
+// the host read here the host the app reads.
 func (r *request) Host() string {
-	if host, ok := absoluteFormHost(r.RequestURI()); ok {
+	if host, ok := r.absolute(); ok {
 		return host
 	}
 	if r.folded() { // fasthttp keeps a fold's leading spaces
@@ -100,29 +120,51 @@ func (r *request) Host() string {
 	return trim(b2s(r.ctx.Request.Header.Host()))
 }
 
-// absoluteFormHost returns the host (and port) of an absolute-form
-// request-target, without user info: as net/http reads it, percent-escapes
-// decoded, or as written where net/http would refuse the target.
-func absoluteFormHost(target string) (string, bool) {
-	if strings.HasPrefix(target, "/") {
-		return "", false // origin-form: the usual case
-	}
-	_, rest, ok := strings.Cut(target, "://")
-	if !ok {
-		return "", false
-	}
-	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-		rest = rest[:end]
-	}
-	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-		rest = rest[at+1:]
-	}
-	if strings.IndexByte(rest, '%') >= 0 {
-		if u, err := url.ParseRequestURI(target); err == nil {
-			return u.Host, u.Host != ""
+// absolute returns the host (and port) of the request-target when it is an
+// absolute URI with a host, as net/http reads it (url.ParseRequestURI:
+// percent-escapes decoded, user info dropped), parsing it on the first call
+// only. An origin-form target ("/…", the usual case) or "*" costs one
+// comparison.
+func (r *request) absolute() (string, bool) {
+	if r.target == 0 {
+		target := r.RequestURI()
+		if isOriginOrAsterisk(target) {
+			return "", false
+		}
+		r.target = targetParsed
+		if u, err := url.ParseRequestURI(target); err == nil && u.Host != "" {
+			r.target, r.absHost = r.target|targetAbsolute, u.Host
 		}
 	}
-	return rest, rest != ""
+	return r.absHost, r.target&targetAbsolute != 0
+}
+
+// isOriginOrAsterisk reports whether target is in origin-form ("/…") or
+// asterisk-form ("*").
+func isOriginOrAsterisk(target string) bool {
+	return len(target) > 0 && target[0] == '/' || target == "*"
+}
+
+// targetAgrees reports whether the request-target is origin-form or "*", or
+// an absolute URI with a host (as net/http reads it) that is, in any ASCII
+// case, the host fasthttp parsed from it for the app (c.Hostname()).
+// Anything else net/http refuses (400), or fasthttp reads another host
+// from: its host ends at the first '/' (not at '?' or '#') and follows the
+// first '@' (not the last); a target that does not start with a scheme
+// ("x/http://a/") gets the Host header's; an authority-form target
+// ("CONNECT host:443") too.
+func (r *request) targetAgrees() bool {
+	if isOriginOrAsterisk(r.RequestURI()) {
+		return true
+	}
+	host, ok := r.absolute()
+	if !ok {
+		return false
+	}
+	// URI, unlike Request.RequestURI, leaves the target as received (the
+	// view's RequestURI) as it is.
+	parsed := b2s(r.ctx.Request.URI().Host())
+	return len(host) == len(parsed) && equalFold(host, parsed)
 }
 
 // RequestURI is the request-target of the request line, undecoded.
@@ -143,7 +185,7 @@ func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestU
 // fasthttp joins it, which the app reads too.)
 func (r *request) Header(name string) []string {
 	h := &r.ctx.Request.Header
-	chunked := h.ContentLength() == -1
+	chunked := r.chunked()
 	switch {
 	case name == fasthttp.HeaderHost || name == fasthttp.HeaderTransferEncoding,
 		chunked && (name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer):
@@ -188,6 +230,18 @@ func (r *request) fromRaw(name string, chunked bool) bool {
 	return chunked || !normalizesNames(r.c.App()) || r.folded()
 }
 
+// chunked reports whether the request's body is chunked, as net/http
+// decides it: from the header block as received, which has a
+// Transfer-Encoding field. (fasthttp's ContentLength is -1 only until it has
+// read a chunked body: after an empty one it is 0.) A request without such
+// a block (built in code) is chunked when fasthttp says so.
+func (r *request) chunked() bool {
+	if len(r.ctx.Request.Header.RawHeaders()) == 0 {
+		return r.ctx.Request.Header.ContentLength() == -1
+	}
+	return r.scan()&rawTransferEncoding != 0
+}
+
 // folded reports whether the header block as received has a folded value.
 func (r *request) folded() bool { return r.scan()&rawFolded != 0 }
 
@@ -208,28 +262,35 @@ func (r *request) scan() rawFacts {
 // scanRaw looks at the start of every line of raw, a header block as
 // received, in one pass: a line that starts with a space or a tab is the
 // continuation of a folded value (rawFolded); more than one line that
-// starts with "Host:", in any case, is a repeated Host (rawHostRepeated).
+// starts with "Host:", in any case, is a repeated Host (rawHostRepeated); a
+// line that starts with "Transfer-Encoding:", in any case, is a
+// Transfer-Encoding field (rawTransferEncoding). Only a line's first byte
+// is read unless it is an 'h' or a 't', in any case.
 func scanRaw(raw []byte) rawFacts {
 	var facts rawFacts
 	hosts := 0
-	if isHostField(raw) {
-		hosts = 1
-	}
-	for {
-		n := bytes.IndexByte(raw, '\n')
-		if n < 0 || n+1 >= len(raw) {
-			return facts
+	for first := true; len(raw) > 0; first = false {
+		if !first {
+			n := bytes.IndexByte(raw, '\n')
+			if n < 0 || n+1 >= len(raw) {
+				return facts
+			}
+			raw = raw[n+1:]
 		}
-		raw = raw[n+1:]
 		switch c := raw[0]; {
 		case c == ' ' || c == '\t':
-			facts |= rawFolded
+			if !first {
+				facts |= rawFolded
+			}
 		case c|0x20 == 'h' && isHostField(raw):
 			if hosts++; hosts > 1 {
 				facts |= rawHostRepeated
 			}
+		case c|0x20 == 't' && isTransferEncodingField(raw):
+			facts |= rawTransferEncoding
 		}
 	}
+	return facts
 }
 
 // isHostField reports whether line starts with the name Host, in any case,
@@ -237,6 +298,13 @@ func scanRaw(raw []byte) rawFacts {
 func isHostField(line []byte) bool {
 	return len(line) > 4 && line[0]|0x20 == 'h' && line[1]|0x20 == 'o' && line[2]|0x20 == 's' && line[3]|0x20 == 't' &&
 		line[4] == ':'
+}
+
+// isTransferEncodingField reports whether line starts with the name
+// Transfer-Encoding, in any case, and its colon.
+func isTransferEncodingField(line []byte) bool {
+	const name = "transfer-encoding"
+	return len(line) > len(name) && line[len(name)] == ':' && equalFold(b2s(line[:len(name)]), name)
 }
 
 // appendRaw appends the values of name in the header block as received, and

@@ -27,6 +27,14 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 		"GET http://Tenant-A.example:8080/files?sig=1 HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n  2\r\nX-B:\t b \r\n\r\n",
 		"GET / HTTP/1.0\r\nConnection: keep-alive\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n",
+		"POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nX-A: real\r\n\r\n0\r\nX-A: trailer\r\nDate: Tue, 07 Jun 2014 20:51:35 GMT\r\n\r\n",
+		"POST /x HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n1\r\na\r\n0\r\n\r\n",
+		"GET http://tenant-a.example#@tenant-b.example/files?sig=1 HTTP/1.1\r\nHost: tenant-b.example\r\n\r\n",
+		"CONNECT tenant-a.example:443 HTTP/1.1\r\nHost: tenant-a.example:443\r\n\r\n",
+		"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\nGET /y HTTP/1.1\r\nHost: h2\r\n\r\n",
+		"GET http://u@a@c/x HTTP/1.1\r\nHost: h\r\n\r\n",
+		"POST /x HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 59\r\n\r\n" +
+			"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n",
 	} {
 		f.Add(seed)
 	}
@@ -36,6 +44,12 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 		want, wantBody, ok := server.serve(raw)
 		if !ok {
 			return // net/http answers it itself (a 400, a 505, …) or cannot read its body
+		}
+		if line, _, _ := strings.Cut(raw, "\n"); strings.HasPrefix(line, "OPTIONS * ") {
+			// net/http's server answers OPTIONS * itself (unless
+			// DisableGeneralOptionsHandler), so its handler's first request
+			// is the next one on the connection.
+			return
 		}
 		for _, app := range apps {
 			fctx := new(fasthttp.RequestCtx)
@@ -50,7 +64,12 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 			}
 			c := app.AcquireCtx(fctx)
 			r := acquireRequest(c)
-			testViewMatches(t, want, wantBody, r)
+			switch {
+			case r.refusal() != nil: // the middleware answers it 400 itself
+			case r.multipartParsed(): // the view's Body is ErrUnavailable: fasthttp parsed the form
+			default:
+				testViewMatches(t, want, wantBody, r)
+			}
 			r.release()
 			app.ReleaseCtx(c)
 		}

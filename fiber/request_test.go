@@ -56,6 +56,11 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 		{"chunked, with a Content-Length and a trailer",
 			"POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\nTrailer: X-Late\r\n\r\n" +
 				"3\r\nabc\r\n2\r\nde\r\n0\r\nX-Late: 1\r\n\r\n"},
+		// fasthttp sets Content-Length 0 once it has read an empty chunked
+		// body: still chunked, its trailers still not headers.
+		{"chunked, an empty body, a Content-Length and trailers",
+			"POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 7\r\nX-A: real\r\n\r\n" +
+				"0\r\nX-A: trailer\r\nDate: Tue, 07 Jun 2014 20:51:35 GMT\r\n\r\n"},
 		{"no Content-Length on a POST", "POST /p HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"},
 		// The host of an absolute-form target wins over the Host header
 		// (RFC 9112 §3.2.2), its case kept.
@@ -106,7 +111,7 @@ func testViewMatches(t *testing.T, want *http.Request, wantBody []byte, got *req
 	assert.Equal(t, want.RequestURI, got.RequestURI())
 	assert.Equal(t, "http", got.Scheme())
 	names := slices.Collect(maps.Keys(want.Header))
-	names = append(names, "Host", "Transfer-Encoding", "Content-Length", "Trailer", "X-Late", "X-Absent")
+	names = append(names, "Host", "Transfer-Encoding", "Content-Length", "Trailer", "X-Late", "Date", "X-Absent")
 	for _, name := range names {
 		assert.Equal(t, want.Header[name], got.Header(name), name)
 	}
@@ -186,26 +191,79 @@ func TestViewScanRaw(t *testing.T) {
 		name                 string
 		headers              string
 		folded, hostRepeated bool
+		transferEncoding     bool
 	}{
-		{"Host once", "Host: h\r\nX-A: 1\r\n", false, false},
-		{"Host once, last", "X-A: 1\r\nHost: h\r\n", false, false},
-		{"Host twice, another first", "Host: evil\r\nHost: h\r\n", false, true},
-		{"Host twice, another last", "Host: h\r\nX-A: 1\r\nHost: evil\r\n", false, true},
-		{"Host twice, same value, any case", "host: h\r\nHOST: h\r\n", false, true},
-		{"names that start like Host", "Host: h\r\nX-Host: a\r\nHostname: b\r\nHost-X: c\r\n", false, false},
-		{"a continuation line that reads like Host", "Host: h\r\nX-A: 1\r\n Host: evil\r\n", true, false},
-		{"folded and Host twice", "Host: h\r\nX-A: 1\r\n\t2\r\nHost: evil\r\n", true, true},
+		{"Host once", "Host: h\r\nX-A: 1\r\n", false, false, false},
+		{"Host once, last", "X-A: 1\r\nHost: h\r\n", false, false, false},
+		{"Host twice, another first", "Host: evil\r\nHost: h\r\n", false, true, false},
+		{"Host twice, another last", "Host: h\r\nX-A: 1\r\nHost: evil\r\n", false, true, false},
+		{"Host twice, same value, any case", "host: h\r\nHOST: h\r\n", false, true, false},
+		{"names that start like Host", "Host: h\r\nX-Host: a\r\nHostname: b\r\nHost-X: c\r\n", false, false, false},
+		{"a continuation line that reads like Host", "Host: h\r\nX-A: 1\r\n Host: evil\r\n", true, false, false},
+		{"folded and Host twice", "Host: h\r\nX-A: 1\r\n\t2\r\nHost: evil\r\n", true, true, false},
+		{"Transfer-Encoding", "Host: h\r\nTransfer-Encoding: chunked\r\n", false, false, true},
+		{"Transfer-Encoding first, any case", "tRANSFER-eNCODING: chunked\r\nHost: h\r\n", false, false, true},
+		{"names that start like Transfer-Encoding", "Host: h\r\nTransfer-Encodings: a\r\nTransfer: b\r\nTE: trailers\r\n", false, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			facts := scanRaw([]byte(tc.headers + "\r\n"))
 			assert.Equal(t, tc.folded, facts&rawFolded != 0, "folded")
 			assert.Equal(t, tc.hostRepeated, facts&rawHostRepeated != 0, "Host repeated")
+			assert.Equal(t, tc.transferEncoding, facts&rawTransferEncoding != 0, "Transfer-Encoding")
 			if strings.Contains(tc.headers, "\r\n Host:") {
 				return
 			}
-			r := view(t, fiber.New(), "GET / HTTP/1.1\r\n"+tc.headers+"\r\n")
+			body := ""
+			if tc.transferEncoding {
+				body = "0\r\n\r\n"
+			}
+			r := view(t, fiber.New(), "GET / HTTP/1.1\r\n"+tc.headers+"\r\n"+body)
+			assert.Equal(t, tc.transferEncoding, r.chunked(), "chunked")
 			assert.Equal(t, tc.folded, r.folded(), "folded")
 			assert.Equal(t, tc.hostRepeated, r.hostRepeated(), "Host repeated")
+		})
+	}
+}
+
+// TestViewRefusal checks what the middleware refuses before verifying, and
+// that checking a request-target leaves the target the view reads as
+// received (fasthttp's Request.RequestURI, unlike URI, rewrites it).
+func TestViewRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name, raw string
+		want      error
+	}{
+		{"origin-form", "GET /a?u=http://b@c/ HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"asterisk-form", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form", "GET http://A.example:8080/x?y#z HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form, user info", "GET http://u:p@a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form, an escaped host", "GET http://caf%C3%A9.example/files HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"absolute-form, '#' and '@'", "GET http://a.example#@b.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n", errTarget},
+		{"absolute-form, two '@'", "GET http://u@b.example@a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
+		{"absolute-form, no host", "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
+		{"no scheme", "GET x/http://a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
+		{"authority-form", "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n", errTarget},
+		{"Host twice", "GET / HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n", errHostRepeated},
+		{"HTTP/1.0, Transfer-Encoding", "POST / HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTransferEncoding},
+		{"HTTP/1.1, Transfer-Encoding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", nil},
+		{"HTTP/1.0", "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 1\r\n\r\na", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := tc.raw
+			r := view(t, fiber.New(), raw)
+			target := r.RequestURI()
+			if tc.want == nil {
+				assert.Nil(t, r.refusal())
+			} else {
+				assert.Equal(t, tc.want, r.refusal())
+			}
+			assert.Equal(t, target, r.RequestURI(), "the target as received")
+			if tc.want == nil && raw[0] != 'O' { // net/http answers OPTIONS * itself
+				want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+				require.NoError(t, err)
+				assert.Equal(t, want.Host, r.Host())
+				assert.Equal(t, want.RequestURI, r.RequestURI())
+			}
 		})
 	}
 }

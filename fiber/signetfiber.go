@@ -55,10 +55,13 @@ func configDefault(config ...Config) Config {
 // New returns middleware that verifies every request with verifier. A
 // verified request goes on to Config.SuccessHandler (by default the next
 // handler) with its *signet.Result in c.Locals, read back with Result and
-// Credentials; any other is answered by Config.ErrorHandler. So is a
-// request with more than one Host header (400 malformed_signature, before
-// the verifier runs), which net/http answers 400 itself but fasthttp lets
-// through, keeping the last.
+// Credentials; any other is answered by Config.ErrorHandler. So are, with
+// 400 malformed_signature before the verifier runs, requests net/http
+// answers 400 itself but fasthttp lets through, reading them otherwise: a
+// request with more than one Host header (fasthttp keeps the last), a
+// request-target that is neither a path, "*" nor an absolute URI whose host
+// fasthttp reads as net/http does (a CONNECT request's "host:port"
+// included), a Transfer-Encoding header in an HTTP/1.0 request.
 //
 // The verifier reads the request through a view over fasthttp's own buffers
 // (no *http.Request is built) and is handed c.UserContext(). A verifier of
@@ -79,9 +82,9 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 			return c.Next()
 		}
 		r := acquireRequest(c)
-		if r.hostRepeated() {
+		if err := r.refusal(); err != nil {
 			r.release()
-			return cfg.ErrorHandler(c, errHostRepeated)
+			return cfg.ErrorHandler(c, err)
 		}
 		var res *pooledResult
 		var err error
@@ -104,6 +107,44 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		return cfg.SuccessHandler(c)
 	}
 }
+
+// refusal returns the error the middleware answers, before verifying, a
+// request that net/http would refuse itself and that fasthttp reads
+// otherwise than the view does, or lets the app read otherwise than the
+// verifier: more than one Host field, a request-target whose host the app
+// would not read as the verifier does (see targetAgrees), a
+// Transfer-Encoding field in a request of another version than HTTP/1.1.
+// It returns nil for any other request, origin-form HTTP/1.1 requests
+// having cost a scan of the header block (which Header reuses) and one
+// comparison.
+func (r *request) refusal() *signet.Error {
+	switch {
+	case r.hostRepeated():
+		return errHostRepeated
+	case !r.targetAgrees():
+		return errTarget
+	case r.scan()&rawTransferEncoding != 0 && !r.ctx.Request.Header.IsHTTP11():
+		return errTransferEncoding
+	}
+	return nil
+}
+
+// errTarget answers a request whose target is neither origin-form ("/…")
+// nor "*", unless it is an absolute URI net/http reads (url.ParseRequestURI)
+// with the host fasthttp reads from it, the one c.Hostname() gives the app
+// (their cases aside). net/http answers 400 a target it cannot parse; for
+// one it can, fasthttp may read another host (it ends the host at the first
+// '/' only, not at '?' or '#', and takes what follows the first '@', not
+// the last), which the app would serve while the signature was checked
+// against the host net/http reads. This refuses an authority-form target
+// ("CONNECT host:443") too: fasthttp reads the Host header's host for it.
+var errTarget = signet.NewError(signet.ErrMalformed, "the request-target is not a path or an absolute URI whose host fiber reads as written")
+
+// errTransferEncoding answers a request of another version than HTTP/1.1
+// (HTTP/1.0) with a Transfer-Encoding field, whose framing a server must
+// treat as faulty (RFC 9112 §6.1): net/http ignores the field and reads the
+// body by its Content-Length, fasthttp decodes a chunked body.
+var errTransferEncoding = signet.NewError(signet.ErrMalformed, "the request has a Transfer-Encoding header but is not HTTP/1.1")
 
 // errHostRepeated answers a request with more than one Host field, as
 // net/http does before any handler runs (RFC 9112 §3.2: a server must

@@ -525,3 +525,96 @@ func exchange(t *testing.T, base, raw string) (*http.Response, string) {
 	require.NoError(t, err)
 	return resp, string(body)
 }
+
+// TestRequestTarget sends, over TCP as written, a URL signed for
+// tenant-a.example (its origin bound) with a Host header of
+// tenant-b.example, in request-targets net/http refuses (400) or reads
+// another host from than fasthttp: the middleware answers them 400
+// malformed_signature, in its JSON, before verifying, so that no signature
+// checked against one host serves the app another (c.Hostname()). An
+// absolute-form target both read alike verifies, for the host the app
+// reads.
+func TestRequestTarget(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret-secret-secret-secret-1234"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
+	v, err := signet.NewSignedURL(keys, signet.SignedURLBindOrigin(), clock())
+	require.NoError(t, err)
+	s, err := signet.NewSignedURLSigner("k", key, signet.SignedURLBindOrigin(), clock())
+	require.NoError(t, err)
+	signed, err := s.SignURL("GET", "http://tenant-a.example/files/report", time.Minute)
+	require.NoError(t, err)
+	rest, ok := strings.CutPrefix(signed, "http://tenant-a.example")
+	require.True(t, ok, signed)
+
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v), func(c *fiber.Ctx) error { return c.SendString("served " + c.Hostname()) })
+	base := serve(t, app)
+	for _, c := range []struct {
+		name, target string
+		want         string // the answer's body on 200
+	}{
+		{"origin-form, the signed host", rest, "served tenant-a.example"},
+		{"absolute-form", "http://tenant-a.example" + rest, "served tenant-a.example"},
+		{"absolute-form, another case", "http://TENANT-A.example" + rest, "served tenant-a.example"},
+		// fasthttp: the host after the first '@', up to the first '/'.
+		{"'#' and '@' in the authority", "http://tenant-a.example#@tenant-b.example" + rest, ""},
+		{"two '@'", "http://x@tenant-b.example@tenant-a.example" + rest, ""},
+		// fasthttp: the Host header's host.
+		{"no scheme before '://'", "x/http://tenant-a.example" + rest, ""},
+		{"no host", "http://" + rest, ""},
+		{"authority-form", "tenant-a.example:80", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			host := "tenant-b.example"
+			if c.target == rest {
+				host = "tenant-a.example"
+			}
+			resp, body := exchange(t, base, "GET "+c.target+" HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+			if c.want != "" {
+				require.Equal(t, http.StatusOK, resp.StatusCode, body)
+				assert.Equal(t, c.want, body)
+				return
+			}
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			assert.JSONEq(t, `{"error":"malformed_signature","message":"the request-target is not a path or an absolute URI whose host fiber reads as written"}`, body)
+		})
+	}
+	t.Run("CONNECT", func(t *testing.T) {
+		resp, body := exchange(t, base, "CONNECT tenant-a.example:443 HTTP/1.1\r\nHost: tenant-a.example:443\r\n\r\n")
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+		assert.Contains(t, body, `"error":"malformed_signature"`)
+	})
+}
+
+// TestTransferEncodingHTTP10 sends, over TCP as written, an HTTP/1.0
+// request with a Transfer-Encoding header, whose framing a server must
+// treat as faulty (RFC 9112 §6.1): net/http reads its body by its
+// Content-Length, fasthttp decodes it as chunked. The middleware answers it
+// 400 malformed_signature, in its JSON, before verifying; the same request
+// in HTTP/1.1 verifies.
+func TestTransferEncodingHTTP10(t *testing.T) {
+	v, s := sasigning(t, nil)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(signetfiber.New(v), echoHandler)
+	base := serve(t, app)
+	r, err := http.NewRequest("POST", base+"/up", strings.NewReader("abc"))
+	require.NoError(t, err)
+	require.NoError(t, s.Sign(r))
+	var signed strings.Builder
+	require.NoError(t, r.Header.Write(&signed))
+	for _, proto := range []string{"HTTP/1.1", "HTTP/1.0"} {
+		t.Run(proto, func(t *testing.T) {
+			resp, body := exchange(t, base, "POST /up "+proto+"\r\nHost: h\r\n"+signed.String()+
+				"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+			if proto == "HTTP/1.1" {
+				require.Equal(t, http.StatusOK, resp.StatusCode, body)
+				assert.JSONEq(t, `{"key_id":"k","caller":7,"body":"abc"}`, body)
+				return
+			}
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+			assert.JSONEq(t, `{"error":"malformed_signature","message":"the request has a Transfer-Encoding header but is not HTTP/1.1"}`, body)
+		})
+	}
+}

@@ -37,6 +37,10 @@ func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) st
 	return serve(t, app)
 }
 
+// OwnServer tells the suite that fasthttp, not net/http, serves the app:
+// the middleware answers a repeated Host itself, in signet's JSON.
+func (harness) OwnServer() {}
+
 // serve runs app on a listener on 127.0.0.1 until t ends and returns its
 // base URL.
 func serve(t testing.TB, app *fiber.App) string {
