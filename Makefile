@@ -70,9 +70,9 @@ bench:
 	@awk -f scripts/ratios.awk bench.out
 
 ## ratios-check: scripts/ratios.awk still prints the ratios worked out by hand in
-## scripts/testdata/ratios.want for the runs of scripts/testdata/bench.out
+## scripts/testdata/ratios.want for the runs of scripts/testdata/bench.txt
 ratios-check:
-	@awk -f scripts/ratios.awk scripts/testdata/bench.out | diff scripts/testdata/ratios.want - || \
+	@awk -f scripts/ratios.awk scripts/testdata/bench.txt | diff scripts/testdata/ratios.want - || \
 	{ echo "scripts/ratios.awk no longer prints scripts/testdata/ratios.want"; exit 1; }
 
 ## interop: the interoperability suite against the real npm peers (needs Node and npm);
