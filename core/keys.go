@@ -189,7 +189,7 @@ func checkSecrets(keys KeyStore, scheme string, known func(name string) bool, us
 			if s.Algorithm != "" {
 				pin = fmt.Sprintf(" pinned to %q", s.Algorithm)
 			}
-			return fmt.Errorf("signet: secret %d (id %q), %s%s, cannot verify %s requests: %w (a store shared with another scheme: give this verifier a store of its own keys)", i, s.ID, s.Key.kind.describe(), pin, scheme, err)
+			return fmt.Errorf("signet: secret %d (id %q), %s%s, cannot verify %s requests: %w", i, s.ID, s.Key.kind.describe(), pin, scheme, err)
 		}
 	}
 	return nil
@@ -204,11 +204,15 @@ func keyKinds(kinds ...keyKind) func(*Secret) error {
 			for i, k := range kinds {
 				names[i] = k.describe()
 			}
-			return fmt.Errorf("it needs %s", strings.Join(names, " or "))
+			return fmt.Errorf("it needs %s%s", strings.Join(names, " or "), sharedStoreHint)
 		}
 		return nil
 	}
 }
+
+// sharedStoreHint ends the error of a key of the wrong kind: a store meant
+// for verifiers of several schemes.
+const sharedStoreHint = " (a store shared with another scheme's verifier: give each verifier a store of its own keys)"
 
 // pinnedKeyKinds is keyKinds, and a key pinned to an algorithm for another
 // kind of key fails every request too.
@@ -219,7 +223,7 @@ func pinnedKeyKinds(kinds ...keyKind) func(*Secret) error {
 			return err
 		}
 		if k := pinKind(s.Algorithm); k != 0 && k != s.Key.kind {
-			return fmt.Errorf("%s needs %s", s.Algorithm, k.describe())
+			return fmt.Errorf("%s needs %s%s", s.Algorithm, k.describe(), sharedStoreHint)
 		}
 		return nil
 	}

@@ -266,6 +266,7 @@ func TestFixedStoresRefuseUnusableKeys(t *testing.T) {
 	}
 	assert.ErrorContains(t, signway(jwks), `secret 0 (id "okp"), an Ed25519 key, cannot verify signway requests`)
 	assert.ErrorContains(t, sasigning(jwks), `secret 0 (id "okp"), an Ed25519 key, cannot verify sasigning requests`)
+	assert.ErrorContains(t, sasigning(jwks), "give each verifier a store of its own keys", "a key of the wrong kind may come from a shared store")
 
 	// What some request can verify with is accepted; pins to another
 	// algorithm of the key's kind, and allow-lists, stay per request.

@@ -471,10 +471,10 @@ func pysignedAlgorithm(s *Secret) (*algorithm, error) {
 	case k.kind == ed25519Key:
 		alg = algEd25519
 	default:
-		return nil, newError(ErrUnsupportedAlgorithm, "a configured %s key cannot verify pysigned URLs (HMAC-SHA512 or Ed25519)", k.kind)
+		return nil, newError(ErrUnsupportedAlgorithm, "a configured key, %s, cannot verify pysigned URLs (HMAC-SHA512 or Ed25519)", k.kind.describe())
 	}
 	if s.Algorithm != "" && s.Algorithm != alg.name {
-		return nil, newError(ErrUnsupportedAlgorithm, "a configured %s key is pinned to %q", k.kind, s.Algorithm)
+		return nil, newError(ErrUnsupportedAlgorithm, "a configured key, %s, is pinned to %q", k.kind.describe(), s.Algorithm)
 	}
 	return alg, nil
 }
