@@ -55,13 +55,13 @@ func configDefault(config ...Config) Config {
 // New returns middleware that verifies every request with verifier. A
 // verified request goes on to Config.SuccessHandler (by default the next
 // handler) with its *signet.Result in c.Locals, read back with Result and
-// Credentials; any other is answered by Config.ErrorHandler. So are, with
-// 400 malformed_signature before the verifier runs, requests net/http
-// answers 400 itself but fasthttp lets through, reading them otherwise: a
-// request with more than one Host header (fasthttp keeps the last), a
-// request-target that is neither a path, "*" nor an absolute URI whose host
-// fasthttp reads as net/http does (a CONNECT request's "host:port"
-// included), a Transfer-Encoding header in an HTTP/1.0 request.
+// Credentials; any other is answered by Config.ErrorHandler. Before
+// verifying, it answers there 400 malformed_signature to requests fasthttp
+// reads otherwise than net/http (which refuses most of them itself): more
+// than one Host header (fasthttp keeps the last); a request-target that is
+// neither a path, "*" nor an absolute URI whose host both read alike (a
+// CONNECT request's "host:port" included); a Transfer-Encoding header in a
+// request that is not HTTP/1.1.
 //
 // The verifier reads the request through a view over fasthttp's own buffers
 // (no *http.Request is built) and is handed c.UserContext(). A verifier of
