@@ -3,7 +3,6 @@ package signet_test
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/url"
@@ -84,13 +83,7 @@ func benchmarkSignedURL(b *testing.B) {
 				b.Fatal(err)
 			}
 			if c.key.IsHMAC() {
-				msg := []byte("SN1-HMAC-SHA256\n" + body)
-				m := hmac.New(sha256.New, secret)
-				m.Write(msg)
-				if !hmac.Equal(m.Sum(nil), sig) {
-					b.Fatal("the floor's message is not the one signed")
-				}
-				benchmarkHMACFloor(b, sha256.New, secret, msg)
+				benchmarkHMACFloor(b, sha256.New, secret, []byte("SN1-HMAC-SHA256\n"+body), sig)
 				return
 			}
 			msg := []byte("SN1-ED25519\n" + body)
