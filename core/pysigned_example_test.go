@@ -3,9 +3,12 @@ package signet_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	signet "github.com/signet-go/signet/core"
@@ -118,4 +121,74 @@ func ExampleJWKSKeys_SigningKey() {
 	// Output:
 	// &kid=2025
 	// 2025 <nil>
+}
+
+// FetchJWKS reads a key set once. To pick up rotated keys without a
+// restart, keep the latest set behind an atomic pointer, refresh it on a
+// timer, and look keys up through a KeyFunc; a failed refresh keeps the
+// last good set.
+func ExampleFetchJWKS_rotation() {
+	const (
+		key2025 = `{"kty": "oct", "alg": "HS512", "kid": "2025", "k": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw"}`
+		key2026 = `{"kty": "oct", "alg": "HS512", "kid": "2026", "k": "QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-fw"}`
+	)
+	var published atomic.Value // what the key server answers
+	published.Store(`{"keys": [` + key2025 + `]}`)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, published.Load().(string))
+	}))
+	defer server.Close()
+
+	var current atomic.Pointer[signet.JWKSKeys]
+	refresh := func() error {
+		keys, err := signet.FetchJWKS(context.Background(), server.Client(), server.URL, signet.Pysigned028)
+		if err != nil {
+			return err // keep verifying with the last good set
+		}
+		current.Store(keys)
+		return nil
+	}
+	if err := refresh(); err != nil { // once at startup: no keys, no service
+		panic(err)
+	}
+	// In a service: go func() { for range time.Tick(5 * time.Minute) { _ = refresh() } }()
+
+	clock := signet.WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) })
+	verifier, err := signet.NewPysigned(signet.KeyFunc(func(ctx context.Context, keyID string) ([]signet.Secret, error) {
+		return current.Load().Lookup(ctx, keyID)
+	}), signet.Pysigned028, signet.PysignedRequireKid(), signet.PysignedOrigin("https://example.com"), clock)
+	if err != nil {
+		panic(err)
+	}
+
+	// A signer already uses the next key, not yet published.
+	next, err := signet.ParseJWKS([]byte(`{"keys": [`+key2026+`]}`), signet.Pysigned028)
+	if err != nil {
+		panic(err)
+	}
+	id, key, _ := next.SigningKey()
+	signer, err := signet.NewPysignedSigner(key, signet.Pysigned028, signet.PysignedRequireKid(), signet.PysignedKeyID(id), clock)
+	if err != nil {
+		panic(err)
+	}
+	signed, _ := signer.SignURL("https://example.com/report.pdf")
+	u, _ := url.Parse(signed)
+	verify := func() {
+		res, err := verifier.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("GET", u.RequestURI(), nil)))
+		if e := signet.AsError(err); e != nil {
+			fmt.Println(e.Status(), e.Code())
+			return
+		}
+		fmt.Println("verified with", res.KeyID)
+	}
+
+	verify()
+	published.Store(`{"keys": [` + key2025 + `, ` + key2026 + `]}`)
+	if err := refresh(); err != nil {
+		panic(err)
+	}
+	verify()
+	// Output:
+	// 401 unknown_key
+	// verified with 2026
 }
