@@ -106,6 +106,9 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 	if key == nil || (key.kind != hmacKey && key.signer == nil) {
 		return nil, errors.New("signet: a Cavage signer needs an HMAC key or a private key")
 	}
+	if key.emptySecret() {
+		return nil, errEmptySecret
+	}
 	s := &CavageSigner{keyID: keyID, key: key, cfg: cavageConfig{settings: defaultSettings()}}
 	if err := applyOptions(opts, "CavageSignerOption", CavageSignerOption.applyCavageSigner, s); err != nil {
 		return nil, err

@@ -8,7 +8,8 @@ import (
 )
 
 // Sentinel errors. Every error a verifier returns is an *Error wrapping exactly
-// one of them, so callers can branch with errors.Is.
+// one of them, so callers can branch with errors.Is (an ErrUnavailable also
+// wraps its cause: see Error.Cause).
 var (
 	ErrMissingSignature     = errors.New("missing signature")
 	ErrMalformed            = errors.New("malformed signature")
@@ -54,6 +55,7 @@ type Error struct {
 	kind      error
 	message   string
 	challenge string
+	cause     error // see Cause
 }
 
 // NewError returns an *Error of kind, one of the sentinels above, with a
@@ -73,14 +75,38 @@ func newError(kind error, format string, args ...any) *Error {
 // Error returns the human-readable message.
 func (e *Error) Error() string { return e.message }
 
-// Unwrap returns the sentinel, so errors.Is(err, ErrExpired) works.
-func (e *Error) Unwrap() error { return e.kind }
+// Unwrap returns the sentinel, so errors.Is(err, ErrExpired) works, and
+// the cause when there is one.
+func (e *Error) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
+
+// Cause is what failed behind an ErrUnavailable: the error a KeyStore or a
+// NonceStore returned (a database down, say) or the error of a verifier
+// outside this package, for the server's logs; nil otherwise. It is never
+// part of the client's answer (Error, MarshalJSON).
+func (e *Error) Cause() error { return e.cause }
 
 // Code is the stable machine-readable code, e.g. "invalid_signature".
-func (e *Error) Code() string { return errorKinds[e.kind].code }
+func (e *Error) Code() string { return e.info().code }
 
 // Status is the HTTP status to answer with (4xx for every client mistake).
-func (e *Error) Status() int { return errorKinds[e.kind].status }
+func (e *Error) Status() int { return e.info().status }
+
+// info is the code and status of e's kind; an Error not made by this
+// package (its zero value) is answered as AsError answers it.
+func (e *Error) info() struct {
+	code   string
+	status int
+} {
+	if k, ok := errorKinds[e.kind]; ok {
+		return k
+	}
+	return errorKinds[ErrUnavailable]
+}
 
 // Challenge is the WWW-Authenticate value to send with the answer, or "".
 func (e *Error) Challenge() string {
@@ -100,16 +126,19 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 }
 
 // AsError returns err as an *Error. Errors that did not come from signet
-// (which verifiers never return), a nil *Error and an Error not made by
-// NewError (its zero value) become an ErrUnavailable server error, so an
-// adapter always has a status and a code to answer with. A nil err (no
-// failure) is nil.
+// (which verifiers of this package never return) become an ErrUnavailable
+// server error with err as its Cause; a nil *Error and an Error not made by
+// NewError (its zero value) become one too, so an adapter always has a
+// status and a code to answer with. A nil err (no failure) is nil.
 func AsError(err error) *Error {
 	if err == nil {
 		return nil
 	}
 	var e *Error
-	if errors.As(err, &e) && e != nil {
+	switch {
+	case !errors.As(err, &e):
+		return &Error{kind: ErrUnavailable, message: "the request could not be verified", cause: err}
+	case e != nil:
 		if _, ok := errorKinds[e.kind]; ok {
 			return e
 		}

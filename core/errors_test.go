@@ -50,9 +50,16 @@ func TestAsError(t *testing.T) {
 	e := signet.NewError(signet.ErrExpired, "late")
 	assert.Same(t, e, signet.AsError(fmt.Errorf("wrapped: %w", e)))
 
-	foreign := signet.AsError(errors.New("db password=hunter2"))
+	cause := errors.New("db password=hunter2")
+	foreign := signet.AsError(cause)
 	assert.ErrorIs(t, foreign, signet.ErrUnavailable)
+	assert.ErrorIs(t, foreign, cause)
+	assert.Same(t, cause, foreign.Cause(), "kept for the server's logs")
 	assert.NotContains(t, foreign.Error(), "hunter2")
+	body, err := json.Marshal(foreign)
+	require.NoError(t, err)
+	assert.NotContains(t, string(body), "hunter2")
+	assert.NoError(t, e.Cause(), "only a failure behind ErrUnavailable has a cause")
 	assert.ErrorIs(t, signet.NewError(errors.New("mine"), "x"), signet.ErrUnavailable)
 	assert.Empty(t, e.Challenge())
 
@@ -64,5 +71,10 @@ func TestAsError(t *testing.T) {
 		assert.ErrorIs(t, got, signet.ErrUnavailable, "%#v", odd)
 		assert.Equal(t, 503, got.Status())
 		assert.Equal(t, "verification_unavailable", got.Code())
+		assert.NoError(t, got.Cause())
 	}
+
+	zero := &signet.Error{} // answered as AsError answers it, not with status 0
+	assert.Equal(t, 503, zero.Status())
+	assert.Equal(t, "verification_unavailable", zero.Code())
 }

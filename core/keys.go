@@ -51,14 +51,19 @@ func (k *Key) identify() *[sha256.Size]byte {
 }
 
 // NewHMACKey prepares a shared secret for HMAC schemes. The bytes are
-// copied. An empty secret protects nothing: verifiers refuse it (a
-// StaticKeys store when it is built, any other store per request).
+// copied. An empty secret protects nothing: signers refuse it when they are
+// built, and verifiers refuse it (a StaticKeys store when it is built, any
+// other store per request).
 func NewHMACKey(secret []byte) *Key {
 	return &Key{kind: hmacKey, secret: append([]byte(nil), secret...)}
 }
 
 // emptySecret reports whether k is an HMAC secret of no bytes.
-func (k *Key) emptySecret() bool { return k.kind == hmacKey && len(k.secret) == 0 }
+func (k *Key) emptySecret() bool { return k != nil && k.kind == hmacKey && len(k.secret) == 0 }
+
+// errEmptySecret is a signer's error for an HMAC secret of no bytes, as
+// verifiers refuse one.
+var errEmptySecret = errors.New("signet: the HMAC secret is empty, which anyone could sign with (an unset environment variable?)")
 
 // IsHMAC reports whether k is a shared secret.
 func (k *Key) IsHMAC() bool { return k != nil && k.kind == hmacKey }
@@ -88,7 +93,14 @@ type Secret struct {
 // with AnyKeyID. An id it does not know is ErrUnknownKey (or an empty
 // result). An *Error (see NewError: a revoked key, say) is the client's
 // answer as it is; any other error is reported as ErrUnavailable without
-// its text reaching the client. Lookup must be safe for concurrent use.
+// its text reaching the client (Error.Cause keeps it for the server's logs).
+//
+// Lookup must be safe for concurrent use. ctx is the one given to Verify.
+// keyID may alias the request's memory, which a framework such as fasthttp
+// reuses once the request is served: clone it (strings.Clone) to keep it,
+// in a cache say. The verifier reads the returned slice during Verify and
+// neither modifies nor keeps it: the Result gets the matching Secret's ID
+// and Credentials.
 type KeyStore interface {
 	Lookup(ctx context.Context, keyID string) ([]Secret, error)
 }
@@ -266,7 +278,7 @@ func lookupError(err error, keyID string) error {
 	case errors.As(err, &answer): // the store's own answer to the client
 		return AsError(answer) // a nil or zero *Error is the server's mistake
 	case err != nil && !errors.Is(err, ErrUnknownKey):
-		return newError(ErrUnavailable, "the key could not be looked up; try again later")
+		return &Error{kind: ErrUnavailable, message: "the key could not be looked up; try again later", cause: err}
 	case keyID == AnyKeyID: // unknown, or no secrets
 		return newError(ErrUnknownKey, "no key is configured to verify this request")
 	}

@@ -15,7 +15,7 @@ import (
 // elsewhere (a database, say): it returns the key of a key id, and the
 // credentials a handler will see. An unknown id is ErrUnknownKey; an
 // *Error is answered as it is; any other error is a 503 whose text stays
-// on the server.
+// on the server, as the Error's Cause.
 func ExampleKeyFunc() {
 	type client struct{ Name, Plan string }
 	db := map[string]client{"client-1": {"billing", "gold"}, "client-2": {"reports", "revoked"}}
@@ -49,6 +49,9 @@ func ExampleKeyFunc() {
 		res, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
 		if e := signet.AsError(err); e != nil {
 			fmt.Println(id, e.Status(), e.Code(), e.Error())
+			if e.Cause() != nil { // for the server's logs only
+				fmt.Println("  cause:", e.Cause())
+			}
 			continue
 		}
 		fmt.Printf("%s %+v\n", id, res.Credentials)
@@ -57,5 +60,6 @@ func ExampleKeyFunc() {
 	// client-1 {Name:billing Plan:gold}
 	// client-2 401 unknown_key this key was revoked: ask for a new one
 	// client-3 503 verification_unavailable the key could not be looked up; try again later
+	//   cause: db: connection refused
 	// client-4 401 unknown_key the key id is not known to this server
 }

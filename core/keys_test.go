@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -79,9 +80,18 @@ func TestKeyFuncErrors(t *testing.T) {
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
 			require.ErrorIs(t, err, tt.want)
-			assert.Equal(t, tt.status, signet.AsError(err).Status())
+			e := signet.AsError(err)
+			assert.Equal(t, tt.status, e.Status())
 			assert.NotContains(t, err.Error(), "10.0.0.7")
+			body, jerr := json.Marshal(e)
+			require.NoError(t, jerr)
+			assert.NotContains(t, string(body), "10.0.0.7")
 			assert.Contains(t, err.Error(), tt.message)
+			if tt.name == "store down" {
+				assert.EqualError(t, e.Cause(), "dial tcp 10.0.0.7:5432: connection refused", "kept for the server's logs")
+			} else {
+				assert.NoError(t, e.Cause())
+			}
 		})
 	}
 }
@@ -284,5 +294,24 @@ func TestFixedStoresRefuseUnusableKeys(t *testing.T) {
 		"pysigned: an Ed25519 key set":                       pysigned(jwks),
 	} {
 		assert.NoError(t, err, name)
+	}
+}
+
+// TestSignersRefuseEmptySecret: an empty HMAC secret (an unset environment
+// variable, say) is a construction error for every signer, as it is for a
+// StaticKeys store.
+func TestSignersRefuseEmptySecret(t *testing.T) {
+	empty := signet.NewHMACKey(nil)
+	for _, tt := range []struct {
+		scheme, want string
+		build        func() error
+	}{
+		{"sasigning", "empty", func() error { _, err := signet.NewSASigningSigner(empty); return err }},
+		{"cavage", "empty", func() error { _, err := signet.NewCavageSigner("k", empty); return err }},
+		{"signedurl", "empty", func() error { _, err := signet.NewSignedURLSigner("k", empty); return err }},
+		{"signway", "empty", func() error { _, err := signet.NewSignwaySigner("id", empty, "https://gw.example/"); return err }},
+		{"pysigned", "shorter than the 64 bytes", func() error { _, err := signet.NewPysignedSigner(empty); return err }},
+	} {
+		assert.ErrorContains(t, tt.build(), tt.want, tt.scheme)
 	}
 }

@@ -286,7 +286,7 @@ func (p *pipeline) record(ctx context.Context, a *attempt, k *Key) error {
 	fresh, err := p.nonces.Record(ctx, key, p.acceptableUntil(a))
 	switch {
 	case err != nil:
-		return newError(ErrUnavailable, "replay protection is unavailable; try again later")
+		return &Error{kind: ErrUnavailable, message: "replay protection is unavailable; try again later", cause: err}
 	case !fresh:
 		return newError(ErrReplayed, "this signed request was already accepted once")
 	}

@@ -12,6 +12,10 @@ import (
 // Strings and slices it returns may alias the framework's memory: they are
 // valid only while Verify runs and must not be modified. Whatever outlives
 // Verify is copied by the verifier.
+//
+// Adapters implement Request, so it will not gain methods: a capability a
+// later scheme needs will be an optional interface that verifiers look for,
+// as IntoVerifier is for verifiers.
 type Request interface {
 	// Method is the request method as received (not case-folded).
 	Method() string

@@ -342,6 +342,9 @@ func NewSASigningSigner(key *Key, opts ...SASigningOption) (*SASigningSigner, er
 	if !key.IsHMAC() {
 		return nil, errors.New("signet: SASigning signs with an HMAC key")
 	}
+	if key.emptySecret() {
+		return nil, errEmptySecret
+	}
 	cfg, err := newSAConfig(opts, true)
 	if err != nil {
 		return nil, err

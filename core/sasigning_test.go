@@ -2,6 +2,7 @@ package signet_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
@@ -393,12 +394,13 @@ func TestSASigningMount(t *testing.T) {
 // os.Getenv of an unset variable would give).
 func TestSASigningEmptySecret(t *testing.T) {
 	key := signet.NewHMACKey(nil)
-	signer, err := signet.NewSASigningSigner(key)
-	require.NoError(t, err)
-	out, _ := http.NewRequest("GET", "http://h/x", nil)
-	require.NoError(t, signer.Sign(out))
+	_, err := signet.NewSASigningSigner(key)
+	assert.ErrorContains(t, err, "empty")
+	// What a signer with the empty secret would send: sha256 over path and
+	// method, with nothing after them.
+	sum := sha256.Sum256([]byte("/xGET"))
 	in := httptest.NewRequest("GET", "/x", nil)
-	in.Header = out.Header
+	in.Header.Set("Signature", base64.StdEncoding.EncodeToString(sum[:]))
 
 	_, err = signet.NewStaticKeys(signet.Secret{ID: "empty", Key: key})
 	assert.ErrorContains(t, err, "empty HMAC secret")
@@ -499,6 +501,8 @@ func TestSASigningReplay(t *testing.T) {
 	_, err = v.Verify(context.Background(), signet.FromHTTP(signedRequest(t, "GET", "/y", "", opts...)))
 	assert.ErrorIs(t, err, signet.ErrUnavailable)
 	assert.Equal(t, 503, signet.AsError(err).Status())
+	assert.EqualError(t, signet.AsError(err).Cause(), "store down", "kept for the server's logs")
+	assert.NotContains(t, err.Error(), "store down")
 }
 
 // TestSASigningRotation: secrets are tried in order and the one that

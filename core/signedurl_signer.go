@@ -42,6 +42,9 @@ func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*Signe
 	if alg == nil {
 		return nil, errors.New("signet: a signed URL signer needs an HMAC secret or an Ed25519 private key")
 	}
+	if key.emptySecret() {
+		return nil, errEmptySecret
+	}
 	cfg, err := newSignedURLConfig(opts, true)
 	if err != nil {
 		return nil, err

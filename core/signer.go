@@ -12,6 +12,8 @@ import (
 // Signer signs outgoing requests: it sets the headers (or query parameters)
 // its scheme defines. It mutates r, so it is given a request the caller
 // owns; signethttp.Transport clones the caller's request before signing.
+// Sign must be safe for concurrent use (a Transport calls it from every
+// goroutine that sends through it), as every signer of this package is.
 type Signer interface {
 	Sign(r *http.Request) error
 }

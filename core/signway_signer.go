@@ -136,6 +136,9 @@ func NewSignwaySigner(id string, key *Key, gateway string, opts ...SignwaySigner
 	if !key.IsHMAC() {
 		return nil, errors.New("signet: Signway signs with an HMAC key")
 	}
+	if key.emptySecret() {
+		return nil, errEmptySecret
+	}
 	u, err := url.Parse(gateway)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
