@@ -200,8 +200,8 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 		if !slices.Contains(c.required, "date") {
 			c.required = append(slices.Clone(c.required), "date")
 		}
-		if c.clockSkew > 0 { // api-signature rejects |now - Date| >= lifetime
-			c.clockSkew -= time.Nanosecond
+		if c.clockSkew > time.Nanosecond { // api-signature rejects |now - Date| >= lifetime
+			c.clockSkew -= time.Nanosecond // (not to 0, which checks no Date)
 		}
 	}
 	asked := "date" // what to sign when nothing in particular is required
@@ -276,6 +276,9 @@ func (v *Cavage) parse(a *attempt) error {
 	}
 	if p.plan = v.plans.get(p.headers); p.plan == nil {
 		p.plan = c.plan(p.headers) // cached once a request verifies with it
+	}
+	if p.plan.malformed != "" {
+		return newError(ErrMalformed, "%s", p.plan.malformed)
 	}
 	cov := p.plan.cov
 	if err := c.checkParams(p, cov); err != nil {
@@ -436,13 +439,15 @@ func (c *cavageConfig) parseDate(values []string) (time.Time, error) {
 		if t, ok := parseIMFFixdate(values[0]); ok {
 			return t, nil
 		}
-		if t, err := http.ParseTime(values[0]); err == nil {
-			return t, nil
+		t, err := http.ParseTime(values[0])
+		if err != nil && c.dialect == DialectAPISignature {
+			t, err = time.Parse(time.RFC3339Nano, values[0])
 		}
-		if c.dialect == DialectAPISignature {
-			if t, err := time.Parse(time.RFC3339Nano, values[0]); err == nil {
-				return t, nil
-			}
+		if err == nil && t.Unix() < 0 { // year 1 would read as no Date at all
+			return time.Time{}, newError(ErrExpired, "the Date header is before 1970; send the current time, e.g. %s", http.TimeFormat)
+		}
+		if err == nil {
+			return t, nil
 		}
 	}
 	return time.Time{}, newError(ErrMalformed, "send one Date header as an HTTP date, e.g. %s", http.TimeFormat)
@@ -505,6 +510,7 @@ type headerPlan struct {
 	cov       coverage
 	uncovered string   // the first required name the list leaves out
 	covered   []string // Result.Covered
+	malformed string   // why the list is refused (see checkNames), or 
 }
 
 // signedLine is one line of a signing string: prefix ("\n" but on the
@@ -520,6 +526,9 @@ type signedLine struct {
 func (c *cavageConfig) plan(list string) *headerPlan {
 	list = strings.Clone(list) // it outlives the request when cached
 	pl := &headerPlan{list: list, cov: coverageOf(list), covered: strings.Fields(strings.ToLower(list))}
+	if pl.malformed = checkNames(list); pl.malformed != "" {
+		return pl
+	}
 	for _, name := range c.required {
 		if !covers(list, name) {
 			pl.uncovered = name
@@ -541,7 +550,7 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 		}
 		start := len(prefix)
 		prefix = appendLower(prefix, name)
-		l := signedLine{kind: signedNameOf(prefix[start:], name), name: name}
+		l := signedLine{kind: signedNameOf(prefix[start:]), name: name}
 		if c.dialect == DialectAPISignature && (l.kind == nameCreated || l.kind == nameExpires) {
 			l.kind = nameHeader // api-signature knows no such pseudo-headers
 		}
@@ -554,6 +563,29 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 		pl.lines = append(pl.lines, l)
 	}
 	return pl
+}
+
+// checkNames returns why a headers= list is refused, or "": a name that is
+// neither a header name (an RFC 9110 token) nor (request-target), (created)
+// or (expires), in any case, and a name listed twice. Either would let a
+// small request make a huge signing string (one copy of a header's value
+// per listing) before any key is looked up, and neither signs anything a
+// valid list cannot.
+func checkNames(list string) string {
+	names := strings.Fields(list)
+	for i, name := range names {
+		if !isToken(name) && !equalLower(name, "(request-target)") && !equalLower(name, "(created)") && !equalLower(name, "(expires)") {
+			return fmt.Sprintf("the headers parameter lists %.40q, which is neither a header name nor (request-target), (created) or (expires)", name)
+		}
+		names[i] = strings.ToLower(name) // ASCII
+	}
+	slices.Sort(names)
+	for i := 1; i < len(names); i++ {
+		if names[i] == names[i-1] {
+			return fmt.Sprintf("the headers parameter lists %s twice", names[i])
+		}
+	}
+	return ""
 }
 
 // appendSigningString appends the signing string p.plan describes: one
@@ -605,9 +637,9 @@ const (
 	nameEmpty // an empty name, which api-signature rejects
 )
 
-// signedNameOf classifies a name of a headers= list, given it lower-cased
-// (ASCII only) too; names are matched as strings.EqualFold matches them.
-func signedNameOf(lowered []byte, name string) signedName {
+// signedNameOf classifies a name of a headers= list (ASCII: see
+// checkNames), given it lower-cased.
+func signedNameOf(lowered []byte) signedName {
 	switch string(lowered) {
 	case "(request-target)":
 		return nameRequestTarget
@@ -619,18 +651,6 @@ func signedNameOf(lowered []byte, name string) signedName {
 		return nameHost
 	case "date":
 		return nameDate
-	}
-	if !isASCII(name) { // Unicode folding: hoſt is host
-		switch {
-		case strings.EqualFold(name, "(request-target)"):
-			return nameRequestTarget
-		case strings.EqualFold(name, "(created)"):
-			return nameCreated
-		case strings.EqualFold(name, "(expires)"):
-			return nameExpires
-		case strings.EqualFold(name, "host"):
-			return nameHost
-		}
 	}
 	return nameHeader
 }

@@ -377,3 +377,102 @@ func TestCavageMissingParameters(t *testing.T) {
 		assert.ErrorContains(t, err, want, auth)
 	}
 }
+
+// TestCavageHeaderListAbuse: a headers= list naming something twice, or a
+// name that is no header name, is malformed, whatever the keyId: each
+// listing would add a copy of a header's value to the signing string, so a
+// small request could make a huge one before any key is looked up.
+func TestCavageHeaderListAbuse(t *testing.T) {
+	r := httptest.NewRequest("GET", "/x", nil)
+	r.Header.Set("Date", "Mon, 01 Jan 2024 00:00:00 GMT")
+	r.Header.Set("X-Big", strings.Repeat("A", 64<<10))
+	v, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey(handSignedSecret)}), clockAt(attackNow))
+	require.NoError(t, err)
+	for list, want := range map[string]string{
+		"date" + strings.Repeat(" x-big", 1300):  "lists x-big twice",
+		"date X-Big x-big":                       "lists x-big twice",
+		"(request-target) date (Request-Target)": "lists (request-target) twice",
+		"date (expireſ)":                         "neither a header name",
+		"date hoſt":                              "neither a header name",
+		"date \u212a":                            "neither a header name", // the Kelvin sign, which lower-cases to k
+		"date x:y":                               "neither a header name",
+		"date (key-id)":                          "neither a header name",
+	} {
+		for _, keyID := range []string{"k", "unknown"} {
+			r.Header.Set("Authorization", fmt.Sprintf(`Signature keyId=%q,algorithm="hmac-sha256",headers=%q,signature="AAAA"`, keyID, list))
+			_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+			assert.ErrorIs(t, err, signet.ErrMalformed, "%.40s", list)
+			assert.ErrorContains(t, err, want, "%.40s", list)
+		}
+	}
+}
+
+// TestCavageDatesBefore1970: a signed Date in year 1, which Go reads as its
+// zero time, is too old, not "no Date" (which would skip every time check).
+func TestCavageDatesBefore1970(t *testing.T) {
+	for _, tt := range []struct {
+		name, date string
+		opts       []signet.CavageOption
+	}{
+		{"draft", "Mon, 01 Jan 0001 00:00:00 GMT", nil},
+		{"draft, RFC 850", "Monday, 01-Jan-01 00:00:00 GMT", nil}, // 2001
+		{"draft, 1969", "Wed, 31 Dec 1969 23:59:59 GMT", nil},
+		{"api-signature, RFC 3339", "0001-01-01T00:00:00Z", []signet.CavageOption{signet.DialectAPISignature}},
+		{"api-signature", "Mon, 01 Jan 0001 00:00:00 GMT", []signet.CavageOption{signet.DialectAPISignature}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := handSigned(sha256.New, "GET", "/pay", `algorithm="hmac-sha256",headers="(request-target) date"`,
+				"(request-target): get /pay\ndate: "+tt.date)
+			r.Header.Set("Date", tt.date)
+			checkHandSigned(t, r, signet.ErrExpired, append(tt.opts, clockAt(attackNow))...)
+		})
+	}
+	t.Run("with (expires) and a max age", func(t *testing.T) {
+		date := "Mon, 01 Jan 0001 00:00:00 GMT"
+		r := handSigned(sha512.New, "GET", "/pay", `algorithm="hs2019",expires=999999999999,headers="(request-target) date (expires)"`,
+			"(request-target): get /pay\ndate: "+date+"\n(expires): 999999999999")
+		r.Header.Set("Date", date)
+		checkHandSigned(t, r, signet.ErrExpired, clockAt(attackNow), signet.WithMaxAge(time.Minute), signet.WithNonceStore(&memoryNonces{}))
+	})
+}
+
+// TestCavageExpiresOnly: a signature dated by (expires) alone has no age to
+// bound, so with WithMaxAge it is accepted only during the max age before
+// it expires, and its replay record is kept no longer than that.
+func TestCavageExpiresOnly(t *testing.T) {
+	signed := func(expires int64) *http.Request {
+		return handSigned(sha512.New, "GET", "/pay", fmt.Sprintf(`algorithm="hs2019",expires=%d,headers="(request-target) (expires)"`, expires),
+			fmt.Sprintf("(request-target): get /pay\n(expires): %d", expires))
+	}
+	untimed := signet.CavageRequiredHeaders()
+	for _, tt := range []struct {
+		name    string
+		expires int64
+		opts    []signet.CavageOption
+		want    error
+	}{
+		{"no max age", attackNow + 86400, nil, nil},
+		{"within the max age", attackNow + 60, []signet.CavageOption{signet.WithMaxAge(time.Minute)}, nil},
+		{"a second beyond it", attackNow + 61, []signet.CavageOption{signet.WithMaxAge(time.Minute)}, signet.ErrExpired},
+		{"centuries ahead", 999999999999, []signet.CavageOption{signet.WithMaxAge(time.Minute)}, signet.ErrExpired},
+		{"expired", attackNow - 1, []signet.CavageOption{signet.WithMaxAge(time.Minute)}, signet.ErrExpired},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			checkHandSigned(t, signed(tt.expires), tt.want, append(tt.opts, untimed, clockAt(attackNow))...)
+		})
+	}
+	nonces := &memoryNonces{}
+	checkHandSigned(t, signed(attackNow+30), nil, untimed, clockAt(attackNow), signet.WithMaxAge(time.Minute), signet.WithNonceStore(nonces))
+	for _, until := range nonces.seen {
+		assert.Equal(t, time.Unix(attackNow+30, 0), until)
+	}
+}
+
+// TestAPISignatureTinySkew: the api-signature dialect's exclusive bound
+// never turns a positive clock skew into 0, which checks no Date.
+func TestAPISignatureTinySkew(t *testing.T) {
+	date := "Sun, 09 Sep 2001 01:46:40 GMT"
+	r := handSigned(sha256.New, "GET", "/pay", `algorithm="hmac-sha256",headers="date"`, "date: "+date)
+	r.Header.Set("Date", date)
+	checkHandSigned(t, r, signet.ErrExpired, signet.DialectAPISignature, clockAt(attackNow), signet.WithClockSkew(time.Nanosecond))
+}

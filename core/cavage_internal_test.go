@@ -29,10 +29,11 @@ func FuzzAppendBase64(f *testing.F) {
 	})
 }
 
-// TestSignedNameOf: names are classified as strings.EqualFold matches them.
+// TestSignedNameOf: names (ASCII: checkNames refuses any other) are
+// classified in any case.
 func TestSignedNameOf(t *testing.T) {
 	for _, name := range []string{"(request-target)", "(Request-Target)", "(created)", "(EXPIRES)", "Host",
-		"hoſt", "HOſT", "date", "Date", "dAte", "digest", "x-date", "(request-target", "", "\xff"} {
+		"date", "Date", "dAte", "digest", "x-date", "(request-target", ""} {
 		lowered := make([]byte, 0, len(name))
 		for i := 0; i < len(name); i++ {
 			lowered = append(lowered, lower(name[i]))
@@ -44,7 +45,7 @@ func TestSignedNameOf(t *testing.T) {
 				want = kind
 			}
 		}
-		assert.Equal(t, want, signedNameOf(lowered, name), name)
+		assert.Equal(t, want, signedNameOf(lowered), name)
 	}
 }
 

@@ -75,7 +75,8 @@ func WithClockSkew(d time.Duration) Option {
 }
 
 // WithMaxAge bounds how old a signature may be, whatever its own expiry
-// says (the maximum TTL).
+// says (the maximum TTL). A signature that carries an expiry but no
+// creation time is accepted only during the last d before it expires.
 func WithMaxAge(d time.Duration) Option {
 	return Option{"WithMaxAge", func(s *settings) error {
 		if d <= 0 {
