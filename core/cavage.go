@@ -510,7 +510,7 @@ type headerPlan struct {
 	cov       coverage
 	uncovered string   // the first required name the list leaves out
 	covered   []string // Result.Covered
-	malformed string   // why the list is refused (see checkNames), or 
+	malformed string   // why the list is refused (see checkNames), or ""
 }
 
 // signedLine is one line of a signing string: prefix ("\n" but on the

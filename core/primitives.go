@@ -128,7 +128,9 @@ func equal(a []byte, b string) bool {
 
 // splitRequestURI splits a raw request-target into its undecoded path and
 // query. An absolute-form target ("http://host/p?q") yields its path; "*"
-// yields "*".
+// yields "*". A '#' is an ordinary byte: clients never send a fragment,
+// and net/http's server keeps what follows one in URL.RawQuery, where a
+// handler reads it as more of the query.
 func splitRequestURI(uri string) (path, query string) {
 	if !strings.HasPrefix(uri, "/") {
 		if i := strings.Index(uri, "://"); i >= 0 {
@@ -144,9 +146,6 @@ func splitRequestURI(uri string) (path, query string) {
 		}
 	}
 	path, query, _ = strings.Cut(uri, "?")
-	if i := strings.IndexByte(query, '#'); i >= 0 {
-		query = query[:i]
-	}
 	return path, query
 }
 

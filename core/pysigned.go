@@ -398,6 +398,11 @@ func (v *Pysigned) parse(a *attempt) error {
 // with loads wider than its stores, which stalls.)
 func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	target := r.RequestURI()
+	if strings.IndexByte(target, '#') >= 0 {
+		// urlparse would cut a fragment off, unsigned, but clients never
+		// send one, and net/http's server reads what follows as query.
+		return newError(ErrMalformed, "the request-target contains '#', which a URL's query or path sends as %%23")
+	}
 	if c.origin {
 		u.scheme, u.netloc = c.originScheme, c.originNetloc
 	} else {

@@ -270,8 +270,10 @@ func TestPysignedVectorMessages(t *testing.T) {
 	}
 }
 
-// verifierMessage is the message a verifier builds for a GET of rawURL.
+// verifierMessage is the message a verifier builds for a GET of rawURL,
+// sent as a client sends it (without its fragment).
 func verifierMessage(t *testing.T, cfg *pysignedConfig, rawURL string) (string, error) {
+	rawURL, _, _ = strings.Cut(rawURL, "#")
 	scheme, rest, _ := strings.Cut(rawURL, "://")
 	end := len(rest)
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {

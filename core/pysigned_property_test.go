@@ -82,8 +82,8 @@ func verifyURL(t *testing.T, v *signet.Pysigned, rawURL string) (*signet.Result,
 	return v.Verify(context.Background(), signet.FromHTTP(pysignedServerRequest(t, rawURL)))
 }
 
-// TestPysignedRoundTrip: every random URL signed by either key verifies,
-// with its fragment or without (as it is sent), and keeps its fragment.
+// TestPysignedRoundTrip: every random URL signed by either key verifies as
+// it is sent (without its fragment), and keeps its fragment.
 func TestPysignedRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	signers, verifier := pysignedPair(t, 1_700_000_000, signet.PysignedIgnoreQueryParams("utm"))
@@ -95,9 +95,7 @@ func TestPysignedRoundTrip(t *testing.T) {
 			res, err := verifyURL(t, verifier, signed)
 			require.NoError(t, err, "%q signed as %q", raw, signed)
 			assert.Equal(t, []string{"hmac", "ed"}[i], res.KeyID)
-			sent, fragment, hasFragment := strings.Cut(signed, "#")
-			_, err = verifyURL(t, verifier, sent)
-			require.NoError(t, err, "%q", sent)
+			_, fragment, hasFragment := strings.Cut(signed, "#")
 			if _, want, ok := strings.Cut(raw, "#"); ok && want != "" {
 				assert.True(t, hasFragment)
 				assert.Equal(t, want, fragment)

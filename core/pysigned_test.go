@@ -73,11 +73,12 @@ func splitURL(t testing.TB, rawURL string) (scheme, host, target string) {
 }
 
 // pysignedServerRequest is a server's view of a GET of rawURL: the
-// request-target verbatim (a fragment included, though clients do not send
-// one), the authority as Host, and TLS for https.
+// request-target as a client sends it (without its fragment, if any), the
+// authority as Host, and TLS for https.
 func pysignedServerRequest(t testing.TB, rawURL string) *http.Request {
 	t.Helper()
 	scheme, host, target := splitURL(t, rawURL)
+	target, _, _ = strings.Cut(target, "#")
 	r := httptest.NewRequest("GET", "/", nil)
 	r.RequestURI, r.Host, r.TLS = target, host, nil
 	if strings.EqualFold(scheme, "https") {

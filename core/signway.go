@@ -302,9 +302,12 @@ func (st *signwayState) parseSignedHeaders(r Request) error {
 	}
 	st.plan = plan
 	for i, name := range plan.names {
-		value, ok := signedHeaderValue(r, plan.keys[i])
-		if !ok {
+		value, n := signedHeaderValue(r, plan.keys[i])
+		switch {
+		case n == 0:
 			return newError(ErrMissingHeader, "the signed header %.64s is missing", name)
+		case n > 1: // the first value would be signed, and a gateway forward every one
+			return newError(ErrMalformed, "the signed header %.64s is sent %d times; send it once", name, n)
 		}
 		for i := 0; i < len(value); i++ {
 			if c := value[i]; (c < ' ' || c >= 0x7f) && c != '\t' {
@@ -323,16 +326,19 @@ func (st *signwayState) parseSignedHeaders(r Request) error {
 }
 
 // signedHeaderValue returns the first value of the header of canonical key
-// key, or of the Host header for "".
-func signedHeaderValue(r Request, key string) (string, bool) {
+// key, or of the Host header for "", and how many values it has.
+func signedHeaderValue(r Request, key string) (first string, n int) {
 	if key == "" {
-		return r.Host(), r.Host() != ""
+		if r.Host() == "" {
+			return "", 0
+		}
+		return r.Host(), 1
 	}
 	values := r.Header(key)
 	if len(values) == 0 {
-		return "", false
+		return "", 0
 	}
-	return values[0], true
+	return values[0], len(values)
 }
 
 // parseProxy decodes and normalises X-Sw-Proxy.

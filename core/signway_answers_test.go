@@ -124,7 +124,8 @@ func TestSignwayAnswers(t *testing.T) {
 			c.target = strings.Replace(c.target, "X-Sw-Algorithm", "X-Sw-Signature="+strings.Repeat("0", 64)+"&X-Sw-Algorithm", 1)
 		}, nil},
 		{"a bogus signature after the real one", func(c *signwayCase) { c.target += "&X-Sw-Signature=" + strings.Repeat("0", 64) }, signet.ErrInvalidSignature},
-		{"a signed header sent twice: the first counts", func(c *signwayCase) { c.header["X-Foo"] = []string{"foo", "bar"} }, nil},
+		{"a signed header sent twice", func(c *signwayCase) { c.header["X-Foo"] = []string{"foo", "bar"} }, signet.ErrMalformed},
+		{"a signed header sent twice, the signed value last", func(c *signwayCase) { c.header["X-Foo"] = []string{"bar", "foo"} }, signet.ErrMalformed},
 		{"signed header value padded", func(c *signwayCase) { c.header.Set("X-Foo", " \tfoo ") }, nil},
 
 		{"no query", func(c *signwayCase) { c.target = "http://gw.example/" }, signet.ErrMissingSignature},
