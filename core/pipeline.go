@@ -34,6 +34,27 @@ func CheckVerifier(v Verifier) error {
 	return nil
 }
 
+// VerifyRequest runs v on r as an adapter does: the Result, or the *Error
+// to answer with, never both nil: AsError of v's error, and for a Verifier
+// outside this package that returns neither a Result nor an error, an
+// ErrUnavailable (a handler would otherwise run with no Result, or panic
+// reading it).
+func VerifyRequest(ctx context.Context, v Verifier, r Request) (*Result, *Error) {
+	res, err := v.Verify(ctx, r)
+	switch {
+	case err != nil:
+		return nil, AsError(err)
+	case res == nil:
+		return nil, errNoResult
+	}
+	return res, nil
+}
+
+// errNoResult answers a request whose Verifier returned neither a Result
+// nor an error.
+var errNoResult = &Error{kind: ErrUnavailable, message: "the request could not be verified",
+	cause: errors.New("signet: the Verifier returned neither a Result nor an error")}
+
 // IntoVerifier is a Verifier that can also verify into a Result the caller
 // provides, so that a caller reusing its Results (an adapter pooling them
 // per request) verifies without allocating. Every verifier of this package

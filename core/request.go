@@ -1,8 +1,10 @@
 package signet
 
 import (
+	"errors"
 	"io"
 	"net/http"
+	"slices"
 )
 
 // Request is the narrow, framework-neutral view of an incoming request that
@@ -151,18 +153,31 @@ func (v *httpView) Body(limit int64) ([]byte, error) {
 	return a.http.body(limit, a.bodyStorage)
 }
 
-// readBody reads all of body, failing with ErrBodyTooLarge beyond limit
-// bytes. contentLength (-1 when unknown, never over limit) sizes the
-// buffer: a body announced shorter than room is read there, any other into
-// a buffer of its own. The bytes returned have no spare capacity, so that
-// appending to them never writes into room.
+// ReadBody reads a request body for a verifier as FromHTTP's Body does, for
+// adapters over frameworks that stream bodies: all of body, or an *Error
+// wrapping ErrBodyTooLarge beyond limit bytes (or ErrMalformed when it
+// fails to read). contentLength is the announced length, -1 when unknown;
+// however large, no more than 64 KiB is allocated ahead of the bytes
+// received, so a client that announces a large body and sends none makes
+// the server reserve nothing close to it.
+func ReadBody(body io.Reader, contentLength, limit int64) ([]byte, error) {
+	if contentLength > limit {
+		return nil, bodyTooLarge(limit)
+	}
+	return readBody(body, contentLength, limit, nil)
+}
+
+// readBody is ReadBody, for a contentLength no more than limit: a body
+// announced shorter than room is read there, any other into a buffer of
+// its own. The bytes returned have no spare capacity, so that appending to
+// them never writes into room.
 func readBody(body io.Reader, contentLength, limit int64, room []byte) ([]byte, error) {
 	var buf []byte
 	switch {
 	case 0 <= contentLength && contentLength < int64(len(room)):
 		buf = room[: 0 : contentLength+1] // +1: room to see EOF without growing
 	case contentLength >= 0:
-		buf = make([]byte, 0, contentLength+1)
+		buf = make([]byte, 0, min(contentLength, bodyChunk)+1)
 	default:
 		buf = make([]byte, 0, min(limit, 512)+1)
 	}
@@ -176,12 +191,29 @@ func readBody(body io.Reader, contentLength, limit int64, room []byte) ([]byte, 
 			return buf[:len(buf):len(buf)], nil
 		}
 		if err != nil {
-			return nil, newError(ErrMalformed, "the request body could not be read")
+			return nil, bodyReadError(err, limit)
 		}
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			next := 2 * len(buf) // doubling, but not past the announced length
+			if contentLength >= int64(len(buf)) {
+				next = int(min(int64(next), contentLength+1))
+			}
+			buf = slices.Grow(buf, next-len(buf))
 		}
 	}
+}
+
+// bodyChunk is the most readBody allocates for a body ahead of its bytes.
+const bodyChunk = 64 << 10
+
+// bodyReadError is the answer to a body that failed to read: too large, if
+// a limit the server set before the verifier (http.MaxBytesReader) cut it
+// off; else malformed, with err as its cause.
+func bodyReadError(err error, limit int64) *Error {
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		return newError(ErrBodyTooLarge, "the request body is larger than the %d bytes this server accepts", min(tooLarge.Limit, limit))
+	}
+	return &Error{kind: ErrMalformed, message: "the request body could not be read", cause: err}
 }
 
 func bodyTooLarge(limit int64) *Error {

@@ -49,6 +49,8 @@ func TestRequestBody(t *testing.T) {
 		{"too large, unknown length", strings.NewReader("hello"), -1, 4, "", signet.ErrBodyTooLarge},
 		{"longer than announced", strings.NewReader("hello!"), 5, 5, "", signet.ErrBodyTooLarge},
 		{"read error", iotest.ErrReader(errors.New("reset")), -1, 4, "", signet.ErrMalformed},
+		{"cut off by http.MaxBytesReader", http.MaxBytesReader(nil, io.NopCloser(strings.NewReader("hello")), 3), 5, 10, "", signet.ErrBodyTooLarge},
+		{"1 MiB announced, in small reads", iotest.HalfReader(strings.NewReader(strings.Repeat("m", 1<<20))), 1 << 20, 1 << 20, strings.Repeat("m", 1<<20), nil},
 		{"no body", http.NoBody, 0, 4, "", nil},
 	}
 	for _, tt := range tests {
@@ -87,4 +89,38 @@ func TestRequestBody(t *testing.T) {
 	body, err := signet.FromHTTP(r).Body(10)
 	assert.NoError(t, err)
 	assert.Nil(t, body)
+}
+
+// firstReadSize is a body that records the size of the first buffer it is
+// asked to fill, then sends nothing and fails, as a client that announces
+// a body and stalls.
+type firstReadSize struct{ n int }
+
+func (r *firstReadSize) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		r.n = len(p)
+	}
+	return 0, errors.New("the client went away")
+}
+
+// TestReadBodyReservesLittle: however large the announced length, a body
+// is given at most 64 KiB (and a byte) of buffer before its bytes arrive;
+// a body that fails to read is malformed, its error kept for the logs.
+func TestReadBodyReservesLittle(t *testing.T) {
+	for _, announced := range []int64{100, 64 << 10, 8 << 20} {
+		stalled := &firstReadSize{}
+		_, err := signet.ReadBody(stalled, announced, 8<<20)
+		require.ErrorIs(t, err, signet.ErrMalformed)
+		assert.EqualError(t, signet.AsError(err).Cause(), "the client went away")
+		assert.Equal(t, int(min(announced, 64<<10))+1, stalled.n, "announced %d", announced)
+
+		r := httptest.NewRequest("POST", "/", nil)
+		stalled = &firstReadSize{}
+		r.Body, r.ContentLength = io.NopCloser(stalled), announced
+		_, err = signet.FromHTTP(r).Body(8 << 20)
+		require.ErrorIs(t, err, signet.ErrMalformed)
+		assert.LessOrEqual(t, stalled.n, 64<<10+1, "announced %d", announced)
+	}
+	_, err := signet.ReadBody(strings.NewReader("hello"), 5, 4)
+	assert.ErrorIs(t, err, signet.ErrBodyTooLarge, "announced over the limit: nothing read")
 }

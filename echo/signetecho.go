@@ -2,6 +2,7 @@ package signetecho
 
 import (
 	"errors"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -70,9 +71,10 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 				c.BeforeFunc(ctx)
 			}
 			req := ctx.Request()
-			res, err := c.Verifier.Verify(req.Context(), signet.FromHTTP(req))
-			if err != nil {
-				if err := c.ErrorHandler(ctx, signet.AsError(err)); err != nil || !c.ContinueOnIgnoredError {
+			res, verr := signet.VerifyRequest(req.Context(), c.Verifier, signet.FromHTTP(req))
+			if verr != nil {
+				verr = bodyLimited(verr)
+				if err := c.ErrorHandler(ctx, verr); err != nil || !c.ContinueOnIgnoredError {
 					return err
 				}
 				return next(ctx)
@@ -85,6 +87,16 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 			return next(ctx)
 		}
 	}, nil
+}
+
+// bodyLimited is err, or a 413 when echo's BodyLimit middleware cut the body
+// off while the verifier read it (its reader fails with a 413 HTTPError).
+func bodyLimited(err *signet.Error) *signet.Error {
+	var he *echo.HTTPError
+	if errors.As(err.Cause(), &he) && he.Code == http.StatusRequestEntityTooLarge {
+		return signet.NewError(signet.ErrBodyTooLarge, "the request body is larger than this server accepts")
+	}
+	return err
 }
 
 // httpError is the default ErrorHandler: the challenge and
@@ -102,7 +114,7 @@ func httpError(c echo.Context, err *signet.Error) error {
 // Result returns the verification result the middleware stored in c.
 func Result(c echo.Context) (*signet.Result, bool) {
 	res, ok := c.Get(ResultKey).(*signet.Result)
-	return res, ok
+	return res, ok && res != nil
 }
 
 // Credentials returns the verified caller's credentials when they are of

@@ -2,9 +2,9 @@ package signetfiber
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/url"
 	"strings"
 	"sync"
@@ -167,6 +167,16 @@ func (r *request) targetAgrees() bool {
 	return len(host) == len(parsed) && equalFold(host, parsed)
 }
 
+// ignoreHostHeader makes the Host header of a request with an absolute-form
+// target the target's host, as a server must read it (RFC 9112 §3.2.2) and
+// as net/http does (r.Host): fasthttp keeps the header for c.Get("Host"),
+// which would give the app a host the signature was not checked against.
+func (r *request) ignoreHostHeader() {
+	if host, ok := r.absolute(); ok {
+		r.ctx.Request.Header.SetHost(host)
+	}
+}
+
 // RequestURI is the request-target of the request line, undecoded.
 func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestURI()) }
 
@@ -321,24 +331,33 @@ func (r *request) appendRaw(name string) bool {
 	return len(r.fields) > 0
 }
 
-// normalizing is whether app normalises header names (fiber's default,
-// DisableHeaderNormalizing false), for the last app asked about.
-type normalizing struct {
-	app *fiber.App
-	yes bool
+// appsSeen is whether the last apps asked about normalise header names
+// (fiber's default, DisableHeaderNormalizing false), the latest first, so
+// that a process serving a few apps copies no config per request. It keeps
+// at most that many apps alive.
+type appsSeen [4]struct {
+	app       *fiber.App
+	normalize bool
 }
 
-var lastApp atomic.Pointer[normalizing]
+var seenApps atomic.Pointer[appsSeen]
 
-// normalizesNames reports whether app normalises header names, reading its
-// config only when app is not the app asked about last.
+// normalizesNames reports whether app normalises header names.
 func normalizesNames(app *fiber.App) bool {
-	if n := lastApp.Load(); n != nil && n.app == app {
-		return n.yes
+	seen := seenApps.Load()
+	if seen != nil {
+		for _, s := range seen {
+			if s.app == app {
+				return s.normalize
+			}
+		}
 	}
-	n := &normalizing{app, !app.Config().DisableHeaderNormalizing}
-	lastApp.Store(n)
-	return n.yes
+	next := appsSeen{{app, !app.Config().DisableHeaderNormalizing}}
+	if seen != nil {
+		copy(next[1:], seen[:]) // the oldest dropped
+	}
+	seenApps.Store(&next)
+	return next[0].normalize
 }
 
 func allEqual(values []string) bool {
@@ -383,20 +402,19 @@ func (r *request) multipartParsed() bool {
 // bytes.
 func streamBody(ctx *fasthttp.RequestCtx, limit int64) ([]byte, error) {
 	req := &ctx.Request
-	if int64(req.Header.ContentLength()) > limit {
-		return nil, rejectStream(ctx, bodyTooLarge(limit))
-	}
-	var buf bytes.Buffer
-	buf.Grow(int(min(limit, max(int64(req.Header.ContentLength()), 512))) + 1)
-	if _, err := buf.ReadFrom(io.LimitReader(req.BodyStream(), min(limit, math.MaxInt64-1)+1)); err != nil {
+	// fasthttp's length is -1 for chunked and -2 for a body read to the
+	// connection's end: both unknown.
+	body, err := signet.ReadBody(req.BodyStream(), max(int64(req.Header.ContentLength()), -1), limit)
+	switch e := signet.AsError(err); {
+	case e == nil:
+		req.SetBodyRaw(body)
+		return body, nil
+	case errors.Is(e, signet.ErrBodyTooLarge):
+		return nil, rejectStream(ctx, e)
+	default:
 		ctx.SetConnectionClose()
-		return nil, signet.NewError(signet.ErrMalformed, "the request body could not be read")
+		return nil, e
 	}
-	if int64(buf.Len()) > limit {
-		return nil, rejectStream(ctx, bodyTooLarge(limit))
-	}
-	req.SetBodyRaw(buf.Bytes())
-	return buf.Bytes(), nil
 }
 
 // maxDrain bounds how much of a rejected streamed body is read and thrown

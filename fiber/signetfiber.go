@@ -61,7 +61,9 @@ func configDefault(config ...Config) Config {
 // than one Host header (fasthttp keeps the last); a request-target that is
 // neither a path, "*" nor an absolute URI whose host both read alike (a
 // CONNECT request's "host:port" included); a Transfer-Encoding header in a
-// request that is not HTTP/1.1.
+// request that is not HTTP/1.1. For a request whose target is an absolute
+// URI, it sets the Host header to that URI's host, as a server must read it
+// and as net/http does, so that c.Get("Host") is the host verified.
 //
 // The verifier reads the request through a view over fasthttp's own buffers
 // (no *http.Request is built) and is handed c.UserContext(). A verifier of
@@ -86,22 +88,23 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 			r.release()
 			return cfg.ErrorHandler(c, err)
 		}
+		r.ignoreHostHeader()
 		var res *pooledResult
-		var err error
+		var err *signet.Error
 		if pooled {
 			res = results.Get().(*pooledResult)
-			if err = into.VerifyInto(c.UserContext(), r, &res.Result); err != nil {
+			if err = signet.AsError(into.VerifyInto(c.UserContext(), r, &res.Result)); err != nil {
 				results.Put(res) // untouched by a failed VerifyInto
 			}
 		} else {
 			var got *signet.Result
-			if got, err = verifier.Verify(c.UserContext(), r); err == nil {
+			if got, err = signet.VerifyRequest(c.UserContext(), verifier, r); err == nil {
 				res = &pooledResult{Result: *got} // Close pools it, as if it came from there
 			}
 		}
 		r.release() // the view's strings alias fasthttp's buffers: not past Verify
 		if err != nil {
-			return cfg.ErrorHandler(c, signet.AsError(err))
+			return cfg.ErrorHandler(c, err)
 		}
 		c.Locals(resultKey{}, res) // fasthttp calls res.Close once the request is done
 		return cfg.SuccessHandler(c)

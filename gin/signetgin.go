@@ -11,7 +11,8 @@ import (
 const ResultKey = "github.com/signet-go/signet/gin.Result"
 
 // ErrorHandler answers a request that failed verification. The chain is
-// aborted after it returns.
+// aborted after it returns; if it wrote nothing (it only logged the error,
+// say), the default answer follows.
 type ErrorHandler func(c *gin.Context, err *signet.Error)
 
 // Option configures New.
@@ -47,7 +48,9 @@ func New(v signet.Verifier, opts ...Option) gin.HandlerFunc {
 	}
 	m := &middleware{verifier: v, onError: abortWithError}
 	for _, o := range opts {
-		o(m)
+		if o != nil {
+			o(m)
+		}
 	}
 	return m.handle
 }
@@ -57,9 +60,11 @@ func (m *middleware) handle(c *gin.Context) {
 		c.Next()
 		return
 	}
-	res, err := m.verifier.Verify(c.Request.Context(), signet.FromHTTP(c.Request))
+	res, err := signet.VerifyRequest(c.Request.Context(), m.verifier, signet.FromHTTP(c.Request))
 	if err != nil {
-		m.onError(c, signet.AsError(err))
+		if m.onError(c, err); !c.Writer.Written() {
+			abortWithError(c, err) // never gin's empty 200
+		}
 		c.Abort()
 		return
 	}
@@ -88,7 +93,7 @@ func abortWithError(c *gin.Context, err *signet.Error) {
 func Result(c *gin.Context) (*signet.Result, bool) {
 	v, _ := c.Get(ResultKey)
 	res, ok := v.(*signet.Result)
-	return res, ok
+	return res, ok && res != nil
 }
 
 // Credentials returns the verified caller's credentials when they are of

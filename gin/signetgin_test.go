@@ -80,3 +80,29 @@ func TestRejectionInErrors(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, w.Code)
 	assert.ErrorIs(t, recorded, signet.ErrMissingSignature)
 }
+
+// TestErrorHandlerThatWritesNothing: an error handler that only records the
+// error is followed by the default answer, never gin's empty 200; one that
+// answers keeps its answer. A nil Option is ignored.
+func TestErrorHandlerThatWritesNothing(t *testing.T) {
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	require.NoError(t, err)
+	verifier, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	recordOnly := signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })
+	teapot := signetgin.WithErrorHandler(func(c *gin.Context, _ *signet.Error) { c.AbortWithStatus(http.StatusTeapot) })
+	for _, tc := range []struct {
+		opt    signetgin.Option
+		status int
+		json   bool
+	}{{recordOnly, http.StatusUnauthorized, true}, {teapot, http.StatusTeapot, false}, {nil, http.StatusUnauthorized, true}} {
+		r := gin.New()
+		r.Use(signetgin.New(verifier, tc.opt))
+		r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+		assert.Equal(t, tc.status, w.Code)
+		assert.Equal(t, tc.json, strings.Contains(w.Body.String(), `"error":"missing_signature"`), w.Body.String())
+		assert.NotContains(t, w.Body.String(), "protected")
+	}
+}

@@ -7,7 +7,8 @@ import (
 	signet "github.com/signet-go/signet/core"
 )
 
-// ErrorHandler answers a request that failed verification.
+// ErrorHandler answers a request that failed verification. If it writes
+// nothing (it only logs the error, say), WriteError answers.
 type ErrorHandler func(w http.ResponseWriter, r *http.Request, err *signet.Error)
 
 // Option configures New.
@@ -18,10 +19,41 @@ type Option func(*middleware)
 func WithErrorHandler(h ErrorHandler) Option {
 	return func(m *middleware) {
 		if h != nil {
-			m.onError = h
+			m.onError = answered(h)
 		}
 	}
 }
+
+// answered is h, followed by WriteError when h wrote nothing: never
+// net/http's empty 200.
+func answered(h ErrorHandler) ErrorHandler {
+	return func(w http.ResponseWriter, r *http.Request, err *signet.Error) {
+		tw := &writeTracker{ResponseWriter: w}
+		if h(tw, r, err); !tw.wrote {
+			WriteError(w, r, err)
+		}
+	}
+}
+
+// writeTracker is a ResponseWriter that records whether anything was
+// written through it.
+type writeTracker struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *writeTracker) WriteHeader(code int) {
+	t.wrote = true
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *writeTracker) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the writer's other methods.
+func (t *writeTracker) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
 // WithSkipper lets requests for which skip returns true through unverified,
 // e.g. CORS preflights or health checks.
@@ -46,7 +78,9 @@ func New(v signet.Verifier, opts ...Option) func(http.Handler) http.Handler {
 	}
 	m := &middleware{verifier: v, onError: WriteError}
 	for _, o := range opts {
-		o(m)
+		if o != nil {
+			o(m)
+		}
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -54,9 +88,9 @@ func New(v signet.Verifier, opts ...Option) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			res, err := m.verifier.Verify(r.Context(), signet.FromHTTP(r))
+			res, err := signet.VerifyRequest(r.Context(), m.verifier, signet.FromHTTP(r))
 			if err != nil {
-				m.onError(w, r, signet.AsError(err))
+				m.onError(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(signet.NewContext(r.Context(), res)))

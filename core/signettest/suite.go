@@ -3,6 +3,7 @@ package signettest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -317,7 +318,20 @@ func Run(t *testing.T, h Harness) {
 			}
 		})
 	}
+	t.Run("a Verifier returning neither a Result nor an error", func(t *testing.T) {
+		resp, err := http.Post(h.Serve(t, noResult{}, Setup{})+"/orders/42", "text/plain", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAnswer(t, resp, fixture{name: "custom"}, testCase{status: http.StatusServiceUnavailable, code: "verification_unavailable"})
+	})
 }
+
+// noResult is a Verifier outside package signet that returns neither a
+// Result nor an error: an adapter answers 503, never runs the handler.
+type noResult struct{}
+
+func (noResult) Verify(context.Context, signet.Request) (*signet.Result, error) { return nil, nil }
 
 func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCase) {
 	now := c.now

@@ -19,9 +19,12 @@ func init() { frameworks["fiber"] = newFiberServer }
 // one catch-all handler routes every request as received, as app.handler
 // does for net/http, and answers the control endpoints the same way.
 //
-// fiber itself answers before any handler runs in two cases net/http does
-// not: a method outside fiber's RequestMethods (400 "Invalid http method",
-// text/plain), and a header block larger than ReadBufferSize (431). fiber
+// fiber itself answers before any handler runs where net/http does not: a
+// method outside fiber's RequestMethods (400 "Invalid http method",
+// text/plain); and through its ErrorHandler, here in the contract's JSON, a
+// header block larger than ReadBufferSize (431), a body larger than
+// BodyLimit (413 body_too_large, whatever max_body_bytes allows) and a
+// request fasthttp cannot parse (400 malformed_signature). fiber
 // v2 finds a request's routes by its method's index in RequestMethods, so
 // no config lets an arbitrary method through: RequestMethods is
 // fiberMethods, the registered methods and two common others, instead of
@@ -43,6 +46,7 @@ func newFiberServer(a *app) server {
 		// Keep multipart bodies as received, so that they can be verified.
 		DisablePreParseMultipartForm: true,
 		RequestMethods:               fiberMethods,
+		ErrorHandler:                 fiberOwnError,
 	})
 	protected := signetfiber.New(a)
 	// The raw request-target is c.Request().Header.RequestURI();
@@ -106,6 +110,20 @@ func (a *app) controlFiber(c *fiber.Ctx) error {
 	}
 	c.Status(http.StatusNoContent)
 	return nil
+}
+
+// fiberOwnError answers, in the contract's JSON, what fiber refuses before
+// any handler runs: its errors are not signet's.
+func fiberOwnError(c *fiber.Ctx, err error) error {
+	status, code := http.StatusBadRequest, "malformed_signature"
+	if e := (*fiber.Error)(nil); errors.As(err, &e) && e.Code >= 400 && e.Code < 500 {
+		status = e.Code
+	}
+	if status == http.StatusRequestEntityTooLarge {
+		code = "body_too_large"
+	}
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	return c.Status(status).JSON(map[string]string{"error": code, "message": err.Error()})
 }
 
 // fiberError answers as net/http's http.Error does.
