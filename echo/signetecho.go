@@ -42,7 +42,8 @@ type Config struct {
 }
 
 // New returns middleware verifying every request with v. It panics only
-// when v is nil; use Config.ToMiddleware to get an error instead.
+// when v is nil or a nil pointer (see signet.CheckVerifier); use
+// Config.ToMiddleware to get an error instead.
 func New(v signet.Verifier) echo.MiddlewareFunc {
 	mw, err := Config{Verifier: v}.ToMiddleware()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -71,4 +72,31 @@ func ExampleNew_config() {
 	// Output:
 	// OPTIONS 200 through
 	// GET 401 rejected: missing_signature
+}
+
+// A handler's test can give it a verified caller without signing requests.
+func ExampleSetResult() {
+	type client struct{ Name string }
+	app := fiber.New()
+	app.Get("/whoami", func(c *fiber.Ctx) error {
+		who, ok := signetfiber.Credentials[client](c)
+		if !ok {
+			return c.SendStatus(fiber.StatusUnauthorized)
+		}
+		return c.SendString(who.Name)
+	})
+
+	test := fiber.New()
+	test.Use(func(c *fiber.Ctx) error {
+		signetfiber.SetResult(c, signet.Result{KeyID: "k1", Credentials: client{"billing"}})
+		return c.Next()
+	})
+	test.Mount("/", app)
+	resp, err := test.Test(httptest.NewRequest("GET", "/whoami", nil))
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, string(body))
+	// Output: 200 billing
 }

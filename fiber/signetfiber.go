@@ -202,6 +202,13 @@ func Result(c *fiber.Ctx) (*signet.Result, bool) {
 	return &res.Result, true
 }
 
+// SetResult stores a copy of res for c as New stores a verified request's,
+// for tests of handlers that read Result and Credentials without signing
+// requests.
+func SetResult(c *fiber.Ctx, res signet.Result) {
+	c.Locals(resultKey{}, &pooledResult{Result: res})
+}
+
 // Credentials returns the verified caller's credentials (the matching
 // signet.Secret's Credentials) when they are of type T.
 func Credentials[T any](c *fiber.Ctx) (T, bool) {
