@@ -272,8 +272,8 @@ func (p *pipeline) checkTime(a *attempt) error {
 	if a.created.IsZero() {
 		// Only the expiry dates the signature: its age is unknown, so it
 		// may not outlive the maximum age from now (nor its replay record).
-		if left := since(a.expires, now); a.date.IsZero() && p.maxAge > 0 && left > p.maxAge {
-			return newError(ErrExpired, "the signature is valid for another %v, longer than the %v this server accepts; sign it with a shorter expiry", left.Round(time.Second), p.maxAge)
+		if p.maxAge > 0 && a.date.IsZero() && since(a.expires, now) > p.maxAge {
+			return newError(ErrExpired, "the signature is valid for another %v, longer than the %v this server accepts; sign it with a shorter expiry", since(a.expires, now).Round(time.Second), p.maxAge)
 		}
 		return nil
 	}

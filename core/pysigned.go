@@ -427,7 +427,7 @@ func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	if !validTarget(target) {
 		return newError(ErrMalformed, "the request-target is not a valid URL path and query")
 	}
-	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
+	u.path, u.params, u.query = splitPyRest(target, u.scheme)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -138,13 +139,16 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 	if !utf8.ValidString(target) {
 		return errors.New("signet: the request's URL is not valid UTF-8")
 	}
+	if strings.IndexByte(target, '#') >= 0 { // which verifiers refuse
+		return errors.New("signet: the request's path or query holds a '#': escape it as %23")
+	}
 	if err := checkSentHost(u.netloc); err != nil {
 		return err
 	}
 	if err := checkPyNetloc(u.netloc); err != nil {
 		return err
 	}
-	u.path, u.params, u.query, _ = splitPyRest(target, u.scheme)
+	u.path, u.params, u.query = splitPyRest(target, u.scheme)
 	if r.Response != nil { // a redirect of a request this signer signed: sign it afresh
 		u.query = withoutParams(u.query, func(name string) bool {
 			return name == "sig" || name == "exp" || name == "kid" && s.cfg.requireKid // a kid it wrote

@@ -277,3 +277,15 @@ func TestPysignedSignerRedirectKid(t *testing.T) {
 	assert.Equal(t, []string{"k1"}, q["kid"], "the kid it writes replaces the one of the signed URL")
 	assert.Equal(t, []string{"1700000600"}, q["exp"])
 }
+
+// TestPysignedSignerRefusesHash: a request whose query (or path) holds a
+// raw '#' would reach the server with it, which verifiers refuse.
+func TestPysignedSignerRefusesHash(t *testing.T) {
+	secret := bytes.Repeat([]byte{1}, 64)
+	signer, err := signet.NewPysignedSigner(signet.NewHMACKey(secret))
+	require.NoError(t, err)
+	r, err := http.NewRequest("GET", "https://example.com/a?b=1", nil)
+	require.NoError(t, err)
+	r.URL.RawQuery = "b=1#x"
+	assert.ErrorContains(t, signer.Sign(r), "'#'")
+}

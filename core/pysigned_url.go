@@ -47,30 +47,28 @@ func parsePyURL(s string) (pyURL, error) {
 			return pyURL{}, err
 		}
 	}
-	u.path, u.params, u.query, u.fragment = splitPyRest(rest, u.scheme)
+	rest, u.fragment, _ = strings.Cut(rest, "#")
+	u.path, u.params, u.query = splitPyRest(rest, u.scheme)
 	return u, nil
 }
 
-// splitPyRest splits what follows the netloc: the fragment at the first #,
-// then the query at the first ?, then, for the schemes urlparse splits
-// params off, the ;params of the last path segment.
-func splitPyRest(rest, scheme string) (path, params, query, fragment string) {
-	if i := strings.IndexByte(rest, '#'); i >= 0 {
-		rest, fragment = rest[:i], rest[i+1:]
-	}
+// splitPyRest splits what follows the netloc and precedes the fragment: the
+// query at the first ?, then, for the schemes urlparse splits params off,
+// the ;params of the last path segment.
+func splitPyRest(rest, scheme string) (path, params, query string) {
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		rest, query = rest[:i], rest[i+1:]
 	}
 	path = rest
 	if strings.IndexByte(path, ';') < 0 || !slices.Contains(pyUsesParams, scheme) {
-		return path, "", query, fragment
+		return path, "", query
 	}
 	start := max(strings.LastIndexByte(path, '/'), 0) // _splitparams: from the last /
 	i := strings.IndexByte(path[start:], ';')
 	if i < 0 {
-		return path, "", query, fragment
+		return path, "", query
 	}
-	return path[:start+i], path[start+i+1:], query, fragment
+	return path[:start+i], path[start+i+1:], query
 }
 
 // pyUsesParams are the schemes whose last path segment urlparse splits
