@@ -93,23 +93,37 @@ func CavageRequiredHeaders(names ...string) CavageOption {
 }
 
 // cavageHeaderNames returns names lower-cased, as headers= writes them
-// (header names are case-insensitive), refusing what is neither a header
-// name (an HTTP token) nor a pseudo-header such as (request-target): a
-// space would split headers=, a quote would end it. what names them in
-// errors.
+// (header names are case-insensitive), refusing what a verifier refuses
+// (see cavageNames). what names them in errors.
 func cavageHeaderNames(what string, names []string) ([]string, error) {
-	lowered := make([]string, len(names))
+	lowered, problem := cavageNames(names)
+	if problem != "" {
+		return nil, fmt.Errorf("signet: %s lists %s", what, problem)
+	}
+	return lowered, nil
+}
+
+// cavageNames checks the names of a headers= list: each a header name (an
+// RFC 9110 token) or (request-target), (created) or (expires), in any case,
+// and listed once. It returns them lower-cased, or what is wrong. Anything
+// else would let a small request make a huge signing string (a copy of a
+// header's value per listing) before any key is looked up, and signs
+// nothing a valid list cannot.
+func cavageNames(names []string) (lowered []string, problem string) {
+	lowered = make([]string, len(names))
 	for i, n := range names {
-		pseudo, ok := strings.CutPrefix(n, "(")
-		if ok {
-			pseudo, ok = strings.CutSuffix(pseudo, ")")
-		}
-		if !isToken(n) && !(ok && isToken(pseudo)) {
-			return nil, fmt.Errorf("signet: %s %q must be a header name or a (pseudo-header)", what, n)
+		if !isToken(n) && !equalLower(n, "(request-target)") && !equalLower(n, "(created)") && !equalLower(n, "(expires)") {
+			return nil, fmt.Sprintf("%.40q, which is neither a header name nor (request-target), (created) or (expires)", n)
 		}
 		lowered[i] = lowerASCII(n)
 	}
-	return lowered, nil
+	sorted := slices.Sorted(slices.Values(lowered))
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			return nil, sorted[i] + " twice"
+		}
+	}
+	return lowered, ""
 }
 
 // CavageDigest sets the Digest policy (default DigestVerify).
@@ -510,7 +524,7 @@ type headerPlan struct {
 	cov       coverage
 	uncovered string   // the first required name the list leaves out
 	covered   []string // Result.Covered
-	malformed string   // why the list is refused (see checkNames), or ""
+	malformed string   // why the list is refused (see cavageNames), or ""
 }
 
 // signedLine is one line of a signing string: prefix ("\n" but on the
@@ -526,7 +540,15 @@ type signedLine struct {
 func (c *cavageConfig) plan(list string) *headerPlan {
 	list = strings.Clone(list) // it outlives the request when cached
 	pl := &headerPlan{list: list, cov: coverageOf(list), covered: strings.Fields(strings.ToLower(list))}
-	if pl.malformed = checkNames(list); pl.malformed != "" {
+	var names []string // as the lines below split them
+	for rest := list; rest != ""; {
+		var name string
+		if name, rest = cutName(rest); name != "" {
+			names = append(names, name)
+		}
+	}
+	if _, problem := cavageNames(names); problem != "" {
+		pl.malformed = "the headers parameter lists " + problem
 		return pl
 	}
 	for _, name := range c.required {
@@ -563,29 +585,6 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 		pl.lines = append(pl.lines, l)
 	}
 	return pl
-}
-
-// checkNames returns why a headers= list is refused, or "": a name that is
-// neither a header name (an RFC 9110 token) nor (request-target), (created)
-// or (expires), in any case, and a name listed twice. Either would let a
-// small request make a huge signing string (one copy of a header's value
-// per listing) before any key is looked up, and neither signs anything a
-// valid list cannot.
-func checkNames(list string) string {
-	names := strings.Fields(list)
-	for i, name := range names {
-		if !isToken(name) && !equalLower(name, "(request-target)") && !equalLower(name, "(created)") && !equalLower(name, "(expires)") {
-			return fmt.Sprintf("the headers parameter lists %.40q, which is neither a header name nor (request-target), (created) or (expires)", name)
-		}
-		names[i] = strings.ToLower(name) // ASCII
-	}
-	slices.Sort(names)
-	for i := 1; i < len(names); i++ {
-		if names[i] == names[i-1] {
-			return fmt.Sprintf("the headers parameter lists %s twice", names[i])
-		}
-	}
-	return ""
 }
 
 // appendSigningString appends the signing string p.plan describes: one

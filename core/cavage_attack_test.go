@@ -175,6 +175,8 @@ func TestCavageConfigErrors(t *testing.T) {
 	for i, opts := range [][]signet.CavageOption{
 		{signet.WithAlgorithms("hmac-md5")},
 		{signet.CavageRequiredHeaders("x date")},
+		{signet.CavageRequiredHeaders("(keyid)")}, // no valid list could cover it
+		{signet.CavageRequiredHeaders("date", "Date")},
 		{signet.CavageRealm(`a"b`)},
 		{signet.CavageDigest(7)},
 		{signet.CavageDialect(9)},
@@ -396,10 +398,12 @@ func TestCavageHeaderListAbuse(t *testing.T) {
 		"date hoſt":                              "neither a header name",
 		"date \u212a":                            "neither a header name", // the Kelvin sign, which lower-cases to k
 		"date x:y":                               "neither a header name",
+		"date x\ty":                              "neither a header name", // one name to the plan, which splits on spaces only
+		"date x\u00a0y":                          "neither a header name",
 		"date (key-id)":                          "neither a header name",
 	} {
 		for _, keyID := range []string{"k", "unknown"} {
-			r.Header.Set("Authorization", fmt.Sprintf(`Signature keyId=%q,algorithm="hmac-sha256",headers=%q,signature="AAAA"`, keyID, list))
+			r.Header.Set("Authorization", fmt.Sprintf(`Signature keyId=%q,algorithm="hmac-sha256",headers="%s",signature="AAAA"`, keyID, list))
 			_, err := v.Verify(context.Background(), signet.FromHTTP(r))
 			assert.ErrorIs(t, err, signet.ErrMalformed, "%.40s", list)
 			assert.ErrorContains(t, err, want, "%.40s", list)

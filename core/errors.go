@@ -8,8 +8,7 @@ import (
 )
 
 // Sentinel errors. Every error a verifier returns is an *Error wrapping exactly
-// one of them, so callers can branch with errors.Is (an ErrUnavailable also
-// wraps its cause: see Error.Cause).
+// one of them, so callers can branch with errors.Is.
 var (
 	ErrMissingSignature     = errors.New("missing signature")
 	ErrMalformed            = errors.New("malformed signature")
@@ -75,19 +74,15 @@ func newError(kind error, format string, args ...any) *Error {
 // Error returns the human-readable message.
 func (e *Error) Error() string { return e.message }
 
-// Unwrap returns the sentinel, so errors.Is(err, ErrExpired) works, and
-// the cause when there is one.
-func (e *Error) Unwrap() []error {
-	if e.cause == nil {
-		return []error{e.kind}
-	}
-	return []error{e.kind, e.cause}
-}
+// Unwrap returns the sentinel, so errors.Is(err, ErrExpired) works.
+func (e *Error) Unwrap() error { return e.kind }
 
-// Cause is what failed behind an ErrUnavailable: the error a KeyStore or a
-// NonceStore returned (a database down, say) or the error of a verifier
-// outside this package, for the server's logs; nil otherwise. It is never
-// part of the client's answer (Error, MarshalJSON).
+// Cause is the failure behind e that was not the client's signature, for
+// the server's logs: the error a KeyStore or a NonceStore returned (a
+// database down, say) or a verifier outside this package returned, behind
+// ErrUnavailable; the read error of a body that could not be read. It is
+// nil otherwise, never part of the client's answer (Error, MarshalJSON),
+// and not wrapped (errors.Is matches e's sentinel only).
 func (e *Error) Cause() error { return e.cause }
 
 // Code is the stable machine-readable code, e.g. "invalid_signature".

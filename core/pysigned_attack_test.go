@@ -110,7 +110,6 @@ func TestPysignedHostileInput(t *testing.T) {
 		{"query reordered", "https://example.com/p?exp=1700000600&sig=" + sig(good) + "&a=1", "", nil},
 		{"blank and bare params added", good + "&b=&flag", "", nil},
 		{"param added", good + "&b=1", "", signet.ErrInvalidSignature},
-		{"fragment added (not sent)", good + "#x", "", nil},
 		{"path changed", strings.Replace(good, "/p?", "/P?", 1), "", signet.ErrInvalidSignature},
 		{"params added to the path", strings.Replace(good, "/p?", "/p;x?", 1), "", signet.ErrInvalidSignature},
 		{"host changed", good, "EXAMPLE.com", signet.ErrInvalidSignature},

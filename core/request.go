@@ -156,10 +156,11 @@ func (v *httpView) Body(limit int64) ([]byte, error) {
 // ReadBody reads a request body for a verifier as FromHTTP's Body does, for
 // adapters over frameworks that stream bodies: all of body, or an *Error
 // wrapping ErrBodyTooLarge beyond limit bytes (or ErrMalformed when it
-// fails to read). contentLength is the announced length, -1 when unknown;
-// however large, no more than 64 KiB is allocated ahead of the bytes
-// received, so a client that announces a large body and sends none makes
-// the server reserve nothing close to it.
+// fails to read). contentLength is the announced length, -1 when unknown.
+// However large it is, the buffer starts at 64 KiB at most and grows with
+// the bytes received (to 8 times as many, then to the announced length), so
+// that a client announcing a large body and sending little makes the server
+// reserve little.
 func ReadBody(body io.Reader, contentLength, limit int64) ([]byte, error) {
 	if contentLength > limit {
 		return nil, bodyTooLarge(limit)
@@ -194,9 +195,9 @@ func readBody(body io.Reader, contentLength, limit int64, room []byte) ([]byte, 
 			return nil, bodyReadError(err, limit)
 		}
 		if len(buf) == cap(buf) {
-			next := 2 * len(buf) // doubling, but not past the announced length
-			if contentLength >= int64(len(buf)) {
-				next = int(min(int64(next), contentLength+1))
+			next := 2 * len(buf)
+			if contentLength >= int64(len(buf)) { // the rest is announced: fewer copies
+				next = int(min(8*int64(len(buf)), contentLength+1))
 			}
 			buf = slices.Grow(buf, next-len(buf))
 		}

@@ -167,11 +167,11 @@ func (r *request) targetAgrees() bool {
 	return len(host) == len(parsed) && equalFold(host, parsed)
 }
 
-// ignoreHostHeader makes the Host header of a request with an absolute-form
+// setHostFromTarget makes the Host header of a request with an absolute-form
 // target the target's host, as a server must read it (RFC 9112 §3.2.2) and
 // as net/http does (r.Host): fasthttp keeps the header for c.Get("Host"),
 // which would give the app a host the signature was not checked against.
-func (r *request) ignoreHostHeader() {
+func (r *request) setHostFromTarget() {
 	if host, ok := r.absolute(); ok {
 		r.ctx.Request.Header.SetHost(host)
 	}

@@ -24,7 +24,9 @@ type Config struct {
 	// Optional. Default: c.Next()
 	SuccessHandler fiber.Handler
 
-	// ErrorHandler answers a request that failed verification.
+	// ErrorHandler answers a request that failed verification. Its error
+	// goes to the app's fiber.Config.ErrorHandler; returning nil without
+	// answering leaves fiber's default, 200 with an empty body.
 	//
 	// Optional. Default: WriteError (the status, the WWW-Authenticate
 	// challenge and the JSON body {"error": code, "message": message})
@@ -88,7 +90,7 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 			r.release()
 			return cfg.ErrorHandler(c, err)
 		}
-		r.ignoreHostHeader()
+		r.setHostFromTarget()
 		var res *pooledResult
 		var err *signet.Error
 		if pooled {

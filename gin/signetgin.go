@@ -11,8 +11,9 @@ import (
 const ResultKey = "github.com/signet-go/signet/gin.Result"
 
 // ErrorHandler answers a request that failed verification. The chain is
-// aborted after it returns; if it wrote nothing (it only logged the error,
-// say), the default answer follows.
+// aborted after it returns. One that answers nothing (it only records the
+// error in c.Errors for a middleware before New to render, say) leaves gin's
+// default: 200 with an empty body.
 type ErrorHandler func(c *gin.Context, err *signet.Error)
 
 // Option configures New.
@@ -62,9 +63,7 @@ func (m *middleware) handle(c *gin.Context) {
 	}
 	res, err := signet.VerifyRequest(c.Request.Context(), m.verifier, signet.FromHTTP(c.Request))
 	if err != nil {
-		if m.onError(c, err); !c.Writer.Written() {
-			abortWithError(c, err) // never gin's empty 200
-		}
+		m.onError(c, err)
 		c.Abort()
 		return
 	}

@@ -81,28 +81,27 @@ func TestRejectionInErrors(t *testing.T) {
 	assert.ErrorIs(t, recorded, signet.ErrMissingSignature)
 }
 
-// TestErrorHandlerThatWritesNothing: an error handler that only records the
-// error is followed by the default answer, never gin's empty 200; one that
-// answers keeps its answer. A nil Option is ignored.
-func TestErrorHandlerThatWritesNothing(t *testing.T) {
+// TestErrorsRenderedEarlier: an error handler may only record the error,
+// for a middleware before New to render (gin's c.Errors idiom); that
+// middleware's answer is the one sent. A nil Option is ignored.
+func TestErrorsRenderedEarlier(t *testing.T) {
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
 	require.NoError(t, err)
 	verifier, err := signet.NewSASigning(keys)
 	require.NoError(t, err)
-	recordOnly := signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })
-	teapot := signetgin.WithErrorHandler(func(c *gin.Context, _ *signet.Error) { c.AbortWithStatus(http.StatusTeapot) })
-	for _, tc := range []struct {
-		opt    signetgin.Option
-		status int
-		json   bool
-	}{{recordOnly, http.StatusUnauthorized, true}, {teapot, http.StatusTeapot, false}, {nil, http.StatusUnauthorized, true}} {
-		r := gin.New()
-		r.Use(signetgin.New(verifier, tc.opt))
-		r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
-		w := httptest.NewRecorder()
-		r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
-		assert.Equal(t, tc.status, w.Code)
-		assert.Equal(t, tc.json, strings.Contains(w.Body.String(), `"error":"missing_signature"`), w.Body.String())
-		assert.NotContains(t, w.Body.String(), "protected")
-	}
+	record := signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })
+	var none signetgin.Option
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		c.Next()
+		var e *signet.Error
+		if last := c.Errors.Last(); last != nil && errors.As(last.Err, &e) {
+			c.JSON(http.StatusForbidden, gin.H{"rendered": e.Code()})
+		}
+	}, signetgin.New(verifier, record, none))
+	r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	assert.Equal(t, http.StatusForbidden, w.Code)
+	assert.JSONEq(t, `{"rendered":"missing_signature"}`, w.Body.String())
 }

@@ -113,17 +113,18 @@ func (a *app) controlFiber(c *fiber.Ctx) error {
 }
 
 // fiberOwnError answers, in the contract's JSON, what fiber refuses before
-// any handler runs: its errors are not signet's.
+// any handler runs (a *fiber.Error of a 4xx status: its errors are not
+// signet's), and any other error as the server's own trouble.
 func fiberOwnError(c *fiber.Ctx, err error) error {
-	status, code := http.StatusBadRequest, "malformed_signature"
+	status, code, message := http.StatusInternalServerError, "verification_unavailable", "the request could not be served"
 	if e := (*fiber.Error)(nil); errors.As(err, &e) && e.Code >= 400 && e.Code < 500 {
-		status = e.Code
+		status, code, message = e.Code, "malformed_signature", e.Message
 	}
 	if status == http.StatusRequestEntityTooLarge {
 		code = "body_too_large"
 	}
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	return c.Status(status).JSON(map[string]string{"error": code, "message": err.Error()})
+	return c.Status(status).JSON(map[string]string{"error": code, "message": message})
 }
 
 // fiberError answers as net/http's http.Error does.
