@@ -19,7 +19,10 @@ import (
 // is signed again only when every hop so far stayed on the first request's
 // origin (scheme, host and port); otherwise it is sent unsigned, so that no
 // other server receives a signature it could replay to yours, nor steers
-// a redirect back to yours to have a request of its choosing signed.
+// a redirect back to yours to have a request of its choosing signed. The
+// origins compared are the caller's URLs, not where a signer sent them (a
+// SignwaySigner sends every request to its gateway): a Response's Request
+// is the caller's request, as without signing.
 type Transport struct {
 	// Signer signs the outgoing requests. Required.
 	Signer signet.Signer
@@ -45,7 +48,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	return base.RoundTrip(signed)
+	resp, err := base.RoundTrip(signed)
+	if resp != nil {
+		resp.Request = req // what a redirect of it is judged by (see stayedHome)
+	}
+	return resp, err
 }
 
 // stayedHome reports whether req, and every request it is a redirect of,

@@ -128,7 +128,7 @@ func TestTransportRedirectOrigins(t *testing.T) {
 		{"https://api.test/a", []string{"https://api.test:8443/b"}, true, []bool{true, false}},
 		{"https://api.test/a", []string{"https://evil.test/b"}, true, []bool{true, false}},
 		{"https://api.test/a", []string{"https://evil.test/b", "https://api.test/admin"}, true, []bool{true, false, false}},
-		{"https://api.test/a", []string{"https://api.test/b"}, false, []bool{true, false}}, // the Base lost the first request
+		{"https://api.test/a", []string{"https://api.test/b"}, false, []bool{true, true}}, // the Base lost the request: the Transport keeps the caller's
 	} {
 		base := &redirects{locations: tc.to, withRequest: tc.withRequest}
 		client := &http.Client{Transport: &signethttp.Transport{Signer: signer, Base: base}}
@@ -136,5 +136,66 @@ func TestTransportRedirectOrigins(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, tc.signed, base.signed, "%s -> %v", tc.from, tc.to)
+	}
+}
+
+// TestTransportSignwayRedirects: a Signway signer sends every request to its
+// gateway, but redirects are judged by the caller's URLs: an upstream that
+// redirects to the gateway gets nothing signed, and a redirect within the
+// upstream is signed again and goes through the gateway.
+func TestTransportSignwayRedirects(t *testing.T) {
+	key := signet.NewHMACKey([]byte("signway-secret"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "app", Key: key})
+	require.NoError(t, err)
+	verifier, err := signet.NewSignway(keys)
+	require.NoError(t, err)
+	var gatewayURL string
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/start":
+			http.Redirect(w, r, gatewayURL+"/admin?delete=all", http.StatusFound)
+		case "/relative":
+			http.Redirect(w, r, "/next", http.StatusFound)
+		default:
+			w.Header().Set("X-Reached", "upstream")
+		}
+	}))
+	defer upstream.Close()
+	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		res, err := verifier.Verify(r.Context(), signet.FromHTTP(r))
+		if err != nil {
+			w.Header().Set("X-Reached", "gateway, unverified")
+			return
+		}
+		proxy := res.Details.(*signet.SignwayDetails).Proxy
+		if !strings.HasPrefix(proxy, upstream.URL) {
+			w.Header().Set("X-Reached", "gateway, signed for "+proxy)
+			return
+		}
+		forward, err := http.NewRequest(r.Method, proxy, nil) // as a gateway forwards
+		require.NoError(t, err)
+		resp, err := http.DefaultTransport.RoundTrip(forward)
+		require.NoError(t, err)
+		resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("X-Via", "gateway")
+		w.WriteHeader(resp.StatusCode)
+	}))
+	defer gateway.Close()
+	gatewayURL = gateway.URL
+
+	signer, err := signet.NewSignwaySigner("app", key, gateway.URL)
+	require.NoError(t, err)
+	client := &http.Client{Transport: &signethttp.Transport{Signer: signer}}
+	for path, want := range map[string]string{"/start": "gateway, unverified", "/relative": "upstream"} {
+		resp, err := client.Get(upstream.URL + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.Header.Get("X-Reached"), path)
+		if path == "/relative" {
+			assert.Equal(t, "gateway", resp.Header.Get("X-Via"), "the redirect within the upstream went through the gateway, signed")
+		}
 	}
 }
