@@ -155,7 +155,9 @@ func newPipeline(constructor, name string, keys KeyStore, s settings, checks key
 // WithNonceStore turns on replay protection: a request is accepted once, and
 // only after it passed every other check. Cavage, Signway and pysigned also
 // need WithMaxAge (SASigning, its timestamp field), so that every record
-// can be forgotten.
+// can be forgotten. Signed times are whole seconds: two identical requests
+// signed in the same second are one request, so clients that repeat
+// requests must sign something unique in each (an X-Request-Id header).
 func WithNonceStore(store NonceStore) Option {
 	return Option{"WithNonceStore", func(s *settings) error {
 		if store == nil {

@@ -136,7 +136,10 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 			if !isToken(h) {
 				return nil, fmt.Errorf("signet: field %q does not name a header", name)
 			}
-			f.header = textproto.CanonicalMIMEHeaderKey(h)
+			if f.header = textproto.CanonicalMIMEHeaderKey(h); f.header == "Host" {
+				// net/http moves it to r.Host: it is never among the headers.
+				return nil, fmt.Errorf("signet: field %q can never be read: net/http keeps the Host header apart from the others", name)
+			}
 		case !slices.Contains([]string{FieldPath, FieldPathInfo, FieldMethod, FieldScheme, FieldContentType, FieldQuery, FieldBody}, name):
 			return nil, fmt.Errorf("signet: unknown SASigning field %q (known: path, path_info, method, scheme, content_type, query, body, timestamp, header:NAME)", name)
 		}

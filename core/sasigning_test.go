@@ -299,6 +299,7 @@ func TestSASigningConfigErrors(t *testing.T) {
 		{"META name", []signet.SASigningOption{signet.SASigningFields("HTTP_HOST")}},
 		{"no fields", []signet.SASigningOption{signet.SASigningFields()}},
 		{"bad header field", []signet.SASigningOption{signet.SASigningFields("header:")}},
+		{"the Host header, which net/http keeps apart", []signet.SASigningOption{signet.SASigningFields("path", "header:host"), signet.SASigningDelimiter("\n")}},
 		{"upper-case hash", []signet.SASigningOption{signet.SASigningHash("SHA256")}},
 		{"unknown hash", []signet.SASigningOption{signet.SASigningHash("blake2b")}},
 		{"bad scheme", []signet.SASigningOption{signet.SASigningScheme("ftp")}},

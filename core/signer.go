@@ -48,13 +48,20 @@ func (o outgoingRequest) Host() string {
 
 func (o outgoingRequest) RequestURI() string { return o.r.URL.RequestURI() }
 
-// Header returns the header's values. Content-Length, which net/http writes
-// from r.ContentLength and the body and never from r.Header, is reported as
-// net/http will send it (see contentLength).
+// Header returns the header's values as net/http will send them:
+// Content-Length, which it writes from r.ContentLength and the body and
+// never from r.Header (see contentLength); User-Agent, of which it sends
+// the first value, and none for "".
 func (o outgoingRequest) Header(name string) []string {
-	if name == "Content-Length" {
+	switch name {
+	case "Content-Length":
 		if n, ok := o.contentLength(); ok {
 			return []string{strconv.FormatInt(n, 10)}
+		}
+		return nil
+	case "User-Agent":
+		if ua := o.r.Header[name]; len(ua) > 0 && ua[0] != "" {
+			return ua[:1]
 		}
 		return nil
 	}
@@ -110,10 +117,15 @@ func (o outgoingRequest) Body(int64) ([]byte, error) {
 }
 
 // checkSentHost refuses to sign a host net/http does not send as it is: a
-// non-ASCII name, which net/http converts to punycode. The error names that
-// form when core can compute it (signed-URL's browserSignedURLHost).
+// non-ASCII name, which net/http converts to punycode (the error names that
+// form when core can compute it: signed-URL's browserSignedURLHost); an IPv6
+// zone, which it drops; anything else but a host name with an optional
+// port, which it sends as an empty Host.
 func checkSentHost(host string) error {
 	if isASCII(host) {
+		if err := checkSignedURLHost(host); err != nil {
+			return fmt.Errorf("signet: the request's host %q is not sent as it is: %w", host, err)
+		}
 		return nil
 	}
 	name, port := splitSignedURLHostPort(host)

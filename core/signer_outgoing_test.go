@@ -2,6 +2,7 @@ package signet_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -122,4 +123,51 @@ func TestSignerErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSignersRefuseHostsNotSent: a host net/http would not send as it is (an
+// IPv6 zone it drops, a host it sends empty) is refused by the signers that
+// sign the host, as the signed-URL signer refuses it.
+func TestSignersRefuseHostsNotSent(t *testing.T) {
+	key := signet.NewHMACKey([]byte(strings.Repeat("k", 64)))
+	cavage, err := signet.NewCavageSigner("k", key)
+	require.NoError(t, err)
+	pysigned, err := signet.NewPysignedSigner(key)
+	require.NoError(t, err)
+	for _, host := range []string{"[fe80::1%25eth0]:8080", "[fe80::1%eth0]", "api example.com", "unix/var/run/x.sock"} {
+		for name, signer := range map[string]signet.Signer{"cavage": cavage, "pysigned": pysigned} {
+			r, err := http.NewRequest("GET", "http://api.example/x", nil)
+			require.NoError(t, err)
+			r.Host = host
+			assert.ErrorContains(t, signer.Sign(r), "is not sent as it is", "%s, %q", name, host)
+		}
+	}
+}
+
+// TestSignerUserAgentAsSent: net/http sends the first User-Agent value, and
+// none for "": a signer signs what is sent.
+func TestSignerUserAgentAsSent(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	verifier, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: key}))
+	require.NoError(t, err)
+	signer, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "host", "date", "user-agent"))
+	require.NoError(t, err)
+	verified := make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		_, err := verifier.Verify(r.Context(), signet.FromHTTP(r))
+		verified <- err
+	}))
+	defer srv.Close()
+
+	r, err := http.NewRequest("GET", srv.URL+"/x", nil)
+	require.NoError(t, err)
+	r.Header["User-Agent"] = []string{"first", "second"}
+	require.NoError(t, signer.Sign(r))
+	resp, err := srv.Client().Do(r)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.NoError(t, <-verified)
+
+	r.Header["User-Agent"] = []string{""}
+	assert.ErrorContains(t, signer.Sign(r), "user-agent", "not sent: nothing to sign")
 }

@@ -300,8 +300,11 @@ func (s *SignwaySigner) Sign(r *http.Request) error {
 	u := SignwayURL{Method: out.Method(), Proxy: r.URL.String(), Expiry: s.ttl}
 	for _, name := range s.headers {
 		values := out.Header(http.CanonicalHeaderKey(name)) // Content-Length as net/http sends it
-		if len(values) == 0 {
+		switch {
+		case len(values) == 0:
 			return fmt.Errorf("signet: the request has no %s header to sign", name)
+		case len(values) > 1: // verifiers refuse a signed header sent twice
+			return fmt.Errorf("signet: the request has %d %s headers: a signed header is sent once", len(values), name)
 		}
 		u.Headers = append(u.Headers, SignwayHeader{Name: name, Value: values[0]})
 	}
@@ -311,6 +314,9 @@ func (s *SignwaySigner) Sign(r *http.Request) error {
 			return err
 		}
 		u.SignBody, u.Body = len(body) > 0, body
+		if u.SignBody && out.Header("Content-Length") == nil {
+			return errors.New("signet: the request's body would be sent chunked, without the Content-Length a signed body needs: send it with a known length")
+		}
 	}
 	signed, err := s.Presign(u)
 	if err != nil {

@@ -230,3 +230,27 @@ func TestSignwaySignThenVerify(t *testing.T) {
 	require.NoError(t, err)
 	assert.Error(t, signer.Sign(r))
 }
+
+// TestSignwaySignRefusals: Sign refuses a request the gateway would refuse
+// or could not verify: a signed header sent twice, a signed body sent
+// chunked (without the Content-Length it signs).
+func TestSignwaySignRefusals(t *testing.T) {
+	key := signet.NewHMACKey([]byte("s"))
+	headers, err := signet.NewSignwaySigner("id", key, "https://gw/", signet.SignwaySignHeaders("X-A"))
+	require.NoError(t, err)
+	r, err := http.NewRequest("GET", "https://api.example/v1", nil)
+	require.NoError(t, err)
+	r.Header.Add("X-A", "1")
+	r.Header.Add("X-A", "2")
+	assert.ErrorContains(t, headers.Sign(r), "2 x-a headers")
+
+	body, err := signet.NewSignwaySigner("id", key, "https://gw/", signet.SignwaySignBody())
+	require.NoError(t, err)
+	r, err = http.NewRequest("POST", "https://api.example/v1", strings.NewReader("hello"))
+	require.NoError(t, err)
+	r.TransferEncoding = []string{"chunked"}
+	assert.ErrorContains(t, body.Sign(r), "sent chunked")
+	r, err = http.NewRequest("POST", "https://api.example/v1", strings.NewReader("hello"))
+	require.NoError(t, err)
+	assert.NoError(t, body.Sign(r), "the same body with its length")
+}
