@@ -57,8 +57,10 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 }
 
 // CavageSignHeaders sets the headers to sign, in order, pseudo-headers
-// included, lower-cased (header names are case-insensitive); date must be one of them, and (created) and
-// (expires) are in it exactly when CavageExpiresIn is given. The default is
+// included, lower-cased (header names are case-insensitive); date must be
+// one of them, (created) and (expires) are in it exactly when
+// CavageExpiresIn is given, and the header carrying the signature
+// (authorization, or signature under CavageSignatureHeader) must not be. The default is
 // (request-target) host date, with (created) (expires) after
 // (request-target) under CavageExpiresIn, and digest for a request with a
 // body. An explicit list is signed as given: name digest in it to sign
@@ -134,9 +136,19 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 			return nil, errors.New("signet: with CavageExpiresIn, CavageSignHeaders must list (created) and (expires): verifiers ignore created and expires parameters that are not signed")
 		case s.expiresIn == 0 && (created || expires):
 			return nil, errors.New("signet: CavageSignHeaders lists (created) or (expires), which only CavageExpiresIn sends: add it, or remove them")
+		case slices.Contains(s.headers, s.signatureHeaderName()):
+			return nil, fmt.Errorf("signet: CavageSignHeaders lists %s, the header Sign sends the signature in, overwriting the value it signed", s.signatureHeaderName())
 		}
 	}
 	return s, nil
+}
+
+// signatureHeaderName is the lower-cased header the signature is sent in.
+func (s *CavageSigner) signatureHeaderName() string {
+	if s.signatureHeader {
+		return "signature"
+	}
+	return "authorization"
 }
 
 // defaultCavageLabel is the algorithm parameter a signer sends for a key of

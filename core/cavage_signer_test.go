@@ -180,6 +180,10 @@ func TestCavageSignerErrors(t *testing.T) {
 		{"api-signature with hs2019", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignAlgorithm("hs2019")}, "api-signature dialect signs with hmac-sha1"},
 		{"api-signature with (created)", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature,
 			signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute)}, "api-signature dialect signs with hmac-sha1"},
+		{"authorization signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "Authorization")},
+			"lists authorization, the header Sign sends the signature in"},
+		{"signature signed with CavageSignatureHeader", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "signature"),
+			signet.CavageSignatureHeader()}, "lists signature, the header Sign sends the signature in"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,6 +202,37 @@ func TestCavageSignerErrors(t *testing.T) {
 		r, err := http.NewRequest("GET", "http://h/x", nil)
 		require.NoError(t, err)
 		assert.NoError(t, signer.Sign(r))
+	}
+}
+
+// TestCavageSignerAcceptedConfigs: the forms the refusals above leave to
+// the signer sign requests the draft verifier accepts.
+func TestCavageSignerAcceptedConfigs(t *testing.T) {
+	now := int64(1_704_067_200)
+	for _, tt := range []struct {
+		name, keyID, header string
+		opts                []signet.CavageSignerOption
+	}{
+		{"signature signed, Authorization sent", "k", "Signature", []signet.CavageSignerOption{signet.CavageSignHeaders("date", "signature")}},
+		{"authorization signed, Signature sent", "k", "Authorization", []signet.CavageSignerOption{signet.CavageSignHeaders("date", "authorization"),
+			signet.CavageSignatureHeader()}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			key := signet.NewHMACKey([]byte("k"))
+			signer, err := signet.NewCavageSigner(tt.keyID, key, append(tt.opts, clockAt(now))...)
+			require.NoError(t, err)
+			out, err := http.NewRequest("GET", "http://h/x", nil)
+			require.NoError(t, err)
+			if tt.header != "" {
+				out.Header.Set(tt.header, "other")
+			}
+			require.NoError(t, signer.Sign(out))
+			verifier, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: tt.keyID, Key: key}), clockAt(now))
+			require.NoError(t, err)
+			res, err := verifier.Verify(context.Background(), signet.FromHTTP(serverRequest(out, "")))
+			require.NoError(t, err)
+			assert.Equal(t, tt.keyID, res.KeyID)
+		})
 	}
 }
 
