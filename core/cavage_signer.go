@@ -99,11 +99,15 @@ func CavageExpiresIn(d time.Duration) CavageSignerOption {
 	})
 }
 
-// NewCavageSigner returns a signer sending keyID with signatures made by
+// NewCavageSigner returns a signer sending keyID, which must be ASCII (and
+// without commas in the api-signature dialect), with signatures made by
 // key, which must be an HMAC key or a private key.
 func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*CavageSigner, error) {
 	if keyID == "" || strings.ContainsAny(keyID, "\"\\\r\n") {
 		return nil, fmt.Errorf("signet: key id %q cannot be sent", keyID)
+	}
+	if !isASCII(keyID) {
+		return nil, fmt.Errorf("signet: key id %q is not ASCII, which the npm peers cannot read: they read headers as latin1", keyID)
 	}
 	if key == nil || (key.kind != hmacKey && key.signer == nil) {
 		return nil, errors.New("signet: a Cavage signer needs an HMAC key or a private key")
@@ -128,6 +132,8 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		return nil, errors.New("signet: the api-signature dialect signs with hmac-sha1, hmac-sha256 or hmac-sha512 only, without (created) or (expires)")
 	case s.expiresIn > 0 && key.kind != ed25519Key && s.label != "hs2019":
 		return nil, fmt.Errorf("signet: (created) and (expires) cannot be signed with %s: use hs2019", s.label)
+	case s.cfg.dialect == DialectAPISignature && strings.Contains(keyID, ","):
+		return nil, fmt.Errorf("signet: key id %q has a comma, at which the api-signature dialect splits parameters", keyID)
 	}
 	if s.headers != nil {
 		created, expires := slices.Contains(s.headers, "(created)"), slices.Contains(s.headers, "(expires)")

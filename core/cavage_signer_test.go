@@ -184,6 +184,9 @@ func TestCavageSignerErrors(t *testing.T) {
 			"lists authorization, the header Sign sends the signature in"},
 		{"signature signed with CavageSignatureHeader", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "signature"),
 			signet.CavageSignatureHeader()}, "lists signature, the header Sign sends the signature in"},
+		{"non-ASCII key id", "clé", hmacKey, nil, "is not ASCII"},
+		{"comma in key id, api-signature", "a,b", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature},
+			"has a comma, at which the api-signature dialect splits parameters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,6 +219,7 @@ func TestCavageSignerAcceptedConfigs(t *testing.T) {
 		{"signature signed, Authorization sent", "k", "Signature", []signet.CavageSignerOption{signet.CavageSignHeaders("date", "signature")}},
 		{"authorization signed, Signature sent", "k", "Authorization", []signet.CavageSignerOption{signet.CavageSignHeaders("date", "authorization"),
 			signet.CavageSignatureHeader()}},
+		{"comma in key id, draft", "a,b", "", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			key := signet.NewHMACKey([]byte("k"))
