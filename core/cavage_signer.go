@@ -173,6 +173,8 @@ func defaultCavageLabel(k keyKind) string {
 
 // Sign sets Date (when missing), Digest (for a body) and the signature on r,
 // an outgoing request the caller owns: signethttp.Transport clones first.
+// In the draft dialect it refuses a request with an X-Date header unless
+// x-date is signed, and several Cookie headers when cookie is.
 func (s *CavageSigner) Sign(r *http.Request) error {
 	now := s.cfg.now()
 	out := outgoing(r)
@@ -180,6 +182,9 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 		if err := checkSentHost(out.Host()); err != nil {
 			return err
 		}
+	}
+	if err := s.checkDraftPeers(r.Header); err != nil {
+		return err
 	}
 	if r.Header == nil {
 		r.Header = http.Header{}
@@ -215,6 +220,23 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 		r.Header.Set("Signature", value)
 	} else {
 		r.Header.Set("Authorization", "Signature "+value)
+	}
+	return nil
+}
+
+// checkDraftPeers refuses, in the draft dialect, requests whose signature
+// http-signature would reject: one with an X-Date header and x-date
+// unsigned (it then requires x-date signed), and one with several Cookie
+// headers and cookie signed (Node joins them with "; ", the draft ", ").
+func (s *CavageSigner) checkDraftPeers(h http.Header) error {
+	if s.cfg.dialect != DialectDraft {
+		return nil
+	}
+	if len(h["X-Date"]) > 0 && !slices.Contains(s.headers, "x-date") {
+		return errors.New(`signet: the request has an X-Date header, so http-signature requires x-date signed: add "x-date" to CavageSignHeaders, or remove the header`)
+	}
+	if len(h["Cookie"]) > 1 && slices.Contains(s.headers, "cookie") {
+		return errors.New(`signet: the request has several Cookie headers, which http-signature joins with "; " where the draft signs ", ": send one Cookie header`)
 	}
 	return nil
 }

@@ -240,6 +240,52 @@ func TestCavageSignerAcceptedConfigs(t *testing.T) {
 	}
 }
 
+// TestCavageSignerDraftPeers: in the draft dialect, Sign refuses, before
+// changing the request, what http-signature rejects however it is signed:
+// an X-Date header with x-date unsigned, several Cookie headers signed.
+func TestCavageSignerDraftPeers(t *testing.T) {
+	signed := func(names ...string) signet.CavageSignerOption { return signet.CavageSignHeaders(names...) }
+	for _, tt := range []struct {
+		name   string
+		opts   []signet.CavageSignerOption
+		header [][2]string
+		want   string // in the error; "" for none
+	}{
+		{"X-Date, default list", nil, [][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, `add "x-date" to CavageSignHeaders, or remove the header`},
+		{"X-Date unsigned", []signet.CavageSignerOption{signed("(request-target)", "date")},
+			[][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, `add "x-date" to CavageSignHeaders, or remove the header`},
+		{"X-Date signed", []signet.CavageSignerOption{signed("date", "x-date")}, [][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, ""},
+		{"X-Date, api-signature", []signet.CavageSignerOption{signet.DialectAPISignature},
+			[][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, ""},
+		{"two Cookie headers signed", []signet.CavageSignerOption{signed("date", "cookie")},
+			[][2]string{{"Cookie", "a=1"}, {"Cookie", "b=2"}}, "send one Cookie header"},
+		{"one Cookie header signed", []signet.CavageSignerOption{signed("date", "cookie")}, [][2]string{{"Cookie", "a=1; b=2"}}, ""},
+		{"two Cookie headers unsigned", nil, [][2]string{{"Cookie", "a=1"}, {"Cookie", "b=2"}}, ""},
+		{"two Cookie headers signed, api-signature", []signet.CavageSignerOption{signet.DialectAPISignature, signed("date", "cookie")},
+			[][2]string{{"Cookie", "a=1"}, {"Cookie", "b=2"}}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			signer, err := signet.NewCavageSigner("k", signet.NewHMACKey([]byte("k")), tt.opts...)
+			require.NoError(t, err)
+			r, err := http.NewRequest("GET", "http://h/x", nil)
+			require.NoError(t, err)
+			for _, h := range tt.header {
+				r.Header.Add(h[0], h[1])
+			}
+			err = signer.Sign(r)
+			if tt.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), "signet: "), err.Error())
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Empty(t, r.Header.Get("Date"), "the request is left unchanged")
+			assert.Empty(t, r.Header.Get("Authorization"))
+		})
+	}
+}
+
 // TestCavageSignerHeaders: a client request keeps Content-Length outside
 // its headers, and an explicit digest is sent for an empty body too.
 func TestCavageSignerHeaders(t *testing.T) {
