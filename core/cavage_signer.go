@@ -57,8 +57,10 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 }
 
 // CavageSignHeaders sets the headers to sign, in order, pseudo-headers
-// included, lower-cased (header names are case-insensitive); date must be one of them, and (created) and
-// (expires) are in it exactly when CavageExpiresIn is given. The default is
+// included, lower-cased (header names are case-insensitive); date must be
+// one of them, (created) and (expires) are in it exactly when
+// CavageExpiresIn is given, and the header carrying the signature
+// (authorization, or signature under CavageSignatureHeader) must not be. The default is
 // (request-target) host date, with (created) (expires) after
 // (request-target) under CavageExpiresIn, and digest for a request with a
 // body. An explicit list is signed as given: name digest in it to sign
@@ -97,11 +99,15 @@ func CavageExpiresIn(d time.Duration) CavageSignerOption {
 	})
 }
 
-// NewCavageSigner returns a signer sending keyID with signatures made by
+// NewCavageSigner returns a signer sending keyID, which must be ASCII (and
+// without commas in the api-signature dialect), with signatures made by
 // key, which must be an HMAC key or a private key.
 func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*CavageSigner, error) {
 	if keyID == "" || strings.ContainsAny(keyID, "\"\\\r\n") {
 		return nil, fmt.Errorf("signet: key id %q cannot be sent", keyID)
+	}
+	if !isASCII(keyID) {
+		return nil, fmt.Errorf("signet: key id %q is not ASCII, which the npm peers cannot read: they read headers as latin1", keyID)
 	}
 	if key == nil || (key.kind != hmacKey && key.signer == nil) {
 		return nil, errors.New("signet: a Cavage signer needs an HMAC key or a private key")
@@ -126,6 +132,8 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		return nil, errors.New("signet: the api-signature dialect signs with hmac-sha1, hmac-sha256 or hmac-sha512 only, without (created) or (expires)")
 	case s.expiresIn > 0 && key.kind != ed25519Key && s.label != "hs2019":
 		return nil, fmt.Errorf("signet: (created) and (expires) cannot be signed with %s: use hs2019", s.label)
+	case s.cfg.dialect == DialectAPISignature && strings.Contains(keyID, ","):
+		return nil, fmt.Errorf("signet: key id %q has a comma, at which the api-signature dialect splits parameters", keyID)
 	}
 	if s.headers != nil {
 		created, expires := slices.Contains(s.headers, "(created)"), slices.Contains(s.headers, "(expires)")
@@ -134,9 +142,19 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 			return nil, errors.New("signet: with CavageExpiresIn, CavageSignHeaders must list (created) and (expires): verifiers ignore created and expires parameters that are not signed")
 		case s.expiresIn == 0 && (created || expires):
 			return nil, errors.New("signet: CavageSignHeaders lists (created) or (expires), which only CavageExpiresIn sends: add it, or remove them")
+		case slices.Contains(s.headers, s.signatureHeaderName()):
+			return nil, fmt.Errorf("signet: CavageSignHeaders lists %s, the header Sign sends the signature in, overwriting the value it signed", s.signatureHeaderName())
 		}
 	}
 	return s, nil
+}
+
+// signatureHeaderName is the lower-cased header the signature is sent in.
+func (s *CavageSigner) signatureHeaderName() string {
+	if s.signatureHeader {
+		return "signature"
+	}
+	return "authorization"
 }
 
 // defaultCavageLabel is the algorithm parameter a signer sends for a key of
@@ -155,6 +173,8 @@ func defaultCavageLabel(k keyKind) string {
 
 // Sign sets Date (when missing), Digest (for a body) and the signature on r,
 // an outgoing request the caller owns: signethttp.Transport clones first.
+// In the draft dialect it refuses a request with an X-Date header unless
+// x-date is signed, and several Cookie headers when cookie is.
 func (s *CavageSigner) Sign(r *http.Request) error {
 	now := s.cfg.now()
 	out := outgoing(r)
@@ -162,6 +182,9 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 		if err := checkSentHost(out.Host()); err != nil {
 			return err
 		}
+	}
+	if err := s.checkDraftPeers(r.Header); err != nil {
+		return err
 	}
 	if r.Header == nil {
 		r.Header = http.Header{}
@@ -197,6 +220,23 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 		r.Header.Set("Signature", value)
 	} else {
 		r.Header.Set("Authorization", "Signature "+value)
+	}
+	return nil
+}
+
+// checkDraftPeers refuses, in the draft dialect, requests whose signature
+// http-signature would reject: one with an X-Date header and x-date
+// unsigned (it then requires x-date signed), and one with several Cookie
+// headers and cookie signed (Node joins them with "; ", the draft ", ").
+func (s *CavageSigner) checkDraftPeers(h http.Header) error {
+	if s.cfg.dialect != DialectDraft {
+		return nil
+	}
+	if len(h["X-Date"]) > 0 && !slices.Contains(s.headers, "x-date") {
+		return errors.New(`signet: the request has an X-Date header, so http-signature requires x-date signed: add "x-date" to CavageSignHeaders, or remove the header`)
+	}
+	if len(h["Cookie"]) > 1 && slices.Contains(s.headers, "cookie") {
+		return errors.New(`signet: the request has several Cookie headers, which http-signature joins with "; " where the draft signs ", ": send one Cookie header`)
 	}
 	return nil
 }

@@ -180,6 +180,13 @@ func TestCavageSignerErrors(t *testing.T) {
 		{"api-signature with hs2019", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignAlgorithm("hs2019")}, "api-signature dialect signs with hmac-sha1"},
 		{"api-signature with (created)", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature,
 			signet.CavageSignAlgorithm("hs2019"), signet.CavageExpiresIn(time.Minute)}, "api-signature dialect signs with hmac-sha1"},
+		{"authorization signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "Authorization")},
+			"lists authorization, the header Sign sends the signature in"},
+		{"signature signed with CavageSignatureHeader", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "signature"),
+			signet.CavageSignatureHeader()}, "lists signature, the header Sign sends the signature in"},
+		{"non-ASCII key id", "clé", hmacKey, nil, "is not ASCII"},
+		{"comma in key id, api-signature", "a,b", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature},
+			"has a comma, at which the api-signature dialect splits parameters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,6 +205,84 @@ func TestCavageSignerErrors(t *testing.T) {
 		r, err := http.NewRequest("GET", "http://h/x", nil)
 		require.NoError(t, err)
 		assert.NoError(t, signer.Sign(r))
+	}
+}
+
+// TestCavageSignerAcceptedConfigs: the forms the refusals above leave to
+// the signer sign requests the draft verifier accepts.
+func TestCavageSignerAcceptedConfigs(t *testing.T) {
+	now := int64(1_704_067_200)
+	for _, tt := range []struct {
+		name, keyID, header string
+		opts                []signet.CavageSignerOption
+	}{
+		{"signature signed, Authorization sent", "k", "Signature", []signet.CavageSignerOption{signet.CavageSignHeaders("date", "signature")}},
+		{"authorization signed, Signature sent", "k", "Authorization", []signet.CavageSignerOption{signet.CavageSignHeaders("date", "authorization"),
+			signet.CavageSignatureHeader()}},
+		{"comma in key id, draft", "a,b", "", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			key := signet.NewHMACKey([]byte("k"))
+			signer, err := signet.NewCavageSigner(tt.keyID, key, append(tt.opts, clockAt(now))...)
+			require.NoError(t, err)
+			out, err := http.NewRequest("GET", "http://h/x", nil)
+			require.NoError(t, err)
+			if tt.header != "" {
+				out.Header.Set(tt.header, "other")
+			}
+			require.NoError(t, signer.Sign(out))
+			verifier, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: tt.keyID, Key: key}), clockAt(now))
+			require.NoError(t, err)
+			res, err := verifier.Verify(context.Background(), signet.FromHTTP(serverRequest(out, "")))
+			require.NoError(t, err)
+			assert.Equal(t, tt.keyID, res.KeyID)
+		})
+	}
+}
+
+// TestCavageSignerDraftPeers: in the draft dialect, Sign refuses, before
+// changing the request, what http-signature rejects however it is signed:
+// an X-Date header with x-date unsigned, several Cookie headers signed.
+func TestCavageSignerDraftPeers(t *testing.T) {
+	signed := func(names ...string) signet.CavageSignerOption { return signet.CavageSignHeaders(names...) }
+	for _, tt := range []struct {
+		name   string
+		opts   []signet.CavageSignerOption
+		header [][2]string
+		want   string // in the error; "" for none
+	}{
+		{"X-Date, default list", nil, [][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, `add "x-date" to CavageSignHeaders, or remove the header`},
+		{"X-Date unsigned", []signet.CavageSignerOption{signed("(request-target)", "date")},
+			[][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, `add "x-date" to CavageSignHeaders, or remove the header`},
+		{"X-Date signed", []signet.CavageSignerOption{signed("date", "x-date")}, [][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, ""},
+		{"X-Date, api-signature", []signet.CavageSignerOption{signet.DialectAPISignature},
+			[][2]string{{"X-Date", "Mon, 01 Jan 2024 00:00:00 GMT"}}, ""},
+		{"two Cookie headers signed", []signet.CavageSignerOption{signed("date", "cookie")},
+			[][2]string{{"Cookie", "a=1"}, {"Cookie", "b=2"}}, "send one Cookie header"},
+		{"one Cookie header signed", []signet.CavageSignerOption{signed("date", "cookie")}, [][2]string{{"Cookie", "a=1; b=2"}}, ""},
+		{"two Cookie headers unsigned", nil, [][2]string{{"Cookie", "a=1"}, {"Cookie", "b=2"}}, ""},
+		{"two Cookie headers signed, api-signature", []signet.CavageSignerOption{signet.DialectAPISignature, signed("date", "cookie")},
+			[][2]string{{"Cookie", "a=1"}, {"Cookie", "b=2"}}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			signer, err := signet.NewCavageSigner("k", signet.NewHMACKey([]byte("k")), tt.opts...)
+			require.NoError(t, err)
+			r, err := http.NewRequest("GET", "http://h/x", nil)
+			require.NoError(t, err)
+			for _, h := range tt.header {
+				r.Header.Add(h[0], h[1])
+			}
+			err = signer.Sign(r)
+			if tt.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), "signet: "), err.Error())
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Empty(t, r.Header.Get("Date"), "the request is left unchanged")
+			assert.Empty(t, r.Header.Get("Authorization"))
+		})
 	}
 }
 
