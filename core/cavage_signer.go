@@ -134,6 +134,8 @@ func NewCavageSigner(keyID string, key *Key, opts ...CavageSignerOption) (*Cavag
 		return nil, fmt.Errorf("signet: (created) and (expires) cannot be signed with %s: use hs2019", s.label)
 	case s.cfg.dialect == DialectAPISignature && strings.Contains(keyID, ","):
 		return nil, fmt.Errorf("signet: key id %q has a comma, at which the api-signature dialect splits parameters", keyID)
+	case s.cfg.dialect == DialectAPISignature && s.signatureHeader:
+		return nil, errors.New("signet: the api-signature dialect reads the signature from Authorization only: drop CavageSignatureHeader")
 	}
 	if s.headers != nil {
 		created, expires := slices.Contains(s.headers, "(created)"), slices.Contains(s.headers, "(expires)")

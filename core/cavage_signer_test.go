@@ -160,6 +160,7 @@ func TestCavageSignerErrors(t *testing.T) {
 		{"rsa-sha1 is verify-only", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignAlgorithm("rsa-sha1")}, `cannot sign with algorithm "rsa-sha1"`},
 		{"algorithm of another key type", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignAlgorithm("rsa-sha256")}, "rsa-sha256 needs an RSA key, not an HMAC secret"},
 		{"(created) with hmac-sha256", "k", hmacKey, []signet.CavageSignerOption{signet.CavageExpiresIn(time.Minute)}, "cannot be signed with hmac-sha256: use hs2019"},
+		{"api-signature with the Signature header", "k", hmacKey, []signet.CavageSignerOption{signet.DialectAPISignature, signet.CavageSignatureHeader()}, "reads the signature from Authorization only"},
 		{"header with a space", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "x date")}, "neither a header name nor (request-target), (created) or (expires)"},
 		{"header with a quote", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", `x"y`)}, "neither a header name"},
 		{"an unclosed pseudo-header", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "(foo")}, "neither a header name"},
