@@ -29,10 +29,11 @@ type Config struct {
 	SuccessHandler func(c echo.Context)
 	// ErrorHandler answers a rejected request. Its error is returned to
 	// echo; returning nil means the error was handled (see
-	// ContinueOnIgnoredError). Default: an *echo.HTTPError with the status
-	// and the JSON body, the challenge and X-Content-Type-Options: nosniff
-	// set on the response already (an HTTPErrorHandler that answers another
-	// status should delete the challenge).
+	// ContinueOnIgnoredError). Default: HTTPError, an *echo.HTTPError with
+	// the status and the JSON body, the challenge and X-Content-Type-Options:
+	// nosniff set on the response already (an HTTPErrorHandler that answers
+	// another status should delete the challenge); one that logs can end
+	// with it.
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
 	// nil, for routes that also serve unsigned requests. After a body
@@ -61,7 +62,7 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 		c.Skipper = middleware.DefaultSkipper
 	}
 	if c.ErrorHandler == nil {
-		c.ErrorHandler = httpError
+		c.ErrorHandler = HTTPError
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(ctx echo.Context) error {
@@ -100,10 +101,10 @@ func bodyLimited(err *signet.Error) *signet.Error {
 	return err
 }
 
-// httpError is the default ErrorHandler: the challenge and
+// HTTPError is the default ErrorHandler: the challenge and
 // X-Content-Type-Options: nosniff on the response, and an *echo.HTTPError
 // whose message is the JSON error body.
-func httpError(c echo.Context, err *signet.Error) error {
+func HTTPError(c echo.Context, err *signet.Error) error {
 	h := c.Response().Header()
 	if challenge := err.Challenge(); challenge != "" {
 		h.Set("WWW-Authenticate", challenge)

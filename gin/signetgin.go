@@ -13,7 +13,7 @@ const ResultKey = "github.com/signet-go/signet/gin.Result"
 // ErrorHandler answers a request that failed verification. The chain is
 // aborted after it returns. One that answers nothing (it only records the
 // error in c.Errors for a middleware before New to render, say) leaves gin's
-// default: 200 with an empty body.
+// default: 200 with an empty body; one that logs can end with WriteError.
 type ErrorHandler func(c *gin.Context, err *signet.Error)
 
 // Option configures New.
@@ -47,7 +47,7 @@ func New(v signet.Verifier, opts ...Option) gin.HandlerFunc {
 	if err := signet.CheckVerifier(v); err != nil {
 		panic("signetgin: New: " + err.Error())
 	}
-	m := &middleware{verifier: v, onError: abortWithError}
+	m := &middleware{verifier: v, onError: WriteError}
 	for _, o := range opts {
 		if o != nil {
 			o(m)
@@ -75,11 +75,11 @@ func (m *middleware) handle(c *gin.Context) {
 	c.Next()
 }
 
-// abortWithError is the default ErrorHandler: the error's status, challenge
+// WriteError is the default ErrorHandler: the error's status, challenge
 // and JSON body with X-Content-Type-Options: nosniff, and the error in
 // c.Errors (private: for logging and error-reporting middlewares, not for
 // the response).
-func abortWithError(c *gin.Context, err *signet.Error) {
+func WriteError(c *gin.Context, err *signet.Error) {
 	if challenge := err.Challenge(); challenge != "" {
 		c.Header("WWW-Authenticate", challenge)
 	}
