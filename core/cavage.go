@@ -637,7 +637,7 @@ const (
 )
 
 // signedNameOf classifies a name of a headers= list (ASCII: see
-// checkNames), given it lower-cased.
+// cavageNames), given it lower-cased.
 func signedNameOf(lowered []byte) signedName {
 	switch string(lowered) {
 	case "(request-target)":

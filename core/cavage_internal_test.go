@@ -29,7 +29,7 @@ func FuzzAppendBase64(f *testing.F) {
 	})
 }
 
-// TestSignedNameOf: names (ASCII: checkNames refuses any other) are
+// TestSignedNameOf: names (ASCII: cavageNames refuses any other) are
 // classified in any case.
 func TestSignedNameOf(t *testing.T) {
 	for _, name := range []string{"(request-target)", "(Request-Target)", "(created)", "(EXPIRES)", "Host",

@@ -60,8 +60,8 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 // included, lower-cased (header names are case-insensitive); date must be
 // one of them, (created) and (expires) are in it exactly when
 // CavageExpiresIn is given, and the header carrying the signature
-// (authorization, or signature under CavageSignatureHeader) must not be. The default is
-// (request-target) host date, with (created) (expires) after
+// (authorization, or signature under CavageSignatureHeader) must not be.
+// The default is (request-target) host date, with (created) (expires) after
 // (request-target) under CavageExpiresIn, and digest for a request with a
 // body. An explicit list is signed as given: name digest in it to sign
 // bodies.
