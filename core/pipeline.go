@@ -96,17 +96,18 @@ type scheme interface {
 // not allocate per request.
 type attempt struct {
 	req       Request
-	keyID     string    // from the request; AnyKeyID when the scheme has none
-	algorithm string    // the algorithm of the matching secret
-	signature string    // as sent (aliases the request)
-	created   time.Time // zero when absent
-	expires   time.Time // zero when absent
-	date      time.Time // a signed Date header; zero when absent
-	instant   time.Time // the time of this verification, once read (see now)
-	covered   []string  // what the signature covers (shared, read-only)
-	msg       []byte    // scratch for the canonical message
-	sig       []byte    // scratch for the decoded signature
-	tag       [128]byte // scratch for an encoded expected signature
+	keyID     string        // from the request; AnyKeyID when the scheme has none
+	algorithm string        // the algorithm of the matching secret
+	signature string        // as sent (aliases the request)
+	created   time.Time     // zero when absent
+	expires   time.Time     // zero when absent
+	date      time.Time     // a signed Date header; zero when absent
+	instant   time.Time     // the time of this verification, once read (see now)
+	grace     time.Duration // how long after the signed expiry expires is (pysigned's skew)
+	covered   []string      // what the signature covers (shared, read-only)
+	msg       []byte        // scratch for the canonical message
+	sig       []byte        // scratch for the decoded signature
+	tag       [128]byte     // scratch for an encoded expected signature
 	alg       *algorithm
 	params    cavageParams
 	pysigned  pysignedState
@@ -153,7 +154,7 @@ func (a *attempt) release() {
 // reset here: TestAttemptReset fails until it is.
 func (a *attempt) reset() {
 	a.req, a.keyID, a.algorithm, a.signature = nil, "", "", ""
-	a.created, a.expires, a.date, a.instant = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	a.created, a.expires, a.date, a.instant, a.grace = time.Time{}, time.Time{}, time.Time{}, time.Time{}, 0
 	a.covered, a.alg, a.params = nil, nil, cavageParams{}
 	a.msg, a.sig, a.pairs = reusable(a.msg), reusable(a.sig), a.pairs[:0]
 	if _, ok := a.sc.(*Pysigned); ok { // the only scheme with state there
@@ -272,8 +273,8 @@ func (p *pipeline) checkTime(a *attempt) error {
 	if a.created.IsZero() {
 		// Only the expiry dates the signature: its age is unknown, so it
 		// may not outlive the maximum age from now (nor its replay record).
-		if p.maxAge > 0 && a.date.IsZero() && since(a.expires, now) > p.maxAge {
-			return newError(ErrExpired, "the signature is valid for another %v, longer than the %v this server accepts; sign it with a shorter expiry", since(a.expires, now).Round(time.Second), p.maxAge)
+		if p.maxAge > 0 && a.date.IsZero() && since(a.expires, now)-a.grace > p.maxAge {
+			return newError(ErrExpired, "the signature is valid for another %v, longer than the %v this server accepts; sign it with a shorter expiry", (since(a.expires, now) - a.grace).Round(time.Second), p.maxAge)
 		}
 		return nil
 	}
@@ -300,16 +301,23 @@ func since(now, t time.Time) time.Duration {
 // other check. What it records is the signed content itself (the key that
 // verified it and the canonical message), so neither re-encoding the
 // signature nor naming the key by another id dodges it; it keeps the
-// record for as long as the request could still be accepted.
+// record for as long as the request could still be accepted, and a
+// recordMargin more. The clock is read again first: a body or a key lookup
+// may have taken long enough since the time checks for the request to be
+// no longer acceptable, and its record (kept until then) forgotten.
 func (p *pipeline) record(ctx context.Context, a *attempt, k *Key) error {
 	if p.nonces == nil {
 		return nil
+	}
+	until := p.acceptableUntil(a)
+	if p.now().After(until) {
+		return newError(ErrExpired, "the signature expired while the request was being read; sign it again")
 	}
 	h := sha256.New()
 	h.Write(k.identify()[:])
 	h.Write(a.msg)
 	key := p.name + " " + hex.EncodeToString(h.Sum(nil))
-	fresh, err := p.nonces.Record(ctx, key, p.acceptableUntil(a))
+	fresh, err := p.nonces.Record(ctx, key, until.Add(recordMargin))
 	switch {
 	case err != nil:
 		return &Error{kind: ErrUnavailable, message: "replay protection is unavailable; try again later", cause: err}
@@ -318,6 +326,11 @@ func (p *pipeline) record(ctx context.Context, a *attempt, k *Key) error {
 	}
 	return nil
 }
+
+// recordMargin is how much longer than its request could be accepted a
+// nonce store keeps a record: a store with a clock of its own (a database
+// server's) may read the time a little ahead of the verifier's.
+const recordMargin = time.Minute
 
 // acceptableUntil is the last moment checkTime would still accept a: the
 // earliest of its bounds, which checkTime makes sure a replay-protected

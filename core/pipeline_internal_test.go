@@ -24,7 +24,7 @@ func TestAttemptReset(t *testing.T) {
 		fields = append(fields, typ.Field(i).Name)
 	}
 	// Every field below is set before reset; a new field must join them.
-	set := []string{"req", "keyID", "algorithm", "signature", "created", "expires", "date", "instant",
+	set := []string{"req", "keyID", "algorithm", "signature", "created", "expires", "date", "instant", "grace",
 		"covered", "msg", "sig", "tag", "alg", "params", "pysigned", "pairs", "mac", "sc", "home", "http"}
 	if !slices.Equal(fields, set) {
 		t.Fatalf("attempt's fields are %v: reset a new field in reset, then set it here", fields)
@@ -33,7 +33,7 @@ func TestAttemptReset(t *testing.T) {
 	now := time.Unix(1700000000, 0)
 	a := &attempt{
 		req: FromHTTP(&http.Request{}), keyID: "k", algorithm: "hmac-sha256", signature: "sig",
-		created: now, expires: now, date: now, instant: now, covered: []string{"date"},
+		created: now, expires: now, date: now, instant: now, grace: time.Second, covered: []string{"date"},
 		msg: []byte("msg"), sig: []byte("sig"), alg: &algorithm{},
 		params:   cavageParams{keyID: "k", hasHeaders: true, plan: &headerPlan{}},
 		pysigned: pysignedState{qsl: qsl{query: "a=1", scratch: []byte("x")}, exp: 1, lowerHex: true},

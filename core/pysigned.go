@@ -519,13 +519,14 @@ func equalTags(tag, sig []byte) bool {
 // checkExpiry enforces pysigned's expiry on an authenticated URL: valid
 // while now < exp + skew, in whole seconds (time() truncated). It sets
 // a.expires to exp + skew, the first instant the URL is refused, which the
-// pipeline's own check (strictly after) then agrees with.
+// pipeline's own check (strictly after) then agrees with, and a.grace to
+// the skew, which the pipeline's maximum age does not count.
 func (v *Pysigned) checkExpiry(a *attempt) error {
 	until := a.pysigned.exp + v.cfg.skew
 	if a.now(v.now).Unix() >= until {
 		return newError(ErrExpired, "the URL expired at %s", time.Unix(until, 0).UTC().Format(time.RFC3339))
 	}
-	a.expires = time.Unix(until, 0)
+	a.expires, a.grace = time.Unix(until, 0), time.Duration(v.cfg.skew)*time.Second
 	return nil
 }
 

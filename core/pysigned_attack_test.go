@@ -299,7 +299,7 @@ func TestPysignedReplay(t *testing.T) {
 	assert.Len(t, store.seen, 1)
 	for key, until := range store.seen {
 		assert.True(t, strings.HasPrefix(key, "pysigned "), key)
-		assert.Equal(t, time.Unix(pyNow+600, 0), until)
+		assert.Equal(t, time.Unix(pyNow+600, 0).Add(time.Minute), until)
 	}
 }
 
@@ -346,4 +346,33 @@ func TestPysignedConfigErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = verifier.Verify(context.Background(), signet.FromHTTP(pysignedServerRequest(t, signed)))
 	assert.NoError(t, err)
+}
+
+// TestPysignedMaxAgeWithSkew: WithMaxAge bounds how far ahead exp is, as
+// documented, whatever the skew added after it.
+func TestPysignedMaxAgeWithSkew(t *testing.T) {
+	key := signet.NewHMACKey(bytes.Repeat([]byte{7}, 64))
+	keys := staticKeys(t, signet.Secret{ID: "k", Key: key})
+	for _, tc := range []struct {
+		ttl, skew time.Duration
+		want      error
+	}{
+		{time.Hour, 0, nil},
+		{time.Hour, 30 * time.Second, nil},
+		{time.Hour - 10*time.Second, 30 * time.Second, nil},
+		{time.Hour + time.Second, 30 * time.Second, signet.ErrExpired},
+	} {
+		v, err := signet.NewPysigned(keys, clockAt(pyNow), signet.WithMaxAge(time.Hour), signet.PysignedSkew(tc.skew))
+		require.NoError(t, err)
+		signer, err := signet.NewPysignedSigner(key, signet.PysignedTTL(tc.ttl), clockAt(pyNow))
+		require.NoError(t, err)
+		signed, err := signer.SignURL("https://example.com/dl?file=a")
+		require.NoError(t, err)
+		_, err = v.Verify(context.Background(), signet.FromHTTP(pysignedServerRequest(t, signed)))
+		if tc.want == nil {
+			assert.NoError(t, err, "ttl %v, skew %v", tc.ttl, tc.skew)
+		} else {
+			assert.ErrorIs(t, err, tc.want, "ttl %v, skew %v", tc.ttl, tc.skew)
+		}
+	}
 }
