@@ -13,7 +13,7 @@ import (
 // the verifier says until when, on its own clock. When the store has
 // doubled since it last looked, it forgets the records whose time has
 // passed and keeps the others in a map of their size, so the memory held
-// follows the requests accepted within WithMaxAge, not time. One lock
+// follows the requests accepted within WithMaxAge (and a minute), not time. One lock
 // guards it, which suits thousands of accepted requests a second. The zero
 // value is an empty store on the system clock, ready to use; it must not be
 // copied after first use.

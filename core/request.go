@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
 )
 
 // Request is the narrow, framework-neutral view of an incoming request that
@@ -158,9 +157,9 @@ func (v *httpView) Body(limit int64) ([]byte, error) {
 // wrapping ErrBodyTooLarge beyond limit bytes (or ErrMalformed when it
 // fails to read). contentLength is the announced length, -1 when unknown.
 // However large it is, the buffer starts at 64 KiB at most and grows with
-// the bytes received (to 8 times as many, then to the announced length), so
-// that a client announcing a large body and sending little makes the server
-// reserve little.
+// the bytes received (to 4 times as many, and exactly to the announced
+// length at last), so that a client announcing a large body and sending
+// little makes the server reserve little.
 func ReadBody(body io.Reader, contentLength, limit int64) ([]byte, error) {
 	if contentLength > limit {
 		return nil, bodyTooLarge(limit)
@@ -197,9 +196,11 @@ func readBody(body io.Reader, contentLength, limit int64, room []byte) ([]byte, 
 		if len(buf) == cap(buf) {
 			next := 2 * len(buf)
 			if contentLength >= int64(len(buf)) { // the rest is announced: fewer copies
-				next = int(min(8*int64(len(buf)), contentLength+1))
+				next = int(min(4*int64(len(buf)), contentLength+1))
 			}
-			buf = slices.Grow(buf, next-len(buf))
+			grown := make([]byte, len(buf), next) // exactly: never past the announced length
+			copy(grown, buf)
+			buf = grown
 		}
 	}
 }

@@ -368,6 +368,11 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 		path, _ := splitRequestURI(out.RequestURI())
 		return fmt.Errorf("signet: the request's path %q is outside the mount %q the signer signs for", path, c.mount)
 	}
+	for _, f := range c.fields {
+		if f.header == "Cookie" && len(r.Header["Cookie"]) > 1 {
+			return errors.New(`signet: the request has several Cookie headers, which an HTTP/2 server joins with "; " where SASigning signs ", ": send one Cookie header`)
+		}
+	}
 	if c.hasTimestamp {
 		now := c.now()
 		ts := strconv.FormatInt(now.Unix(), 10)

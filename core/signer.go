@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
+	"slices"
 	"strconv"
 )
 
@@ -51,7 +53,8 @@ func (o outgoingRequest) RequestURI() string { return o.r.URL.RequestURI() }
 // Header returns the header's values as net/http will send them:
 // Content-Length, which it writes from r.ContentLength and the body and
 // never from r.Header (see contentLength); User-Agent, of which it sends
-// the first value, and none for "".
+// the first value, and none for ""; any other value trimmed of spaces and
+// tabs (Header.Write; it refuses to send line breaks).
 func (o outgoingRequest) Header(name string) []string {
 	switch name {
 	case "Content-Length":
@@ -61,12 +64,26 @@ func (o outgoingRequest) Header(name string) []string {
 		return nil
 	case "User-Agent":
 		if ua := o.r.Header[name]; len(ua) > 0 && ua[0] != "" {
-			return ua[:1]
+			return []string{sentValue(ua[0])}
 		}
 		return nil
 	}
-	return o.r.Header[name]
+	values := o.r.Header[name]
+	for i, v := range values {
+		if sentValue(v) != v { // copied only when net/http changes one
+			sent := slices.Clone(values)
+			for j := i; j < len(sent); j++ {
+				sent[j] = sentValue(sent[j])
+			}
+			return sent
+		}
+	}
+	return values
 }
+
+// sentValue is a header value as net/http writes it: trimmed of spaces and
+// tabs.
+func sentValue(v string) string { return textproto.TrimString(v) }
 
 // contentLength returns the Content-Length net/http sends for the request,
 // as its transferWriter decides (newTransferWriter, Request.outgoingLength,

@@ -152,22 +152,49 @@ func TestSignerUserAgentAsSent(t *testing.T) {
 	require.NoError(t, err)
 	signer, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "host", "date", "user-agent"))
 	require.NoError(t, err)
+	assert.NoError(t, verifiedAtServer(t, verifier, signer, http.Header{"User-Agent": {"first", "second"}}))
+
+	r, err := http.NewRequest("GET", "http://api.example/x", nil)
+	require.NoError(t, err)
+	r.Header["User-Agent"] = []string{""}
+	assert.ErrorContains(t, signer.Sign(r), "user-agent", "not sent: nothing to sign")
+}
+
+// verifiedAtServer sends a GET with header, signed by signer, to a server
+// on 127.0.0.1, and returns what v answered there.
+func verifiedAtServer(t *testing.T, v signet.Verifier, signer signet.Signer, header http.Header) error {
+	t.Helper()
 	verified := make(chan error, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		_, err := verifier.Verify(r.Context(), signet.FromHTTP(r))
+		_, err := v.Verify(r.Context(), signet.FromHTTP(r))
 		verified <- err
 	}))
 	defer srv.Close()
-
 	r, err := http.NewRequest("GET", srv.URL+"/x", nil)
 	require.NoError(t, err)
-	r.Header["User-Agent"] = []string{"first", "second"}
+	r.Header = header
 	require.NoError(t, signer.Sign(r))
 	resp, err := srv.Client().Do(r)
 	require.NoError(t, err)
 	resp.Body.Close()
-	assert.NoError(t, <-verified)
+	return <-verified
+}
 
-	r.Header["User-Agent"] = []string{""}
-	assert.ErrorContains(t, signer.Sign(r), "user-agent", "not sent: nothing to sign")
+// TestSignerHeaderValuesAsSent: net/http sends header values trimmed, so a
+// signer signs them so (SASigning signed them as set); a signed Cookie with
+// several values, which an HTTP/2 server joins otherwise than an HTTP/1.1
+// one, is refused.
+func TestSignerHeaderValuesAsSent(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	opts := []signet.SASigningOption{signet.SASigningFields("path", "header:X-A", "header:Cookie"), signet.SASigningDelimiter("\n")}
+	verifier, err := signet.NewSASigning(staticKeys(t, signet.Secret{ID: "k", Key: key}), opts...)
+	require.NoError(t, err)
+	signer, err := signet.NewSASigningSigner(key, opts...)
+	require.NoError(t, err)
+	assert.NoError(t, verifiedAtServer(t, verifier, signer, http.Header{"X-A": {" padded\t", "two "}, "Cookie": {"a=1; b=2"}}))
+
+	r, err := http.NewRequest("GET", "http://api.example/x", nil)
+	require.NoError(t, err)
+	r.Header = http.Header{"X-A": {"a"}, "Cookie": {"a=1", "b=2"}}
+	assert.ErrorContains(t, signer.Sign(r), "several Cookie headers")
 }

@@ -11,9 +11,10 @@ import (
 const ResultKey = "github.com/signet-go/signet/gin.Result"
 
 // ErrorHandler answers a request that failed verification. The chain is
-// aborted after it returns. One that answers nothing (it only records the
-// error in c.Errors for a middleware before New to render, say) leaves gin's
-// default: 200 with an empty body; one that logs can end with WriteError.
+// aborted after it returns. One that only records the error in c.Errors
+// leaves the answer to a middleware before New (gin's idiom); one that
+// neither answers nor records (it only logs, say) is followed by
+// WriteError, never gin's empty 200.
 type ErrorHandler func(c *gin.Context, err *signet.Error)
 
 // Option configures New.
@@ -63,7 +64,10 @@ func (m *middleware) handle(c *gin.Context) {
 	}
 	res, err := signet.VerifyRequest(c.Request.Context(), m.verifier, signet.FromHTTP(c.Request))
 	if err != nil {
-		m.onError(c, err)
+		errs, status := len(c.Errors), c.Writer.Status()
+		if m.onError(c, err); !c.Writer.Written() && c.Writer.Status() == status && len(c.Errors) == errs {
+			WriteError(c, err)
+		}
 		c.Abort()
 		return
 	}

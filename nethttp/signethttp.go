@@ -7,9 +7,9 @@ import (
 	signet "github.com/signet-go/signet/core"
 )
 
-// ErrorHandler answers a request that failed verification; one that writes
-// nothing leaves net/http's default, 200 with an empty body (call WriteError
-// after logging, say).
+// ErrorHandler answers a request that failed verification. One that writes
+// nothing through w (it only logs, say) is followed by WriteError, never
+// net/http's empty 200.
 type ErrorHandler func(w http.ResponseWriter, r *http.Request, err *signet.Error)
 
 // Option configures New.
@@ -20,10 +20,40 @@ type Option func(*middleware)
 func WithErrorHandler(h ErrorHandler) Option {
 	return func(m *middleware) {
 		if h != nil {
-			m.onError = h
+			m.onError = answered(h)
 		}
 	}
 }
+
+// answered is h, followed by WriteError when h wrote nothing.
+func answered(h ErrorHandler) ErrorHandler {
+	return func(w http.ResponseWriter, r *http.Request, err *signet.Error) {
+		tw := &writeTracker{ResponseWriter: w}
+		if h(tw, r, err); !tw.wrote {
+			WriteError(w, r, err)
+		}
+	}
+}
+
+// writeTracker is a ResponseWriter that records whether anything was
+// written through it.
+type writeTracker struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *writeTracker) WriteHeader(code int) {
+	t.wrote = true
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *writeTracker) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the writer's other methods.
+func (t *writeTracker) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
 // WithSkipper lets requests for which skip returns true through unverified,
 // e.g. CORS preflights or health checks.

@@ -103,10 +103,26 @@ func TestNewWithoutVerifier(t *testing.T) {
 		func() { signethttp.New(unchecked) })
 }
 
-// TestNilOption: a nil Option is ignored, not a panic at startup.
-func TestNilOption(t *testing.T) {
-	var none signethttp.Option
-	w := httptest.NewRecorder()
-	signethttp.New(verifier(t), none)(echo).ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
-	assert.Equal(t, http.StatusUnauthorized, w.Code)
+// TestErrorHandlerThatWritesNothing: an error handler that only logs is
+// followed by the default answer, never net/http's empty 200; one that
+// answers keeps its answer. A nil Option is ignored.
+func TestErrorHandlerThatWritesNothing(t *testing.T) {
+	var logged []string
+	logOnly := signethttp.WithErrorHandler(func(_ http.ResponseWriter, _ *http.Request, err *signet.Error) {
+		logged = append(logged, err.Code())
+	})
+	teapot := signethttp.WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, _ *signet.Error) {
+		w.WriteHeader(http.StatusTeapot)
+	})
+	for _, tc := range []struct {
+		opt    signethttp.Option
+		status int
+		json   bool
+	}{{logOnly, http.StatusUnauthorized, true}, {teapot, http.StatusTeapot, false}, {nil, http.StatusUnauthorized, true}} {
+		w := httptest.NewRecorder()
+		signethttp.New(verifier(t), tc.opt)(echo).ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+		assert.Equal(t, tc.status, w.Code)
+		assert.Equal(t, tc.json, strings.Contains(w.Body.String(), `"error":"missing_signature"`), w.Body.String())
+	}
+	assert.Equal(t, []string{"missing_signature"}, logged)
 }

@@ -56,8 +56,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // stayedHome reports whether req, and every request it is a redirect of,
-// has the origin of the first one. A redirect whose previous request is
-// unknown (a Base that leaves Response.Request nil) has not.
+// has the origin of the first one (RoundTrip makes each Response's Request
+// the caller's). A redirect whose previous request is unknown has not.
 func stayedHome(req *http.Request) bool {
 	home := origin(req.URL)
 	for r := req; r.Response != nil; r = r.Response.Request {
