@@ -2,12 +2,14 @@ package signet_test
 
 import (
 	"math"
+	"sync"
 	"time"
 
 	signet "github.com/signet-go/signet/core"
 )
 
-// The tests' clocks: verifiers and signers at a fixed instant.
+// The tests' clocks: verifiers and signers at a fixed instant, or at one
+// a test moves.
 
 // fixedClock is a clock that always reads t.
 func fixedClock(t time.Time) signet.Option {
@@ -25,3 +27,15 @@ func unixTime(s float64) time.Time {
 	whole := math.Floor(s)
 	return time.Unix(int64(whole), int64(math.Round((s-whole)*1e9)))
 }
+
+// movingClock is a clock tests move, shared by a verifier and its store.
+type movingClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *movingClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+func (c *movingClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,18 +13,6 @@ import (
 
 	signet "github.com/signet-go/signet/core"
 )
-
-// movingClock is a clock tests move, shared by a verifier and its store.
-type movingClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *movingClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
-func (c *movingClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
 
 // slowBody is a request whose body takes d (on clock) to arrive: a client
 // dribbling it.
