@@ -71,6 +71,9 @@ func (k *Key) IsHMAC() bool { return k != nil && k.kind == hmacKey }
 // String never prints key material.
 func (k *Key) String() string { return "signet.Key(redacted)" }
 
+// GoString never prints key material either (%#v, test failure output).
+func (k *Key) GoString() string { return k.String() }
+
 // Secret is what a KeyStore returns for a key id: the key, the algorithm it is
 // pinned to, and the credentials of the caller who owns it.
 type Secret struct {
@@ -154,10 +157,10 @@ type fixedKeys interface{ fixed() []Secret }
 // Lookup returns the secrets of keyID, or every secret for AnyKeyID.
 func (s *StaticKeys) Lookup(_ context.Context, keyID string) ([]Secret, error) {
 	if keyID == AnyKeyID {
-		return s.all, nil
+		return slices.Clip(s.all), nil
 	}
 	if found := s.byID[keyID]; len(found) > 0 {
-		return found, nil
+		return slices.Clip(found), nil // a caller's append must not write into the store
 	}
 	return nil, ErrUnknownKey
 }

@@ -38,7 +38,30 @@ func TestStaticKeys(t *testing.T) {
 
 	_, err = signet.NewStaticKeys(signet.Secret{ID: "nokey"})
 	assert.Error(t, err)
-	assert.NotContains(t, fmt.Sprint(signet.NewHMACKey([]byte("hunter2"))), "hunter2")
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		printed := fmt.Sprintf(format, signet.Secret{ID: "a", Key: signet.NewHMACKey([]byte("hunter2"))})
+		assert.NotContains(t, printed, "hunter2", format)
+		assert.NotContains(t, printed, "0x68, 0x75", format) // %#v prints bytes in hex
+	}
+}
+
+// A getSecret callback may append its own secrets to what a StaticKeys
+// returns: that must not write into the store, which every request shares.
+func TestStaticKeysLookupNotShared(t *testing.T) {
+	var secrets []signet.Secret
+	for i := range 3 { // append grows the id's slice to 4: room for one more
+		secrets = append(secrets, signet.Secret{ID: "a", Key: signet.NewHMACKey([]byte{'1' + byte(i)})})
+	}
+	keys := staticKeys(t, secrets...)
+	for _, id := range []string{"a", signet.AnyKeyID} {
+		first, err := keys.Lookup(context.Background(), id)
+		require.NoError(t, err)
+		mine := append(first, signet.Secret{ID: "request-1"})
+		second, err := keys.Lookup(context.Background(), id)
+		require.NoError(t, err)
+		_ = append(second, signet.Secret{ID: "request-2"})
+		assert.Equal(t, "request-1", mine[3].ID, id)
+	}
 }
 
 // TestKeyFuncErrors: what a getSecret callback answers becomes a precise

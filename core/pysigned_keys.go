@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	neturl "net/url"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -56,14 +58,22 @@ type JWKSKeys struct {
 // Lookup returns the keys of keyID, or every key, in the set's order, for
 // AnyKeyID.
 func (s *JWKSKeys) Lookup(ctx context.Context, keyID string) ([]Secret, error) {
+	if s.static == nil { // a zero JWKSKeys holds no key
+		return nil, ErrUnknownKey
+	}
 	return s.static.Lookup(ctx, keyID)
 }
 
-func (s *JWKSKeys) fixed() []Secret { return s.static.all }
+func (s *JWKSKeys) fixed() []Secret { return s.Secrets() }
 
 // Secrets returns a copy of the keys, in the set's order (to add
 // credentials, say, and build a StaticKeys).
-func (s *JWKSKeys) Secrets() []Secret { return append([]Secret(nil), s.static.all...) }
+func (s *JWKSKeys) Secrets() []Secret {
+	if s.static == nil {
+		return nil
+	}
+	return slices.Clone(s.static.all)
+}
 
 // SigningKey returns the key pysigned signs with by default, the last one,
 // and its id. It is an error when that key cannot sign (an Ed25519 public
@@ -74,7 +84,11 @@ func (s *JWKSKeys) Secrets() []Secret { return append([]Secret(nil), s.static.al
 // gives the key: give it PysignedKeyID(id), or verifiers looking the kid
 // up in the set will not find it.
 func (s *JWKSKeys) SigningKey() (id string, key *Key, err error) {
-	last := s.static.all[len(s.static.all)-1]
+	all := s.Secrets()
+	if len(all) == 0 {
+		return "", nil, errors.New("signet: the key set is empty")
+	}
+	last := all[len(all)-1]
 	if last.Key.kind == ed25519Key && last.Key.signer == nil {
 		return "", nil, fmt.Errorf("signet: the last key of the set (%q) is an Ed25519 public key, which cannot sign", last.ID)
 	}
@@ -207,7 +221,7 @@ func FetchJWKS(ctx context.Context, client *http.Client, url string, opts ...JWK
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("signet: fetching the JWKS: %s answered %s", resp.Request.URL.Redacted(), resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, min(c.maxBytes, math.MaxInt64-1)+1)) // one byte more tells a larger document
 	if err != nil {
 		return nil, fmt.Errorf("signet: fetching the JWKS: %w", err)
 	}
@@ -316,7 +330,9 @@ func (c *jwksConfig) parseJWK(raw json.RawMessage) (Secret, error) {
 		case len(x) != ed25519.PublicKeySize:
 			return Secret{}, fmt.Errorf("an Ed25519 public key has %d bytes, not %d", len(x), ed25519.PublicKeySize)
 		case !hasD:
-			key, _ = NewPublicKey(ed25519.PublicKey(x))
+			if key, err = NewPublicKey(ed25519.PublicKey(x)); err != nil {
+				return Secret{}, err
+			}
 		case len(d) != ed25519.SeedSize:
 			return Secret{}, fmt.Errorf("an Ed25519 seed has %d bytes, not %d", len(d), ed25519.SeedSize)
 		default:
@@ -324,7 +340,9 @@ func (c *jwksConfig) parseJWK(raw json.RawMessage) (Secret, error) {
 			if !bytes.Equal(priv.Public().(ed25519.PublicKey), x) {
 				return Secret{}, errors.New("x is not the public key of d")
 			}
-			key, _ = NewPrivateKey(priv)
+			if key, err = NewPrivateKey(priv); err != nil {
+				return Secret{}, err
+			}
 		}
 	case is("kty", "oct") && is("alg", "HS512"):
 		k, hasK, err := b64("k")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -175,6 +176,19 @@ func TestJWKSErrors(t *testing.T) {
 	assert.Len(t, keys.Secrets(), 1)
 	_, _, err = keys.SigningKey()
 	assert.ErrorContains(t, err, "cannot sign")
+
+	// A zero JWKSKeys is an empty set, as a StaticKeys without secrets: it
+	// answers no key, and panics nowhere.
+	empty := &signet.JWKSKeys{}
+	_, err = signet.NewPysigned(empty)
+	assert.NoError(t, err)
+	_, err = signet.NewCavage(empty)
+	assert.NoError(t, err)
+	_, err = empty.Lookup(context.Background(), "a")
+	assert.ErrorIs(t, err, signet.ErrUnknownKey)
+	_, _, err = empty.SigningKey()
+	assert.ErrorContains(t, err, "empty")
+	assert.Empty(t, empty.Secrets())
 }
 
 func TestJWKSFromEnv(t *testing.T) {
@@ -227,6 +241,8 @@ func TestFetchJWKS(t *testing.T) {
 	assert.ErrorContains(t, err, fmt.Sprintf("larger than %d bytes", len(doc)+99))
 	_, err = signet.FetchJWKS(ctx, srv.Client(), srv.URL+"/big", signet.JWKSMaxBytes(int64(len(doc))+100))
 	assert.NoError(t, err)
+	_, err = signet.FetchJWKS(ctx, srv.Client(), srv.URL+"/big", signet.JWKSMaxBytes(math.MaxInt64))
+	assert.NoError(t, err, "no limit")
 
 	start := time.Now()
 	_, err = signet.FetchJWKS(ctx, srv.Client(), srv.URL+"/slow", signet.JWKSTimeout(100*time.Millisecond))
