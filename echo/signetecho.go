@@ -28,12 +28,13 @@ type Config struct {
 	// handler.
 	SuccessHandler func(c echo.Context)
 	// ErrorHandler answers a rejected request. Its error is returned to
-	// echo; returning nil means the error was handled (see
-	// ContinueOnIgnoredError). Default: HTTPError, an *echo.HTTPError with
-	// the status and the JSON body, the challenge and X-Content-Type-Options:
+	// echo; returning nil after answering means the error was handled (see
+	// ContinueOnIgnoredError), and returning nil without answering (it only
+	// logs, say) is followed by HTTPError: a rejected request never gets
+	// echo's empty 200. Default: HTTPError, an *echo.HTTPError with the
+	// status and the JSON body, the challenge and X-Content-Type-Options:
 	// nosniff set on the response already (an HTTPErrorHandler that answers
-	// another status should delete the challenge); one that logs can end
-	// with it.
+	// another status should delete the challenge).
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
 	// nil, for routes that also serve unsigned requests. After a body
@@ -76,10 +77,15 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 			res, verr := signet.VerifyRequest(req.Context(), c.Verifier, signet.FromHTTP(req))
 			if verr != nil {
 				verr = bodyLimited(verr)
-				if err := c.ErrorHandler(ctx, verr); err != nil || !c.ContinueOnIgnoredError {
+				switch err := c.ErrorHandler(ctx, verr); {
+				case err != nil:
 					return err
+				case c.ContinueOnIgnoredError:
+					return next(ctx)
+				case !ctx.Response().Committed: // it answered nothing (it logs, say): never echo's empty 200
+					return HTTPError(ctx, verr)
 				}
-				return next(ctx)
+				return nil
 			}
 			ctx.Set(ResultKey, res)
 			ctx.SetRequest(req.WithContext(signet.NewContext(req.Context(), res)))

@@ -26,6 +26,9 @@ func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) st
 			return c.String(signettest.CustomErrorStatus, "custom:"+err.Code())
 		}
 	}
+	if setup.SilentErrors {
+		config.ErrorHandler = func(echo.Context, *signet.Error) error { return nil }
+	}
 	mw, err := config.ToMiddleware()
 	if err != nil {
 		t.Fatal(err)

@@ -52,7 +52,7 @@
 // that aliases the request: clone it (strings.Clone) if your store keeps
 // it, in a cache say.
 //
-// New reuses its *signet.Results too, as fiber reuses c: a verifier of
+// New reuses its Results too, as fiber reuses c: a verifier of
 // package signet verifies into a pooled Result (signet.IntoVerifier), which
 // goes back to the pool when fasthttp is done with the request (it then
 // closes the values in c.Locals). So the pointer Result returns is valid

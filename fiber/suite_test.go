@@ -27,6 +27,9 @@ func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) st
 			return c.Status(signettest.CustomErrorStatus).SendString("custom:" + err.Code())
 		}
 	}
+	if setup.SilentErrors {
+		cfg.ErrorHandler = func(*fiber.Ctx, *signet.Error) error { return nil }
+	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(signetfiber.New(v, cfg))
 	app.Use(func(c *fiber.Ctx) error {

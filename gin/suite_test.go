@@ -28,6 +28,9 @@ func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) st
 			c.String(signettest.CustomErrorStatus, "custom:"+err.Code())
 		}))
 	}
+	if setup.SilentErrors {
+		opts = append(opts, signetgin.WithErrorHandler(func(*gin.Context, *signet.Error) {}))
+	}
 	r := gin.New()
 	r.Use(signetgin.New(v, opts...))
 	r.NoRoute(func(c *gin.Context) {

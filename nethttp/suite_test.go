@@ -26,6 +26,9 @@ func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) st
 			io.WriteString(w, "custom:"+err.Code())
 		}))
 	}
+	if setup.SilentErrors {
+		opts = append(opts, signethttp.WithErrorHandler(func(http.ResponseWriter, *http.Request, *signet.Error) {}))
+	}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		res, _ := signethttp.Result(r)

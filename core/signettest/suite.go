@@ -49,6 +49,10 @@ type Setup struct {
 	// CustomErrors asks for an error handler of the adapter's own kind
 	// that answers CustomErrorStatus with the body "custom:" + err.Code().
 	CustomErrors bool
+	// SilentErrors asks for an error handler of the adapter's own kind that
+	// answers nothing and reports no error (it only logs, say): the adapter
+	// must still answer as by default, never with the framework's empty 200.
+	SilentErrors bool
 }
 
 // CustomErrorStatus is the status of Setup.CustomErrors answers.
@@ -276,6 +280,7 @@ func cases(f fixture) []testCase {
 		{name: "skipper lets others through to verification", setup: Setup{Skip: func(m, _ string) bool { return m == http.MethodOptions }},
 			status: 401, code: "missing_signature"},
 		{name: "custom error handler", setup: Setup{CustomErrors: true}, status: CustomErrorStatus, code: "missing_signature"},
+		{name: "error handler answering nothing", setup: Setup{SilentErrors: true}, status: 401, code: "missing_signature"},
 		// A server must answer 400 to a request with more than one Host
 		// (RFC 9112 §3.2), whatever it was signed for: which one the
 		// verifier reads (fasthttp keeps the last) and which one a proxy
