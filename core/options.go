@@ -63,7 +63,9 @@ func WithClock(now func() time.Time) Option {
 
 // WithClockSkew sets how far a signature's creation time may be ahead of
 // the clock, and for schemes that sign a Date header (Cavage), how far that
-// Date may be from the clock either way. Each scheme documents its default.
+// Date may be from the clock either way; for pysigned, whose URLs carry no
+// creation time, how long after its exp a URL is still accepted (as
+// PysignedSkew). Each scheme documents its default.
 func WithClockSkew(d time.Duration) Option {
 	return Option{"WithClockSkew", func(s *settings) error {
 		if d < 0 {

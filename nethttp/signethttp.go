@@ -99,8 +99,9 @@ func New(v signet.Verifier, opts ...Option) func(http.Handler) http.Handler {
 }
 
 // WriteError is the default ErrorHandler: the error's status, its
-// WWW-Authenticate challenge where the scheme defines one, and the JSON body
-// {"error": code, "message": message}.
+// WWW-Authenticate challenge where the scheme defines one,
+// X-Content-Type-Options: nosniff, and the JSON body {"error": code,
+// "message": message}.
 func WriteError(w http.ResponseWriter, _ *http.Request, err *signet.Error) {
 	h := w.Header()
 	if c := err.Challenge(); c != "" {

@@ -31,7 +31,8 @@ func main() {
 }
 
 // run serves a protected fiber app on 127.0.0.1, sends it a signed and a
-// tampered request, and fails unless they got 200 and 401.
+// tampered request, and fails unless the first got 200 and the second was
+// refused.
 func run(out io.Writer) error {
 	// The verifier: client-1's key, and what its signatures cover (Cavage
 	// signs the method and path, Host and Date, and the body's Digest).
