@@ -35,7 +35,7 @@ func checkDigest(values []string, body []byte) error {
 				continue
 			}
 			supported = true
-			var buf [sha512.Size]byte
+			var buf [sha512.Size + 2]byte // what the 88 characters of a SHA-512 sum decode into, before the padding is dropped
 			got, err := buf[:0], errDigestLength
 			if base64.StdEncoding.DecodedLen(len(value)) <= len(buf) {
 				got, err = appendBase64(got, value)
