@@ -94,8 +94,11 @@ func CavageRequiredHeaders(names ...string) CavageOption {
 
 // cavageHeaderNames returns names lower-cased, as headers= writes them
 // (header names are case-insensitive), refusing what a verifier refuses
-// (see cavageNames). what names them in errors.
+// (see cavageNames, maxCavageSignedNames). what names them in errors.
 func cavageHeaderNames(what string, names []string) ([]string, error) {
+	if len(names) > maxCavageSignedNames {
+		return nil, fmt.Errorf("signet: %d %ss are more than the %d names verifiers accept in headers=", len(names), what, maxCavageSignedNames)
+	}
 	lowered, problem := cavageNames(names)
 	if problem != "" {
 		return nil, fmt.Errorf("signet: %s lists %s", what, problem)
@@ -218,6 +221,13 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 			c.clockSkew -= time.Nanosecond // (not to 0, which checks no Date)
 		}
 	}
+	needed := len(c.required) // names every valid headers= list holds
+	if !c.untimed && !slices.Contains(c.required, "date") && !slices.Contains(c.required, "(created)") {
+		needed++ // and date or (created)
+	}
+	if needed > maxCavageSignedNames {
+		return nil, fmt.Errorf("signet: the required headers with date or (created) make %d names, more than the %d a headers= list may have", needed, maxCavageSignedNames)
+	}
 	asked := "date" // what to sign when nothing in particular is required
 	if len(c.required) > 0 {
 		asked = strings.Join(c.required, " ")
@@ -289,6 +299,9 @@ func (v *Cavage) parse(a *attempt) error {
 		p.headers = c.defaultHeaders(p.algorithm)
 	}
 	if p.plan = v.plans.get(p.headers); p.plan == nil {
+		if tooManyNames(p.headers) { // before anything is allocated for its plan
+			return newError(ErrMalformed, "the headers parameter lists more than %d names", maxCavageSignedNames)
+		}
 		p.plan = c.plan(p.headers) // cached once a request verifies with it
 	}
 	if p.plan.malformed != "" {
@@ -503,6 +516,22 @@ func cutName(list string) (name, rest string) {
 	return list, ""
 }
 
+// tooManyNames reports whether the headers= list names more than
+// maxCavageSignedNames, counted as plan splits them: the words between
+// single spaces, empty ones (two spaces in a row) skipped.
+func tooManyNames(list string) bool {
+	n := 0
+	for list != "" {
+		var name string
+		if name, list = cutName(list); name != "" {
+			if n++; n > maxCavageSignedNames {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // covers reports whether the headers= list names name (case-insensitive).
 func covers(list, name string) bool {
 	for list != "" {
@@ -564,6 +593,7 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 		if name == "" {
 			if c.dialect == DialectAPISignature {
 				pl.lines = append(pl.lines, signedLine{kind: nameEmpty})
+				break // the signing string stops at it: no line after it is ever built
 			}
 			continue // the draft separates names by one space; be lenient
 		}

@@ -16,6 +16,11 @@ type cavageParams struct {
 const (
 	maxCavageHeaderBytes = 8 << 10
 	maxCavageParams      = 16
+	// maxCavageSignedNames bounds the names of a headers= list (the lines
+	// of a signing string), as maxSignwayHeaders bounds Signway's: a
+	// list's plan costs about 100 bytes per name, and a fiber view scans
+	// the header block once per name, before any key is looked up.
+	maxCavageSignedNames = 64
 )
 
 // set stores one parameter; name is matched case-insensitively (RFC 7235).

@@ -9,9 +9,11 @@ import (
 // from a list of signed names (a plan: Cavage's headers=, Signway's
 // X-Sw-SignedHeaders), so that the usual request neither re-parses its list
 // nor copies the names into its Result. Only verified requests add plans,
-// and at most maxPlans. The last plan used is also kept apart: when clients
-// all sign the same names, finding it costs a string compare, not a lock
-// and a lookup.
+// and at most maxPlans: a new plan then evicts an arbitrary one, so that a
+// key holder sending maxPlans lists cannot keep every later list out of the
+// cache for good. The last plan used is also kept apart: when clients all
+// sign the same names, finding it costs a string compare, not a lock and a
+// lookup.
 type planCache[P any] struct {
 	last  atomic.Pointer[cachedPlan[P]]
 	mu    sync.RWMutex
@@ -41,8 +43,9 @@ func (c *planCache[P]) get(list string) *P {
 	return e.plan
 }
 
-// add caches plan as the plan of list, unless list has one already or the
-// cache is full.
+// add caches plan as the plan of list, unless list has one already. In a
+// full cache it takes the place of an arbitrary plan (the first of the
+// map's iteration, which Go randomizes).
 func (c *planCache[P]) add(list string, plan *P) {
 	if e := c.last.Load(); e != nil && e.plan == plan {
 		return
@@ -52,8 +55,14 @@ func (c *planCache[P]) add(list string, plan *P) {
 	if c.plans == nil {
 		c.plans = make(map[string]*cachedPlan[P])
 	}
-	if c.plans[list] != nil || len(c.plans) >= maxPlans {
+	if c.plans[list] != nil {
 		return
+	}
+	if len(c.plans) >= maxPlans {
+		for old := range c.plans {
+			delete(c.plans, old)
+			break
+		}
 	}
 	e := &cachedPlan[P]{list, plan}
 	c.plans[list] = e

@@ -258,8 +258,14 @@ func (v *Pysigned) VerifyInto(ctx context.Context, r Request, res *Result) error
 // pysignedCovered is Result.Covered: the fields of the message.
 var pysignedCovered = []string{"exp", "scheme", "netloc", "path", "params", "query"}
 
-// maxPysignedParams bounds the query parameters of one URL.
-const maxPysignedParams = 1000
+// Limits on the URL a verifier reads: the query parameters of one URL,
+// and the bytes of its request-target, the native signed URLs' figure
+// (pysigned has none): a forged URL costs its parse and an HMAC per secret
+// tried, which grow with its length.
+const (
+	maxPysignedParams = 1000
+	maxPysignedTarget = signedURLMaxTarget
+)
 
 // pysignedState is the per-request state of a pysigned verification, kept
 // in the pooled attempt with its buffers.
@@ -398,6 +404,9 @@ func (v *Pysigned) parse(a *attempt) error {
 // with loads wider than its stores, which stalls.)
 func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	target := r.RequestURI()
+	if len(target) > maxPysignedTarget {
+		return newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", maxPysignedTarget)
+	}
 	if strings.IndexByte(target, '#') >= 0 {
 		// urlparse would cut a fragment off, unsigned, but clients never
 		// send one, and net/http's server reads what follows as query.

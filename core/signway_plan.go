@@ -32,16 +32,19 @@ var noSignedHeaders = newSignwayPlan("", "")
 // newSignwayPlan works out the plan of list, which form-decodes to
 // decoded, as Signway reads it: split on ';', empty names skipped, names
 // lower-cased and kept once, in order. A name that is not a header name,
-// or one over maxSignwayHeaders, stops it (err).
+// or a name beyond the first maxSignwayHeaders, repeats counted, stops it
+// (err): a list of one name repeated thousands of times costs no more than
+// one of maxSignwayHeaders names.
 func newSignwayPlan(list, decoded string) *signwayPlan {
 	// Room for every string of the plan: list; names, keys and sorted are
-	// at most as long as decoded, query three times that.
-	buf := make([]byte, 0, len(list)+6*len(decoded))
+	// at most as long as the names read, query three times that.
+	read, more := cutSignwayNames(decoded)
+	buf := make([]byte, 0, len(list)+6*len(read))
 	keep := func(start int) string { return stringOf(buf[start:len(buf):len(buf)]) }
 	p := &signwayPlan{}
 	buf = append(buf, list...)
 	p.list = keep(0)
-	for rest := decoded; rest != ""; {
+	for rest := read; rest != ""; {
 		var name string
 		name, rest, _ = strings.Cut(rest, ";")
 		if name == "" {
@@ -59,10 +62,6 @@ func newSignwayPlan(list, decoded string) *signwayPlan {
 			buf = buf[:start]
 			continue
 		}
-		if len(p.names) == maxSignwayHeaders {
-			p.err = newError(ErrMalformed, "X-Sw-SignedHeaders names more than %d headers", maxSignwayHeaders)
-			break
-		}
 		p.names = append(p.names, name)
 		key := ""
 		if name != "host" {
@@ -71,6 +70,9 @@ func newSignwayPlan(list, decoded string) *signwayPlan {
 			key = keep(start)
 		}
 		p.keys = append(p.keys, key)
+	}
+	if more && p.err == nil {
+		p.err = newError(ErrMalformed, "X-Sw-SignedHeaders lists more than %d names (a repeated name counts each time)", maxSignwayHeaders)
 	}
 
 	names := p.names
@@ -99,6 +101,22 @@ func newSignwayPlan(list, decoded string) *signwayPlan {
 	p.query = keep(start)
 	p.exact = decoded == strings.Join(names, ";")
 	return p
+}
+
+// cutSignwayNames cuts decoded after its maxSignwayHeaders-th name (empty
+// names skipped, repeats counted): a plan reads the names of read, and
+// refuses the list when more names follow.
+func cutSignwayNames(decoded string) (read string, more bool) {
+	n := 0
+	for rest := decoded; rest != ""; {
+		var name string
+		if name, rest, _ = strings.Cut(rest, ";"); name != "" {
+			if n++; n == maxSignwayHeaders {
+				return decoded[:len(decoded)-len(rest)], strings.Trim(rest, ";") != ""
+			}
+		}
+	}
+	return decoded, false
 }
 
 // appendHeaderKey appends the canonical header key of the lower-case token

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -34,8 +35,12 @@ func TestNewSignwayPlan(t *testing.T) {
 			[]uint8{2, 1, 0, 3}, "x-a;x-a-b;x-a1;x-a~", "x-a%3Bx-a1%3Bx-a-b%3Bx-a~", true, ""},
 		{"not a header name", "x-foo;x bar;x-baz",
 			[]string{"x-foo"}, []string{"X-Foo"}, []uint8{0}, "x-foo", "x-foo", false, `names "x bar"`},
-		{"too many", strings.Repeat("x-a;", 10) + genNames(65),
+		{"too many", genNames(65),
 			genNamesList(64), nil, nil, "", "", false, "more than 64"},
+		{"too many, repeats counted", strings.Repeat("x-a;", 10) + genNames(55),
+			genNamesList(54), nil, nil, "", "", false, "more than 64"},
+		{"a bad name before too many", genNames(10) + ";x bar;" + genNames(65),
+			genNamesList(10), nil, nil, "", "", false, `names "x bar"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,6 +65,51 @@ func TestNewSignwayPlan(t *testing.T) {
 				t.Errorf("plan %+v", p)
 			}
 		})
+	}
+}
+
+// TestSignwayPlanCountsRepeats: a list is read up to its 64th name,
+// repeats counted and empty names skipped, so that one name repeated
+// thousands of times costs no more than 64 names.
+func TestSignwayPlanCountsRepeats(t *testing.T) {
+	for _, tt := range []struct {
+		name, decoded string
+		names         int  // distinct names planned
+		tooMany       bool // refused as more than 64 names
+	}{
+		{"64 names", genNames(64), 64, false},
+		{"64 names, empty ones around", ";;" + strings.ReplaceAll(genNames(64), ";", ";;;") + ";;;", 64, false},
+		{"64 names, 10 repeated", strings.Repeat("x-a;", 10) + genNames(54), 54, false},
+		{"65 names, 10 repeated", strings.Repeat("x-a;", 10) + genNames(55), 54, true},
+		{"one name 4000 times", strings.TrimSuffix(strings.Repeat("x-a;", 4000), ";"), 1, true},
+		{"64 names then 4000 repeats", genNames(64) + strings.Repeat(";x-a", 4000), 64, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newSignwayPlan(tt.decoded, tt.decoded)
+			if len(p.names) != tt.names {
+				t.Errorf("%d names planned, want %d", len(p.names), tt.names)
+			}
+			if tooMany := p.err != nil && strings.Contains(p.err.Error(), "more than 64"); tooMany != tt.tooMany || p.err != nil && !tooMany {
+				t.Errorf("err %v, want too many: %v", p.err, tt.tooMany)
+			}
+		})
+	}
+}
+
+// TestSignwayPlanAllocation: the plan of a list of one name repeated to
+// the 16 KiB limit holds a copy of the list (its cache key) and little
+// more: its buffer is sized by the names read, not by the whole list.
+func TestSignwayPlanAllocation(t *testing.T) {
+	list := strings.Repeat("x-a;", maxSignwayHeadersList/4)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	p := newSignwayPlan(list, list)
+	runtime.ReadMemStats(&after)
+	if p.err == nil {
+		t.Fatal("the list was accepted")
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 2*uint64(len(list)) {
+		t.Errorf("%d bytes allocated to plan a list of %d bytes", n, len(list))
 	}
 }
 

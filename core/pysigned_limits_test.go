@@ -1,0 +1,56 @@
+package signet_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// TestPysignedTargetLimit: a request-target over 16 KiB, the native signed
+// URLs' limit, is malformed_signature before any key is looked up or any
+// HMAC computed, however well it is signed; one of 16 KiB verifies.
+func TestPysignedTargetLimit(t *testing.T) {
+	f := newPysignedFixture(t)
+	lookups := 0
+	keys := signet.KeyFunc(func(ctx context.Context, id string) ([]signet.Secret, error) {
+		lookups++
+		return f.keys.Lookup(ctx, id)
+	})
+	verifier, err := signet.NewPysigned(keys, clockAt(pyNow))
+	require.NoError(t, err)
+	// signedOf returns a URL signed by hmac_a whose request-target is n bytes.
+	signedOf := func(n int) string {
+		short := f.sign(t, f.hmac, "https://example.com/p?a=v") // the same length for any value of a
+		value := strings.Repeat("v", 1+n-len(strings.TrimPrefix(short, "https://example.com")))
+		signed := f.sign(t, f.hmac, "https://example.com/p?a="+value)
+		require.Len(t, strings.TrimPrefix(signed, "https://example.com"), n)
+		return signed
+	}
+	for _, tt := range []struct {
+		name   string
+		target int
+		want   error // nil: accepted
+	}{
+		{"1 KiB", 1 << 10, nil},
+		{"16 KiB", 16 << 10, nil},
+		{"16 KiB and a byte", 16<<10 + 1, signet.ErrMalformed},
+		{"1 MiB", 1 << 20, signet.ErrMalformed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			lookups = 0
+			_, err := verifier.Verify(context.Background(), signet.FromHTTP(pysignedServerRequest(t, signedOf(tt.target))))
+			if tt.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, tt.want)
+			assert.ErrorContains(t, err, "longer than the 16384 bytes")
+			assert.Zero(t, lookups, "keys looked up")
+		})
+	}
+}
