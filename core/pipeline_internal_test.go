@@ -75,3 +75,36 @@ func TestCheckVerifier(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoError(t, CheckVerifier(v))
 }
+
+// TestCheckTimeDate: a signature dated only by a signed Date header is
+// accepted at exactly the maximum age and at exactly the clock skew either
+// way, and refused a second (or a nanosecond) beyond.
+func TestCheckTimeDate(t *testing.T) {
+	now := time.Unix(1_704_067_200, 0)
+	tests := []struct {
+		name         string
+		maxAge, skew time.Duration
+		age          time.Duration // now − Date
+		want         error
+	}{
+		{"age == max age", time.Minute, 5 * time.Minute, time.Minute, nil},
+		{"age == max age + 1s", time.Minute, 5 * time.Minute, time.Minute + time.Second, ErrExpired},
+		{"age == max age + 1ns", time.Minute, 5 * time.Minute, time.Minute + time.Nanosecond, ErrExpired},
+		{"age == skew", 0, time.Minute, time.Minute, nil},
+		{"age == skew + 1s", 0, time.Minute, time.Minute + time.Second, ErrExpired},
+		{"ahead by skew", 0, time.Minute, -time.Minute, nil},
+		{"ahead by skew + 1s", 0, time.Minute, -time.Minute - time.Second, ErrNotYetValid},
+		{"ahead by skew, within the max age", time.Minute, time.Minute, -time.Minute, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &pipeline{settings: settings{now: func() time.Time { return now }, maxAge: tt.maxAge, clockSkew: tt.skew}}
+			err := p.checkTime(&attempt{date: now.Add(-tt.age)})
+			if tt.want == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.want)
+			}
+		})
+	}
+}

@@ -49,30 +49,41 @@ func TestReplayAfterSlowRead(t *testing.T) {
 	key := signet.NewHMACKey([]byte("secret-1"))
 	keys := staticKeys(t, signet.Secret{ID: "k", Key: key})
 
-	t.Run("cavage, a slow body", func(t *testing.T) {
-		clock.Set(start)
-		store := &signet.MemoryNonceStore{Now: clock.Now}
-		v, err := signet.NewCavage(keys, signet.WithClock(clock.Now), signet.WithMaxAge(time.Minute), signet.WithNonceStore(store))
-		require.NoError(t, err)
-		signer, err := signet.NewCavageSigner("k", key, signet.WithClock(clock.Now))
-		require.NoError(t, err)
-		const body = `{"transfer":100}`
-		out, err := http.NewRequest("POST", "http://api.example/pay", strings.NewReader(body))
-		require.NoError(t, err)
-		require.NoError(t, signer.Sign(out))
-		captured := func() signet.Request {
-			r := httptest.NewRequest("POST", "/pay", strings.NewReader(body))
-			r.Host, r.Header = "api.example", out.Header.Clone()
-			return signet.FromHTTP(r)
-		}
-		_, err = v.Verify(context.Background(), captured())
-		require.NoError(t, err)
-		for range 3 {
-			clock.Set(start.Add(59 * time.Second)) // within the minute
-			_, err := v.Verify(context.Background(), slowBody{captured(), clock, 2 * time.Second})
-			assert.ErrorIs(t, err, signet.ErrExpired)
-		}
-	})
+	for _, tc := range []struct {
+		name string
+		opts []signet.CavageOption
+	}{
+		// Dated by the Date header: acceptable until the earlier of Date +
+		// max age and Date + clock skew.
+		{"cavage, a slow body, the max age first", []signet.CavageOption{signet.WithMaxAge(time.Minute)}},
+		{"cavage, a slow body, the clock skew first", []signet.CavageOption{signet.WithClockSkew(time.Minute), signet.WithMaxAge(10 * time.Minute)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock.Set(start)
+			store := &signet.MemoryNonceStore{Now: clock.Now}
+			opts := append([]signet.CavageOption{signet.WithClock(clock.Now), signet.WithNonceStore(store)}, tc.opts...)
+			v, err := signet.NewCavage(keys, opts...)
+			require.NoError(t, err)
+			signer, err := signet.NewCavageSigner("k", key, signet.WithClock(clock.Now))
+			require.NoError(t, err)
+			const body = `{"transfer":100}`
+			out, err := http.NewRequest("POST", "http://api.example/pay", strings.NewReader(body))
+			require.NoError(t, err)
+			require.NoError(t, signer.Sign(out))
+			captured := func() signet.Request {
+				r := httptest.NewRequest("POST", "/pay", strings.NewReader(body))
+				r.Host, r.Header = "api.example", out.Header.Clone()
+				return signet.FromHTTP(r)
+			}
+			_, err = v.Verify(context.Background(), captured())
+			require.NoError(t, err)
+			for range 3 {
+				clock.Set(start.Add(59 * time.Second)) // within the minute
+				_, err := v.Verify(context.Background(), slowBody{captured(), clock, 2 * time.Second})
+				assert.ErrorIs(t, err, signet.ErrExpired)
+			}
+		})
+	}
 	t.Run("signed URL, a slow key lookup", func(t *testing.T) {
 		clock.Set(start)
 		store := &signet.MemoryNonceStore{Now: clock.Now}

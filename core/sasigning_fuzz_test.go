@@ -7,17 +7,25 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	signet "github.com/signet-go/signet/core"
 	"github.com/signet-go/signet/core/signettest"
 )
 
 // FuzzSASigningVerify feeds arbitrary signature headers, request targets,
-// content types and bodies to a verifier signing every field kind, seeded
-// from the upstream vectors. It must never panic, must reject with a 4xx
-// *Error, and an accepted request must stop verifying when one byte of its
+// content types, timestamps and bodies to a verifier signing every field
+// kind, seeded from the upstream vectors and from one valid request. It must
+// never panic and must reject with a 4xx *Error. Only the valid seed is
+// signed with the verifier's secret, so an accepted request must carry that
+// seed's query, body, timestamp and (lower-cased) media type, the fields
+// that have one spelling: a field left out of the signed message fails
+// here. An accepted request must also stop verifying when one bit of its
 // signature changes.
 func FuzzSASigningVerify(f *testing.F) {
+	const (
+		query, body, mediaType, timestamp = "q=1", "hi", "text/plain", "1700000000"
+	)
 	vectors, err := signettest.SASigningVectors()
 	if err != nil {
 		f.Fatal(err)
@@ -27,11 +35,12 @@ func FuzzSASigningVerify(f *testing.F) {
 		if v.SignatureHeader != nil {
 			sig = v.SignatureHeader.Value
 		}
-		f.Add(v.Request.Target, sig, v.Request.Headers["Content-Type"], v.Request.Body)
+		f.Add(v.Request.Target, sig, v.Request.Headers["Content-Type"], timestamp, v.Request.Body)
 	}
+	clock := fixedClock(time.Unix(1_700_000_000, 0))
 	opts := []signet.SASigningOption{
-		signet.SASigningFields("path", "path_info", "method", "scheme", "content_type", "query", "body", "header:X-Tenant"), signet.SASigningDelimiter("\n"),
-		signet.SASigningDelimiter("|"), signet.SASigningMount("/app"),
+		signet.SASigningFields("path", "path_info", "method", "scheme", "content_type", "query", "body", "timestamp", "header:X-Tenant"),
+		signet.SASigningDelimiter("|"), signet.SASigningMount("/app"), clock,
 	}
 	keys := staticKeys(f, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte(testSecret))})
 	verifier, err := signet.NewSASigning(keys, append(opts, signet.WithMaxBodyBytes(1<<10))...)
@@ -39,30 +48,41 @@ func FuzzSASigningVerify(f *testing.F) {
 		f.Fatal(err)
 	}
 	// One seed that verifies, so the fuzzer explores around acceptance.
-	valid := signedRequest(f, "POST", "/app/x%20y?q=1", "hi", opts...)
-	f.Add(valid.RequestURI, valid.Header.Get("Signature"), "text/plain", "hi")
+	valid := signedRequest(f, "POST", "/app/x%20y?"+query, body, opts...)
+	if valid.Header.Get(signet.DefaultTimestampHeader) != timestamp || valid.Header.Get("Content-Type") != mediaType {
+		f.Fatalf("the valid seed is not signed as expected: %v", valid.Header)
+	}
+	sig := valid.Header.Get("Signature")
+	f.Add(valid.RequestURI, sig, mediaType, timestamp, body)
+	// Near misses: the valid seed with one signed field changed, each within
+	// what the verifier would otherwise accept.
+	f.Add("/app/x%20y?q=2", sig, mediaType, timestamp, body)
+	f.Add(valid.RequestURI, sig, "text/html", timestamp, body)
+	f.Add(valid.RequestURI, sig, mediaType, "1700000001", body)
+	f.Add(valid.RequestURI, sig, mediaType, timestamp, "ho")
 	if _, err := verifier.Verify(context.Background(), signet.FromHTTP(valid)); err != nil {
 		f.Fatalf("the valid seed does not verify: %v", err)
 	}
 
-	f.Fuzz(func(t *testing.T, target, signature, contentType, body string) {
+	f.Fuzz(func(t *testing.T, target, signature, contentType, ts, content string) {
 		request := func(sig string) *http.Request {
 			return &http.Request{
 				Method:     "POST",
 				RequestURI: target,
 				URL:        &url.URL{Path: "/"},
 				Header: http.Header{
-					"Signature":    {sig},
-					"Content-Type": {contentType},
-					"X-Tenant":     {"t1"},
+					"Signature":                   {sig},
+					"Content-Type":                {contentType},
+					signet.DefaultTimestampHeader: {ts},
+					"X-Tenant":                    {"t1"},
 				},
 				Body:          http.NoBody,
-				ContentLength: int64(len(body)),
+				ContentLength: int64(len(content)),
 			}
 		}
 		r := request(signature)
-		if body != "" {
-			r.Body = readCloser{strings.NewReader(body)}
+		if content != "" {
+			r.Body = readCloser{strings.NewReader(content)}
 		}
 		_, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
 		if err != nil {
@@ -72,10 +92,15 @@ func FuzzSASigningVerify(f *testing.F) {
 			}
 			return
 		}
+		_, gotQuery, _ := strings.Cut(target, "?")
+		media, _, _ := strings.Cut(contentType, ";")
+		if gotQuery != query || content != body || ts != timestamp || strings.ToLower(strings.TrimSpace(media)) != mediaType {
+			t.Fatalf("accepted a changed request: target %q, content type %q, timestamp %q, body %q", target, contentType, ts, content)
+		}
 		flipped := []byte(signature)
 		flipped[len(flipped)/2] ^= 1
 		r = request(string(flipped))
-		r.Body = readCloser{strings.NewReader(body)}
+		r.Body = readCloser{strings.NewReader(content)}
 		if _, err := verifier.Verify(context.Background(), signet.FromHTTP(r)); err == nil {
 			t.Fatalf("accepted %q and its one-bit change %q", signature, flipped)
 		}

@@ -2,6 +2,7 @@ package signet_test
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
@@ -355,6 +356,53 @@ func TestSASigningExtensions(t *testing.T) {
 			tt.tamper(r)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
 			assert.ErrorIs(t, err, signet.ErrInvalidSignature)
+		})
+	}
+}
+
+// TestSASigningSpecMessages pins what upstream's fields and the header:
+// extension sign, with each expected signature computed here from
+// docs/schemes/sasigning.md (HMAC-SHA256 over the values, each followed by
+// the delimiter, then the secret), not by signet's signer: a change that
+// signer and verifier share (the media type no longer lower-cased, a
+// repeated header's values no longer joined by ", ") passes every
+// round trip but breaks compatibility, and fails here.
+func TestSASigningSpecMessages(t *testing.T) {
+	tests := []struct {
+		name      string
+		fields    []string
+		delimiter string
+		header    http.Header
+		message   string // what the client signs, before the secret
+		want      error
+	}{
+		{"a media type is signed lower-cased", []string{"content_type"}, "",
+			http.Header{"Content-Type": {"Text/Plain; charset=UTF-8"}}, "text/plain", nil},
+		{"a media type is trimmed before its parameters", []string{"method", "content_type"}, "$",
+			http.Header{"Content-Type": {" APPLICATION/JSON ;v=1"}}, "POST$application/json$", nil},
+		{"a media type as sent is not what is signed", []string{"content_type"}, "",
+			http.Header{"Content-Type": {"Text/Plain"}}, "Text/Plain", signet.ErrInvalidSignature},
+		{"a repeated header's values are joined by \", \"", []string{"path", "header:X-Tenant"}, "\n",
+			http.Header{"X-Tenant": {"a", "b"}}, "/x\na, b\n", nil},
+		{"two values are not one value run together", []string{"path", "header:X-Tenant"}, "\n",
+			http.Header{"X-Tenant": {"a", "b"}}, "/x\nab\n", signet.ErrInvalidSignature},
+		{"one value is not two", []string{"path", "header:X-Tenant"}, "\n",
+			http.Header{"X-Tenant": {"ab"}}, "/x\na, b\n", signet.ErrInvalidSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mac := hmac.New(sha256.New, []byte(testSecret))
+			mac.Write([]byte(tt.message + testSecret))
+			r := httptest.NewRequest("POST", "/x", nil)
+			r.Header = tt.header.Clone()
+			r.Header.Set("Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+			v := newVerifier(t, signet.SASigningFields(tt.fields...), signet.SASigningDelimiter(tt.delimiter))
+			_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+			if tt.want == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.want)
+			}
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,8 +44,11 @@ func fuzzSignedURLVerifier(f *testing.F, file *signettest.SignedURLVectorFile) *
 
 // FuzzSignedURLVerify feeds arbitrary methods, hosts and request-targets
 // to a verifier, seeded with every request of the vectors. It must never
-// panic and must reject with a 4xx *Error; an accepted URL must stop
-// verifying when one bit of its signature changes.
+// panic and must reject with a 4xx *Error. An accepted request must be one
+// the vectors' generator signed: its message, built here from the method
+// and target by docs/schemes/signedurl.md (specSignedURLMessage), is the
+// message of a valid vector case; and it must stop verifying when one bit
+// of its signature changes.
 func FuzzSignedURLVerify(f *testing.F) {
 	file, err := signettest.SignedURLVectors()
 	if err != nil {
@@ -58,6 +62,31 @@ func FuzzSignedURLVerify(f *testing.F) {
 		}
 	}
 	verifier := fuzzSignedURLVerifier(f, file)
+	// The messages the generator signed: those of the cases that verify,
+	// or fail on time alone (under the vector's own maximum age, say).
+	signed := map[string]bool{}
+	for _, v := range file.Vectors {
+		for _, c := range v.Verify {
+			if !c.Expected.Valid && c.Expected.Error != "expired" && c.Expected.Error != "not_yet_valid" {
+				continue
+			}
+			message := specSignedURLMessage(c.Method, c.Target)
+			signed[message] = true
+			cfg, err := c.EffectiveConfig(v)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if c.Message == nil {
+				continue
+			}
+			_, generated, _ := strings.Cut(*c.Message, "\n")
+			signed[generated] = true // with an empty method line when the method is not bound
+			plain := cfg.BindOrigin == nil || !*cfg.BindOrigin
+			if plain && (cfg.BindMethod == nil || *cfg.BindMethod) && len(cfg.IgnoreParams) == 0 && message != generated {
+				f.Fatalf("%s, %s: the spec's message is %q, the generator's %q", v.ID, c.Note, message, generated)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, method, host, target string) {
 		verify := func(target string) error {
 			_, err := verifier.Verify(context.Background(), signet.FromHTTP(signedURLServerRequest(method, "https", host, target)))
@@ -78,12 +107,53 @@ func FuzzSignedURLVerify(f *testing.F) {
 		if i < 0 || len(target) < i+len("&sn-sig=")+43 {
 			t.Fatalf("accepted %q without a signature", target)
 		}
+		if message := specSignedURLMessage(method, target); !signed[message] {
+			t.Fatalf("accepted %s %q, whose message %q no vector signed", method, target, message)
+		}
 		flipped := []byte(target)
 		flipped[i+len("&sn-sig=")+10] ^= 0x01
 		if verify(string(flipped)) == nil {
 			t.Fatalf("accepted %q and its one-bit change %q", target, flipped)
 		}
 	})
+}
+
+// specSignedURLMessage is the message of docs/schemes/signedurl.md, without
+// its marker line, for a request whose origin is not bound, ignoring utm_*
+// and ref as fuzzSignedURLVerifier does: kid, iat and exp (the first value
+// of each sn- parameter), the method, an empty origin, the raw path and the
+// canonical query (non-empty segments, but for sn- and ignored parameters,
+// sorted stably by the bytes of their names).
+func specSignedURLMessage(method, target string) string {
+	if !strings.HasPrefix(target, "/") {
+		if _, rest, ok := strings.Cut(target, "://"); ok { // absolute-form
+			target = "/"
+			if i := strings.IndexAny(rest, "/?"); i >= 0 {
+				target = rest[i:]
+			}
+		}
+	}
+	path, query, _ := strings.Cut(target, "?")
+	if path == "" {
+		path = "/"
+	}
+	sn := map[string]string{}
+	var pairs []string
+	for _, pair := range strings.Split(query, "&") {
+		name, value, _ := strings.Cut(pair, "=")
+		switch {
+		case pair == "", strings.HasPrefix(name, "utm_"), name == "ref":
+		case strings.HasPrefix(name, "sn-"):
+			if _, ok := sn[name]; !ok {
+				sn[name] = value
+			}
+		default:
+			pairs = append(pairs, pair)
+		}
+	}
+	name := func(pair string) string { n, _, _ := strings.Cut(pair, "="); return n }
+	slices.SortStableFunc(pairs, func(a, b string) int { return strings.Compare(name(a), name(b)) })
+	return strings.Join([]string{sn["sn-kid"], sn["sn-iat"], sn["sn-exp"], method, "", path, strings.Join(pairs, "&")}, "\n")
 }
 
 // FuzzSignedURLCanonicalQuery feeds arbitrary raw queries to the

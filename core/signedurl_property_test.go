@@ -224,9 +224,10 @@ func TestSignedURLExpiryBoundaries(t *testing.T) {
 	}
 }
 
-// TestSignedURLMaxTTLProperty: for random TTLs and clocks, a URL is
-// accepted exactly when its lifetime and its remaining time are within
-// the maximum TTL and the clock is in its window.
+// TestSignedURLMaxTTLProperty: for random TTLs and clocks, and at the
+// exact bounds of the maximum TTL, a URL is accepted exactly when its
+// lifetime and its remaining time are within the maximum TTL and the clock
+// is in its window.
 func TestSignedURLMaxTTLProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const maxTTL = time.Hour
@@ -234,17 +235,27 @@ func TestSignedURLMaxTTLProperty(t *testing.T) {
 	keys := staticKeys(t, signet.Secret{ID: "k", Key: key})
 	loose, err := signet.NewSignedURLSigner("k", key, signet.WithMaxAge(24*time.Hour), fixedClock(signedAt))
 	require.NoError(t, err)
-	for range 500 {
-		ttl := time.Duration(1+rng.IntN(7200)) * time.Second
+	check := func(ttl, sinceIAT time.Duration) {
+		t.Helper()
 		signed, err := loose.SignURL("GET", "https://example.com/m", ttl)
 		require.NoError(t, err)
-		now := signedAt.Add(time.Duration(rng.IntN(9000)-1000) * time.Second)
+		now := signedAt.Add(sinceIAT)
 		v, err := signet.NewSignedURL(keys, signet.WithMaxAge(maxTTL), fixedClock(now))
 		require.NoError(t, err)
 		_, err = v.Verify(context.Background(), signet.FromHTTP(signedURLRequestFor(t, "GET", signed)))
 		exp := signedAt.Add(ttl)
 		valid := ttl <= maxTTL && exp.Sub(now) <= maxTTL && !now.After(exp) && !signedAt.After(now.Add(signet.DefaultSignedURLClockSkew))
-		assert.Equal(t, valid, err == nil, "ttl %v, now iat%+v: %v", ttl, now.Sub(signedAt), err)
+		assert.Equal(t, valid, err == nil, "ttl %v, now iat%+v: %v", ttl, sinceIAT, err)
+	}
+	// The bounds at the second, which random draws rarely hit: each of
+	// sn-exp − sn-iat and sn-exp − now alone exactly at, and a second past,
+	// the maximum.
+	check(maxTTL, 0)                        // lifetime == left == max
+	check(maxTTL+time.Second, time.Second)  // lifetime == max + 1s, left == max
+	check(maxTTL, -time.Second)             // left == max + 1s (sn-iat ahead, within the skew)
+	check(maxTTL-time.Second, -time.Second) // left == max
+	for range 500 {
+		check(time.Duration(1+rng.IntN(7200))*time.Second, time.Duration(rng.IntN(9000)-1000)*time.Second)
 	}
 }
 

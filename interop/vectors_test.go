@@ -20,8 +20,10 @@ import (
 // vector file through every framework (eachFramework), and their files:
 // the repository's copies under core/internal/vectors/testdata/vectors,
 // equal to ../shared/vectors (make vectors-check), and signet's own
-// signed-URL vectors. cavage-testkeys.json holds the keys only; cavage.json
-// embeds the same table.
+// signed-URL vectors. The Cavage replays read only cavage.json, vectors and
+// the key table it embeds; cavage-testkeys.json holds that table alone, and
+// core/internal/vectors' TestCavageTestKeys checks the two are equal, which
+// is why the label of TestCavageVectors names both files.
 var vectorReplays = []struct{ Test, File string }{
 	{"TestCavageVectors", "cavage.json + cavage-testkeys.json, draft dialect"},
 	{"TestCavageVectorsAPISignatureDialect", "cavage.json, api-signature dialect"},
