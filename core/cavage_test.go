@@ -115,32 +115,6 @@ func TestCavageVectors(t *testing.T) {
 	}
 }
 
-// TestCavageVectorsAPISignatureDialect replays cavage.json in the
-// api-signature dialect against what the real middleware answered.
-func TestCavageVectorsAPISignatureDialect(t *testing.T) {
-	vectors, table, err := signettest.CavageVectors()
-	require.NoError(t, err)
-	keys := cavageKeys(t, table, true)
-	for _, v := range vectors {
-		t.Run(v.ID, func(t *testing.T) {
-			verifier, err := signet.NewCavage(keys, signet.DialectAPISignature, clockAt(v.Now))
-			require.NoError(t, err)
-			_, err = verifier.Verify(context.Background(), signet.FromHTTP(cavageRequest(v)))
-			switch {
-			case v.ID == "neg-tampered-body-with-digest":
-				// api-signature never checks Digest; signet does, in both dialects.
-				assert.Equal(t, 200, v.Expected.APISignature.Status)
-				assert.ErrorIs(t, err, signet.ErrDigestMismatch)
-			case v.Expected.APISignature.Status == 200:
-				assert.NoError(t, err)
-			default:
-				require.Error(t, err, v.Expected.APISignature.Message)
-				assert.Less(t, signet.AsError(err).Status(), 500)
-			}
-		})
-	}
-}
-
 // TestAPISignatureVectors replays api-signature.json: Node's view of each
 // request, the middleware's options and its answer.
 func TestAPISignatureVectors(t *testing.T) {
