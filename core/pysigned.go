@@ -182,6 +182,8 @@ func PysignedOrigin(origin string) PysignedOption {
 			return fmt.Errorf("signet: origin %q must be scheme://authority", origin)
 		case authority == "" || strings.ContainsAny(authority, "/?#\\ \t\r\n") || !utf8.ValidString(authority):
 			return fmt.Errorf("signet: origin %q must be scheme://authority, with no path, query or fragment", origin)
+		case len(authority) > maxPysignedHost: // no signer signs it
+			return fmt.Errorf("signet: the origin's authority is longer than %d bytes", maxPysignedHost)
 		}
 		if err := checkPyNetloc(authority); err != nil {
 			return fmt.Errorf("signet: origin %q: %w", origin, err)
@@ -258,13 +260,15 @@ func (v *Pysigned) VerifyInto(ctx context.Context, r Request, res *Result) error
 // pysignedCovered is Result.Covered: the fields of the message.
 var pysignedCovered = []string{"exp", "scheme", "netloc", "path", "params", "query"}
 
-// Limits on the URL a verifier reads: the query parameters of one URL,
-// and the bytes of its request-target, the native signed URLs' figure
-// (pysigned has none): a forged URL costs its parse and an HMAC per secret
-// tried, which grow with its length.
+// Limits on the URL a verifier reads, and a signer signs: the query
+// parameters of one URL, the bytes of its request-target and those of its
+// netloc (the request's Host, unless PysignedOrigin is set), the native
+// signed URLs' figures (pysigned has none): a forged URL costs its parse
+// and an HMAC per secret tried, which grow with its length.
 const (
 	maxPysignedParams = 1000
 	maxPysignedTarget = signedURLMaxTarget
+	maxPysignedHost   = signedURLMaxHost
 )
 
 // pysignedState is the per-request state of a pysigned verification, kept
@@ -430,8 +434,13 @@ func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 			target = authority[end:]
 		}
 	}
-	if !c.origin && !validNetloc(u.netloc) {
-		return newError(ErrMalformed, "the request's host is not a valid URL authority")
+	if !c.origin {
+		if len(u.netloc) > maxPysignedHost {
+			return newError(ErrMalformed, "the request's host is longer than the %d bytes this server verifies", maxPysignedHost)
+		}
+		if !validNetloc(u.netloc) {
+			return newError(ErrMalformed, "the request's host is not a valid URL authority")
+		}
 	}
 	if !validTarget(target) {
 		return newError(ErrMalformed, "the request-target is not a valid URL path and query")

@@ -114,6 +114,10 @@ func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner,
 // non-ASCII byte gives a URL that clients send escaped, which then does not
 // verify (vector unicode-path-and-query); url.URL's EscapedPath gives that
 // form.
+//
+// A URL that verifiers refuse for its size is refused: a netloc longer
+// than 1024 bytes, or a signed request-target (path, params and query)
+// longer than 16384.
 func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
 	u, err := parsePyURL(rawURL)
 	if err != nil {
@@ -128,7 +132,8 @@ func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
 // Sign signs r's URL in place: its query becomes the signed query, for the
 // scheme of r.URL and the host r is sent to, as a signet or pysigned server
 // sees them. r must be a request the caller owns: signethttp.Transport
-// clones before signing.
+// clones before signing. As SignURL, it refuses a host or a signed
+// request-target longer than verifiers read.
 func (s *PysignedSigner) Sign(r *http.Request) error {
 	if r.URL == nil {
 		return errors.New("signet: the request has no URL")
@@ -141,6 +146,9 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 	}
 	if strings.IndexByte(target, '#') >= 0 { // which verifiers refuse
 		return errors.New("signet: the request's path or query holds a '#': escape it as %23")
+	}
+	if err := checkPySignedHost(u.netloc); err != nil { // before checkSentHost quotes it
+		return err
 	}
 	if err := checkSentHost(u.netloc); err != nil {
 		return err
@@ -163,9 +171,14 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 }
 
 // signedQuery signs u at the signer's clock and returns its new query:
-// urlencode(parse_qsl(query) + [sig, exp(, kid)]).
+// urlencode(parse_qsl(query) + [sig, exp(, kid)]). It refuses a URL that
+// verifiers refuse for its size: a netloc over maxPysignedHost bytes, a
+// request-target over maxPysignedTarget.
 func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 	c := s.cfg
+	if err := checkPySignedHost(u.netloc); err != nil {
+		return "", err
+	}
 	exp := strconv.FormatInt(c.now().Unix()+c.ttl, 10)
 	q := qsl{query: u.query}
 	var all, signed []qsPair
@@ -201,5 +214,27 @@ func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 	if c.requireKid {
 		query = appendQuotePlus(append(query, "&kid="...), c.keyID)
 	}
+	if n := pyTargetLen(u, query); n > maxPysignedTarget {
+		return "", fmt.Errorf("signet: the signed URL's request-target would be %d bytes long, and verifiers read at most %d", n, maxPysignedTarget)
+	}
 	return string(query), nil
+}
+
+// checkPySignedHost refuses a netloc longer than verifiers read.
+func checkPySignedHost(netloc string) error {
+	if len(netloc) > maxPysignedHost {
+		return fmt.Errorf("signet: the host is %d bytes long, and verifiers read at most %d", len(netloc), maxPysignedHost)
+	}
+	return nil
+}
+
+// pyTargetLen is the length of the request-target a client sends for u
+// with the query query: the path ("/" when empty), ";" and the params if
+// any, "?" and the query.
+func pyTargetLen(u *pyURL, query []byte) int {
+	n := max(len(u.path), 1) + len("?") + len(query)
+	if u.params != "" {
+		n += len(";") + len(u.params)
+	}
+	return n
 }

@@ -49,6 +49,14 @@ const (
 	signedURLMaxTarget = 16 << 10 // bytes of the request-target
 	signedURLMaxPairs  = 256      // non-empty query segments
 	signedURLMaxKeyID  = 128      // bytes of sn-kid
+	// signedURLMaxHost bounds the Host a verifier reads, and a signer
+	// signs, when the origin is bound to the request's: the Host header has
+	// no limit of its own, and a forged one costs an HMAC over it per key
+	// tried. The longest host a client sends is about 260 bytes (a DNS name
+	// of 253, a port of 6; a bracketed IPv6 address is at most 47): 1 KiB
+	// leaves room for names outside the DNS and keeps the cost of a forged
+	// Host to that of a short URL.
+	signedURLMaxHost = 1 << 10
 	// signedURLMaxSeconds bounds sn-exp − sn-iat before it is converted to
 	// a time.Duration (which holds 292 years).
 	signedURLMaxSeconds = 1 << 32
@@ -142,7 +150,8 @@ func SignedURLBindMethod(bind bool) SignedURLOption {
 // signed for one host of a multi-tenant server does not work on another:
 // the verifier takes the scheme from the connection (Request.Scheme) and the
 // host from the Host header; the signer takes them from the URL it signs.
-// Behind a proxy, use SignedURLOrigin instead.
+// A Host longer than 1024 bytes is then malformed, and not signed. Behind a
+// proxy, use SignedURLOrigin instead.
 func SignedURLBindOrigin() SignedURLOption {
 	return signedURLOption(func(c *signedURLConfig) error { c.bindOrigin = true; return nil })
 }

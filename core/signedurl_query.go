@@ -232,6 +232,8 @@ func (c *signedURLConfig) appendMessage(dst []byte, p *signedURLParams, method, 
 		dst = append(dst, c.origin...)
 	case host == "":
 		return nil, newError(ErrMissingHeader, "the origin is signed but the request has no Host header")
+	case len(host) > signedURLMaxHost: // an HMAC over it per key: refused before any key is looked up
+		return nil, newError(ErrMalformed, "the Host header is longer than the %d bytes this server verifies", signedURLMaxHost)
 	default:
 		dst = appendSignedURLOrigin(dst, scheme, host)
 	}
@@ -321,8 +323,12 @@ func checkSignedURLHost(host string) error {
 // IPv6 zone, which net/http removes over HTTP/1.1 and keeps over HTTP/2; a
 // character outside RFC 3986's reg-name, for which net/http sends no Host;
 // a port over 65535), the URL could not verify for every client: the error
-// says what to sign instead.
+// says what to sign instead. A host longer than verifiers read
+// (signedURLMaxHost) is refused too.
 func checkSignedURLOriginHost(host string) error {
+	if len(host) > signedURLMaxHost {
+		return fmt.Errorf("the host is %d bytes long, and verifiers read at most %d", len(host), signedURLMaxHost)
+	}
 	name, port := splitSignedURLHostPort(host)
 	if err := checkSignedURLPort(port, true); err != nil {
 		return fmt.Errorf("the host %q: %w", host, err)

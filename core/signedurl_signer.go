@@ -62,9 +62,9 @@ func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*Signe
 // signed, so it must be written as every client sends it: an ASCII name
 // (the punycode form of an internationalised one), an IPv6 address in its
 // compressed form without a zone, an IPv4 address in dotted decimal, and a
-// port, if any, without a leading zero; the error of a host in another
-// form says which one to sign. Whatever the binding, a port is at most
-// 65535.
+// port, if any, without a leading zero, and at most 1024 bytes in all, as
+// verifiers read no longer Host; the error of a host in another form says
+// which one to sign. Whatever the binding, a port is at most 65535.
 //
 // The URL returned is rawURL with bytes that clients would escape
 // themselves (spaces, non-ASCII, quotes, …) percent-encoded, and the sn-
@@ -166,7 +166,7 @@ func appendSignedURLQuery(dst []byte, q string) []byte {
 // SignedURLBindOrigin (without SignedURLOrigin), the Host it sends (r.Host,
 // else r.URL.Host) must be in the form SignURL requires: an ASCII
 // (punycode) name, a canonical IPv6 or IPv4 address without a zone, a port
-// without a leading zero.
+// without a leading zero, at most 1024 bytes in all.
 func (s *SignedURLSigner) Sign(r *http.Request) error {
 	if r.URL == nil || r.URL.Opaque != "" {
 		return errors.New("signet: Sign needs a request with a hierarchical URL")
