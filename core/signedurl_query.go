@@ -223,6 +223,9 @@ func (c *signedURLConfig) appendMessage(dst []byte, p *signedURLParams, method, 
 	dst = append(dst, p.exp...)
 	dst = append(dst, '\n')
 	if c.bindMethod {
+		if method == "" { // would read as a URL signed without its method
+			return nil, newError(ErrMalformed, "the request has no method")
+		}
 		dst = append(dst, method...)
 	}
 	dst = append(dst, '\n')

@@ -484,3 +484,16 @@ func TestSignedURLConcurrent(t *testing.T) {
 		assert.NoError(t, <-done)
 	}
 }
+
+// TestSignedURLEmptyMethod: a verifier that binds the method refuses a
+// request without one (a hand-built Request), whose message would be that
+// of a URL signed without its method.
+func TestSignedURLEmptyMethod(t *testing.T) {
+	unbound := newSignedURLFixture(t, signet.SignedURLBindMethod(false))
+	r := unbound.sign(t, "", "https://api.example/report")
+	_, err := unbound.verifier(t, signet.SignedURLBindMethod(false)).Verify(context.Background(), signet.FromHTTP(r))
+	require.NoError(t, err)
+	r.Method = ""
+	_, err = unbound.verifier(t).Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrMalformed)
+}
