@@ -24,7 +24,7 @@ func SignedURLCanonicalQuery(v *SignedURL, q string) (string, error) {
 		return "", err
 	}
 	p = signedURLParams{} // only the query matters
-	msg, err := v.cfg.appendMessage(nil, &p, "", "http", "x", "", q, pairs)
+	msg, err := v.cfg.appendMessage(nil, &p, "GET", "http", "x", "", q, pairs)
 	if err != nil {
 		return "", err
 	}
