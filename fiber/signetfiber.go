@@ -25,9 +25,11 @@ type Config struct {
 	SuccessHandler fiber.Handler
 
 	// ErrorHandler answers a request that failed verification. Its error
-	// goes to the app's fiber.Config.ErrorHandler; returning nil without
-	// answering (status 200 and no body: it only logs, say) is followed by
-	// WriteError, so a rejected request never gets fiber's empty 200.
+	// goes to the app's fiber.Config.ErrorHandler; returning nil means the
+	// request was handled, as in fiber's own middlewares (one may serve it
+	// unverified with c.Next()). One that only logs should end with
+	// return WriteError(c, err): returning nil without answering leaves
+	// fiber's default, 200 with an empty body.
 	//
 	// Optional. Default: WriteError (the status, the WWW-Authenticate
 	// challenge and the JSON body {"error": code, "message": message})
@@ -89,7 +91,7 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		r := acquireRequest(c)
 		if err := r.refusal(); err != nil {
 			r.release()
-			return cfg.reject(c, err)
+			return cfg.ErrorHandler(c, err)
 		}
 		r.setHostFromTarget()
 		var res *pooledResult
@@ -107,23 +109,11 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		}
 		r.release() // the view's strings alias fasthttp's buffers: not past Verify
 		if err != nil {
-			return cfg.reject(c, err)
+			return cfg.ErrorHandler(c, err)
 		}
 		c.Locals(resultKey{}, res) // fasthttp calls res.Close once the request is done
 		return cfg.SuccessHandler(c)
 	}
-}
-
-// reject answers a request that failed verification with the
-// ErrorHandler, and with WriteError after one that answered nothing.
-func (cfg *Config) reject(c *fiber.Ctx, err *signet.Error) error {
-	if handlerErr := cfg.ErrorHandler(c, err); handlerErr != nil {
-		return handlerErr
-	}
-	if resp := c.Response(); resp.StatusCode() == fiber.StatusOK && !resp.IsBodyStream() && len(resp.Body()) == 0 {
-		return WriteError(c, err)
-	}
-	return nil
 }
 
 // refusal returns the error the middleware answers, before verifying, a

@@ -44,6 +44,10 @@ func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) st
 // the middleware answers a repeated Host itself, in signet's JSON.
 func (harness) OwnServer() {}
 
+// NilIsHandled tells the suite that an ErrorHandler returning nil has
+// handled the request, as in fiber's own middlewares.
+func (harness) NilIsHandled() {}
+
 // serve runs app on a listener on 127.0.0.1 until t ends and returns its
 // base URL.
 func serve(t testing.TB, app *fiber.App) string {

@@ -41,6 +41,16 @@ type OwnServer interface {
 	OwnServer()
 }
 
+// NilIsHandled is implemented by a Harness whose framework reads an error
+// handler returning nil as having handled the request (fiber, where one may
+// serve it unverified with c.Next()): for Setup.SilentErrors the suite then
+// checks that the protected handler did not run and nothing was answered
+// but the framework's empty 200.
+type NilIsHandled interface {
+	Harness
+	NilIsHandled()
+}
+
 // Setup says how a case configures the adapter's middleware.
 type Setup struct {
 	// Skip, when not nil, is the adapter's skipper (Next in fiber):
@@ -51,7 +61,8 @@ type Setup struct {
 	CustomErrors bool
 	// SilentErrors asks for an error handler of the adapter's own kind that
 	// answers nothing and reports no error (it only logs, say): the adapter
-	// must still answer as by default, never with the framework's empty 200.
+	// must still answer as by default, never with the framework's empty 200
+	// (but see NilIsHandled).
 	SilentErrors bool
 }
 
@@ -350,6 +361,9 @@ func runCase(t *testing.T, h Harness, f fixture, keys signet.KeyStore, c testCas
 	if _, own := h.(OwnServer); own {
 		c.byFramework = false // its middleware answers: check the answer in full
 	}
+	if _, nilHandled := h.(NilIsHandled); nilHandled && c.setup.SilentErrors {
+		c.status = 200 // the framework's empty answer, checked by checkAnswer
+	}
 	base := h.Serve(t, v, c.setup)
 	if c.raw() {
 		runRaw(t, base, f, c)
@@ -500,6 +514,10 @@ func checkAnswer(t *testing.T, resp *http.Response, f fixture, c testCase) {
 	}
 	switch {
 	case c.byFramework:
+	case c.setup.SilentErrors && c.status == 200:
+		if len(got) != 0 {
+			t.Fatalf("an error handler answering nothing left the answer %q, want an empty one: the protected handler ran?", got)
+		}
 	case c.status == 200:
 		checkEcho(t, got, c)
 	case c.setup.CustomErrors:
