@@ -401,6 +401,8 @@ func (v *Pysigned) parse(a *attempt) error {
 	return nil
 }
 
+var errPysignedTargetLong = newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", maxPysignedTarget)
+
 // requestURL sets the fields of u, a zero pyURL, to the URL the request was
 // signed as: the origin's (or the request's) scheme and authority, and the
 // raw path, params and query of the request-target, split as urlparse
@@ -408,8 +410,8 @@ func (v *Pysigned) parse(a *attempt) error {
 // with loads wider than its stores, which stalls.)
 func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	target := r.RequestURI()
-	if len(target) > maxPysignedTarget {
-		return newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", maxPysignedTarget)
+	if len(target) > len("https://")+maxPysignedHost+maxPysignedTarget { // bounds the scans below
+		return errPysignedTargetLong
 	}
 	if strings.IndexByte(target, '#') >= 0 {
 		// urlparse would cut a fragment off, unsigned, but clients never
@@ -433,6 +435,9 @@ func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 			}
 			target = authority[end:]
 		}
+	}
+	if len(target) > maxPysignedTarget { // as signers count it: an absolute-form target's path and query
+		return errPysignedTargetLong
 	}
 	if !c.origin {
 		if len(u.netloc) > maxPysignedHost {

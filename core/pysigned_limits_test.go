@@ -61,3 +61,27 @@ func TestPysignedTargetLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestPysignedTargetLimitAbsoluteForm: the limit counts what signers count,
+// the path and query: a URL at the limit verifies sent in absolute form too,
+// as to a forward proxy.
+func TestPysignedTargetLimitAbsoluteForm(t *testing.T) {
+	f := newPysignedFixture(t)
+	verifier, err := signet.NewPysigned(f.keys, clockAt(pyNow))
+	require.NoError(t, err)
+	const origin = "http://example.com"
+	base := len(sentTarget(t, f.sign(t, f.hmac, origin+"/p?a=v"), origin))
+	signed := f.sign(t, f.hmac, origin+"/p?a="+strings.Repeat("v", 1+urlMaxTarget-base))
+	target := sentTarget(t, signed, origin)
+	require.Len(t, target, urlMaxTarget)
+	for _, requestURI := range []string{target, origin + target} {
+		r := pysignedServerRequest(t, signed)
+		r.RequestURI = requestURI
+		_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
+		assert.NoError(t, err, requestURI[:20])
+	}
+	r := pysignedServerRequest(t, signed)
+	r.RequestURI = origin + target + "b"
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrMalformed)
+}
