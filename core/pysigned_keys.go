@@ -64,16 +64,16 @@ func (s *JWKSKeys) Lookup(ctx context.Context, keyID string) ([]Secret, error) {
 	return s.static.Lookup(ctx, keyID)
 }
 
-func (s *JWKSKeys) fixed() []Secret { return s.Secrets() }
+func (s *JWKSKeys) fixed() []Secret {
+	if s.static == nil { // a zero JWKSKeys holds no key
+		return nil
+	}
+	return s.static.all
+}
 
 // Secrets returns a copy of the keys, in the set's order (to add
 // credentials, say, and build a StaticKeys).
-func (s *JWKSKeys) Secrets() []Secret {
-	if s.static == nil {
-		return nil
-	}
-	return slices.Clone(s.static.all)
-}
+func (s *JWKSKeys) Secrets() []Secret { return slices.Clone(s.fixed()) }
 
 // SigningKey returns the key pysigned signs with by default, the last one,
 // and its id. It is an error when that key cannot sign (an Ed25519 public
@@ -84,7 +84,7 @@ func (s *JWKSKeys) Secrets() []Secret {
 // gives the key: give it PysignedKeyID(id), or verifiers looking the kid
 // up in the set will not find it.
 func (s *JWKSKeys) SigningKey() (id string, key *Key, err error) {
-	all := s.Secrets()
+	all := s.fixed()
 	if len(all) == 0 {
 		return "", nil, errors.New("signet: the key set is empty")
 	}

@@ -12,9 +12,10 @@ const ResultKey = "github.com/signet-go/signet/gin.Result"
 
 // ErrorHandler answers a request that failed verification. The chain is
 // aborted after it returns. One that only records the error in c.Errors
-// leaves the answer to a middleware before New (gin's idiom); one that
-// neither answers nor records (it only logs, say) is followed by
-// WriteError, never gin's empty 200.
+// leaves the answer to a middleware before New (gin's idiom), and one that
+// only sets a status answers that status; one that neither answers, records
+// nor sets a status (it only logs, say) is followed by WriteError, never
+// gin's empty 200.
 type ErrorHandler func(c *gin.Context, err *signet.Error)
 
 // Option configures New.
