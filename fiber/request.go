@@ -1,12 +1,11 @@
 package signetfiber
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"net/textproto"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -24,14 +23,8 @@ import (
 type request struct {
 	c   *fiber.Ctx
 	ctx *fasthttp.RequestCtx // c.Context()
-	// fields is the header block as received, one header field per entry
-	// (its continuation lines included, its line end not), split on the
-	// first call to Header (split reports that it was).
-	fields []string
-	split  bool
-	// raw is what the header block as received was found to hold (a
-	// folded value, a repeated Host), once scanned.
-	raw rawFacts
+	// block is the header block as received.
+	block signet.HeaderBlock
 	// values holds every value Header returned during this verification,
 	// so that no returned slice is overwritten by a later call.
 	values []string
@@ -50,39 +43,29 @@ const (
 	targetAbsolute             // an absolute URI with a host, as net/http reads it
 )
 
-// rawFacts is what one scan of a header block as received found: a value
-// folded over several lines (obs-fold), more than one Host field, a
-// Transfer-Encoding field. Its zero value is "not scanned yet".
-type rawFacts uint8
-
-const (
-	rawScanned rawFacts = 1 << iota
-	rawFolded
-	rawHostRepeated
-	rawTransferEncoding
-)
-
 var requests = sync.Pool{New: func() any { return new(request) }}
 
-// maxPooled keeps a request with thousands of header fields from pinning
-// large scratch slices in the pool.
+// maxPooled keeps a request with thousands of header values from pinning a
+// large scratch slice in the pool.
 const maxPooled = 256
 
 func acquireRequest(c *fiber.Ctx) *request {
 	r := requests.Get().(*request)
 	r.c, r.ctx = c, c.Context()
+	r.block.Reset(r.ctx.Request.Header.RawHeaders())
 	return r
 }
 
-// release resets r and pools it. The scratch slices keep their backing
+// release resets r and pools it. The scratch space keeps its backing
 // arrays (their stale strings are never read again: they are overwritten
-// before use) unless they grew too large to keep.
+// before use) unless it grew too large to keep.
 func (r *request) release() {
-	r.c, r.ctx, r.split, r.raw = nil, nil, false, 0
+	r.c, r.ctx = nil, nil
 	r.target, r.absHost = 0, ""
-	r.fields, r.values = r.fields[:0], r.values[:0]
-	if cap(r.fields) > maxPooled || cap(r.values) > maxPooled {
-		r.fields, r.values = nil, nil
+	r.block.Reset(nil)
+	r.values = r.values[:0]
+	if cap(r.values) > maxPooled {
+		r.values = nil
 	}
 	requests.Put(r)
 }
@@ -111,13 +94,13 @@ func (r *request) Host() string {
 	if host, ok := r.absolute(); ok {
 		return host
 	}
-	if r.folded() { // fasthttp keeps a fold's leading spaces
+	if r.block.Folded() { // fasthttp keeps a fold's leading spaces
 		start := len(r.values)
-		if r.appendRaw(fasthttp.HeaderHost) && len(r.values) > start {
+		if r.values = r.block.AppendValues(r.values, fasthttp.HeaderHost); len(r.values) > start {
 			return r.values[start]
 		}
 	}
-	return trim(b2s(r.ctx.Request.Header.Host()))
+	return textproto.TrimString(b2s(r.ctx.Request.Header.Host()))
 }
 
 // absolute returns the host (and port) of the request-target when it is an
@@ -203,13 +186,14 @@ func (r *request) Header(name string) []string {
 	}
 	start := len(r.values)
 	switch {
-	case r.fromRaw(name, chunked) && r.appendRaw(name):
+	case r.fromRaw(name, chunked) && !r.block.Empty():
+		r.values = r.block.AppendValues(r.values, name)
 	case name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer:
 		// No header block as received (a request built in code, or sent
 		// without header lines): fasthttp computes these, nobody sent them.
 	default:
 		for _, v := range h.PeekAll(name) {
-			r.values = append(r.values, trim(b2s(v)))
+			r.values = append(r.values, textproto.TrimString(b2s(v)))
 		}
 	}
 	values := r.values[start:len(r.values):len(r.values)]
@@ -229,15 +213,14 @@ func (r *request) Header(name string) []string {
 // request (fasthttp adds the trailers to the headers), any header when the
 // app does not normalise header names (fasthttp then matches them
 // case-sensitively), and any header of a block with a folded value
-// (fasthttp joins the lines of one differently from net/http: see
-// fieldValue).
+// (fasthttp joins the lines of one differently from net/http).
 func (r *request) fromRaw(name string, chunked bool) bool {
 	switch name {
 	case fasthttp.HeaderContentType, fasthttp.HeaderUserAgent, fasthttp.HeaderContentLength,
 		fasthttp.HeaderConnection, fasthttp.HeaderCookie, fasthttp.HeaderTrailer:
 		return true
 	}
-	return chunked || !normalizesNames(r.c.App()) || r.folded()
+	return chunked || !normalizesNames(r.c.App()) || r.block.Folded()
 }
 
 // chunked reports whether the request's body is chunked, as net/http
@@ -249,86 +232,7 @@ func (r *request) chunked() bool {
 	if len(r.ctx.Request.Header.RawHeaders()) == 0 {
 		return r.ctx.Request.Header.ContentLength() == -1
 	}
-	return r.scan()&rawTransferEncoding != 0
-}
-
-// folded reports whether the header block as received has a folded value.
-func (r *request) folded() bool { return r.scan()&rawFolded != 0 }
-
-// hostRepeated reports whether the header block as received has more than
-// one Host field, a request a server must answer 400 (RFC 9112 §3.2), as
-// net/http does: fasthttp keeps the last, which the verifier would read.
-func (r *request) hostRepeated() bool { return r.scan()&rawHostRepeated != 0 }
-
-// scan scans the header block as received on the first call only, and
-// returns what it found.
-func (r *request) scan() rawFacts {
-	if r.raw == 0 {
-		r.raw = rawScanned | scanRaw(r.ctx.Request.Header.RawHeaders())
-	}
-	return r.raw
-}
-
-// scanRaw looks at the start of every line of raw, a header block as
-// received, in one pass: a line that starts with a space or a tab is the
-// continuation of a folded value (rawFolded); more than one line that
-// starts with "Host:", in any case, is a repeated Host (rawHostRepeated); a
-// line that starts with "Transfer-Encoding:", in any case, is a
-// Transfer-Encoding field (rawTransferEncoding). Only a line's first byte
-// is read unless it is an 'h' or a 't', in any case.
-func scanRaw(raw []byte) rawFacts {
-	var facts rawFacts
-	hosts := 0
-	for first := true; len(raw) > 0; first = false {
-		if !first {
-			n := bytes.IndexByte(raw, '\n')
-			if n < 0 || n+1 >= len(raw) {
-				return facts
-			}
-			raw = raw[n+1:]
-		}
-		switch c := raw[0]; {
-		case c == ' ' || c == '\t':
-			if !first {
-				facts |= rawFolded
-			}
-		case c|0x20 == 'h' && isHostField(raw):
-			if hosts++; hosts > 1 {
-				facts |= rawHostRepeated
-			}
-		case c|0x20 == 't' && isTransferEncodingField(raw):
-			facts |= rawTransferEncoding
-		}
-	}
-	return facts
-}
-
-// isHostField reports whether line starts with the name Host, in any case,
-// and its colon.
-func isHostField(line []byte) bool {
-	return len(line) > 4 && line[0]|0x20 == 'h' && line[1]|0x20 == 'o' && line[2]|0x20 == 's' && line[3]|0x20 == 't' &&
-		line[4] == ':'
-}
-
-// isTransferEncodingField reports whether line starts with the name
-// Transfer-Encoding, in any case, and its colon.
-func isTransferEncodingField(line []byte) bool {
-	const name = "transfer-encoding"
-	return len(line) > len(name) && line[len(name)] == ':' && equalFold(b2s(line[:len(name)]), name)
-}
-
-// appendRaw appends the values of name in the header block as received, and
-// reports false when there is no such block (a request built in code).
-func (r *request) appendRaw(name string) bool {
-	if !r.split {
-		r.fields, r.split = appendFields(r.fields, r.ctx.Request.Header.RawHeaders()), true
-	}
-	for _, f := range r.fields {
-		if len(f) > len(name) && f[len(name)] == ':' && equalFold(f[:len(name)], name) {
-			r.values = append(r.values, fieldValue(f[len(name)+1:]))
-		}
-	}
-	return len(r.fields) > 0
+	return r.block.TransferEncoding()
 }
 
 // appsSeen is whether the last apps asked about normalise header names
@@ -436,75 +340,6 @@ func bodyTooLarge(limit int64) *signet.Error {
 	return signet.NewError(signet.ErrBodyTooLarge,
 		fmt.Sprintf("the request body is larger than the %d bytes this server verifies", limit))
 }
-
-// appendFields appends to dst the header fields of raw, a header block as
-// received, in order: each with its continuation lines (obs-fold), without
-// its line end.
-func appendFields(dst []string, raw []byte) []string {
-	for len(raw) > 0 {
-		end := 0
-		for { // through the line end, and those of continuation lines
-			n := bytes.IndexByte(raw[end:], '\n')
-			if n < 0 {
-				end = len(raw)
-				break
-			}
-			end += n + 1
-			if end == len(raw) || (raw[end] != ' ' && raw[end] != '\t') {
-				break
-			}
-		}
-		f := raw[:end]
-		raw = raw[end:]
-		if n := len(f); n > 0 && f[n-1] == '\n' {
-			f = f[:n-1]
-		}
-		if n := len(f); n > 0 && f[n-1] == '\r' {
-			f = f[:n-1]
-		}
-		if len(f) > 0 {
-			dst = append(dst, b2s(f))
-		}
-	}
-	return dst
-}
-
-// fieldValue returns the value of a header field as received, given what
-// follows its colon (with its continuation lines, if folded), as
-// net/textproto reads it: trimmed of spaces and tabs, and for a value folded
-// over several lines (obs-fold), its lines each trimmed of spaces and tabs
-// and joined by one space (a blank continuation line still adds its space,
-// even at the end). It allocates only for a folded value, an obsolete form.
-func fieldValue(value string) string {
-	if strings.IndexByte(value, '\n') < 0 {
-		return trim(value)
-	}
-	var b strings.Builder
-	b.Grow(len(value))
-	first := true
-	for line := range strings.SplitSeq(value, "\n") {
-		if !first {
-			b.WriteByte(' ')
-		}
-		first = false
-		line = strings.TrimSuffix(line, "\r") // the line end, as bufio's ReadLine drops it
-		b.WriteString(strings.Trim(line, " \t"))
-	}
-	return strings.TrimLeft(b.String(), " \t") // a first line with no value
-}
-
-// trim trims spaces, tabs and line ends from both ends of s.
-func trim(s string) string {
-	for len(s) > 0 && isSpace(s[0]) {
-		s = s[1:]
-	}
-	for len(s) > 0 && isSpace(s[len(s)-1]) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // equalFold reports whether a and b, of the same length, are equal in
 // ASCII case folding.

@@ -127,11 +127,11 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 // comparison.
 func (r *request) refusal() *signet.Error {
 	switch {
-	case r.hostRepeated():
+	case r.block.RepeatedHost():
 		return errHostRepeated
 	case !r.targetAgrees():
 		return errTarget
-	case r.scan()&rawTransferEncoding != 0 && !r.ctx.Request.Header.IsHTTP11():
+	case r.block.TransferEncoding() && !r.ctx.Request.Header.IsHTTP11():
 		return errTransferEncoding
 	}
 	return nil
