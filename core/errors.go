@@ -111,6 +111,17 @@ func (e *Error) Challenge() string {
 	return e.challenge
 }
 
+// SetHeaders calls set with each header field the answer to e carries
+// besides its body: WWW-Authenticate when e has a challenge, and
+// X-Content-Type-Options: nosniff. An adapter passes its framework's setter
+// (w.Header().Set, c.Header, c.Set).
+func (e *Error) SetHeaders(set func(name, value string)) {
+	if c := e.Challenge(); c != "" {
+		set("WWW-Authenticate", c)
+	}
+	set("X-Content-Type-Options", "nosniff")
+}
+
 // MarshalJSON renders the error body every adapter sends:
 // {"error": code, "message": message}.
 func (e *Error) MarshalJSON() ([]byte, error) {

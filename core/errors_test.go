@@ -1,9 +1,12 @@
 package signet_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -77,4 +80,44 @@ func TestAsError(t *testing.T) {
 	zero := &signet.Error{} // answered as AsError answers it, not with status 0
 	assert.Equal(t, 503, zero.Status())
 	assert.Equal(t, "verification_unavailable", zero.Code())
+}
+
+// TestErrorSetHeaders checks the header fields every adapter sends with an
+// answer: the challenge of a 401 that has one, and nosniff always.
+func TestErrorSetHeaders(t *testing.T) {
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("secret"))})
+	require.NoError(t, err)
+	cavage, err := signet.NewCavage(keys)
+	require.NoError(t, err)
+	_, unsigned := cavage.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("GET", "/", nil)))
+	for _, tc := range []struct {
+		name string
+		err  *signet.Error
+		want http.Header
+	}{
+		{"a 401 with a challenge", signet.AsError(unsigned), http.Header{
+			"Www-Authenticate":       {`Signature realm="signet",headers="date"`},
+			"X-Content-Type-Options": {"nosniff"},
+		}},
+		{"a 401 without", signet.NewError(signet.ErrExpired, "late"), http.Header{"X-Content-Type-Options": {"nosniff"}}},
+		{"a 413", signet.BodyTooLarge(10), http.Header{"X-Content-Type-Options": {"nosniff"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := http.Header{}
+			tc.err.SetHeaders(h.Set)
+			assert.Equal(t, tc.want, h)
+		})
+	}
+}
+
+// TestBodyTooLarge checks the 413 an adapter's Request answers, with the
+// limit when it knows it.
+func TestBodyTooLarge(t *testing.T) {
+	e := signet.BodyTooLarge(1 << 20)
+	assert.ErrorIs(t, e, signet.ErrBodyTooLarge)
+	assert.Equal(t, 413, e.Status())
+	assert.Contains(t, e.Error(), "1048576 bytes")
+	unknown := signet.BodyTooLarge(0)
+	assert.ErrorIs(t, unknown, signet.ErrBodyTooLarge)
+	assert.Equal(t, "the request body is larger than this server accepts", unknown.Error())
 }

@@ -82,6 +82,65 @@ func (b *HeaderBlock) AppendValues(dst []string, name string) []string {
 	return dst
 }
 
+// AppendHeader appends to dst the values net/http's server would put in
+// Request.Header[name] (name in canonical form) for the block: those of
+// AppendValues, but none for Host and Transfer-Encoding, which are not
+// headers there, none for Content-Length and Trailer when the block has a
+// Transfer-Encoding field (the body is chunked), and one of several
+// identical Content-Length values. (net/http also makes up Cache-Control:
+// no-cache for a request with Pragma: no-cache and no Cache-Control;
+// AppendHeader gives only what was sent.)
+func (b *HeaderBlock) AppendHeader(dst []string, name string) []string {
+	switch name {
+	case "Host", "Transfer-Encoding":
+		return dst
+	case "Content-Length", "Trailer":
+		if b.TransferEncoding() {
+			return dst
+		}
+	}
+	start := len(dst)
+	dst = b.AppendValues(dst, name)
+	if name == "Content-Length" && len(dst)-start > 1 && allEqual(dst[start:]) {
+		dst = dst[:start+1]
+	}
+	return dst
+}
+
+// allEqual reports whether every value of values is the first.
+func allEqual(values []string) bool {
+	for _, v := range values[1:] {
+		if v != values[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// Refusal is the error to answer, before verifying, a request with this
+// block, HTTP/1.1 (http11) or not, whose framing or host a server must treat
+// as faulty, so that two readers may read it differently: more than one
+// Host field (RFC 9112 §3.2; net/http answers 400 itself); a
+// Transfer-Encoding field in a request that is not HTTP/1.1 (RFC 9112 §6.1:
+// net/http ignores the field and reads the body by its Content-Length,
+// another server may decode it as chunked). It is nil for any other block.
+func (b *HeaderBlock) Refusal(http11 bool) *Error {
+	switch {
+	case b.RepeatedHost():
+		return errRepeatedHost
+	case b.TransferEncoding() && !http11:
+		return errTransferEncodingNotHTTP11
+	}
+	return nil
+}
+
+var (
+	errRepeatedHost = &Error{kind: ErrMalformed,
+		message: "the request has more than one Host header"}
+	errTransferEncodingNotHTTP11 = &Error{kind: ErrMalformed,
+		message: "the request has a Transfer-Encoding header but is not HTTP/1.1"}
+)
+
 // scan returns what the block holds, scanning it on the first call only.
 func (b *HeaderBlock) scan() blockFacts {
 	if b.facts == 0 {

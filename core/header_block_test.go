@@ -2,6 +2,7 @@ package signet_test
 
 import (
 	"bufio"
+	"net/http"
 	"net/textproto"
 	"strings"
 	"testing"
@@ -118,6 +119,65 @@ func TestHeaderBlockAllocs(t *testing.T) {
 	assert.Equal(t, []string{"1", "2"}, dst)
 }
 
+// TestHeaderBlockAppendHeader checks the rules net/http's server applies to
+// the fields of a block for Request.Header (each case also against
+// http.ReadRequest).
+func TestHeaderBlockAppendHeader(t *testing.T) {
+	for _, tc := range []struct {
+		name, headers, field string
+		want                 []string
+	}{
+		{"a header", "Host: h\r\nX-A: 1\r\nx-a: 2\r\n", "X-A", []string{"1", "2"}},
+		{"Host is not a header", "Host: h\r\n", "Host", nil},
+		{"nor is Transfer-Encoding", "Host: h\r\nTransfer-Encoding: chunked\r\n", "Transfer-Encoding", nil},
+		{"Content-Length", "Host: h\r\nContent-Length: 3\r\n", "Content-Length", []string{"3"}},
+		{"identical Content-Lengths are one", "Host: h\r\nContent-Length: 3\r\ncontent-length: 3\r\n", "Content-Length", []string{"3"}},
+		{"Content-Length of a chunked body", "Host: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n", "Content-Length", nil},
+		{"Trailer", "Host: h\r\nTrailer: X-T\r\n", "Trailer", []string{"X-T"}},
+		{"Trailer of a chunked body", "Host: h\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n", "Trailer", nil},
+		{"another header of a chunked body", "Host: h\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n", "X-A", []string{"1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := tc.headers + "\r\n"
+			got := block(raw).AppendHeader(nil, tc.field)
+			assert.Equal(t, tc.want, got)
+			r, err := http.ReadRequest(bufio.NewReader(strings.NewReader("POST / HTTP/1.1\r\n" + raw)))
+			require.NoError(t, err)
+			assert.Equal(t, r.Header[tc.field], got, "as net/http reads it")
+		})
+	}
+	// Different Content-Lengths are all kept: net/http refuses the request,
+	// a verifier must not read one of them as the length.
+	assert.Equal(t, []string{"3", "4"}, block("Content-Length: 3\r\nContent-Length: 4\r\n\r\n").AppendHeader(nil, "Content-Length"))
+}
+
+// TestHeaderBlockRefusal checks what a server must answer 400 before
+// verifying.
+func TestHeaderBlockRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name, headers string
+		http11        bool
+		want          string // the message, "" for none
+	}{
+		{"plain", "Host: h\r\n", true, ""},
+		{"Host twice", "Host: h\r\nhost: h\r\n", true, "the request has more than one Host header"},
+		{"chunked HTTP/1.1", "Host: h\r\nTransfer-Encoding: chunked\r\n", true, ""},
+		{"chunked HTTP/1.0", "Host: h\r\nTransfer-Encoding: chunked\r\n", false, "the request has a Transfer-Encoding header but is not HTTP/1.1"},
+		{"HTTP/1.0", "Host: h\r\nContent-Length: 1\r\n", false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := block(tc.headers + "\r\n").Refusal(tc.http11)
+			if tc.want == "" {
+				assert.Nil(t, err)
+				return
+			}
+			require.NotNil(t, err)
+			assert.ErrorIs(t, err, signet.ErrMalformed)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
+
 // FuzzHeaderBlock checks HeaderBlock against net/textproto, which net/http's
 // server reads header blocks with: for every block textproto reads, every
 // field has the values textproto gives it, and the facts agree with it.
@@ -151,6 +211,18 @@ func FuzzHeaderBlock(f *testing.F) {
 		require.Equal(t, len(want["Host"]) > 1, b.RepeatedHost(), "Host repeated")
 		require.Equal(t, want["Transfer-Encoding"] != nil, b.TransferEncoding(), "Transfer-Encoding")
 		require.Equal(t, len(want) == 0, b.Empty(), "empty")
+
+		// And the rules of net/http's Request.Header, where it reads the
+		// request (a Content-Length it can use, a Transfer-Encoding it
+		// knows, one Host at most).
+		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader("POST / HTTP/1.1\r\n" + raw)))
+		if err != nil {
+			return
+		}
+		require.False(t, b.RepeatedHost(), "net/http reads one Host only")
+		for name := range want {
+			require.Equal(t, r.Header[name], b.AppendHeader(nil, name), "Request.Header[%q]", name)
+		}
 	})
 }
 

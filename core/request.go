@@ -88,7 +88,7 @@ func (h httpRequest) body(limit int64, spare func() (*bufferedBody, []byte)) ([]
 		return nil, nil
 	case *bufferedBody: // read by an earlier verifier, under its own limit
 		if int64(len(b.data)) > limit {
-			return nil, bodyTooLarge(limit)
+			return nil, BodyTooLarge(limit)
 		}
 		return b.data, nil
 	}
@@ -96,7 +96,7 @@ func (h httpRequest) body(limit int64, spare func() (*bufferedBody, []byte)) ([]
 		return nil, nil
 	}
 	if h.r.ContentLength > limit { // before anything is allocated or read
-		return nil, bodyTooLarge(limit)
+		return nil, BodyTooLarge(limit)
 	}
 	b, room := spare()
 	data, err := readBody(h.r.Body, h.r.ContentLength, limit, room)
@@ -162,7 +162,7 @@ func (v *httpView) Body(limit int64) ([]byte, error) {
 // little makes the server reserve little.
 func ReadBody(body io.Reader, contentLength, limit int64) ([]byte, error) {
 	if contentLength > limit {
-		return nil, bodyTooLarge(limit)
+		return nil, BodyTooLarge(limit)
 	}
 	return readBody(body, contentLength, limit, nil)
 }
@@ -185,7 +185,7 @@ func readBody(body io.Reader, contentLength, limit int64, room []byte) ([]byte, 
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
-			return nil, bodyTooLarge(limit)
+			return nil, BodyTooLarge(limit)
 		}
 		if err == io.EOF {
 			return buf[:len(buf):len(buf)], nil
@@ -218,6 +218,12 @@ func bodyReadError(err error, limit int64) *Error {
 	return &Error{kind: ErrMalformed, message: "the request body could not be read", cause: err}
 }
 
-func bodyTooLarge(limit int64) *Error {
+// BodyTooLarge is the *Error a Request's Body returns for a body over limit
+// bytes (413 body_too_large); a limit of 0 or less stands for one the server
+// set before the verifier, of a size the adapter does not know.
+func BodyTooLarge(limit int64) *Error {
+	if limit <= 0 {
+		return &Error{kind: ErrBodyTooLarge, message: "the request body is larger than this server accepts"}
+	}
 	return newError(ErrBodyTooLarge, "the request body is larger than the %d bytes this server verifies", limit)
 }

@@ -432,7 +432,7 @@ func (st *signwayState) signedBody(r Request) ([]byte, error) {
 		return nil, newError(ErrMalformed, "the Content-Length header is not a number")
 	}
 	if n > uint64(st.v.maxBodyBytes) {
-		return nil, bodyTooLarge(st.v.maxBodyBytes)
+		return nil, BodyTooLarge(st.v.maxBodyBytes)
 	}
 	body, err := r.Body(st.v.maxBodyBytes)
 	switch {

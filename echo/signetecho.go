@@ -102,7 +102,7 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 func bodyLimited(err *signet.Error) *signet.Error {
 	var he *echo.HTTPError
 	if errors.As(err.Cause(), &he) && he.Code == http.StatusRequestEntityTooLarge {
-		return signet.NewError(signet.ErrBodyTooLarge, "the request body is larger than this server accepts")
+		return signet.BodyTooLarge(0) // echo's limit: not known here
 	}
 	return err
 }
@@ -111,11 +111,7 @@ func bodyLimited(err *signet.Error) *signet.Error {
 // X-Content-Type-Options: nosniff on the response, and an *echo.HTTPError
 // whose message is the JSON error body.
 func HTTPError(c echo.Context, err *signet.Error) error {
-	h := c.Response().Header()
-	if challenge := err.Challenge(); challenge != "" {
-		h.Set("WWW-Authenticate", challenge)
-	}
-	h.Set("X-Content-Type-Options", "nosniff")
+	err.SetHeaders(c.Response().Header().Set)
 	return echo.NewHTTPError(err.Status(), err).SetInternal(err)
 }
 

@@ -2,15 +2,14 @@ package signetfiber
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/textproto"
 	"net/url"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/valyala/fasthttp"
 
 	signet "github.com/signet-go/signet/core"
@@ -71,7 +70,7 @@ func (r *request) release() {
 }
 
 // Method is the method of the request line, as received.
-func (r *request) Method() string { return b2s(r.ctx.Request.Header.Method()) }
+func (r *request) Method() string { return utils.UnsafeString(r.ctx.Request.Header.Method()) }
 
 // Scheme is "https" when the connection is TLS, else "http".
 func (r *request) Scheme() string {
@@ -100,7 +99,7 @@ func (r *request) Host() string {
 			return r.values[start]
 		}
 	}
-	return textproto.TrimString(b2s(r.ctx.Request.Header.Host()))
+	return textproto.TrimString(utils.UnsafeString(r.ctx.Request.Header.Host()))
 }
 
 // absolute returns the host (and port) of the request-target when it is an
@@ -146,8 +145,7 @@ func (r *request) targetAgrees() bool {
 	}
 	// URI, unlike Request.RequestURI, leaves the target as received (the
 	// view's RequestURI) as it is.
-	parsed := b2s(r.ctx.Request.URI().Host())
-	return len(host) == len(parsed) && equalFold(host, parsed)
+	return utils.EqualFold(host, utils.UnsafeString(r.ctx.Request.URI().Host())) // ASCII case only
 }
 
 // setHostFromTarget makes the Host header of a request with an absolute-form
@@ -161,7 +159,7 @@ func (r *request) setHostFromTarget() {
 }
 
 // RequestURI is the request-target of the request line, undecoded.
-func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestURI()) }
+func (r *request) RequestURI() string { return utils.UnsafeString(r.ctx.Request.Header.RequestURI()) }
 
 // Header returns every value of the header name, in order, as net/http's
 // Request.Header would: Host is not a header (Host has it), nor is
@@ -177,62 +175,43 @@ func (r *request) RequestURI() string { return b2s(r.ctx.Request.Header.RequestU
 // line ends in a space or holds nothing else, the view reads the value as
 // fasthttp joins it, which the app reads too.)
 func (r *request) Header(name string) []string {
-	h := &r.ctx.Request.Header
-	chunked := r.chunked()
-	switch {
-	case name == fasthttp.HeaderHost || name == fasthttp.HeaderTransferEncoding,
-		chunked && (name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer):
-		return nil
-	}
 	start := len(r.values)
 	switch {
-	case r.fromRaw(name, chunked) && !r.block.Empty():
-		r.values = r.block.AppendValues(r.values, name)
-	case name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer:
-		// No header block as received (a request built in code, or sent
-		// without header lines): fasthttp computes these, nobody sent them.
+	case r.fromRaw(name) && !r.block.Empty():
+		r.values = r.block.AppendHeader(r.values, name)
+	case name == fasthttp.HeaderHost || name == fasthttp.HeaderTransferEncoding,
+		name == fasthttp.HeaderContentLength || name == fasthttp.HeaderTrailer:
+		// Not headers; or, without a header block as received (a request
+		// built in code, or sent without header lines), computed by
+		// fasthttp: nobody sent them.
 	default:
-		for _, v := range h.PeekAll(name) {
-			r.values = append(r.values, textproto.TrimString(b2s(v)))
+		for _, v := range r.ctx.Request.Header.PeekAll(name) {
+			r.values = append(r.values, textproto.TrimString(utils.UnsafeString(v)))
 		}
 	}
-	values := r.values[start:len(r.values):len(r.values)]
-	switch {
-	case len(values) == 0:
+	if len(r.values) == start {
 		return nil
-	case name == fasthttp.HeaderContentLength && allEqual(values):
-		return values[:1:1]
 	}
-	return values
+	return r.values[start:len(r.values):len(r.values)]
 }
 
 // fromRaw reports whether name must be read from the header block as
 // received rather than from fasthttp's parsed headers: a header fasthttp
 // keeps one value of, rewrites or makes up (Content-Type, User-Agent,
-// Content-Length, Connection, Cookie, Trailer), any header of a chunked
-// request (fasthttp adds the trailers to the headers), any header when the
-// app does not normalise header names (fasthttp then matches them
-// case-sensitively), and any header of a block with a folded value
-// (fasthttp joins the lines of one differently from net/http).
-func (r *request) fromRaw(name string, chunked bool) bool {
+// Content-Length, Connection, Cookie, Trailer), Host and Transfer-Encoding
+// (no headers for net/http), any header of a chunked request (fasthttp adds
+// the trailers to the headers), any header when the app does not normalise
+// header names (fasthttp then matches them case-sensitively), and any
+// header of a block with a folded value (fasthttp joins the lines of one
+// differently from net/http).
+func (r *request) fromRaw(name string) bool {
 	switch name {
 	case fasthttp.HeaderContentType, fasthttp.HeaderUserAgent, fasthttp.HeaderContentLength,
-		fasthttp.HeaderConnection, fasthttp.HeaderCookie, fasthttp.HeaderTrailer:
+		fasthttp.HeaderConnection, fasthttp.HeaderCookie, fasthttp.HeaderTrailer,
+		fasthttp.HeaderHost, fasthttp.HeaderTransferEncoding:
 		return true
 	}
-	return chunked || !normalizesNames(r.c.App()) || r.block.Folded()
-}
-
-// chunked reports whether the request's body is chunked, as net/http
-// decides it: from the header block as received, which has a
-// Transfer-Encoding field. (fasthttp's ContentLength is -1 only until it has
-// read a chunked body: after an empty one it is 0.) A request without such
-// a block (built in code) is chunked when fasthttp says so.
-func (r *request) chunked() bool {
-	if len(r.ctx.Request.Header.RawHeaders()) == 0 {
-		return r.ctx.Request.Header.ContentLength() == -1
-	}
-	return r.block.TransferEncoding()
+	return r.block.TransferEncoding() || !normalizesNames(r.c.App()) || r.block.Folded()
 }
 
 // appsSeen is whether the last apps asked about normalise header names
@@ -264,15 +243,6 @@ func normalizesNames(app *fiber.App) bool {
 	return next[0].normalize
 }
 
-func allEqual(values []string) bool {
-	for _, v := range values[1:] {
-		if v != values[0] {
-			return false
-		}
-	}
-	return true
-}
-
 // Body returns the body as received (never decompressed), at most limit
 // bytes. The handler still reads it: fasthttp keeps it in memory.
 func (r *request) Body(limit int64) ([]byte, error) {
@@ -285,7 +255,7 @@ func (r *request) Body(limit int64) ([]byte, error) {
 	}
 	body := req.Body()
 	if int64(len(body)) > limit {
-		return nil, bodyTooLarge(limit)
+		return nil, signet.BodyTooLarge(limit)
 	}
 	return body, nil
 }
@@ -335,30 +305,3 @@ func rejectStream(ctx *fasthttp.RequestCtx, err *signet.Error) *signet.Error {
 	}
 	return err
 }
-
-func bodyTooLarge(limit int64) *signet.Error {
-	return signet.NewError(signet.ErrBodyTooLarge,
-		fmt.Sprintf("the request body is larger than the %d bytes this server verifies", limit))
-}
-
-// equalFold reports whether a and b, of the same length, are equal in
-// ASCII case folding.
-func equalFold(a, b string) bool {
-	for i := range len(a) {
-		if lower(a[i]) != lower(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// b2s converts b to a string without copying: the string aliases b, so it
-// is valid only while b is (here: while Verify runs).
-func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -201,7 +201,7 @@ func TestViewHeaderBlock(t *testing.T) {
 				body = "0\r\n\r\n"
 			}
 			r := view(t, fiber.New(), "GET / HTTP/1.1\r\n"+tc.headers+"\r\n"+body)
-			assert.Equal(t, tc.chunked, r.chunked(), "chunked")
+			assert.Equal(t, tc.chunked, r.block.TransferEncoding(), "chunked")
 			assert.Equal(t, tc.folded, r.block.Folded(), "folded")
 			assert.Equal(t, tc.repeatedHost, r.block.RepeatedHost(), "Host repeated")
 		})
@@ -212,6 +212,15 @@ func TestViewHeaderBlock(t *testing.T) {
 // that checking a request-target leaves the target the view reads as
 // received (fasthttp's Request.RequestURI, unlike URI, rewrites it).
 func TestViewRefusal(t *testing.T) {
+	refused := func(block string, http11 bool) *signet.Error {
+		var b signet.HeaderBlock
+		b.Reset([]byte(block))
+		return b.Refusal(http11)
+	}
+	errHostRepeated := refused("Host: a\r\nHost: b\r\n", true)
+	errTransferEncoding := refused("Transfer-Encoding: chunked\r\n", false)
+	require.NotNil(t, errHostRepeated)
+	require.NotNil(t, errTransferEncoding)
 	for _, tc := range []struct {
 		name, raw string
 		want      error

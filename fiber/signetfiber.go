@@ -119,20 +119,18 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 // refusal returns the error the middleware answers, before verifying, a
 // request that net/http would refuse itself and that fasthttp reads
 // otherwise than the view does, or lets the app read otherwise than the
-// verifier: more than one Host field, a request-target whose host the app
-// would not read as the verifier does (see targetAgrees), a
-// Transfer-Encoding field in a request of another version than HTTP/1.1.
-// It returns nil for any other request, origin-form HTTP/1.1 requests
-// having cost a scan of the header block (which Header reuses) and one
-// comparison.
+// verifier: a header block a server must refuse (see signet.HeaderBlock's
+// Refusal: fasthttp keeps the last of several Host fields, decodes the
+// chunked body of an HTTP/1.0 request), a request-target whose host the
+// app would not read as the verifier does (see targetAgrees). It returns
+// nil for any other request, origin-form HTTP/1.1 requests having cost a
+// scan of the header block (which Header reuses) and one comparison.
 func (r *request) refusal() *signet.Error {
-	switch {
-	case r.block.RepeatedHost():
-		return errHostRepeated
-	case !r.targetAgrees():
+	if err := r.block.Refusal(r.ctx.Request.Header.IsHTTP11()); err != nil {
+		return err
+	}
+	if !r.targetAgrees() {
 		return errTarget
-	case r.block.TransferEncoding() && !r.ctx.Request.Header.IsHTTP11():
-		return errTransferEncoding
 	}
 	return nil
 }
@@ -147,21 +145,6 @@ func (r *request) refusal() *signet.Error {
 // against the host net/http reads. This refuses an authority-form target
 // ("CONNECT host:443") too: fasthttp reads the Host header's host for it.
 var errTarget = signet.NewError(signet.ErrMalformed, "the request-target is not a path or an absolute URI whose host fiber reads as written")
-
-// errTransferEncoding answers a request of another version than HTTP/1.1
-// (HTTP/1.0) with a Transfer-Encoding field, whose framing a server must
-// treat as faulty (RFC 9112 §6.1): net/http ignores the field and reads the
-// body by its Content-Length, fasthttp decodes a chunked body.
-var errTransferEncoding = signet.NewError(signet.ErrMalformed, "the request has a Transfer-Encoding header but is not HTTP/1.1")
-
-// errHostRepeated answers a request with more than one Host field, as
-// net/http does before any handler runs (RFC 9112 §3.2: a server must
-// answer 400): fasthttp keeps the last one, which a signature covering the
-// host would then be checked against while a proxy or the app may read
-// another. ErrMalformed is the kind core gives a request part it cannot
-// read as one value (a host that is not a URL authority, a body that cannot
-// be read).
-var errHostRepeated = signet.NewError(signet.ErrMalformed, "the request has more than one Host header")
 
 // pooledResult is the c.Locals value of a verified request: its Result, to
 // be pooled again when fasthttp is done with the request (it removes every
@@ -181,10 +164,7 @@ func (p *pooledResult) Close() error {
 // WWW-Authenticate challenge where the scheme defines one, and the JSON body
 // {"error": code, "message": message} with Content-Type application/json.
 func WriteError(c *fiber.Ctx, err *signet.Error) error {
-	if challenge := err.Challenge(); challenge != "" {
-		c.Set(fiber.HeaderWWWAuthenticate, challenge)
-	}
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	err.SetHeaders(c.Set)
 	return c.Status(err.Status()).JSON(err)
 }
 

@@ -85,10 +85,7 @@ func (m *middleware) handle(c *gin.Context) {
 // c.Errors (private: for logging and error-reporting middlewares, not for
 // the response).
 func WriteError(c *gin.Context, err *signet.Error) {
-	if challenge := err.Challenge(); challenge != "" {
-		c.Header("WWW-Authenticate", challenge)
-	}
-	c.Header("X-Content-Type-Options", "nosniff")
+	err.SetHeaders(c.Header)
 	_ = c.Error(err).SetType(gin.ErrorTypePrivate)
 	c.AbortWithStatusJSON(err.Status(), err)
 }

@@ -103,12 +103,8 @@ func New(v signet.Verifier, opts ...Option) func(http.Handler) http.Handler {
 // X-Content-Type-Options: nosniff, and the JSON body {"error": code,
 // "message": message}.
 func WriteError(w http.ResponseWriter, _ *http.Request, err *signet.Error) {
-	h := w.Header()
-	if c := err.Challenge(); c != "" {
-		h.Set("WWW-Authenticate", c)
-	}
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
+	err.SetHeaders(w.Header().Set)
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(err.Status())
 	json.NewEncoder(w).Encode(err)
 }
