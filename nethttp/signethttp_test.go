@@ -42,26 +42,6 @@ var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, creds.Name+":"+string(body))
 })
 
-func signedClient(t *testing.T) *http.Client {
-	signer, err := signet.NewSASigningSigner(key, covers...)
-	require.NoError(t, err)
-	return &http.Client{Transport: &signethttp.Transport{Signer: signer}}
-}
-
-// TestTransportToMiddleware: a request signed by Transport verifies through
-// the middleware, its credentials and body reaching the handler (the
-// middleware's own cases are signettest's, in suite_test.go).
-func TestTransportToMiddleware(t *testing.T) {
-	srv := httptest.NewServer(signethttp.New(verifier(t, signet.WithMaxBodyBytes(16)))(echo))
-	defer srv.Close()
-	resp, err := signedClient(t).Post(srv.URL+"/orders", "text/plain", strings.NewReader("the body"))
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "billing:the body", string(body), "credentials and the restored body reach the handler")
-}
-
 func TestTransportLeavesTheCallersRequestAlone(t *testing.T) {
 	var got *http.Request
 	var gotBody []byte

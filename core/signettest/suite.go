@@ -129,6 +129,9 @@ type fixture struct {
 	signedURL bool
 	// pathUnsigned marks Signway, which signs only its X-Sw-* parameters.
 	pathUnsigned bool
+	// strictEscapes marks a scheme whose signer refuses a URL with an
+	// invalid percent-escape ("%zz").
+	strictEscapes bool
 }
 
 func clock(t time.Time) signet.Option { return signet.WithClock(func() time.Time { return t }) }
@@ -169,9 +172,10 @@ var fixtures = []fixture{
 		signer: func(keyID string, key *signet.Key, _ string) (signet.Signer, error) {
 			return signet.NewSignedURLSigner(keyID, key, signet.SignedURLTTL(5*time.Minute), clock(signedAt))
 		},
-		unknownKey:   "unknown_key",
-		expiresAfter: 5 * time.Minute,
-		signedURL:    true,
+		unknownKey:    "unknown_key",
+		expiresAfter:  5 * time.Minute,
+		signedURL:     true,
+		strictEscapes: true,
 	},
 	{
 		name: "pysigned",
@@ -216,6 +220,8 @@ type testCase struct {
 	method string
 	body   string
 	tamper func(*http.Request)
+	// target is the request-target sent, as written; "" is /orders/42?page=1.
+	target string
 	// chunked sends the body chunked, without a Content-Length.
 	chunked bool
 	// headers are header lines sent as written ("Name: value\r\n" each, a
@@ -292,6 +298,13 @@ func cases(f fixture) []testCase {
 			status: 401, code: "missing_signature"},
 		{name: "custom error handler", setup: Setup{CustomErrors: true}, status: CustomErrorStatus, code: "missing_signature"},
 		{name: "error handler answering nothing", setup: Setup{SilentErrors: true}, status: 401, code: "missing_signature"},
+		// The verifier reads the request-target as received, never a path
+		// the framework decoded or normalised: dot segments, an empty
+		// segment, escapes (an escaped "/", a lower-case one, an invalid
+		// one) and a ";" stay as sent.
+		{name: "raw request-target", keyID: KeyID, key: key, method: http.MethodGet, target: "/a/./b/../c//d%2Fe?x=%2F&y=%zz;z", status: 200},
+		{name: "raw request-target, //", keyID: KeyID, key: key, method: http.MethodGet, target: "//x", status: 200},
+		{name: "raw request-target, %7e", keyID: KeyID, key: key, method: http.MethodGet, target: "/%7euser/", status: 200},
 		// A server must answer 400 to a request with more than one Host
 		// (RFC 9112 §3.2), whatever it was signed for: which one the
 		// verifier reads (fasthttp keeps the last) and which one a proxy
@@ -311,6 +324,8 @@ func cases(f fixture) []testCase {
 		switch c.name {
 		case "body over the limit", "body over the limit, chunked":
 			return f.signedURL // a signed URL never reads the body
+		case "raw request-target":
+			return f.strictEscapes
 		case "tampered path", "tampered query":
 			return f.pathUnsigned // Signway signs its own parameters, not the gateway's path or other parameters
 		}
@@ -412,9 +427,16 @@ func newRequest(t *testing.T, base string, f fixture, c testCase) *http.Request 
 	if c.body != "" {
 		body = strings.NewReader(c.body)
 	}
-	r, err := http.NewRequest(method, base+"/orders/42?page=1", body)
+	target := c.target
+	if target == "" {
+		target = "/orders/42?page=1"
+	}
+	r, err := http.NewRequest(method, base+target, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r.URL.RequestURI() != target {
+		t.Fatalf("the request-target %q would be sent as %q", target, r.URL.RequestURI())
 	}
 	var signedHeaders []string
 	if c.otherHost() {
