@@ -202,3 +202,29 @@ func TestParseHTTPDate(t *testing.T) {
 		assert.ErrorIs(t, err, signet.ErrMalformed, bad)
 	}
 }
+
+// TestCavageChallenge checks the WWW-Authenticate challenge of a 401: the
+// realm and the headers a signature must cover, as configured.
+func TestCavageChallenge(t *testing.T) {
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("secret"))})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		opts []signet.CavageOption
+		want string
+	}{
+		{"default", nil, `Signature realm="signet",headers="date"`},
+		{"required headers", []signet.CavageOption{signet.CavageRequiredHeaders("(request-target)", "date", "digest")},
+			`Signature realm="signet",headers="(request-target) date digest"`},
+		{"realm", []signet.CavageOption{signet.CavageRealm("billing")}, `Signature realm="billing",headers="date"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			verifier, err := signet.NewCavage(keys, tc.opts...)
+			require.NoError(t, err)
+			_, err = verifier.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("POST", "/jobs", nil)))
+			e := signet.AsError(err)
+			require.ErrorIs(t, e, signet.ErrMissingSignature)
+			assert.Equal(t, tc.want, e.Challenge())
+		})
+	}
+}

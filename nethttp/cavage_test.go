@@ -15,8 +15,7 @@ import (
 )
 
 // TestCavageThroughTransport: a CavageSigner behind Transport is accepted by
-// the middleware with the body (and its Digest) intact; a 401 carries the
-// challenge.
+// the middleware with the body (and its Digest) intact.
 func TestCavageThroughTransport(t *testing.T) {
 	key := signet.NewHMACKey([]byte("cavage-secret"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "svc", Key: key, Credentials: app{"svc"}})
@@ -36,10 +35,4 @@ func TestCavageThroughTransport(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode, string(body))
 	assert.Equal(t, `svc:{"run":true}`, string(body))
-
-	resp, err = http.Post(srv.URL+"/jobs", "application/json", strings.NewReader(`{}`))
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, 401, resp.StatusCode)
-	assert.Equal(t, `Signature realm="signet",headers="(request-target) date digest"`, resp.Header.Get("WWW-Authenticate"))
 }
