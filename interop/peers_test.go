@@ -45,6 +45,7 @@ func testPeersToSignet(t *testing.T, s *servers) {
 				for _, v := range variants {
 					cases = append(cases, peerCase{setup, alg, v, f})
 					ds = append(ds, describe(t, setup, alg, v, s.conformance[f]))
+					observed.expect(row{peersToSignet, setup.Peer, setup.Name, alg}, f, len(tampers(v)))
 				}
 			}
 		}

@@ -38,13 +38,16 @@ var signetSetups = []signetSetup{
 func testSignetToPeers(t *testing.T, s *servers) {
 	for _, setup := range signetSetups {
 		for _, alg := range setup.Algorithms {
+			r := row{signetToPeers, setup.Peer, setup.Name, alg}
+			for _, v := range variants {
+				observed.expect(r, transportColumn, len(tampers(v)))
+			}
 			for _, v := range variants {
 				t.Run(setup.Peer+"/"+alg+"/"+v.Name, func(t *testing.T) {
 					url := s.peers[setup.Peer]
 					signer := newSigner(t, keyIDs[alg], signingKey(t, keyIDs[alg]), setup.Dialect,
 						signet.CavageSignAlgorithm(alg), signet.CavageSignHeaders(signedHeaders(v)...))
 					signed := transportSign(t, signer, v, url)
-					r := row{signetToPeers, setup.Peer, setup.Name, alg}
 					for _, tp := range tampers(v) {
 						t.Run(tp.name(), func(t *testing.T) {
 							checkAnswer(t, r, transportColumn, v, tp, setup.want(alg, v, tp), send(t, url, tp.apply(signed)))
