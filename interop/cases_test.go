@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // variant is a request before it is signed. Both directions send the same
-// four.
+// five (but to a signer that always stamps the current Date, the stale one).
 type variant struct {
 	Name           string
 	Method, Target string
@@ -27,7 +28,11 @@ var (
 	// An escaped slash, an escaped space, a ';', a repeated name and a '+':
 	// the request-target both sides sign as sent.
 	oddTarget = variant{"unusual target", "GET", "/items/a%2Fb/c%20d;v=1?x=1&x=2&q=a+b&page=2", [][2]string{{"X-Client", "interop"}}, ""}
-	variants  = []variant{noBody, withBody, nonASCII, oddTarget}
+	// A Date ten minutes old, which the signers keep: every receiver must
+	// refuse it as expired (both peers and signet allow 300 s of skew).
+	staleDate = variant{"stale Date", "GET", "/items/42?page=2",
+		[][2]string{{"X-Client", "interop"}, {"Date", time.Now().Add(-10 * time.Minute).UTC().Format(http.TimeFormat)}}, ""}
+	variants = []variant{noBody, withBody, nonASCII, oddTarget, staleDate}
 )
 
 // signedHeaders are the names the signers sign for v.
@@ -52,10 +57,10 @@ const (
 
 // tampers are the tampers that apply to v: all of them but body for a
 // request without one; none for the non-ASCII variant, which checks the
-// encoding only.
+// encoding only, nor for the stale Date, refused as signed.
 func tampers(v variant) []tamper {
 	switch {
-	case v.Name == nonASCII.Name:
+	case v.Name == nonASCII.Name || v.Name == staleDate.Name:
 		return []tamper{asSigned}
 	case v.Body == "":
 		return []tamper{asSigned, tamperHeader, tamperPath, tamperQuery}

@@ -4,6 +4,7 @@ package interop
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,15 +16,24 @@ type peerSetup struct {
 	Algorithms []string
 	Dialect    string // the conformance server's cavage dialect
 	FullTarget bool   // api-signature: the signer is given path and query
+	SetsDate   bool   // the signer always stamps the current Date: no stale-Date variant
 }
 
 // peerSetups: http-signature with every algorithm its signer has;
 // api-signature's Signer (hmac-sha256 only) as its README uses it, and
 // signing the query too, verified in the draft dialect.
 var peerSetups = []peerSetup{
-	{"http-signature", "draft dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519-sha512"}, "draft", true},
-	{"api-signature", "api-signature dialect, path signed", []string{"hmac-sha256"}, "api-signature", false},
-	{"api-signature", "draft dialect, path and query signed", []string{"hmac-sha256"}, "draft", true},
+	{Peer: "http-signature", Name: "draft dialect", Algorithms: []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519-sha512"}, Dialect: "draft", FullTarget: true},
+	{Peer: "api-signature", Name: "api-signature dialect, path signed", Algorithms: []string{"hmac-sha256"}, Dialect: "api-signature", SetsDate: true},
+	{Peer: "api-signature", Name: "draft dialect, path and query signed", Algorithms: []string{"hmac-sha256"}, Dialect: "draft", FullTarget: true, SetsDate: true},
+}
+
+// variants are the variants setup's signer can sign.
+func (setup peerSetup) variants() []variant {
+	if !setup.SetsDate {
+		return variants
+	}
+	return slices.DeleteFunc(slices.Clone(variants), func(v variant) bool { return v.Name == staleDate.Name })
 }
 
 // peerCase is a request a peer signs for one framework's server.
@@ -42,7 +52,7 @@ func testPeersToSignet(t *testing.T, s *servers) {
 	for _, f := range frameworks {
 		for _, setup := range peerSetups {
 			for _, alg := range setup.Algorithms {
-				for _, v := range variants {
+				for _, v := range setup.variants() {
 					cases = append(cases, peerCase{setup, alg, v, f})
 					ds = append(ds, describe(t, setup, alg, v, s.conformance[f]))
 					observed.expect(row{peersToSignet, setup.Peer, setup.Name, alg}, f, len(tampers(v)))
@@ -101,6 +111,8 @@ func conformanceConfig(t *testing.T, dialect string) map[string]any {
 // want is signet's answer to a request setup's peer signed with alg.
 func (setup peerSetup) want(alg string, v variant, tp tamper) want {
 	switch {
+	case v.Name == staleDate.Name:
+		return want{Status: http.StatusUnauthorized, Code: "expired"}
 	case tp == asSigned && v.Name == nonASCII.Name && !nonASCIIInteroperates(setup.Dialect == "api-signature", alg):
 		return want{Status: http.StatusUnauthorized, Code: "invalid_signature", Limitation: latin1Limitation}
 	case tp == asSigned:

@@ -72,6 +72,8 @@ func newSigner(t *testing.T, keyID string, key *signet.Key, opts ...signet.Cavag
 func (setup signetSetup) want(alg string, v variant, tp tamper) want {
 	unsigned := map[tamper]string{tamperQuery: queryLimitation, tamperBody: digestLimitation}
 	switch {
+	case v.Name == staleDate.Name:
+		return want{Status: http.StatusUnauthorized, Code: "ExpiredRequestError"}
 	case tp == asSigned && v.Name == nonASCII.Name && !nonASCIIInteroperates(setup.Dialect == signet.DialectAPISignature, alg):
 		return want{Status: http.StatusUnauthorized, Limitation: latin1Limitation}
 	case tp == asSigned:
