@@ -101,7 +101,9 @@ func (tp tamper) name() string {
 // want is the answer a request must get.
 type want struct {
 	Status int
-	Code   string // the error code signet answers; peers are checked by status
+	// Code is the error code signet answers, or the error name the peer
+	// reports ("" for none: accepted, or a peer that names no error).
+	Code string
 	// Limitation is the known peer limitation this answer shows, if any:
 	// why a tampered request is accepted, or a valid one rejected.
 	Limitation string

@@ -68,22 +68,24 @@ func newSigner(t *testing.T, keyID string, key *signet.Key, opts ...signet.Cavag
 }
 
 // want is the peer's answer to a request signet signed with alg; the
-// statuses are the peer servers' (serve.js).
+// statuses are the peer servers' (serve.js), the codes the error names
+// the peers report (http-signature's, and DigestMismatchError from the
+// Digest check serve.js adds).
 func (setup signetSetup) want(alg string, v variant, tp tamper) want {
 	unsigned := map[tamper]string{tamperQuery: queryLimitation, tamperBody: digestLimitation}
 	switch {
 	case v.Name == staleDate.Name:
 		return want{Status: http.StatusUnauthorized, Code: "ExpiredRequestError"}
 	case tp == asSigned && v.Name == nonASCII.Name && !nonASCIIInteroperates(setup.Dialect == signet.DialectAPISignature, alg):
-		return want{Status: http.StatusUnauthorized, Limitation: latin1Limitation}
+		return want{Status: http.StatusUnauthorized, Code: "BadSignatureError", Limitation: latin1Limitation}
 	case tp == asSigned:
 		return accepted
 	case setup.Peer == "api-signature" && unsigned[tp] != "":
 		return want{Status: http.StatusOK, Limitation: unsigned[tp]}
 	case tp == tamperBody:
-		return want{Status: http.StatusBadRequest} // the Digest check serve.js adds
+		return want{Status: http.StatusBadRequest, Code: "DigestMismatchError"}
 	}
-	return want{Status: http.StatusUnauthorized}
+	return want{Status: http.StatusUnauthorized, Code: "BadSignatureError"}
 }
 
 // transportSign returns v for the server at url as signethttp.Transport
