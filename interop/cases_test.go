@@ -5,6 +5,7 @@ package interop
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -44,6 +45,12 @@ func signedHeaders(v variant) []string {
 	return names
 }
 
+// withCreated is names with (created) and (expires) after
+// (request-target), as a signer sending created and expires signs them.
+func withCreated(names []string) []string {
+	return slices.Insert(slices.Clone(names), 1, "(created)", "(expires)")
+}
+
 // tamper changes a signed request before it is sent; "" sends it as signed.
 type tamper string
 
@@ -55,17 +62,18 @@ const (
 	tamperQuery  tamper = "query"
 )
 
-// tampers are the tampers that apply to v: all of them but body for a
-// request without one; none for the non-ASCII variant, which checks the
-// encoding only, nor for the stale Date, refused as signed.
-func tampers(v variant) []tamper {
-	switch {
-	case v.Name == nonASCII.Name || v.Name == staleDate.Name:
+// tampers are the tampers that apply to v signed with the header list
+// signed: none for the non-ASCII variant, which checks the encoding only,
+// nor for the stale Date, refused as signed; otherwise all of them but
+// body for a request without one, and but header when X-Client is not
+// signed.
+func tampers(v variant, signed []string) []tamper {
+	if v.Name == nonASCII.Name || v.Name == staleDate.Name {
 		return []tamper{asSigned}
-	case v.Body == "":
-		return []tamper{asSigned, tamperHeader, tamperPath, tamperQuery}
 	}
-	return []tamper{asSigned, tamperHeader, tamperBody, tamperPath, tamperQuery}
+	return slices.DeleteFunc([]tamper{asSigned, tamperHeader, tamperBody, tamperPath, tamperQuery}, func(tp tamper) bool {
+		return tp == tamperBody && v.Body == "" || tp == tamperHeader && !slices.Contains(signed, "x-client")
+	})
 }
 
 // apply returns r changed by tp: X-Client, the body (the Digest kept), the
