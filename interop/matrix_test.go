@@ -38,6 +38,8 @@ type tally struct{ Pass, Fail, Skip, Want int }
 // reported (its test aborted, say), shows against the expected total.
 func (c tally) String() string {
 	switch {
+	case c.Fail > 0 && c.Pass+c.Fail < c.Want:
+		return fmt.Sprintf("**FAIL** %d/%d, **INCOMPLETE**", c.Pass, c.Want)
 	case c.Fail > 0:
 		return fmt.Sprintf("**FAIL** %d/%d", c.Pass, c.Want)
 	case c.Pass < c.Want:
@@ -280,7 +282,7 @@ func TestTallyString(t *testing.T) {
 		{tally{Pass: 14, Want: 14}, "pass 14/14", true},
 		{tally{Pass: 13, Want: 14}, "**INCOMPLETE** 13/14", false},
 		{tally{Pass: 0, Want: 14}, "**INCOMPLETE** 0/14", false},
-		{tally{Pass: 12, Fail: 1, Want: 14}, "**FAIL** 12/14", false},
+		{tally{Pass: 12, Fail: 1, Want: 14}, "**FAIL** 12/14, **INCOMPLETE**", false},
 		{tally{Pass: 13, Fail: 1, Want: 14}, "**FAIL** 13/14", false},
 		{tally{Pass: 15, Want: 14}, "**UNEXPECTED** 15/14", false},
 	} {
