@@ -79,9 +79,11 @@ ratios-check:
 	{ echo "scripts/ratios.awk no longer prints scripts/testdata/ratios.want"; exit 1; }
 
 ## interop: the interoperability suite against the real npm peers (needs Node and npm);
-## rewrites the matrix in docs/compatibility.md
+## rewrites the matrix in docs/compatibility.md. Node must satisfy interop/package.json's
+## engines (check-node.js, and npm ci --engine-strict for the packages too)
 interop:
-	cd interop && npm ci --no-audit --no-fund
+	cd interop && node check-node.js
+	cd interop && npm ci --engine-strict --no-audit --no-fund
 	cd interop && go vet -tags interop ./...
 	cd interop && go test -tags interop -count=1 -timeout 10m ./...
 	@echo "interop: passed; the matrix it observed is in docs/compatibility.md"

@@ -5,11 +5,13 @@ package interop
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 )
 
 // variant is a request before it is signed. Both directions send the same
-// four.
+// five (but to a signer that always stamps the current Date, the stale one).
 type variant struct {
 	Name           string
 	Method, Target string
@@ -27,7 +29,11 @@ var (
 	// An escaped slash, an escaped space, a ';', a repeated name and a '+':
 	// the request-target both sides sign as sent.
 	oddTarget = variant{"unusual target", "GET", "/items/a%2Fb/c%20d;v=1?x=1&x=2&q=a+b&page=2", [][2]string{{"X-Client", "interop"}}, ""}
-	variants  = []variant{noBody, withBody, nonASCII, oddTarget}
+	// A Date ten minutes old, which the signers keep: every receiver must
+	// refuse it as expired (both peers and signet allow 300 s of skew).
+	staleDate = variant{"stale Date", "GET", "/items/42?page=2",
+		[][2]string{{"X-Client", "interop"}, {"Date", time.Now().Add(-10 * time.Minute).UTC().Format(http.TimeFormat)}}, ""}
+	variants = []variant{noBody, withBody, nonASCII, oddTarget, staleDate}
 )
 
 // signedHeaders are the names the signers sign for v.
@@ -37,6 +43,12 @@ func signedHeaders(v variant) []string {
 		names = append(names, "digest")
 	}
 	return names
+}
+
+// withCreated is names with (created) and (expires) after
+// (request-target), as a signer sending created and expires signs them.
+func withCreated(names []string) []string {
+	return slices.Insert(slices.Clone(names), 1, "(created)", "(expires)")
 }
 
 // tamper changes a signed request before it is sent; "" sends it as signed.
@@ -50,17 +62,18 @@ const (
 	tamperQuery  tamper = "query"
 )
 
-// tampers are the tampers that apply to v: all of them but body for a
-// request without one; none for the non-ASCII variant, which checks the
-// encoding only.
-func tampers(v variant) []tamper {
-	switch {
-	case v.Name == nonASCII.Name:
+// tampers are the tampers that apply to v signed with the header list
+// signed: none for the non-ASCII variant, which checks the encoding only,
+// nor for the stale Date, refused as signed; otherwise all of them but
+// body for a request without one, and but header when X-Client is not
+// signed.
+func tampers(v variant, signed []string) []tamper {
+	if v.Name == nonASCII.Name || v.Name == staleDate.Name {
 		return []tamper{asSigned}
-	case v.Body == "":
-		return []tamper{asSigned, tamperHeader, tamperPath, tamperQuery}
 	}
-	return []tamper{asSigned, tamperHeader, tamperBody, tamperPath, tamperQuery}
+	return slices.DeleteFunc([]tamper{asSigned, tamperHeader, tamperBody, tamperPath, tamperQuery}, func(tp tamper) bool {
+		return tp == tamperBody && v.Body == "" || tp == tamperHeader && !slices.Contains(signed, "x-client")
+	})
 }
 
 // apply returns r changed by tp: X-Client, the body (the Digest kept), the
@@ -96,7 +109,9 @@ func (tp tamper) name() string {
 // want is the answer a request must get.
 type want struct {
 	Status int
-	Code   string // the error code signet answers; peers are checked by status
+	// Code is the error code signet answers, or the error name the peer
+	// reports ("" for none: accepted, or a peer that names no error).
+	Code string
 	// Limitation is the known peer limitation this answer shows, if any:
 	// why a tampered request is accepted, or a valid one rejected.
 	Limitation string

@@ -5,6 +5,7 @@ package interop
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -28,15 +29,29 @@ type row struct {
 	Algorithm string
 }
 
-// tally counts the checks of a matrix cell.
-type tally struct{ Pass, Fail, Skip int }
+// tally counts the checks of a matrix cell: Want is how many the cell
+// expects (the vector replays' tallies leave it 0).
+type tally struct{ Pass, Fail, Skip, Want int }
 
+// String is the cell as the matrix shows it: "pass n/n" only when every
+// expected check ran and passed; a check that failed, or that never
+// reported (its test aborted, say), shows against the expected total.
 func (c tally) String() string {
-	if c.Fail > 0 {
-		return fmt.Sprintf("**FAIL** %d/%d", c.Pass, c.Pass+c.Fail)
+	switch {
+	case c.Fail > 0 && c.Pass+c.Fail < c.Want:
+		return fmt.Sprintf("**FAIL** %d/%d, **INCOMPLETE**", c.Pass, c.Want)
+	case c.Fail > 0:
+		return fmt.Sprintf("**FAIL** %d/%d", c.Pass, c.Want)
+	case c.Pass < c.Want:
+		return fmt.Sprintf("**INCOMPLETE** %d/%d", c.Pass, c.Want)
+	case c.Pass > c.Want:
+		return fmt.Sprintf("**UNEXPECTED** %d/%d", c.Pass, c.Want)
 	}
-	return fmt.Sprintf("pass %d/%d", c.Pass, c.Pass)
+	return fmt.Sprintf("pass %d/%d", c.Pass, c.Want)
 }
+
+// complete reports whether every expected check ran and passed.
+func (c tally) complete() bool { return c.Fail == 0 && c.Pass == c.Want }
 
 // limitation is a check whose expected answer shows a known peer
 // limitation.
@@ -93,10 +108,8 @@ func (m *matrix) recordLimitation(l limitation, alg string) {
 	}
 }
 
-// record counts a check of r in column, passed when err is nil.
-func (m *matrix) record(r row, column string, err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// cell is the tally of r in column, added when missing; m.mu is held.
+func (m *matrix) cell(r row, column string) *tally {
 	if m.cells[r] == nil {
 		m.rows = append(m.rows, r)
 		m.cells[r] = map[string]*tally{}
@@ -106,6 +119,23 @@ func (m *matrix) record(r row, column string, err error) {
 		c = new(tally)
 		m.cells[r][column] = c
 	}
+	return c
+}
+
+// expect adds n to the checks r expects in column. The directions call it
+// for every request before sending any, so that a check that never
+// reports leaves its cell short.
+func (m *matrix) expect(r row, column string, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cell(r, column).Want += n
+}
+
+// record counts a check of r in column, passed when err is nil.
+func (m *matrix) record(r row, column string, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.cell(r, column)
 	if err == nil {
 		c.Pass++
 	} else {
@@ -173,6 +203,22 @@ func (m *matrix) markdown() string {
 	return b.String()
 }
 
+// incomplete is the cells, as "row/column: cell", whose checks did not
+// all run and pass.
+func (m *matrix) incomplete() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, r := range m.rows {
+		for _, column := range slices.Sorted(maps.Keys(m.cells[r])) {
+			if c := m.cells[r][column]; !c.complete() {
+				out = append(out, fmt.Sprintf("%s/%s/%s/%s/%s: %s", r.Direction, r.Peer, r.Setup, r.Algorithm, column, c))
+			}
+		}
+	}
+	return out
+}
+
 // The generated section of docs/compatibility.md lies between these.
 const (
 	docsFile    = "../docs/compatibility.md"
@@ -223,4 +269,24 @@ func (m *matrix) recordSkip(test, name, framework, reason string) {
 		i = len(m.skips) - 1
 	}
 	m.skips[i].Frameworks = append(m.skips[i].Frameworks, framework)
+}
+
+// TestTallyString: a cell reads "pass n/n" only when every expected check
+// ran and passed.
+func TestTallyString(t *testing.T) {
+	for _, tc := range []struct {
+		tally    tally
+		want     string
+		complete bool
+	}{
+		{tally{Pass: 14, Want: 14}, "pass 14/14", true},
+		{tally{Pass: 13, Want: 14}, "**INCOMPLETE** 13/14", false},
+		{tally{Pass: 0, Want: 14}, "**INCOMPLETE** 0/14", false},
+		{tally{Pass: 12, Fail: 1, Want: 14}, "**FAIL** 12/14, **INCOMPLETE**", false},
+		{tally{Pass: 13, Fail: 1, Want: 14}, "**FAIL** 13/14", false},
+		{tally{Pass: 15, Want: 14}, "**UNEXPECTED** 15/14", false},
+	} {
+		require.Equal(t, tc.want, tc.tally.String(), "%+v", tc.tally)
+		require.Equal(t, tc.complete, tc.tally.complete(), "%+v", tc.tally)
+	}
 }

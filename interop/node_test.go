@@ -25,6 +25,10 @@ type description struct {
 	PrivateKeyPEM string      `json:"private_key_pem,omitempty"`
 	Algorithm     string      `json:"algorithm"`
 	SignedHeaders []string    `json:"signed_headers"`
+	// http-signature only: expires = created + ExpiresIn seconds when
+	// (expires) is signed, and the header the signature is sent in.
+	ExpiresIn               int    `json:"expires_in,omitempty"`
+	AuthorizationHeaderName string `json:"authorization_header_name,omitempty"`
 }
 
 // nodeSign signs every description with one node process, now, and

@@ -4,6 +4,7 @@ package interop
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,15 +16,38 @@ type peerSetup struct {
 	Algorithms []string
 	Dialect    string // the conformance server's cavage dialect
 	FullTarget bool   // api-signature: the signer is given path and query
+	SetsDate   bool   // the signer always stamps the current Date: no stale-Date variant
+	// Created: http-signature signs (created) and (expires) too, with
+	// expiresIn 60 s, and sends the signature in a Signature header.
+	Created bool
 }
 
-// peerSetups: http-signature with every algorithm its signer has;
-// api-signature's Signer (hmac-sha256 only) as its README uses it, and
-// signing the query too, verified in the draft dialect.
+// peerSetups: http-signature with every algorithm its signer has, and
+// with (created), (expires) and the Signature header (signet accepts them
+// with Ed25519 only: http-signature has no hs2019); api-signature's
+// Signer (hmac-sha256 only) as its README uses it, and signing the query
+// too, verified in the draft dialect.
 var peerSetups = []peerSetup{
-	{"http-signature", "draft dialect", []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519-sha512"}, "draft", true},
-	{"api-signature", "api-signature dialect, path signed", []string{"hmac-sha256"}, "api-signature", false},
-	{"api-signature", "draft dialect, path and query signed", []string{"hmac-sha256"}, "draft", true},
+	{Peer: "http-signature", Name: "draft dialect", Algorithms: []string{"hmac-sha1", "hmac-sha256", "hmac-sha512", "rsa-sha256", "rsa-sha512", "ecdsa-sha256", "ed25519-sha512"}, Dialect: "draft", FullTarget: true},
+	{Peer: "http-signature", Name: "draft dialect, (created) (expires), Signature header", Algorithms: []string{"ed25519-sha512"}, Dialect: "draft", FullTarget: true, Created: true},
+	{Peer: "api-signature", Name: "api-signature dialect, path signed", Algorithms: []string{"hmac-sha256"}, Dialect: "api-signature", SetsDate: true},
+	{Peer: "api-signature", Name: "draft dialect, path and query signed", Algorithms: []string{"hmac-sha256"}, Dialect: "draft", FullTarget: true, SetsDate: true},
+}
+
+// variants are the variants setup's signer can sign.
+func (setup peerSetup) variants() []variant {
+	if !setup.SetsDate {
+		return variants
+	}
+	return slices.DeleteFunc(slices.Clone(variants), func(v variant) bool { return v.Name == staleDate.Name })
+}
+
+// signed is the header list setup's signer signs for v.
+func (setup peerSetup) signed(v variant) []string {
+	if setup.Created {
+		return withCreated(signedHeaders(v))
+	}
+	return signedHeaders(v)
 }
 
 // peerCase is a request a peer signs for one framework's server.
@@ -42,9 +66,10 @@ func testPeersToSignet(t *testing.T, s *servers) {
 	for _, f := range frameworks {
 		for _, setup := range peerSetups {
 			for _, alg := range setup.Algorithms {
-				for _, v := range variants {
+				for _, v := range setup.variants() {
 					cases = append(cases, peerCase{setup, alg, v, f})
 					ds = append(ds, describe(t, setup, alg, v, s.conformance[f]))
+					observed.expect(row{peersToSignet, setup.Peer, setup.Name, alg}, f, len(tampers(v, setup.signed(v))))
 				}
 			}
 		}
@@ -55,9 +80,11 @@ func testPeersToSignet(t *testing.T, s *servers) {
 		name := c.framework + "/" + c.setup.Peer + "/" + c.setup.Name + "/" + c.algorithm + "/" + c.variant.Name
 		t.Run(name, func(t *testing.T) {
 			url := s.conformance[c.framework]
+			name, params := c.setup.peerForm()
+			requireSignatureHeader(t, signed[i], name, params)
 			configure(t, url, conformanceConfig(t, c.setup.Dialect))
 			r := row{peersToSignet, c.setup.Peer, c.setup.Name, c.algorithm}
-			for _, tp := range tampers(c.variant) {
+			for _, tp := range tampers(c.variant, c.setup.signed(c.variant)) {
 				t.Run(tp.name(), func(t *testing.T) {
 					w := c.setup.want(c.algorithm, c.variant, tp)
 					checkAnswer(t, r, c.framework, c.variant, tp, w, send(t, url, tp.apply(signed[i])))
@@ -67,6 +94,15 @@ func testPeersToSignet(t *testing.T, s *servers) {
 	}
 }
 
+// peerForm is the header setup's peer sends the signature in, and what
+// that header must contain.
+func (setup peerSetup) peerForm() (name string, params []string) {
+	if setup.Created {
+		return "Signature", []string{"created=", "expires="}
+	}
+	return "Authorization", []string{"Signature "}
+}
+
 // describe is the description of v for setup's signer, to the server at url.
 func describe(t *testing.T, setup peerSetup, alg string, v variant, url string) description {
 	key := testKeys(t)[keyIDs[alg]]
@@ -74,7 +110,11 @@ func describe(t *testing.T, setup peerSetup, alg string, v variant, url string) 
 		Peer: setup.Peer, Method: v.Method, Target: v.Target, RequestTarget: v.Target,
 		Headers: append([][2]string{{"Host", strings.TrimPrefix(url, "http://")}}, v.Header...),
 		Body:    v.Body, Digest: v.Body != "",
-		KeyID: keyIDs[alg], Algorithm: alg, SignedHeaders: signedHeaders(v),
+		KeyID: keyIDs[alg], Algorithm: alg, SignedHeaders: setup.signed(v),
+	}
+	if setup.Created {
+		d.ExpiresIn = 60
+		d.AuthorizationHeaderName = "Signature"
 	}
 	if key.Type == "hmac" {
 		d.Secret = &key.Secret
@@ -100,6 +140,8 @@ func conformanceConfig(t *testing.T, dialect string) map[string]any {
 // want is signet's answer to a request setup's peer signed with alg.
 func (setup peerSetup) want(alg string, v variant, tp tamper) want {
 	switch {
+	case v.Name == staleDate.Name:
+		return want{Status: http.StatusUnauthorized, Code: "expired"}
 	case tp == asSigned && v.Name == nonASCII.Name && !nonASCIIInteroperates(setup.Dialect == "api-signature", alg):
 		return want{Status: http.StatusUnauthorized, Code: "invalid_signature", Limitation: latin1Limitation}
 	case tp == asSigned:

@@ -23,10 +23,12 @@ const (
 )
 
 // startProcess starts name with args and returns the first n lines it
-// prints. The process is stopped, by its PID, when the test ends.
+// prints. The process is stopped, by its PID, when the test ends, and
+// killed (on Linux) if the test binary exits first.
 func startProcess(t *testing.T, n int, name string, args ...string) []string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
+	dieWithParent(cmd)
 	cmd.Stderr = os.Stderr
 	stdout, w := io.Pipe()
 	cmd.Stdout = w // Wait returns once the process exited and its output was read

@@ -3,8 +3,10 @@
 //
 // A description: {peer, method, target, headers: [[name, value]…],
 // body, digest, key_id, secret | private_key_pem, algorithm,
-// signed_headers, request_target}. The answer: the same request's header
-// lines to send, in order, including Date, Digest and Authorization.
+// signed_headers, request_target, expires_in, authorization_header_name}
+// (the last two for http-signature only, passed to signRequest). The
+// answer: the same request's header lines to send, in order, including
+// Date, Digest and Authorization (or Signature).
 const HttpSignature = require('http-signature');
 const APISignatureSigner = require('api-signature').Signer;
 const { digestHeader } = require('./digest');
@@ -32,6 +34,8 @@ function signHTTPSignature(d) {
     key: d.secret !== undefined ? d.secret : d.private_key_pem,
     algorithm: d.algorithm,
     headers: d.signed_headers,
+    expiresIn: d.expires_in,
+    authorizationHeaderName: d.authorization_header_name,
   });
   return [...headers];
 }
