@@ -66,10 +66,12 @@ vectors-check:
 	{ echo "vectors or contract drifted: run make vectors"; exit 1; }; \
 	else echo "vectors-check: $(SHARED) not found: checked against SHA256SUMS only"; fi
 
-## bench: every benchmark, then the ratios against their baselines
-BENCHFLAGS ?= -count 6 -benchtime 0.5s
+## bench: every benchmark in ROUNDS interleaved rounds (scripts/bench.sh), then the ratios
+## against their baselines
+ROUNDS    ?= 6
+BENCHTIME ?= 0.5s
 bench:
-	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...) || exit 1; done | tee bench.out
+	@ROUNDS=$(ROUNDS) BENCHTIME=$(BENCHTIME) scripts/bench.sh $(MODULES) | tee bench.out
 	@awk -f scripts/ratios.awk bench.out
 
 ## ratios-check: scripts/ratios.awk still prints the ratios worked out by hand in

@@ -16,6 +16,17 @@ func fixedClock(t time.Time) signet.Option {
 	return signet.WithClock(func() time.Time { return t })
 }
 
+// benchClock is a benchmark verifier's clock: it reads t, after reading
+// the system clock as the default clock does, so that a benchmark pays what
+// a server pays for each verification that checks a time (≈ 57 ns on the
+// benchmark VM).
+func benchClock(t time.Time) signet.Option {
+	return signet.WithClock(func() time.Time {
+		time.Now()
+		return t
+	})
+}
+
 // clockAt is a clock at unix seconds.
 func clockAt(unix int64) signet.Option { return fixedClock(time.Unix(unix, 0)) }
 

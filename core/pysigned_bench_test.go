@@ -50,7 +50,7 @@ func benchmarkPysigned(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			v, err := signet.NewPysigned(keys, clock, signet.PysignedOrigin("https://example.com"))
+			v, err := signet.NewPysigned(keys, benchClock(time.Unix(now, 0)), signet.PysignedOrigin("https://example.com"))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -60,7 +60,7 @@ func benchmarkSignedURL(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			v, err := signet.NewSignedURL(keys, append(c.opts, clock)...)
+			v, err := signet.NewSignedURL(keys, append(c.opts, benchClock(signedAt))...)
 			if err != nil {
 				b.Fatal(err)
 			}
