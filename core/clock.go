@@ -12,8 +12,9 @@ import (
 // time reads the clock). It adds the monotonic time elapsed since an anchor,
 // a time.Now it takes again when the anchor is a second old. The wall clock
 // runs at the monotonic clock's rate, both slewed alike, but for steps
-// (setting the clock, a leap second): SystemClock follows a step within a
-// second.
+// (setting the clock, a leap second, the time a machine spent suspended,
+// which the monotonic clock does not count): SystemClock follows a step
+// within a second.
 func SystemClock() time.Time {
 	if anchor := clockAnchor.Load(); anchor != nil {
 		if elapsed := time.Since(*anchor); elapsed >= 0 && elapsed < clockAnchorAge {
