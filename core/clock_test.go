@@ -17,11 +17,11 @@ func fixedClock(t time.Time) signet.Option {
 }
 
 // benchClock is a benchmark verifier's clock: it reads t, after reading
-// the default clock, so that a benchmark pays what a server pays for each
-// verification that checks a time.
+// the system clock as the default clock does, so that a benchmark pays what
+// a server pays for each verification that checks a time.
 func benchClock(t time.Time) signet.Option {
 	return signet.WithClock(func() time.Time {
-		signet.SystemClock()
+		time.Now()
 		return t
 	})
 }

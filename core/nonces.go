@@ -27,7 +27,7 @@ import (
 // store on the system clock, ready to use; it must not be copied after
 // first use.
 type MemoryNonceStore struct {
-	// Now is the store's clock, nil for SystemClock. A verifier given
+	// Now is the store's clock, nil for time.Now. A verifier given
 	// WithClock must share its clock: on a clock behind the store's, its
 	// records would look passed at once, and replays would be accepted. Set
 	// it before the first Record.
@@ -72,7 +72,7 @@ func NewMemoryNonceStore() *MemoryNonceStore { return &MemoryNonceStore{} }
 // Record records key until the given time and reports whether it was new:
 // false when key is recorded and its time has not passed.
 func (s *MemoryNonceStore) Record(_ context.Context, key string, until time.Time) (bool, error) {
-	now := SystemClock
+	now := time.Now
 	if s.Now != nil {
 		now = s.Now
 	}

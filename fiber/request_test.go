@@ -226,6 +226,8 @@ func TestViewRefusal(t *testing.T) {
 		{"authority-form", "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n", errTarget},
 		{"Host twice", "GET / HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n", errHostRepeated},
 		{"HTTP/1.0, Transfer-Encoding", "POST / HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTransferEncoding},
+		{"HTTP/1.0, Transfer-Encoding, no scheme", "POST x/http://a.example/x HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTarget},
+		{"Host twice, no scheme", "GET x/http://a.example/x HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n", errHostRepeated},
 		{"HTTP/1.1, Transfer-Encoding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", nil},
 		{"HTTP/1.0", "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 1\r\n\r\na", nil},
 	} {

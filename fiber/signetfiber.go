@@ -126,13 +126,14 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 // nil for any other request, origin-form HTTP/1.1 requests having cost a
 // scan of the header block (which Header reuses) and one comparison.
 func (r *request) refusal() *signet.Error {
-	if err := r.block.Refusal(r.ctx.Request.Header.IsHTTP11()); err != nil {
+	// In net/http's order: the Host, the target, then the framing.
+	if err := r.block.Refusal(true); err != nil { // as HTTP/1.1: a repeated Host only
 		return err
 	}
 	if !r.targetAgrees() {
 		return errTarget
 	}
-	return nil
+	return r.block.Refusal(r.ctx.Request.Header.IsHTTP11())
 }
 
 // errTarget answers a request whose target is neither origin-form ("/…")
