@@ -5,6 +5,7 @@ package interop
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -60,27 +61,57 @@ const (
 	tamperBody   tamper = "body"
 	tamperPath   tamper = "path"
 	tamperQuery  tamper = "query"
+	// After signing, the signature's algorithm= label is swapped for
+	// another (swappedLabel), x-client is dropped from its headers= list,
+	// or the Digest header is dropped (headers= still naming it).
+	tamperAlgorithm tamper = "algorithm"
+	tamperList      tamper = "headers"
+	tamperDigest    tamper = "digest"
 )
+
+// swappedLabel is the algorithm= label tamperAlgorithm puts in place of
+// each label: another hash for the same key type where the key type has
+// one, otherwise another key type.
+var swappedLabel = map[string]string{
+	"hmac-sha1":      "hmac-sha256",
+	"hmac-sha256":    "hmac-sha512",
+	"hmac-sha512":    "hmac-sha256",
+	"rsa-sha256":     "rsa-sha512",
+	"rsa-sha512":     "rsa-sha256",
+	"ecdsa-sha256":   "rsa-sha256",
+	"ed25519-sha512": "rsa-sha256",
+}
 
 // tampers are the tampers that apply to v signed with the header list
 // signed: none for the non-ASCII variant, which checks the encoding only,
 // nor for the stale Date, refused as signed; otherwise all of them but
-// body for a request without one, and but header when X-Client is not
-// signed.
+// body and digest for a request without one, and but header and headers
+// when X-Client is not signed.
 func tampers(v variant, signed []string) []tamper {
 	if v.Name == nonASCII.Name || v.Name == staleDate.Name {
 		return []tamper{asSigned}
 	}
-	return slices.DeleteFunc([]tamper{asSigned, tamperHeader, tamperBody, tamperPath, tamperQuery}, func(tp tamper) bool {
-		return tp == tamperBody && v.Body == "" || tp == tamperHeader && !slices.Contains(signed, "x-client")
+	all := []tamper{asSigned, tamperHeader, tamperBody, tamperPath, tamperQuery, tamperAlgorithm, tamperList, tamperDigest}
+	return slices.DeleteFunc(all, func(tp tamper) bool {
+		return (tp == tamperBody || tp == tamperDigest) && v.Body == "" ||
+			(tp == tamperHeader || tp == tamperList) && !slices.Contains(signed, "x-client")
 	})
 }
 
 // apply returns r changed by tp: X-Client, the body (the Digest kept), the
-// path or a query value.
+// path, a query value, the signature's algorithm= label or headers= list,
+// or the Digest header dropped.
 func (tp tamper) apply(r wireRequest) wireRequest {
 	r.Header = append([][2]string(nil), r.Header...)
 	switch tp {
+	case tamperAlgorithm, tamperList:
+		for i, h := range r.Header {
+			if strings.EqualFold(h[0], "Authorization") || strings.EqualFold(h[0], "Signature") {
+				r.Header[i][1] = tp.editParams(h[1])
+			}
+		}
+	case tamperDigest:
+		r.Header = slices.DeleteFunc(r.Header, func(h [2]string) bool { return strings.EqualFold(h[0], "Digest") })
 	case tamperHeader:
 		for i, h := range r.Header {
 			if strings.EqualFold(h[0], "X-Client") {
@@ -98,10 +129,46 @@ func (tp tamper) apply(r wireRequest) wireRequest {
 	return r
 }
 
+// labelParam and listParam are the algorithm= and headers= parameters
+// of a signature.
+var (
+	labelParam = regexp.MustCompile(`algorithm="([^"]*)"`)
+	listParam  = regexp.MustCompile(`headers="([^"]*)"`)
+)
+
+// editParams returns the signature header value signature with its
+// algorithm= label swapped (tamperAlgorithm) or x-client dropped from its
+// headers= list (tamperList); it panics when the parameter is missing,
+// so that a tamper never silently sends the request as signed.
+func (tp tamper) editParams(signature string) string {
+	param, edit := labelParam, func(label string) string { return swappedLabel[label] }
+	if tp == tamperList {
+		param, edit = listParam, func(list string) string {
+			return strings.Join(slices.DeleteFunc(strings.Fields(list), func(n string) bool { return n == "x-client" }), " ")
+		}
+	}
+	m := param.FindStringSubmatchIndex(signature)
+	if m == nil {
+		panic(fmt.Sprintf("tamper %s: no %s in %q", tp, param, signature))
+	}
+	edited := edit(signature[m[2]:m[3]])
+	if edited == "" || edited == signature[m[2]:m[3]] {
+		panic(fmt.Sprintf("tamper %s: nothing to change in %q", tp, signature))
+	}
+	return signature[:m[2]] + edited + signature[m[3]:]
+}
+
 // name is tp's name in test names and the matrix.
 func (tp tamper) name() string {
-	if tp == asSigned {
+	switch tp {
+	case asSigned:
 		return "as signed"
+	case tamperAlgorithm:
+		return "algorithm= swapped"
+	case tamperList:
+		return "x-client dropped from headers="
+	case tamperDigest:
+		return "Digest dropped"
 	}
 	return "tampered " + string(tp)
 }

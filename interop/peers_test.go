@@ -150,8 +150,23 @@ func (setup peerSetup) want(alg string, v variant, tp tamper) want {
 		return want{Status: http.StatusBadRequest, Code: "digest_mismatch"}
 	case tp == tamperQuery && setup.Dialect == "api-signature":
 		return want{Status: http.StatusOK, Limitation: queryLimitation}
+	case tp == tamperAlgorithm && setup.Created && !sameKeyType(alg, swappedLabel[alg]):
+		// Refused as it is parsed: only Ed25519 and hs2019 may sign (created).
+		return want{Status: http.StatusBadRequest, Code: "malformed_signature"}
+	case tp == tamperAlgorithm && !sameKeyType(alg, swappedLabel[alg]):
+		return want{Status: http.StatusBadRequest, Code: "unsupported_algorithm"}
+	case tp == tamperDigest:
+		return want{Status: http.StatusBadRequest, Code: "missing_required_header"}
 	}
 	return want{Status: http.StatusUnauthorized, Code: "invalid_signature"}
+}
+
+// sameKeyType reports whether the algorithm labels a and b name the same
+// key type (hmac, rsa, ecdsa, ed25519).
+func sameKeyType(a, b string) bool {
+	ta, _, _ := strings.Cut(a, "-")
+	tb, _, _ := strings.Cut(b, "-")
+	return ta == tb
 }
 
 // The known peer limitations the suite checks.

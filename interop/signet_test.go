@@ -168,6 +168,10 @@ func (setup signetSetup) want(alg string, v variant, tp tamper) want {
 		return want{Status: http.StatusOK, Limitation: unsigned[tp]}
 	case tp == tamperBody:
 		return want{Status: http.StatusBadRequest, Code: "DigestMismatchError"}
+	case tp == tamperDigest && setup.Peer == "http-signature":
+		return want{Status: http.StatusUnauthorized, Code: "MissingHeaderError"}
+	case tp == tamperDigest:
+		return want{Status: http.StatusBadRequest, Code: "MissingRequiredHeadersError"}
 	}
 	return want{Status: http.StatusUnauthorized, Code: "BadSignatureError"}
 }

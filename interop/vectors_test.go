@@ -5,7 +5,10 @@ package interop
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
@@ -14,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
 )
 
 // vectorReplays are the tests of examples/conformance that replay a
@@ -37,8 +42,11 @@ var vectorReplays = []struct{ Test, File string }{
 // testVectorsToSignet runs the replays of examples/conformance against the
 // conformance servers this suite started ($CONFORMANCE_SERVERS), so every
 // vector goes over HTTP to a separate process, and tallies each framework's
-// results.
+// results. Each server is first given a sentinel key the replays cannot
+// know, and must have forgotten it afterwards: the replays reconfigured
+// that very process, which replays run in-process would not.
 func testVectorsToSignet(t *testing.T, s *servers) {
+	sentinel := sentinels(t, s)
 	var tests, servers []string
 	for _, r := range vectorReplays {
 		tests = append(tests, r.Test)
@@ -93,6 +101,11 @@ func testVectorsToSignet(t *testing.T, s *servers) {
 			t.Errorf("%s failed:\n%s", test, output[test])
 		}
 	}
+	for _, f := range frameworks {
+		got := send(t, s.conformance[f], sentinel[f])
+		assert.NotEqual(t, http.StatusOK, got.Status,
+			"the %s server still accepts the sentinel key: the replays never reconfigured it, so they did not reach that process", f)
+	}
 	require.NoError(t, runErr, "go test ./conformance: %s", stderr.String())
 	for _, f := range frameworks {
 		for _, r := range vectorReplays {
@@ -100,6 +113,29 @@ func testVectorsToSignet(t *testing.T, s *servers) {
 			assert.Positive(t, got.Pass+got.Fail, "%s replayed nothing in %s", r.Test, f)
 		}
 	}
+}
+
+// sentinels configures each conformance server with a key of its own,
+// made up for this run, and returns by framework a request signed with
+// it, which that server accepts until it is configured again.
+func sentinels(t *testing.T, s *servers) map[string]wireRequest {
+	t.Helper()
+	id := fmt.Sprintf("sentinel-%d", os.Getpid())
+	secret := rand.Text()
+	signer := newSigner(t, id, signet.NewHMACKey([]byte(secret)), signet.DialectDraft,
+		signet.CavageSignAlgorithm("hmac-sha256"), signet.CavageSignHeaders(signedHeaders(noBody)...))
+	requests := map[string]wireRequest{}
+	for _, f := range frameworks {
+		url := s.conformance[f]
+		configure(t, url, map[string]any{
+			"scheme":  "cavage",
+			"keys":    []map[string]string{{"id": id, "secret": secret}},
+			"options": map[string]any{"dialect": "draft"},
+		})
+		requests[f] = transportSign(t, signer, noBody, url)
+		require.NoError(t, accepted.check(send(t, url, requests[f])), "%s: the sentinel request", f)
+	}
+	return requests
 }
 
 // skipLog finds the lines a test logged (t.Log, t.Skip): "file.go:N: text".
