@@ -54,13 +54,6 @@ func TestBodyBytesKey(t *testing.T) {
 	assert.Equal(t, "14", w.Body.String())
 }
 
-func TestNewWithoutVerifier(t *testing.T) {
-	assert.PanicsWithValue(t, "signetgin: New: signet: no Verifier", func() { signetgin.New(nil) })
-	var unchecked *signet.Cavage // what a failed constructor returns
-	assert.PanicsWithValue(t, "signetgin: New: signet: the Verifier is a nil *signet.Cavage: check the error of the constructor that returned it",
-		func() { signetgin.New(unchecked) })
-}
-
 // TestRejectionInErrors: a rejection is recorded in c.Errors, where gin's
 // logger and error-reporting middlewares look, as a private error.
 func TestRejectionInErrors(t *testing.T) {

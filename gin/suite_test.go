@@ -18,6 +18,9 @@ func init() { gin.SetMode(gin.TestMode) }
 // harness serves the suite's verifier behind signetgin.New.
 type harness struct{}
 
+// New builds signetgin.New(v).
+func (harness) New(v signet.Verifier) { signetgin.New(v) }
+
 func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) string {
 	var opts []signetgin.Option
 	if setup.Skip != nil {

@@ -76,13 +76,6 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func TestNewWithoutVerifier(t *testing.T) {
-	assert.PanicsWithValue(t, "signethttp: New: signet: no Verifier", func() { signethttp.New(nil) })
-	var unchecked *signet.SASigning // what a failed constructor returns
-	assert.PanicsWithValue(t, "signethttp: New: signet: the Verifier is a nil *signet.SASigning: check the error of the constructor that returned it",
-		func() { signethttp.New(unchecked) })
-}
-
 // TestErrorHandlerThatAnswers: an error handler's own answer is kept (one
 // that answers nothing is the suite's case). A nil Option is ignored.
 func TestErrorHandlerThatAnswers(t *testing.T) {

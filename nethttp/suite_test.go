@@ -15,6 +15,9 @@ import (
 // harness serves the suite's verifier behind signethttp.New.
 type harness struct{}
 
+// New builds signethttp.New(v).
+func (harness) New(v signet.Verifier) { signethttp.New(v) }
+
 func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) string {
 	var opts []signethttp.Option
 	if setup.Skip != nil {
