@@ -76,14 +76,13 @@ func TestRejectionInErrors(t *testing.T) {
 
 // TestErrorsRenderedEarlier: an error handler may only record the error,
 // for a middleware before New to render (gin's c.Errors idiom); that
-// middleware's answer is the one sent. A nil Option is ignored.
+// middleware's answer is the one sent.
 func TestErrorsRenderedEarlier(t *testing.T) {
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
 	require.NoError(t, err)
 	verifier, err := signet.NewSASigning(keys)
 	require.NoError(t, err)
 	record := signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })
-	var none signetgin.Option
 	r := gin.New()
 	r.Use(func(c *gin.Context) {
 		c.Next()
@@ -91,7 +90,7 @@ func TestErrorsRenderedEarlier(t *testing.T) {
 		if last := c.Errors.Last(); last != nil && errors.As(last.Err, &e) {
 			c.JSON(http.StatusForbidden, gin.H{"rendered": e.Code()})
 		}
-	}, signetgin.New(verifier, record, none))
+	}, signetgin.New(verifier, record))
 	r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
