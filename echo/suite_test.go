@@ -16,6 +16,10 @@ import (
 // harness serves the suite's verifier behind the signetecho middleware.
 type harness struct{}
 
+// New builds signetecho.New(v), which panics where Config.ToMiddleware
+// returns an error.
+func (harness) New(v signet.Verifier) { signetecho.New(v) }
+
 func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) string {
 	config := signetecho.Config{Verifier: v}
 	if setup.Skip != nil {

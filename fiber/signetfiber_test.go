@@ -346,13 +346,6 @@ func TestSuccessHandler(t *testing.T) {
 	assert.Equal(t, "7", got)
 }
 
-func TestNewWithoutVerifier(t *testing.T) {
-	assert.PanicsWithValue(t, "signetfiber: New: signet: no Verifier", func() { signetfiber.New(nil) })
-	var unchecked *signet.SignedURL // what a failed constructor returns
-	assert.PanicsWithValue(t, "signetfiber: New: signet: the Verifier is a nil *signet.SignedURL: check the error of the constructor that returned it",
-		func() { signetfiber.New(unchecked) })
-}
-
 // verifyOnly hides every method of a verifier but Verify, as a verifier
 // from outside package signet has.
 type verifyOnly struct{ signet.Verifier }

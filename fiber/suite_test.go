@@ -18,6 +18,9 @@ import (
 // on its own listener.
 type harness struct{}
 
+// New builds signetfiber.New(v).
+func (harness) New(v signet.Verifier) { signetfiber.New(v) }
+
 func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) string {
 	var cfg signetfiber.Config
 	if setup.Skip != nil {

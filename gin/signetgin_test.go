@@ -54,13 +54,6 @@ func TestBodyBytesKey(t *testing.T) {
 	assert.Equal(t, "14", w.Body.String())
 }
 
-func TestNewWithoutVerifier(t *testing.T) {
-	assert.PanicsWithValue(t, "signetgin: New: signet: no Verifier", func() { signetgin.New(nil) })
-	var unchecked *signet.Cavage // what a failed constructor returns
-	assert.PanicsWithValue(t, "signetgin: New: signet: the Verifier is a nil *signet.Cavage: check the error of the constructor that returned it",
-		func() { signetgin.New(unchecked) })
-}
-
 // TestRejectionInErrors: a rejection is recorded in c.Errors, where gin's
 // logger and error-reporting middlewares look, as a private error.
 func TestRejectionInErrors(t *testing.T) {
@@ -83,14 +76,13 @@ func TestRejectionInErrors(t *testing.T) {
 
 // TestErrorsRenderedEarlier: an error handler may only record the error,
 // for a middleware before New to render (gin's c.Errors idiom); that
-// middleware's answer is the one sent. A nil Option is ignored.
+// middleware's answer is the one sent.
 func TestErrorsRenderedEarlier(t *testing.T) {
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
 	require.NoError(t, err)
 	verifier, err := signet.NewSASigning(keys)
 	require.NoError(t, err)
 	record := signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })
-	var none signetgin.Option
 	r := gin.New()
 	r.Use(func(c *gin.Context) {
 		c.Next()
@@ -98,7 +90,7 @@ func TestErrorsRenderedEarlier(t *testing.T) {
 		if last := c.Errors.Last(); last != nil && errors.As(last.Err, &e) {
 			c.JSON(http.StatusForbidden, gin.H{"rendered": e.Code()})
 		}
-	}, signetgin.New(verifier, record, none))
+	}, signetgin.New(verifier, record))
 	r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))

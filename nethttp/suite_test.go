@@ -15,8 +15,11 @@ import (
 // harness serves the suite's verifier behind signethttp.New.
 type harness struct{}
 
+// New builds signethttp.New(v).
+func (harness) New(v signet.Verifier) { signethttp.New(v) }
+
 func (harness) Serve(t testing.TB, v signet.Verifier, setup signettest.Setup) string {
-	var opts []signethttp.Option
+	opts := []signethttp.Option{nil} // ignored: every case runs with a nil Option
 	if setup.Skip != nil {
 		opts = append(opts, signethttp.WithSkipper(func(r *http.Request) bool { return setup.Skip(r.Method, r.URL.Path) }))
 	}

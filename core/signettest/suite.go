@@ -19,9 +19,17 @@ import (
 	signet "github.com/signet-go/signet/core"
 )
 
-// Harness is what an adapter gives the suite: a way to serve a verifier
-// behind its framework's middleware.
+// Harness is what an adapter gives the suite: a way to build its
+// middleware, and to serve a verifier behind it.
 type Harness interface {
+	// New builds the adapter's middleware from v alone, with its
+	// documented constructor (the one that panics, for an adapter that
+	// also has one returning an error), and discards it. Given a nil
+	// Verifier or a nil pointer (an unchecked constructor's), it must
+	// panic as that constructor does, with signet.CheckVerifier's message
+	// naming the mistake, so that it shows at startup, not on the first
+	// request.
+	New(v signet.Verifier)
 	// Serve starts a server on 127.0.0.1 whose every route and method runs
 	// the adapter's middleware, built from v and configured as setup says,
 	// in front of a handler answering with an Echo. It returns the base URL
@@ -334,7 +342,8 @@ func cases(f fixture) []testCase {
 }
 
 // Run runs the suite against h: every case of every scheme, over HTTP on
-// 127.0.0.1. An adapter calls it from its tests:
+// 127.0.0.1, and h.New without a Verifier. An adapter calls it from its
+// tests:
 //
 //	func TestSuite(t *testing.T) { signettest.Run(t, harness{}) }
 func Run(t *testing.T, h Harness) {
@@ -356,6 +365,30 @@ func Run(t *testing.T, h Harness) {
 		}
 		checkAnswer(t, resp, fixture{name: "custom"}, testCase{status: http.StatusServiceUnavailable, code: "verification_unavailable"})
 	})
+	t.Run("New without a Verifier", func(t *testing.T) {
+		for _, c := range []struct {
+			v    signet.Verifier
+			want string
+		}{{nil, "no Verifier"}, {(*signet.SASigning)(nil), "nil *signet.SASigning"}} {
+			switch got, ok := panicked(func() { h.New(c.v) }); {
+			case !ok:
+				t.Errorf("New(%#v) returned: the mistake would show only on the first request", c.v)
+			case !strings.Contains(got, c.want):
+				t.Errorf("New(%#v) panicked with %q, want a message naming the mistake, %q", c.v, got, c.want)
+			}
+		}
+	})
+}
+
+// panicked runs f and reports whether it panicked, and with what, as text.
+func panicked(f func()) (msg string, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg, ok = fmt.Sprint(p), true
+		}
+	}()
+	f()
+	return "", false
 }
 
 // noResult is a Verifier outside package signet that returns neither a
