@@ -33,19 +33,10 @@ bench-smoke:
 gowork-off:
 	@for m in $(MODULES); do (cd $$m && GOWORK=off go test -count=1 ./...) || exit 1; done
 
-## fuzz: every fuzz target for FUZZTIME (make fuzz FUZZTIME=10m). Minimizing an input is capped at
-## 10s, as Go's minimizer can spend its whole 60s default on one new input (golang/go#48820). A
-## time-based run may end with "context deadline exceeded" and no crasher: a race in Go's fuzzing
-## coordinator at the deadline, not a finding; run again (make test uses a count, which has none).
+## fuzz: every fuzz target for FUZZTIME (make fuzz FUZZTIME=10m), one after another; a run that
+## ends with Go's coordinator race and no failing input is run again (see scripts/fuzz.sh)
 fuzz:
-	@for m in $(MODULES); do \
-		for pkg in $$(cd $$m && go list ./...); do \
-			for target in $$(cd $$m && go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-				echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
-				(cd $$m && go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s $$pkg) || exit 1; \
-			done; \
-		done; \
-	done
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh $(MODULES)
 
 ## tidy-check: go.mod and go.sum of every module are tidy
 tidy-check:
