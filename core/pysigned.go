@@ -19,7 +19,8 @@ import (
 // sig and exp query parameters (and kid with PysignedRequireKid), an
 // HMAC-SHA512 or Ed25519 signature, in hex, over exp, the scheme, netloc,
 // path, params and the canonical query. It verifies exactly what
-// URLAuth.verify accepts, byte for byte. See docs/schemes/pysigned.md.
+// URLAuth.verify accepts, byte for byte. See
+// https://github.com/signet-go/signet/blob/main/docs/schemes/pysigned.md.
 type Pysigned struct {
 	pipeline
 	cfg *pysignedConfig

@@ -15,7 +15,7 @@ import (
 // sn-iat, sn-exp and sn-sig, signed with HMAC-SHA256 or Ed25519 (the key
 // decides, never the URL). The signature covers the method, optionally the
 // origin, the raw path and the canonical query; the exact format is in
-// docs/schemes/signedurl.md.
+// https://github.com/signet-go/signet/blob/main/docs/schemes/signedurl.md.
 type SignedURL struct {
 	pipeline
 	cfg *signedURLConfig
