@@ -15,4 +15,15 @@
 //
 // The middleware packages (signethttp, signetgin, signetecho, signetfiber)
 // only translate between their framework and this package.
+//
+// Each scheme's format, options, answers and deviations from its peers are
+// documented in the repository:
+//
+//   - SASigning: https://github.com/signet-go/signet/blob/main/docs/schemes/sasigning.md
+//   - Cavage HTTP Signatures: https://github.com/signet-go/signet/blob/main/docs/schemes/cavage.md
+//   - Signway signed URLs: https://github.com/signet-go/signet/blob/main/docs/schemes/signway.md
+//   - pysigned signed URLs: https://github.com/signet-go/signet/blob/main/docs/schemes/pysigned.md
+//   - native signed URLs: https://github.com/signet-go/signet/blob/main/docs/schemes/signedurl.md
+//   - the pipeline, key stores and results: https://github.com/signet-go/signet/blob/main/docs/architecture.md
+//   - the middleware of each framework: https://github.com/signet-go/signet/blob/main/docs/adapters.md
 package signet

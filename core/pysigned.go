@@ -19,7 +19,8 @@ import (
 // sig and exp query parameters (and kid with PysignedRequireKid), an
 // HMAC-SHA512 or Ed25519 signature, in hex, over exp, the scheme, netloc,
 // path, params and the canonical query. It verifies exactly what
-// URLAuth.verify accepts, byte for byte. See docs/schemes/pysigned.md.
+// URLAuth.verify accepts, byte for byte. See
+// https://github.com/signet-go/signet/blob/main/docs/schemes/pysigned.md.
 type Pysigned struct {
 	pipeline
 	cfg *pysignedConfig
@@ -173,7 +174,9 @@ func (c *pysignedConfig) setSkew(d time.Duration) error {
 // for, e.g. "https://example.com", for servers behind a proxy: the scheme is
 // lower-cased (as urlparse does), the authority is used byte for byte, case
 // and port kept. By default they come from the request: its scheme (https
-// over TLS) and its Host.
+// over TLS) and its Host. The path is signed as the server receives it, so
+// a proxy that rewrites the path (strips a prefix) breaks every URL; sign
+// the path the backend receives, or do not strip.
 func PysignedOrigin(origin string) PysignedOption {
 	return pysignedOption(func(c *pysignedConfig) error {
 		scheme, authority, ok := strings.Cut(origin, "://")

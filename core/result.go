@@ -82,14 +82,17 @@ func ResultFrom(ctx context.Context) (*Result, bool) {
 }
 
 // CredentialsFrom returns the verified caller's credentials from ctx when they
-// are of type T.
+// are of type T. T is the exact dynamic type stored in Secret.Credentials: a
+// Client value is not found as *Client, nor the reverse.
 func CredentialsFrom[T any](ctx context.Context) (T, bool) {
 	r, _ := ResultFrom(ctx)
 	return CredentialsOf[T](r)
 }
 
 // CredentialsOf returns r's credentials when r is not nil and they are of
-// type T; adapters build their typed accessors on it.
+// type T; adapters build their typed accessors on it. T is the exact dynamic
+// type stored in Secret.Credentials: a Client value is not found as *Client,
+// nor the reverse.
 func CredentialsOf[T any](r *Result) (T, bool) {
 	if r == nil {
 		var zero T

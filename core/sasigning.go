@@ -18,7 +18,8 @@ import (
 // SASigning verifies requests signed the way the Django package
 // drf-simple-api-signing does: the configured request fields joined by a
 // delimiter, then the delimiter and the secret, under HMAC, in standard
-// base64 in the Signature header. See docs/schemes/sasigning.md.
+// base64 in the Signature header. See
+// https://github.com/signet-go/signet/blob/main/docs/schemes/sasigning.md.
 type SASigning struct {
 	pipeline
 	cfg *saConfig
@@ -48,7 +49,8 @@ func (o Option) applySASigning(c *saConfig) error {
 }
 
 // The fields SASigning can sign. The first five are upstream's; the others
-// are signet extensions (see docs/schemes/sasigning.md).
+// are signet extensions (see
+// https://github.com/signet-go/signet/blob/main/docs/schemes/sasigning.md).
 const (
 	FieldPath         = "path"         // mount prefix + percent-decoded path, no query
 	FieldPathInfo     = "path_info"    // path without the mount prefix

@@ -15,7 +15,7 @@ import (
 // sn-iat, sn-exp and sn-sig, signed with HMAC-SHA256 or Ed25519 (the key
 // decides, never the URL). The signature covers the method, optionally the
 // origin, the raw path and the canonical query; the exact format is in
-// docs/schemes/signedurl.md.
+// https://github.com/signet-go/signet/blob/main/docs/schemes/signedurl.md.
 type SignedURL struct {
 	pipeline
 	cfg *signedURLConfig
@@ -160,7 +160,10 @@ func SignedURLBindOrigin() SignedURLOption {
 // "scheme://host[:port]" (http or https), whatever host and scheme the
 // request arrives with: for servers behind a proxy or a CDN. It implies
 // SignedURLBindOrigin. The scheme and host are lower-cased and a default
-// port (:80 for http, :443 for https) is dropped.
+// port (:80 for http, :443 for https) is dropped. It covers the origin
+// only: the path is signed as the server receives it, so a proxy that
+// rewrites the path (strips a prefix) breaks every URL; sign the path the
+// backend receives, or do not strip.
 func SignedURLOrigin(origin string) SignedURLOption {
 	return signedURLOption(func(c *signedURLConfig) error {
 		norm, err := normalizeSignedURLOrigin(origin)

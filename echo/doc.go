@@ -7,8 +7,9 @@
 // ErrorHandler, ContinueOnIgnoredError) and reports a bad configuration as
 // an error. A verified request reaches the handler with its *signet.Result
 // in the echo.Context and on the request's context; read it with Result and
-// Credentials. A rejected request returns an *echo.HTTPError carrying the
-// status and the JSON body {"error": code, "message": …}, with the
-// *signet.Error as its internal error, so the application's
-// HTTPErrorHandler stays in charge of the answer.
+// Credentials. A rejected request returns an *echo.HTTPError with the
+// status whose Message and Internal are the *signet.Error (it marshals to
+// the JSON body {"error": code, "message": …}), so the application's
+// HTTPErrorHandler stays in charge of the answer: errors.As(err, &se) finds
+// the *signet.Error (see ExampleHTTPError).
 package signetecho

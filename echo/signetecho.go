@@ -32,9 +32,11 @@ type Config struct {
 	// ContinueOnIgnoredError), and returning nil without answering (it only
 	// logs, say) is followed by HTTPError: a rejected request never gets
 	// echo's empty 200. Default: HTTPError, an *echo.HTTPError with the
-	// status and the JSON body, the challenge and X-Content-Type-Options:
-	// nosniff set on the response already (an HTTPErrorHandler that answers
-	// another status should delete the challenge).
+	// status whose Message and Internal are the *signet.Error (it marshals
+	// to the JSON body), the challenge and X-Content-Type-Options: nosniff
+	// set on the response already (an HTTPErrorHandler that answers
+	// another status should delete the challenge). A custom ErrorHandler
+	// keeps both with err.SetHeaders(c.Response().Header().Set).
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
 	// nil, for routes that also serve unsigned requests. After a body
@@ -109,7 +111,9 @@ func bodyLimited(err *signet.Error) *signet.Error {
 
 // HTTPError is the default ErrorHandler: the challenge and
 // X-Content-Type-Options: nosniff on the response, and an *echo.HTTPError
-// whose message is the JSON error body.
+// whose Message and Internal are the *signet.Error (it marshals to the JSON
+// body). An application's HTTPErrorHandler gets the *signet.Error back with
+// errors.As, through HTTPError.Unwrap (see ExampleHTTPError).
 func HTTPError(c echo.Context, err *signet.Error) error {
 	err.SetHeaders(c.Response().Header().Set)
 	return echo.NewHTTPError(err.Status(), err).SetInternal(err)
@@ -122,7 +126,8 @@ func Result(c echo.Context) (*signet.Result, bool) {
 }
 
 // Credentials returns the verified caller's credentials when they are of
-// type T.
+// type T, the exact dynamic type stored in signet.Secret.Credentials: a
+// Client value is not found as *Client, nor the reverse.
 func Credentials[T any](c echo.Context) (T, bool) {
 	res, _ := Result(c)
 	return signet.CredentialsOf[T](res)

@@ -58,6 +58,7 @@ func ExampleNew_config() {
 			return c.Next()
 		},
 		ErrorHandler: func(c *fiber.Ctx, err *signet.Error) error {
+			err.SetHeaders(c.Set) // the challenge, where the scheme has one, and nosniff
 			return c.Status(err.Status()).SendString("rejected: " + err.Code())
 		},
 	}))
@@ -99,4 +100,40 @@ func ExampleSetResult() {
 	body, _ := io.ReadAll(resp.Body)
 	fmt.Println(resp.StatusCode, string(body))
 	// Output: 200 billing
+}
+
+// A custom ErrorHandler answers in the application's own envelope. It
+// keeps the WWW-Authenticate challenge (Cavage 401s) and nosniff with
+// err.SetHeaders, and reads the machine-readable code and the status.
+func ExampleConfig_errorHandler() {
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "client-1", Key: signet.NewHMACKey([]byte("shared-secret")), Algorithm: "hmac-sha256"})
+	verifier, _ := signet.NewCavage(keys,
+		signet.CavageRequiredHeaders("(request-target)", "host", "date"),
+		signet.CavageDigest(signet.DigestRequire))
+
+	app := fiber.New()
+	app.Use(signetfiber.New(verifier, signetfiber.Config{
+		ErrorHandler: func(c *fiber.Ctx, err *signet.Error) error {
+			err.SetHeaders(c.Set) // WWW-Authenticate (Cavage 401s) and nosniff
+			return c.Status(err.Status()).JSON(fiber.Map{"ok": false, "code": err.Code()})
+		},
+	}))
+	app.Get("/orders", func(c *fiber.Ctx) error { return c.SendString("orders") })
+
+	for _, signature := range []string{"", `keyId="client-1"`} {
+		r := httptest.NewRequest("GET", "/orders", nil)
+		if signature != "" {
+			r.Header.Set("Signature", signature)
+		}
+		resp, err := app.Test(r)
+		if err != nil {
+			panic(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		fmt.Printf("%d %q %s %s\n", resp.StatusCode, resp.Header.Get("WWW-Authenticate"),
+			resp.Header.Get("X-Content-Type-Options"), body)
+	}
+	// Output:
+	// 401 "Signature realm=\"signet\",headers=\"(request-target) host date\"" nosniff {"code":"missing_signature","ok":false}
+	// 400 "" nosniff {"code":"malformed_signature","ok":false}
 }

@@ -196,7 +196,9 @@ func SetResult(c *fiber.Ctx, res signet.Result) {
 }
 
 // Credentials returns the verified caller's credentials (the matching
-// signet.Secret's Credentials) when they are of type T.
+// signet.Secret's Credentials) when they are of type T, the exact dynamic
+// type stored there: a Client value is not found as *Client, nor the
+// reverse.
 func Credentials[T any](c *fiber.Ctx) (T, bool) {
 	res, _ := Result(c)
 	return signet.CredentialsOf[T](res)

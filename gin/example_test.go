@@ -41,3 +41,35 @@ func Example() {
 	// 200 hello, reporting job
 	// 401 {"error":"missing_signature","message":"send the signature in the Signature header"}
 }
+
+// A custom error handler answers in the application's own envelope. It
+// keeps the WWW-Authenticate challenge (Cavage 401s) and nosniff with
+// err.SetHeaders, and reads the machine-readable code and the status.
+func ExampleWithErrorHandler() {
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "client-1", Key: signet.NewHMACKey([]byte("shared-secret")), Algorithm: "hmac-sha256"})
+	verifier, _ := signet.NewCavage(keys,
+		signet.CavageRequiredHeaders("(request-target)", "host", "date"),
+		signet.CavageDigest(signet.DigestRequire))
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(signetgin.New(verifier, signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) {
+		err.SetHeaders(c.Header) // WWW-Authenticate (Cavage 401s) and nosniff
+		c.AbortWithStatusJSON(err.Status(), gin.H{"ok": false, "code": err.Code()})
+	})))
+	r.GET("/orders", func(c *gin.Context) { c.String(http.StatusOK, "orders") })
+
+	for _, signature := range []string{"", `keyId="client-1"`} {
+		req := httptest.NewRequest("GET", "/orders", nil)
+		if signature != "" {
+			req.Header.Set("Signature", signature)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		fmt.Printf("%d %q %s %s\n", w.Code, w.Header().Get("WWW-Authenticate"),
+			w.Header().Get("X-Content-Type-Options"), w.Body)
+	}
+	// Output:
+	// 401 "Signature realm=\"signet\",headers=\"(request-target) host date\"" nosniff {"code":"missing_signature","ok":false}
+	// 400 "" nosniff {"code":"malformed_signature","ok":false}
+}

@@ -1,6 +1,7 @@
 package signethttp_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -50,4 +51,36 @@ func ExampleTransport() {
 	resp, _ := client.Get(srv.URL + "/")
 	resp.Body.Close()
 	// Output: k7NyXcBOEdj5OJ+ERMBBLap7FWY9Jjo2P2rmh7RKeMs=
+}
+
+// A custom error handler answers in the application's own envelope. It
+// keeps the WWW-Authenticate challenge (Cavage 401s) and nosniff with
+// err.SetHeaders, and reads the machine-readable code and the status.
+func ExampleWithErrorHandler() {
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "client-1", Key: signet.NewHMACKey([]byte("shared-secret")), Algorithm: "hmac-sha256"})
+	verifier, _ := signet.NewCavage(keys,
+		signet.CavageRequiredHeaders("(request-target)", "host", "date"),
+		signet.CavageDigest(signet.DigestRequire))
+
+	handler := signethttp.New(verifier, signethttp.WithErrorHandler(
+		func(w http.ResponseWriter, r *http.Request, err *signet.Error) {
+			err.SetHeaders(w.Header().Set) // WWW-Authenticate (Cavage 401s) and nosniff
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(err.Status())
+			json.NewEncoder(w).Encode(map[string]any{"ok": false, "code": err.Code()})
+		}))(http.NotFoundHandler())
+
+	for _, signature := range []string{"", `keyId="client-1"`} {
+		r := httptest.NewRequest("GET", "/orders", nil)
+		if signature != "" {
+			r.Header.Set("Signature", signature)
+		}
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		fmt.Printf("%d %q %s %s", w.Code, w.Header().Get("WWW-Authenticate"),
+			w.Header().Get("X-Content-Type-Options"), w.Body)
+	}
+	// Output:
+	// 401 "Signature realm=\"signet\",headers=\"(request-target) host date\"" nosniff {"code":"missing_signature","ok":false}
+	// 400 "" nosniff {"code":"malformed_signature","ok":false}
 }
