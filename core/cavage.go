@@ -889,7 +889,7 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 		if pinned, ok = cavageAlgorithm(s.Algorithm); !ok {
 			pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
 		}
-		if !ok {
+		if !ok { // the store's fault: answered as such (see storeFault)
 			return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
 		}
 	}

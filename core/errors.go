@@ -80,8 +80,10 @@ func (e *Error) Unwrap() error { return e.kind }
 // Cause is the failure behind e that was not the client's signature, for
 // the server's logs: the error a KeyStore or a NonceStore returned (a
 // database down, say) or a verifier outside this package returned, behind
-// ErrUnavailable; the read error of a body that could not be read. It is
-// nil otherwise, never part of the client's answer (Error, MarshalJSON),
+// ErrUnavailable; why a secret a KeyStore returned verifies nothing (empty,
+// or pinned to no algorithm name of the scheme), with its key id, behind
+// ErrUnavailable too; the read error of a body that could not be read. It
+// is nil otherwise, never part of the client's answer (Error, MarshalJSON),
 // and not wrapped (errors.Is matches e's sentinel only).
 func (e *Error) Cause() error { return e.cause }
 
