@@ -248,7 +248,7 @@ func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error
 	if !tried && policyErr != nil {
 		return nil, policyErr
 	}
-	return nil, newError(ErrInvalidSignature, "the signature does not match the request")
+	return nil, p.mismatch(a, s, secrets)
 }
 
 // storeFault is the answer to a secret the scheme's policy refused with
