@@ -221,18 +221,22 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 			c.clockSkew -= time.Nanosecond // (not to 0, which checks no Date)
 		}
 	}
+	timed := slices.Contains(c.required, "date") || slices.Contains(c.required, "(created)")
 	needed := len(c.required) // names every valid headers= list holds
-	if !c.untimed && !slices.Contains(c.required, "date") && !slices.Contains(c.required, "(created)") {
+	if !c.untimed && !timed {
 		needed++ // and date or (created)
 	}
 	if needed > maxCavageSignedNames {
 		return nil, fmt.Errorf("signet: the required headers with date or (created) make %d names, more than the %d a headers= list may have", needed, maxCavageSignedNames)
 	}
-	asked := "date" // what to sign when nothing in particular is required
-	if len(c.required) > 0 {
-		asked = strings.Join(c.required, " ")
+	// The challenge asks for a list a client can sign as it is: the
+	// required names, and date when they name no time (which is required
+	// unless untimed, and what to sign when nothing at all is).
+	asked := slices.Clone(c.required)
+	if !timed {
+		asked = append(asked, "date")
 	}
-	c.challenge = fmt.Sprintf(`Signature realm="%s",headers="%s"`, c.realm, asked)
+	c.challenge = fmt.Sprintf(`Signature realm="%s",headers="%s"`, c.realm, strings.Join(asked, " "))
 	return c, nil
 }
 
@@ -885,7 +889,7 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 		if pinned, ok = cavageAlgorithm(s.Algorithm); !ok {
 			pinned, ok = cavageAlgorithm(strings.ToLower(s.Algorithm))
 		}
-		if !ok {
+		if !ok { // the store's fault: answered as such (see storeFault)
 			return nil, newError(ErrUnsupportedAlgorithm, "the key is pinned to an unknown algorithm")
 		}
 	}

@@ -44,14 +44,16 @@ func (d CavageDialect) applyCavageSigner(s *CavageSigner) error { return d.apply
 
 // CavageSignAlgorithm sets the algorithm parameter to send (default by key:
 // hmac-sha256, rsa-sha256, ecdsa-sha256, or ed25519-sha512 as
-// http-signature names Ed25519). hs2019 signs with the key type's hs2019
-// algorithm.
+// http-signature names Ed25519), in any case: it is sent lower-cased, as
+// the drafts write labels (and api-signature reads them). hs2019 signs with
+// the key type's hs2019 algorithm.
 func CavageSignAlgorithm(name string) CavageSignerOption {
 	return cavageSignerOption(func(s *CavageSigner) error {
-		if _, ok := cavageAlgorithm(name); !ok || name == "rsa-sha1" {
+		label := lowerASCII(name)
+		if _, ok := cavageAlgorithm(label); !ok || label == "rsa-sha1" {
 			return fmt.Errorf("signet: cannot sign with algorithm %q", name)
 		}
-		s.label = name
+		s.label = label
 		return nil
 	})
 }

@@ -355,3 +355,32 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// TestCavageSignAlgorithmCase: CavageSignAlgorithm takes a label in any
+// case, as key pins do, and sends it lower-cased; rsa-sha1 stays
+// verify-only in every case.
+func TestCavageSignAlgorithmCase(t *testing.T) {
+	now := int64(1_704_067_200)
+	key := signet.NewHMACKey([]byte("secret-1"))
+	verifier, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: key}), clockAt(now))
+	require.NoError(t, err)
+	for _, tt := range []struct{ name, sent, verifiedWith string }{
+		{"HMAC-SHA256", "hmac-sha256", "hmac-sha256"},
+		{"Hmac-Sha512", "hmac-sha512", "hmac-sha512"},
+		{"HS2019", "hs2019", "hmac-sha512"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			signer, err := signet.NewCavageSigner("k", key, signet.CavageSignAlgorithm(tt.name), clockAt(now))
+			require.NoError(t, err)
+			out, err := http.NewRequest("GET", "http://h/x", nil)
+			require.NoError(t, err)
+			require.NoError(t, signer.Sign(out))
+			assert.Contains(t, out.Header.Get("Authorization"), `algorithm="`+tt.sent+`"`)
+			res, err := verifier.Verify(context.Background(), signet.FromHTTP(serverRequest(out, "")))
+			require.NoError(t, err)
+			assert.Equal(t, tt.verifiedWith, res.Algorithm)
+		})
+	}
+	_, err = signet.NewCavageSigner("k", key, signet.CavageSignAlgorithm("RSA-SHA1"))
+	assert.ErrorContains(t, err, `cannot sign with algorithm "RSA-SHA1"`)
+}

@@ -77,12 +77,20 @@ func (e *Error) Error() string { return e.message }
 // Unwrap returns the sentinel, so errors.Is(err, ErrExpired) works.
 func (e *Error) Unwrap() error { return e.kind }
 
-// Cause is the failure behind e that was not the client's signature, for
-// the server's logs: the error a KeyStore or a NonceStore returned (a
-// database down, say) or a verifier outside this package returned, behind
-// ErrUnavailable; the read error of a body that could not be read. It is
-// nil otherwise, never part of the client's answer (Error, MarshalJSON),
-// and not wrapped (errors.Is matches e's sentinel only).
+// Cause is what lies behind e, for the server's logs:
+//   - behind ErrUnavailable, the error a KeyStore or a NonceStore returned
+//     (a database down, say) or a verifier outside this package returned;
+//     or why a secret a KeyStore returned verifies nothing (empty, or
+//     pinned to no algorithm name of the scheme), with its key id;
+//   - the read error of a body that could not be read;
+//   - behind ErrInvalidSignature, what the verifier tried: how many keys,
+//     with which algorithms, the label a Cavage signature left the key to
+//     resolve (hs2019 or none), the origin a signed URL or a pysigned URL
+//     was bound to; never a signature, a signing string or another
+//     header's value.
+//
+// It is nil otherwise, never part of the client's answer (Error,
+// MarshalJSON), and not wrapped (errors.Is matches e's sentinel only).
 func (e *Error) Cause() error { return e.cause }
 
 // Code is the stable machine-readable code, e.g. "invalid_signature".

@@ -125,7 +125,7 @@ func (s *settings) checkReplay() error {
 // keyChecks say how a verifier constructor checks a fixed key store.
 type keyChecks struct {
 	anyKeyID bool                // requests carry no key id (checkCandidates)
-	known    func(string) bool   // the algorithm names of pins (checkSecrets)
+	known    func(string) bool   // the algorithm names of pins (checkSecrets, storeFault)
 	usable   func(*Secret) error // what a secret must be (checkSecrets)
 }
 
@@ -151,7 +151,7 @@ func newPipeline(constructor, name string, keys KeyStore, s settings, checks key
 	if err := checkSecrets(keys, name, checks.known, checks.usable); err != nil {
 		return pipeline{}, err
 	}
-	return pipeline{name: name, keys: keys, settings: s}, nil
+	return pipeline{name: name, keys: keys, known: checks.known, settings: s}, nil
 }
 
 // WithNonceStore turns on replay protection: a request is accepted once, and

@@ -177,8 +177,9 @@ func reusable(b []byte) []byte {
 // docs/architecture.md): parse, look the key up, policy, crypto, time,
 // body, replay.
 type pipeline struct {
-	name string // the Result.Scheme of this scheme
-	keys KeyStore
+	name  string // the Result.Scheme of this scheme
+	keys  KeyStore
+	known func(pin string) bool // the algorithm names of pins (see storeFault)
 	settings
 }
 
@@ -224,11 +225,15 @@ func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error
 	for i := range secrets {
 		sec := &secrets[i]
 		if sec.Key != nil && sec.Key.emptySecret() { // a store's mistake: never a match
-			policyErr = firstErr(policyErr, newError(ErrUnavailable, "this server's key for the request is not usable"))
+			if policyErr == nil {
+				policyErr = unusableKey(a, sec, "is an empty HMAC secret")
+			}
 			continue
 		}
 		if err := s.check(a, sec); err != nil {
-			policyErr = firstErr(policyErr, err)
+			if policyErr == nil {
+				policyErr = p.storeFault(a, sec, err)
+			}
 			continue
 		}
 		tried = true
@@ -243,7 +248,36 @@ func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error
 	if !tried && policyErr != nil {
 		return nil, policyErr
 	}
-	return nil, newError(ErrInvalidSignature, "the signature does not match the request")
+	return nil, p.mismatch(a, s, secrets)
+}
+
+// storeFault is the answer to a secret the scheme's policy refused with
+// err: err, the client's answer, unless the secret is pinned to a name that
+// is no algorithm name of the scheme (a typo: a fixed store holding one is
+// refused when the verifier is built), which no request can verify with,
+// whatever its label. That is the key store's fault, answered as an empty
+// secret is. (Such a pin never passes a scheme's check.)
+func (p *pipeline) storeFault(a *attempt, s *Secret, err error) error {
+	if s.Algorithm == "" || p.known == nil || p.known(s.Algorithm) {
+		return err
+	}
+	why := fmt.Sprintf("is pinned to %.64q, which is no algorithm name of the %s scheme", s.Algorithm, p.name)
+	if lowered := lowerASCII(s.Algorithm); p.known(lowered) {
+		why += fmt.Sprintf(" (its pins are read as written: %q)", lowered)
+	}
+	return unusableKey(a, s, why)
+}
+
+// unusableKey is the answer to a request for which the key store returned
+// s, which verifies nothing (why says how): ErrUnavailable, the server's
+// fault, with s's id and why in the Cause, for the server's logs only.
+func unusableKey(a *attempt, s *Secret, why string) *Error {
+	id := s.ID
+	if id == "" {
+		id = a.keyID
+	}
+	return &Error{kind: ErrUnavailable, message: "this server's key for the request is not usable",
+		cause: fmt.Errorf("signet: the key store's secret for key id %.128q %s", id, why)}
 }
 
 // checkTime enforces expiry, clock skew and maximum age on the (now
@@ -423,12 +457,4 @@ func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, into *Resu
 	res.Scheme, res.KeyID, res.Algorithm, res.Credentials = p.name, keyID, a.algorithm, s.Credentials
 	res.Created, res.Expires = a.created, a.expires
 	return res
-}
-
-// firstErr returns the first non-nil error.
-func firstErr(first, next error) error {
-	if first != nil {
-		return first
-	}
-	return next
 }

@@ -237,6 +237,7 @@ func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 	}
 	p, err := newPipeline("NewPysigned", "pysigned", keys, cfg.settings, keyChecks{
 		anyKeyID: !cfg.requireKid,
+		known:    isAlgorithmName,
 		usable: func(s *Secret) error {
 			_, err := pysignedAlgorithm(s) // the kind, the length of a secret, the pin
 			return err

@@ -55,8 +55,10 @@ func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*Signe
 // SignURL returns rawURL signed for method (ignored under
 // SignedURLBindMethod(false)) and valid for ttl, whole seconds from the
 // current second: sn-iat is the clock's unix time, sn-exp is sn-iat plus
-// ttl truncated to whole seconds. rawURL is an absolute http or https URL, or a path starting with '/'
-// (not under SignedURLBindOrigin without SignedURLOrigin).
+// ttl truncated to whole seconds. rawURL is an absolute http or https URL,
+// on the SignedURLOrigin if one is set (compared as verifiers compare it:
+// scheme and host lower-cased, a default port dropped), or a path starting
+// with '/' (not under SignedURLBindOrigin without SignedURLOrigin).
 //
 // Under SignedURLBindOrigin without SignedURLOrigin, the URL's host is
 // signed, so it must be written as every client sends it: an ASCII name
@@ -97,6 +99,9 @@ func (s *SignedURLSigner) SignURL(method, rawURL string, ttl time.Duration) (str
 		}
 		if err := s.checkHost(host); err != nil {
 			return "", fmt.Errorf("signet: %.64q: %w", rawURL, err)
+		}
+		if origin := s.cfg.origin; origin != "" && string(appendSignedURLOrigin(nil, scheme, host)) != origin {
+			return "", fmt.Errorf("signet: %.64q is not on %s, the origin the URL is signed for (SignedURLOrigin), so it could not verify where it points: sign a path, or a URL on that origin", rawURL, origin)
 		}
 		rest = rest[end:]
 	}

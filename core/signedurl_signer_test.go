@@ -132,6 +132,19 @@ func TestSignedURLSignURLErrors(t *testing.T) {
 	unbound := newSignedURLFixture(t, signet.SignedURLBindMethod(false))
 	_, err = unbound.signer.SignURL("get", "/a", time.Minute)
 	assert.NoError(t, err, "an unsigned method is not checked")
+
+	// Under SignedURLOrigin, an absolute URL on another origin would carry a
+	// signature bound to the configured one: it could not verify where it
+	// points. The origin is compared as the verifier normalises it.
+	origin := newSignedURLFixture(t, signet.SignedURLOrigin("https://files.example.com"))
+	for _, rawURL := range []string{"https://other.example.com/x", "http://files.example.com/x", "https://files.example.com:8443/x"} {
+		_, err := origin.signer.SignURL("GET", rawURL, time.Minute)
+		assert.ErrorContains(t, err, "is not on https://files.example.com, the origin the URL is signed for", rawURL)
+	}
+	for _, rawURL := range []string{"/x", "https://files.example.com/x", "HTTPS://Files.Example.COM:443/x?a=1"} {
+		_, err := origin.signer.SignURL("GET", rawURL, time.Minute)
+		assert.NoError(t, err, rawURL)
+	}
 }
 
 // TestSignedURLSignerTTL: whole seconds from the current second, at most
