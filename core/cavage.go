@@ -15,7 +15,8 @@ import (
 
 // Cavage verifies draft-cavage HTTP Signatures (drafts 09–12), from the
 // Authorization header (scheme Signature) or the Signature header, or in the
-// api-signature dialect of the npm middleware. See docs/schemes/cavage.md.
+// api-signature dialect of the npm middleware. See
+// https://github.com/signet-go/signet/blob/main/docs/schemes/cavage.md.
 type Cavage struct {
 	pipeline
 	cfg   *cavageConfig

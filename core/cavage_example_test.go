@@ -18,7 +18,12 @@ func ExampleNewCavage() {
 		Key:         signet.NewHMACKey([]byte("secret-1")),
 		Credentials: "app1",
 	})
-	verifier, err := signet.NewCavage(keys, signet.WithClock(now))
+	// What every signature must cover: the method and target, the host and
+	// the date (the draft's default, date alone, could be replayed to any
+	// route), and for a request with a body, a Digest of it.
+	verifier, err := signet.NewCavage(keys, signet.WithClock(now),
+		signet.CavageRequiredHeaders("(request-target)", "host", "date"),
+		signet.CavageDigest(signet.DigestRequire))
 	if err != nil {
 		panic(err)
 	}
@@ -38,7 +43,7 @@ func ExampleNewCavage() {
 	fmt.Println(e.Status(), e.Code(), e.Challenge())
 	// Output:
 	// client-1 app1 hmac-sha256 <nil>
-	// 401 invalid_signature Signature realm="signet",headers="date"
+	// 401 invalid_signature Signature realm="signet",headers="(request-target) host date"
 }
 
 // A Cavage signer sets Date, Digest (for a body) and Authorization on an

@@ -17,7 +17,8 @@ import (
 // the Signway gateway (github.com/gabotechs/signway) does: the eight X-Sw-*
 // query parameters, the canonical query rebuilt from their parsed values
 // (X-Sw-Proxy normalised as a WHATWG URL), the signed headers, the signed
-// body, and the date-scoped signing key. See docs/schemes/signway.md.
+// body, and the date-scoped signing key. See
+// https://github.com/signet-go/signet/blob/main/docs/schemes/signway.md.
 //
 // The Result's Details is a *SignwayDetails: the upstream URL to forward to
 // and the signed headers.

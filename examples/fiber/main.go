@@ -34,14 +34,17 @@ func main() {
 // tampered request, and fails unless the first got 200 and the second was
 // refused.
 func run(out io.Writer) error {
-	// The verifier: client-1's key, and what its signatures cover (Cavage
-	// signs the method and path, Host and Date, and the body's Digest).
+	// The verifier: client-1's key, and what its signatures must cover: the
+	// method and path, Host and Date, and the body's Digest (the signer's
+	// defaults).
 	secret := signet.NewHMACKey([]byte("a long random secret shared with client-1"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "client-1", Key: secret, Credentials: client{Name: "Ada"}})
 	if err != nil {
 		return err
 	}
-	verifier, err := signet.NewCavage(keys)
+	verifier, err := signet.NewCavage(keys,
+		signet.CavageRequiredHeaders("(request-target)", "host", "date"),
+		signet.CavageDigest(signet.DigestRequire))
 	if err != nil {
 		return err
 	}

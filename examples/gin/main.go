@@ -34,8 +34,8 @@ func run(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Every request must sign its target, its Date and its body's Digest.
-	verifier, err := signet.NewCavage(keys, signet.CavageRequiredHeaders("(request-target)", "date"),
+	// Every request must sign its target, Host, Date and its body's Digest.
+	verifier, err := signet.NewCavage(keys, signet.CavageRequiredHeaders("(request-target)", "host", "date"),
 		signet.CavageDigest(signet.DigestRequire))
 	if err != nil {
 		return err
