@@ -3,7 +3,6 @@ package signet_test
 import (
 	"math"
 	"sync"
-	"testing"
 	"time"
 
 	signet "github.com/signet-go/signet/core"
@@ -22,7 +21,7 @@ func fixedClock(t time.Time) signet.Option {
 // a server pays for each verification that checks a time.
 func benchClock(t time.Time) signet.Option {
 	return signet.WithClock(func() time.Time {
-		signet.WallClock()
+		time.Now()
 		return t
 	})
 }
@@ -50,34 +49,3 @@ func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return
 func (c *movingClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 func (c *movingClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
-func TestWallClock(t *testing.T) {
-	for range 1000 {
-		// WallClock reads to the microsecond: truncated, it is never before
-		// an earlier time.Now, nor after a later one.
-		before := time.Now().Truncate(time.Microsecond)
-		got := signet.WallClock()
-		after := time.Now()
-		if got.Before(before) || got.After(after) {
-			t.Fatalf("WallClock() = %v, not within [%v, %v]", got, before, after)
-		}
-	}
-}
-
-// BenchmarkClock measures the default clock beside time.Now.
-func BenchmarkClock(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		now  func() time.Time
-	}{{"WallClock", signet.WallClock}, {"time.Now", time.Now}} {
-		b.Run(c.name, func(b *testing.B) {
-			var unix int64
-			for b.Loop() {
-				unix += c.now().Unix()
-			}
-			if unix == 0 {
-				b.Fatal("no time read")
-			}
-		})
-	}
-}

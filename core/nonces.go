@@ -24,10 +24,10 @@ import (
 // of the most its map has held, the store moves them, a few at each
 // Record, into a new map of their size. One lock guards it, which suits
 // thousands of accepted requests a second. The zero value is an empty
-// store on WallClock, ready to use; it must not be copied after
+// store on the system clock, ready to use; it must not be copied after
 // first use.
 type MemoryNonceStore struct {
-	// Now is the store's clock, nil for WallClock. A verifier given
+	// Now is the store's clock, nil for time.Now. A verifier given
 	// WithClock must share its clock: on a clock behind the store's, its
 	// records would look passed at once, and replays would be accepted. Set
 	// it before the first Record.
@@ -66,13 +66,13 @@ const (
 	memoryNonceShrink = 1024
 )
 
-// NewMemoryNonceStore returns an empty MemoryNonceStore on WallClock.
+// NewMemoryNonceStore returns an empty MemoryNonceStore on the system clock.
 func NewMemoryNonceStore() *MemoryNonceStore { return &MemoryNonceStore{} }
 
 // Record records key until the given time and reports whether it was new:
 // false when key is recorded and its time has not passed.
 func (s *MemoryNonceStore) Record(_ context.Context, key string, until time.Time) (bool, error) {
-	now := WallClock
+	now := time.Now
 	if s.Now != nil {
 		now = s.Now
 	}

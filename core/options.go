@@ -31,7 +31,7 @@ type settings struct {
 }
 
 func defaultSettings() settings {
-	return settings{now: WallClock, maxBodyBytes: DefaultMaxBodyBytes}
+	return settings{now: time.Now, maxBodyBytes: DefaultMaxBodyBytes}
 }
 
 // applyTo applies o for user, a verifier ("cavage scheme") or a signer
@@ -48,7 +48,7 @@ func (o Option) applyTo(s *settings, user string, supported ...string) error {
 	return o.apply(s)
 }
 
-// WithClock sets the clock verifiers and signers read (default WallClock). A
+// WithClock sets the clock verifiers and signers read (default time.Now). A
 // MemoryNonceStore given to such a verifier must read the same clock (its
 // Now).
 func WithClock(now func() time.Time) Option {
