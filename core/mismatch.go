@@ -1,29 +1,30 @@
 package signet
 
 import (
-	"errors"
-	"fmt"
 	"slices"
-	"strings"
+	"strconv"
 )
 
 // mismatchDetailer is a scheme that tells, for the Cause of an
 // invalid_signature, what it bound besides the key: what a server's logs
 // need to tell a wrong secret from a wrong origin or algorithm.
 type mismatchDetailer interface {
-	// mismatchDetail describes what the attempt bound ("" for nothing of
-	// note), never a signature, a signing string or a header's value.
-	mismatchDetail(a *attempt) string
+	// appendMismatchDetail appends to dst what the attempt bound (nothing
+	// for nothing of note), never a signature, a signing string or a
+	// header's value but the Host.
+	appendMismatchDetail(dst []byte, a *attempt) []byte
 }
 
 // mismatch is the answer to a signature that none of secrets verified. The
 // client learns only that; the Cause, for the server's logs, says what the
 // verifier tried: how many keys, with which algorithms, and what the scheme
 // bound (see mismatchDetailer). It runs the scheme's policy again to find
-// the keys that were tried: this costs the failing requests only.
+// the keys that were tried (check sets only the attempt's algorithm), so
+// that the requests that verify pay nothing for it; the text is built with
+// appends, not fmt, as a flood of bad requests pays for it.
 func (p *pipeline) mismatch(a *attempt, s scheme, secrets []Secret) *Error {
-	var algorithms []string
-	tried := 0
+	var distinct [4]string // the algorithms tried: a few at most
+	algorithms, tried := distinct[:0], 0
 	for i := range secrets {
 		sec := &secrets[i]
 		if sec.Key != nil && sec.Key.emptySecret() || s.check(a, sec) != nil {
@@ -33,62 +34,88 @@ func (p *pipeline) mismatch(a *attempt, s scheme, secrets []Secret) *Error {
 			algorithms = append(algorithms, a.algorithm)
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "signet: no key verified the signature: tried %d", tried)
+	b := make([]byte, 0, 256)
+	b = append(b, "signet: no key verified the signature: tried "...)
+	b = strconv.AppendInt(b, int64(tried), 10)
 	if tried < len(secrets) {
-		fmt.Fprintf(&b, " of the %d", len(secrets))
+		b = append(b, " of the "...)
+		b = strconv.AppendInt(b, int64(len(secrets)), 10)
 	}
 	if len(secrets) == 1 {
-		b.WriteString(" key")
+		b = append(b, " key"...)
 	} else {
-		b.WriteString(" keys")
+		b = append(b, " keys"...)
 	}
 	if a.keyID != AnyKeyID {
-		fmt.Fprintf(&b, " of key id %.128q", a.keyID)
+		b = appendQuoted(append(b, " of key id "...), a.keyID, 128)
 	}
-	fmt.Fprintf(&b, ", with %s", strings.Join(algorithms, ", "))
+	b = append(b, ", with "...)
+	for i, alg := range algorithms {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, alg...)
+	}
 	if d, ok := s.(mismatchDetailer); ok {
-		if detail := d.mismatchDetail(a); detail != "" {
-			b.WriteString("; ")
-			b.WriteString(detail)
+		n := len(b) + len("; ")
+		if b = d.appendMismatchDetail(append(b, "; "...), a); len(b) == n { // nothing of note
+			b = b[:n-len("; ")]
 		}
 	}
-	return &Error{kind: ErrInvalidSignature, message: "the signature does not match the request", cause: errors.New(b.String())}
+	return &Error{kind: ErrInvalidSignature, message: "the signature does not match the request", cause: &mismatchCause{b}}
 }
 
-// mismatchDetail names the label a Cavage signature was sent with when the
-// key chose the algorithm: hs2019, or none.
-func (v *Cavage) mismatchDetail(a *attempt) string {
+// mismatchCause is the Cause of an invalid_signature: its text, made into a
+// string only when a log reads it.
+type mismatchCause struct{ text []byte }
+
+func (c *mismatchCause) Error() string { return string(c.text) }
+
+// appendQuoted appends s, cut to its first max bytes, as a Go string
+// literal: a value from the request cannot break a log line.
+func appendQuoted(dst []byte, s string, max int) []byte {
+	return strconv.AppendQuote(dst, s[:min(len(s), max)])
+}
+
+// appendMismatchDetail names the label a Cavage signature was sent with
+// when the key chose the algorithm: hs2019, or none.
+func (v *Cavage) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	switch label := a.params.algorithm; {
 	case label == "":
-		return "no algorithm was sent, so the key's pin or type chose it (a client signing with another algorithm needs the key pinned to it)"
+		dst = append(dst, "no algorithm was sent"...)
 	case equalLower(label, "hs2019"):
-		return fmt.Sprintf("algorithm %q was sent, so the key's pin or type chose it (a client signing with another algorithm needs the key pinned to it)", label)
+		dst = append(appendQuoted(append(dst, "algorithm "...), label, 16), " was sent"...)
+	default:
+		return dst
 	}
-	return ""
+	return append(dst, ", so the key's pin or type chose it (a client signing with another algorithm needs the key pinned to it)"...)
 }
 
-// mismatchDetail names the origin a signed URL's signature was bound to.
-func (v *SignedURL) mismatchDetail(a *attempt) string {
+// appendMismatchDetail names the origin a signed URL's signature was bound
+// to.
+func (v *SignedURL) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	switch c := v.cfg; {
 	case !c.bindOrigin:
-		return ""
+		return dst
 	case c.origin != "":
-		return fmt.Sprintf("origin %q (SignedURLOrigin)", c.origin)
+		return append(appendQuoted(append(dst, "origin "...), c.origin, len(c.origin)), " (SignedURLOrigin)"...)
 	}
-	origin := appendSignedURLOrigin(nil, a.req.Scheme(), a.req.Host())
-	return fmt.Sprintf("origin %.300q, from the request (SignedURLBindOrigin; behind a proxy, use SignedURLOrigin)", origin)
+	var room [64]byte
+	origin := appendSignedURLOrigin(room[:0], a.req.Scheme(), a.req.Host())
+	dst = appendQuoted(append(dst, "origin "...), string(origin), 300)
+	return append(dst, ", from the request (SignedURLBindOrigin; behind a proxy, use SignedURLOrigin)"...)
 }
 
-// mismatchDetail names the origin a pysigned URL's signature was bound to.
-func (v *Pysigned) mismatchDetail(a *attempt) string {
+// appendMismatchDetail names the origin a pysigned URL's signature was
+// bound to.
+func (v *Pysigned) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	var u pyURL
 	if v.cfg.requestURL(a.req, &u) != nil { // parse read it: never
-		return ""
+		return dst
 	}
-	origin := u.scheme + "://" + u.netloc
+	dst = appendQuoted(append(dst, "origin "...), u.scheme+"://"+u.netloc, 300)
 	if v.cfg.origin {
-		return fmt.Sprintf("origin %q (PysignedOrigin)", origin)
+		return append(dst, " (PysignedOrigin)"...)
 	}
-	return fmt.Sprintf("origin %.300q, from the request (behind a proxy, use PysignedOrigin)", origin)
+	return append(dst, ", from the request (behind a proxy, use PysignedOrigin)"...)
 }
