@@ -86,8 +86,8 @@ func (e *Error) Unwrap() error { return e.kind }
 //   - behind ErrInvalidSignature, what the verifier tried: how many keys,
 //     with which algorithms, the label a Cavage signature left the key to
 //     resolve (hs2019 or none), the origin a signed URL or a pysigned URL
-//     was bound to; never a signature, a signing string or another
-//     header's value.
+//     was bound to (the request's Host, when bound to the request's); never
+//     a signature, a signing string or another header's value.
 //
 // It is nil otherwise, never part of the client's answer (Error,
 // MarshalJSON), and not wrapped (errors.Is matches e's sentinel only).

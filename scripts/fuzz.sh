@@ -17,7 +17,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for module in "$@"; do
 	for pkg in $(cd "$module" && go list ./...); do
-		for target in $(cd "$module" && go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+		list=$(cd "$module" && go test -list '^Fuzz' "$pkg") # a package that does not build stops the run
+		for target in $(grep '^Fuzz' <<<"$list" || true); do
 			for attempt in 1 2 3; do
 				echo "fuzz $pkg $target ($fuzztime)"
 				if (cd "$module" && go test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" \
