@@ -5,6 +5,7 @@ VECTORS  := core/internal/vectors/testdata/vectors
 CONTRACT := examples/conformance/CONFORMANCE.md
 SUMS     := core/internal/vectors/testdata/SHA256SUMS
 FUZZTIME ?= 60s
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: test lint vet race gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
 
@@ -13,10 +14,10 @@ FUZZTIME ?= 60s
 test: lint tidy-check vectors-check race gowork-off bench-smoke ratios-check
 	$(MAKE) fuzz FUZZTIME=3000x
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet and staticcheck (STATICCHECK, run at its pinned version)
 lint:
 	@unformatted=$$(gofmt -l $(MODULES)); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
-	@for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
+	@for m in $(MODULES); do (cd $$m && go vet ./... && go run $(STATICCHECK) ./...) || exit 1; done
 
 vet: lint
 

@@ -60,51 +60,51 @@ func TestMismatchCause(t *testing.T) {
 
 	for _, tc := range []struct {
 		name  string
-		run   func(t *testing.T) (err error, sig string)
+		run   func(t *testing.T) (sig string, err error)
 		cause []string
 	}{
-		{"signedurl: the request's origin, behind a TLS proxy", func(t *testing.T) (error, string) {
+		{"signedurl: the request's origin, behind a TLS proxy", func(t *testing.T) (string, error) {
 			link, sig := signedURL(t, signet.SignedURLBindOrigin())
 			v, err := signet.NewSignedURL(secrets(key), signet.SignedURLBindOrigin())
 			require.NoError(t, err)
 			u, err := url.Parse(link)
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(signedURLServerRequest("GET", "http", u.Host, u.RequestURI())))
-			return err, sig
+			return sig, err
 		}, []string{`tried 1 key of key id "k", with hmac-sha256;`,
 			`origin "http://files.example.com", from the request (SignedURLBindOrigin; behind a proxy, use SignedURLOrigin)`}},
-		{"signedurl: the configured origin, a wrong secret and an Ed25519 key", func(t *testing.T) (error, string) {
+		{"signedurl: the configured origin, a wrong secret and an Ed25519 key", func(t *testing.T) (string, error) {
 			origin := signet.SignedURLOrigin("https://files.example.com")
 			link, sig := signedURL(t, origin)
 			v, err := signet.NewSignedURL(secrets(wrong, ed), origin)
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(signedURLRequestFor(t, "GET", link)))
-			return err, sig
+			return sig, err
 		}, []string{`tried 2 keys of key id "k", with hmac-sha256, ed25519;`, `origin "https://files.example.com" (SignedURLOrigin)`}},
-		{"cavage: hs2019 on an unpinned HMAC key", func(t *testing.T) (error, string) {
+		{"cavage: hs2019 on an unpinned HMAC key", func(t *testing.T) (string, error) {
 			r, sig := cavage(t, `algorithm="hs2019",`)
 			v, err := signet.NewCavage(secrets(key))
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
-			return err, sig
+			return sig, err
 		}, []string{`tried 1 key of key id "k", with hmac-sha512;`, `algorithm "hs2019" was sent, so the key's pin or type chose it`}},
-		{"cavage: no algorithm, one key refused by policy", func(t *testing.T) (error, string) {
+		{"cavage: no algorithm, one key refused by policy", func(t *testing.T) (string, error) {
 			r, sig := cavage(t, ``)
 			v, err := signet.NewCavage(signet.KeyFunc(func(context.Context, string) ([]signet.Secret, error) {
 				return []signet.Secret{{ID: "k", Key: key, Algorithm: "rsa-sha256"}, {ID: "k", Key: key}}, nil
 			}))
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
-			return err, sig
+			return sig, err
 		}, []string{`tried 1 of the 2 keys of key id "k", with hmac-sha512;`, `no algorithm was sent, so the key's pin or type chose it`}},
-		{"cavage: a wrong secret", func(t *testing.T) (error, string) {
+		{"cavage: a wrong secret", func(t *testing.T) (string, error) {
 			r, sig := cavage(t, `algorithm="hmac-sha256",`)
 			v, err := signet.NewCavage(secrets(wrong))
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
-			return err, sig
+			return sig, err
 		}, []string{`signet: no key verified the signature: tried 1 key of key id "k", with hmac-sha256`}},
-		{"pysigned: the request's origin", func(t *testing.T) (error, string) {
+		{"pysigned: the request's origin", func(t *testing.T) (string, error) {
 			s, err := signet.NewPysignedSigner(key)
 			require.NoError(t, err)
 			link, err := s.SignURL("https://example.com/x?a=1")
@@ -113,9 +113,9 @@ func TestMismatchCause(t *testing.T) {
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(pysignedServerRequest(t, strings.Replace(link, "https:", "http:", 1))))
 			u, _ := url.Parse(link)
-			return err, u.Query().Get("sig")
+			return u.Query().Get("sig"), err
 		}, []string{`tried 1 key, with hmac-sha512;`, `origin "http://example.com", from the request (behind a proxy, use PysignedOrigin)`}},
-		{"sasigning: a wrong secret", func(t *testing.T) (error, string) {
+		{"sasigning: a wrong secret", func(t *testing.T) (string, error) {
 			s, err := signet.NewSASigningSigner(key)
 			require.NoError(t, err)
 			out, err := http.NewRequest("GET", "http://api.example.com/x", nil)
@@ -124,11 +124,11 @@ func TestMismatchCause(t *testing.T) {
 			v, err := signet.NewSASigning(secrets(wrong))
 			require.NoError(t, err)
 			_, err = v.Verify(context.Background(), signet.FromHTTP(serverRequest(out, "")))
-			return err, out.Header.Get("Signature")
+			return out.Header.Get("Signature"), err
 		}, []string{`tried 1 key, with hmac-sha256`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err, sig := tc.run(t)
+			sig, err := tc.run(t)
 			require.ErrorIs(t, err, signet.ErrInvalidSignature)
 			e := signet.AsError(err)
 			require.Error(t, e.Cause())
