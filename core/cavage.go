@@ -244,6 +244,13 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 // NewCavage returns a verifier of Cavage signatures whose keyId names keys
 // in keys. WithClockSkew bounds how far a signed Date may be from the clock
 // and a (created) ahead of it (default DefaultCavageClockSkew).
+//
+// By default, as in the draft and its peers, a signature need cover only
+// date or (created), so it could be replayed to any route within the skew.
+// Require what your clients sign (the CavageSigner's defaults):
+//
+//	NewCavage(keys, CavageRequiredHeaders("(request-target)", "host", "date"),
+//		CavageDigest(DigestRequire))
 func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	cfg, err := newCavageConfig(opts)
 	if err != nil {
