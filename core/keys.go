@@ -51,9 +51,11 @@ func (k *Key) identify() *[sha256.Size]byte {
 }
 
 // NewHMACKey prepares a shared secret for HMAC schemes. The bytes are
-// copied. An empty secret protects nothing: signers refuse it when they are
-// built, and verifiers refuse it (a StaticKeys store when it is built, any
-// other store per request).
+// copied. Use at least 32 random bytes (pysigned requires 64): a short or
+// guessable secret can be found from one signed request by trying
+// candidates offline. An empty secret protects nothing: signers refuse it
+// when they are built, and verifiers refuse it (a StaticKeys store when it
+// is built, any other store per request).
 func NewHMACKey(secret []byte) *Key {
 	return &Key{kind: hmacKey, secret: append([]byte(nil), secret...)}
 }
