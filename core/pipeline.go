@@ -50,6 +50,22 @@ func VerifyRequest(ctx context.Context, v Verifier, r Request) (*Result, *Error)
 	return res, nil
 }
 
+// VerifyRequestInto is VerifyRequest writing the Result into res, for a
+// caller reusing its Results (an adapter pooling them per request):
+// through VerifyInto when v is an IntoVerifier, so that verifying allocates
+// nothing, else as a copy of what Verify returned. On error res is left as
+// it was.
+func VerifyRequestInto(ctx context.Context, v Verifier, r Request, res *Result) *Error {
+	if into, ok := v.(IntoVerifier); ok {
+		return AsError(into.VerifyInto(ctx, r, res))
+	}
+	got, err := VerifyRequest(ctx, v, r)
+	if err == nil {
+		*res = *got
+	}
+	return err
+}
+
 // errNoResult answers a request whose Verifier returned neither a Result
 // nor an error.
 var errNoResult = &Error{kind: ErrUnavailable, message: "the request could not be verified",

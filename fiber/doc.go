@@ -52,10 +52,10 @@
 // that aliases the request: clone it (strings.Clone) if your store keeps
 // it, in a cache say.
 //
-// New reuses its Results too, as fiber reuses c: a verifier of
-// package signet verifies into a pooled Result (signet.IntoVerifier), which
-// goes back to the pool when fasthttp is done with the request (it then
-// closes the values in c.Locals). So the pointer Result returns is valid
+// New reuses its Results too, as fiber reuses c: it verifies into a pooled
+// Result (signet.VerifyRequestInto), which goes back to the pool when
+// fasthttp is done with the request (it then closes the values in
+// c.Locals). So the pointer Result returns is valid
 // while the request is served (every handler and middleware, the app's
 // ErrorHandler), and so is a context made with it; to keep the Result
 // longer, copy it (kept := *res): the copy's strings, Covered and Details

@@ -71,9 +71,9 @@ func configDefault(config ...Config) Config {
 // and as net/http does, so that c.Get("Host") is the host verified.
 //
 // The verifier reads the request through a view over fasthttp's own buffers
-// (no *http.Request is built) and is handed c.UserContext(). A verifier of
-// package signet verifies into a pooled Result (see signet.IntoVerifier),
-// so that verifying allocates nothing: see Result for how long it is valid.
+// (no *http.Request is built) and is handed c.UserContext(). It verifies
+// into a pooled Result (signet.VerifyRequestInto), so that a verifier of
+// package signet allocates nothing: see Result for how long it is valid.
 // New panics when verifier is nil or a nil pointer (see
 // signet.CheckVerifier), as fiber's middlewares do for a missing
 // requirement, so the mistake shows at startup rather than on the first
@@ -83,7 +83,6 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		panic("signetfiber: New: " + err.Error())
 	}
 	cfg := configDefault(config...)
-	into, pooled := verifier.(signet.IntoVerifier)
 	return func(c *fiber.Ctx) error {
 		if cfg.Next != nil && cfg.Next(c) {
 			return c.Next()
@@ -94,21 +93,11 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 			return cfg.ErrorHandler(c, err)
 		}
 		r.setHostFromTarget()
-		var res *pooledResult
-		var err *signet.Error
-		if pooled {
-			res = results.Get().(*pooledResult)
-			if err = signet.AsError(into.VerifyInto(c.UserContext(), r, &res.Result)); err != nil {
-				results.Put(res) // untouched by a failed VerifyInto
-			}
-		} else {
-			var got *signet.Result
-			if got, err = signet.VerifyRequest(c.UserContext(), verifier, r); err == nil {
-				res = &pooledResult{Result: *got} // Close pools it, as if it came from there
-			}
-		}
+		res := results.Get().(*pooledResult)
+		err := signet.VerifyRequestInto(c.UserContext(), verifier, r, &res.Result)
 		r.release() // the view's strings alias fasthttp's buffers: not past Verify
 		if err != nil {
+			results.Put(res) // untouched by a failed verification
 			return cfg.ErrorHandler(c, err)
 		}
 		c.Locals(resultKey{}, res) // fasthttp calls res.Close once the request is done

@@ -1,0 +1,74 @@
+package signet_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// verifierFunc is a Verifier from outside package signet: Verify only.
+type verifierFunc func(context.Context, signet.Request) (*signet.Result, error)
+
+func (f verifierFunc) Verify(ctx context.Context, r signet.Request) (*signet.Result, error) {
+	return f(ctx, r)
+}
+
+// TestVerifyRequestInto checks both ways VerifyRequestInto fills a Result:
+// VerifyInto for a verifier of this package, a copy of Verify's Result for
+// any other, and that a rejection (a foreign verifier's error, or neither a
+// Result nor an error) leaves the Result as it was.
+func TestVerifyRequestInto(t *testing.T) {
+	key := signet.NewHMACKey([]byte("a secret of thirty-two bytes, ok"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: "alice"})
+	require.NoError(t, err)
+	v, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	signer, err := signet.NewSASigningSigner(key)
+	require.NoError(t, err)
+	signed := httptest.NewRequest("GET", "/report", nil)
+	require.NoError(t, signer.Sign(signed))
+
+	foreign := verifierFunc(func(ctx context.Context, r signet.Request) (*signet.Result, error) { return v.Verify(ctx, r) })
+	failing := verifierFunc(func(context.Context, signet.Request) (*signet.Result, error) {
+		return nil, errors.New("store down")
+	})
+	silent := verifierFunc(func(context.Context, signet.Request) (*signet.Result, error) { return nil, nil })
+	tests := []struct {
+		name     string
+		verifier signet.Verifier
+		unsigned bool
+		code     string // "" when it verifies
+	}{
+		{"IntoVerifier", v, false, ""},
+		{"IntoVerifier, unsigned", v, true, "missing_signature"},
+		{"Verify only", foreign, false, ""},
+		{"Verify only, unsigned", foreign, true, "missing_signature"},
+		{"Verify only, an error of its own", failing, false, "verification_unavailable"},
+		{"Verify only, neither Result nor error", silent, false, "verification_unavailable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := signed
+			if tt.unsigned {
+				r = httptest.NewRequest("GET", "/report", nil)
+			}
+			res := &signet.Result{KeyID: "before"}
+			err := signet.VerifyRequestInto(context.Background(), tt.verifier, signet.FromHTTP(r), res)
+			if tt.code != "" {
+				require.NotNil(t, err)
+				assert.Equal(t, tt.code, err.Code())
+				assert.Equal(t, "before", res.KeyID, "left as it was")
+				return
+			}
+			require.Nil(t, err)
+			assert.Equal(t, "k", res.KeyID)
+			assert.Equal(t, "alice", res.Credentials)
+		})
+	}
+}
