@@ -192,12 +192,13 @@ const DefaultCavageClockSkew = 5 * time.Minute
 
 type cavageConfig struct {
 	settings
-	dialect   CavageDialect
-	required  []string
-	untimed   bool // CavageRequiredHeaders(): no time required
-	digest    DigestPolicy
-	realm     string
-	challenge string
+	dialect    CavageDialect
+	required   []string
+	untimed    bool // CavageRequiredHeaders(): no time required
+	digest     DigestPolicy
+	realm      string
+	challenge  string
+	pathPrefix string // what a proxy strips (CavagePathPrefix); "" for none
 }
 
 func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
@@ -641,7 +642,7 @@ func (c *cavageConfig) appendSigningString(dst []byte, r Request, p *cavageParam
 		case nameEmpty:
 			return nil, nil, newError(ErrMissingHeader, "the headers parameter names an empty header")
 		case nameRequestTarget:
-			dst = c.appendRequestTarget(dst, r)
+			dst, err = c.appendRequestTarget(dst, r)
 		case nameCreated:
 			dst, err = appendParam(dst, "created", p.created)
 		case nameExpires:
@@ -717,8 +718,9 @@ func appendParam(dst []byte, name, value string) ([]byte, error) {
 
 // appendRequestTarget appends the lower-cased method and the raw
 // request-target: with the query in the draft, the path only in
-// api-signature.
-func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
+// api-signature; behind CavagePathPrefix, after the prefix, which needs the
+// target to be a path.
+func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) ([]byte, error) {
 	switch m := r.Method(); m { // the usual methods, without a loop
 	case "GET":
 		dst = append(dst, "get "...)
@@ -735,7 +737,13 @@ func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) []byte {
 	if c.dialect == DialectAPISignature {
 		target, _ = splitRequestURI(target)
 	}
-	return append(dst, target...)
+	if c.pathPrefix != "" {
+		if target == "" || target[0] != '/' {
+			return nil, newError(ErrMalformed, "the request-target %.64q is not a path, to which the path prefix (CavagePathPrefix) the proxy strips could be added", target)
+		}
+		dst = append(dst, c.pathPrefix...)
+	}
+	return append(dst, target...), nil
 }
 
 // appendValues appends the values of the signed header name, trimmed and

@@ -64,3 +64,39 @@ func ExampleCavageSigner() {
 	// Mon, 01 Jan 2024 00:00:00 GMT
 	// Signature keyId="client-1",algorithm="hmac-sha256",headers="(request-target) host date",signature="cEcPJ/yMrjxd8QF5PdKDt1rQZhC5pc5Yiuei5a0Xdic="
 }
+
+// Behind a proxy that strips a path prefix (nginx's
+// location /api/ { proxy_pass http://backend/; }), the client signs the
+// public URL and the server receives the path without the prefix:
+// CavagePathPrefix puts it back.
+func ExampleCavagePathPrefix() {
+	now := func() time.Time { return time.Unix(1_704_067_200, 0) }
+	key := signet.NewHMACKey([]byte("secret-1"))
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "client-1", Key: key})
+	required := signet.CavageRequiredHeaders("(request-target)", "host", "date")
+	verifier, err := signet.NewCavage(keys, signet.WithClock(now), required, signet.CavagePathPrefix("/api"))
+	if err != nil {
+		panic(err)
+	}
+
+	// The client signs the public URL.
+	signer, _ := signet.NewCavageSigner("client-1", key, signet.WithClock(now))
+	out, _ := http.NewRequest("GET", "http://example.com/api/orders?id=42", nil)
+	if err := signer.Sign(out); err != nil {
+		panic(err)
+	}
+
+	// The proxy passes it on as GET /orders?id=42.
+	in, _ := http.NewRequest("GET", "/orders?id=42", nil)
+	in.RequestURI, in.Host, in.Header = "/orders?id=42", "example.com", out.Header
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(in))
+	fmt.Println(err)
+
+	// Without the prefix, the signature does not match the path received.
+	unaware, _ := signet.NewCavage(keys, signet.WithClock(now), required)
+	_, err = unaware.Verify(context.Background(), signet.FromHTTP(in))
+	fmt.Println(signet.AsError(err).Code())
+	// Output:
+	// <nil>
+	// invalid_signature
+}

@@ -12,8 +12,10 @@ import (
 
 // FuzzCavageVerify mutates the signature header, the target and the body of
 // vectors whose signature covers all three (through (request-target) and
-// digest). Verification must never panic, must reject with a 4xx *Error,
-// and must never accept a request whose target or body changed.
+// digest), behind a CavagePathPrefix when prefix is not empty (one NewCavage
+// refuses is skipped). Verification must never panic, must reject with a
+// 4xx *Error, and must never accept a request whose public target (prefix
+// and target) or body changed.
 func FuzzCavageVerify(f *testing.F) {
 	vectors, table, err := signettest.CavageVectors()
 	if err != nil {
@@ -24,16 +26,24 @@ func FuzzCavageVerify(f *testing.F) {
 	for _, v := range vectors {
 		if v.ID == "hs-hmac-sha512-post-digest" || v.ID == "ref-hs2019-ed25519-created-expires" {
 			seeds = append(seeds, v)
-			f.Add(uint8(len(seeds)-1), v.Signature.HeaderValue, v.Request.URL, v.Request.Body, "")
+			f.Add(uint8(len(seeds)-1), v.Signature.HeaderValue, v.Request.URL, v.Request.Body, "", "")
+			f.Add(uint8(len(seeds)-1), v.Signature.HeaderValue, strings.TrimPrefix(v.Request.URL, "/protected"), v.Request.Body, "", "/protected")
 		}
 	}
 	if len(seeds) != 2 {
 		f.Fatal("seed vectors not found")
 	}
-	f.Fuzz(func(t *testing.T, which uint8, signature, target, body, digest string) {
+	f.Fuzz(func(t *testing.T, which uint8, signature, target, body, digest, prefix string) {
 		v := seeds[int(which)%len(seeds)]
-		verifier, err := signet.NewCavage(keys, clockAt(v.Now))
+		opts := []signet.CavageOption{clockAt(v.Now)}
+		if prefix != "" {
+			opts = append(opts, signet.CavagePathPrefix(prefix))
+		}
+		verifier, err := signet.NewCavage(keys, opts...)
 		if err != nil {
+			if prefix != "" {
+				return // a prefix NewCavage refuses
+			}
 			t.Fatal(err)
 		}
 		r := cavageRequest(v)
@@ -54,8 +64,8 @@ func FuzzCavageVerify(f *testing.F) {
 			}
 			return
 		}
-		if target != v.Request.URL || body != v.Request.Body {
-			t.Fatalf("accepted a changed request: target %q, body %q", target, body)
+		if strings.TrimRight(prefix, "/")+target != v.Request.URL || body != v.Request.Body {
+			t.Fatalf("accepted a changed request: prefix %q, target %q, body %q", prefix, target, body)
 		}
 	})
 }
