@@ -121,7 +121,7 @@ func appendPrefixDetail(dst []byte, afterOrigin bool, prefix, option string) []b
 }
 
 // appendMismatchDetail names the origin a pysigned URL's signature was
-// bound to.
+// bound to, and the path prefix put back on the path.
 func (v *Pysigned) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	var u pyURL
 	if v.cfg.requestURL(a.req, &u) != nil { // parse read it: never
@@ -129,7 +129,9 @@ func (v *Pysigned) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	}
 	dst = appendQuoted(append(dst, "origin "...), u.scheme+"://"+u.netloc, 300)
 	if v.cfg.origin {
-		return append(dst, " (PysignedOrigin)"...)
+		dst = append(dst, " (PysignedOrigin)"...)
+	} else {
+		dst = append(dst, ", from the request (behind a proxy, use PysignedOrigin)"...)
 	}
-	return append(dst, ", from the request (behind a proxy, use PysignedOrigin)"...)
+	return appendPrefixDetail(dst, true, v.cfg.prefix, "PysignedPathPrefix")
 }

@@ -133,49 +133,54 @@ func testPathPrefixOverHTTP(t *testing.T, target string, withPrefix, without htt
 }
 
 // TestPathPrefixConfig: a prefix is checked at construction, for the
-// verifier and the signer alike, of signed URLs (SignedURLPathPrefix);
-// "/" and "" are no prefix, trailing '/' are dropped.
+// verifier and the signer alike, of signed URLs (SignedURLPathPrefix) and
+// of pysigned (PysignedPathPrefix); "/" and "" are no prefix, trailing '/'
+// are dropped. A pysigned prefix refuses ';' too (it would start params)
+// and, as pysigned signs dot segments in paths, only unescaped ones.
 func TestPathPrefixConfig(t *testing.T) {
 	hmac := signet.NewHMACKey([]byte(strings.Repeat("s", 64)))
 	keys := staticKeys(t, signet.Secret{ID: "k1", Key: hmac})
 	tests := []struct {
-		prefix, signedURL string // the error message; "" if accepted
+		prefix, signedURL, pysigned string // the error messages; "" if accepted
 	}{
-		{"", ""},
-		{"/", ""},
-		{"//", ""},
-		{"/files", ""},
-		{"/files/", ""},
-		{"/api/v1//", ""},
-		{"/caf%C3%A9", ""},
-		{"/a%2Fb", ""},
-		{"/a:b@c", ""},
-		{"/...", ""},
-		{"/a;v=1/b", ""},
-		{"files", "a path prefix starts with /"},
-		{"files/", "a path prefix starts with /"},
-		{"/files?x=1", "no query or fragment"},
-		{"/files#top", "no query or fragment"},
-		{"/my files", `give "/my%20files"`},
-		{"/a\tb", `give "/a%09b"`},
-		{"/a\r\nb", `give "/a%0D%0Ab"`},
-		{"/a\x7fb", `give "/a%7Fb"`},
-		{"/café", `give "/caf%C3%A9"`},
-		{"/a|b", `give "/a%7Cb"`},
-		{"/a%zzb", "a '%' that starts no escape"},
-		{"/a%2", "a '%' that starts no escape"},
-		{"/.", "dot segment"},
-		{"/a/../b", "dot segment"},
-		{"/a/./b/", "dot segment"},
-		{"/%2e", "dot segment"},
-		{"/a/%2E%2e/b", "dot segment"},
-		{"/.%2E", "dot segment"},
+		{"", "", ""},
+		{"/", "", ""},
+		{"//", "", ""},
+		{"/files", "", ""},
+		{"/files/", "", ""},
+		{"/api/v1//", "", ""},
+		{"/caf%C3%A9", "", ""},
+		{"/a%2Fb", "", ""},
+		{"/a:b@c", "", ""},
+		{"/...", "", ""},
+		{"/a;v=1/b", "", `cannot hold any of ";"`},
+		{"files", "a path prefix starts with /", "a path prefix starts with /"},
+		{"files/", "a path prefix starts with /", "a path prefix starts with /"},
+		{"/files?x=1", "no query or fragment", "no query or fragment"},
+		{"/files#top", "no query or fragment", "no query or fragment"},
+		{"/my files", `give "/my%20files"`, `give "/my%20files"`},
+		{"/a\tb", `give "/a%09b"`, `give "/a%09b"`},
+		{"/a\r\nb", `give "/a%0D%0Ab"`, `give "/a%0D%0Ab"`},
+		{"/a\x7fb", `give "/a%7Fb"`, `give "/a%7Fb"`},
+		{"/café", `give "/caf%C3%A9"`, `give "/caf%C3%A9"`},
+		{"/a|b", `give "/a%7Cb"`, `give "/a%7Cb"`},
+		{"/a%zzb", "a '%' that starts no escape", "a '%' that starts no escape"},
+		{"/a%2", "a '%' that starts no escape", "a '%' that starts no escape"},
+		{"/.", "dot segment", "dot segment"},
+		{"/a/../b", "dot segment", "dot segment"},
+		{"/a/./b/", "dot segment", "dot segment"},
+		{"/%2e", "dot segment", ""},
+		{"/a/%2E%2e/b", "dot segment", ""},
+		{"/.%2E", "dot segment", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.prefix, func(t *testing.T) {
 			_, verr := signet.NewSignedURL(keys, signet.SignedURLPathPrefix(tt.prefix))
 			_, serr := signet.NewSignedURLSigner("k1", hmac, signet.SignedURLPathPrefix(tt.prefix))
 			assertPathPrefixConfig(t, "SignedURLPathPrefix", tt.signedURL, verr, serr)
+			_, verr = signet.NewPysigned(keys, signet.PysignedPathPrefix(tt.prefix))
+			_, serr = signet.NewPysignedSigner(hmac, signet.PysignedPathPrefix(tt.prefix))
+			assertPathPrefixConfig(t, "PysignedPathPrefix", tt.pysigned, verr, serr)
 		})
 	}
 }
