@@ -92,22 +92,36 @@ func (v *Cavage) appendMismatchDetail(dst []byte, a *attempt) []byte {
 }
 
 // appendMismatchDetail names the origin a signed URL's signature was bound
-// to.
+// to, and the path prefix put back on the path.
 func (v *SignedURL) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	switch c := v.cfg; {
 	case !c.bindOrigin:
-		return dst
 	case c.origin != "":
-		return append(appendQuoted(append(dst, "origin "...), c.origin, len(c.origin)), " (SignedURLOrigin)"...)
+		dst = append(appendQuoted(append(dst, "origin "...), c.origin, len(c.origin)), " (SignedURLOrigin)"...)
+	default:
+		var room [64]byte
+		origin := appendSignedURLOrigin(room[:0], a.req.Scheme(), a.req.Host())
+		dst = appendQuoted(append(dst, "origin "...), string(origin), 300)
+		dst = append(dst, ", from the request (SignedURLBindOrigin; behind a proxy, use SignedURLOrigin)"...)
 	}
-	var room [64]byte
-	origin := appendSignedURLOrigin(room[:0], a.req.Scheme(), a.req.Host())
-	dst = appendQuoted(append(dst, "origin "...), string(origin), 300)
-	return append(dst, ", from the request (SignedURLBindOrigin; behind a proxy, use SignedURLOrigin)"...)
+	return appendPrefixDetail(dst, v.cfg.bindOrigin, v.cfg.prefix, "SignedURLPathPrefix")
+}
+
+// appendPrefixDetail appends, after an origin if there is one, the path
+// prefix put back on the path, if any, and the option that set it.
+func appendPrefixDetail(dst []byte, afterOrigin bool, prefix, option string) []byte {
+	if prefix == "" {
+		return dst
+	}
+	if afterOrigin {
+		dst = append(dst, "; "...)
+	}
+	dst = appendQuoted(append(dst, "path prefix "...), prefix, len(prefix))
+	return append(append(append(dst, ", put back on the path ("...), option...), ')')
 }
 
 // appendMismatchDetail names the origin a pysigned URL's signature was
-// bound to.
+// bound to, and the path prefix put back on the path.
 func (v *Pysigned) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	var u pyURL
 	if v.cfg.requestURL(a.req, &u) != nil { // parse read it: never
@@ -115,7 +129,9 @@ func (v *Pysigned) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	}
 	dst = appendQuoted(append(dst, "origin "...), u.scheme+"://"+u.netloc, 300)
 	if v.cfg.origin {
-		return append(dst, " (PysignedOrigin)"...)
+		dst = append(dst, " (PysignedOrigin)"...)
+	} else {
+		dst = append(dst, ", from the request (behind a proxy, use PysignedOrigin)"...)
 	}
-	return append(dst, ", from the request (behind a proxy, use PysignedOrigin)"...)
+	return appendPrefixDetail(dst, true, v.cfg.prefix, "PysignedPathPrefix")
 }

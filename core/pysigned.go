@@ -70,6 +70,7 @@ type pysignedProfile struct {
 	version    PysignedVersion
 	ignore     []string // ignore_query_params
 	requireKid bool
+	prefix     string // the path prefix a proxy strips (PysignedPathPrefix); "" = none
 }
 
 // excluded reports whether the query parameter name stays out of the
@@ -174,9 +175,8 @@ func (c *pysignedConfig) setSkew(d time.Duration) error {
 // for, e.g. "https://example.com", for servers behind a proxy: the scheme is
 // lower-cased (as urlparse does), the authority is used byte for byte, case
 // and port kept. By default they come from the request: its scheme (https
-// over TLS) and its Host. The path is signed as the server receives it, so
-// a proxy that rewrites the path (strips a prefix) breaks every URL; sign
-// the path the backend receives, or do not strip.
+// over TLS) and its Host. It covers the origin only: behind a proxy that
+// strips a path prefix, add PysignedPathPrefix too.
 func PysignedOrigin(origin string) PysignedOption {
 	return pysignedOption(func(c *pysignedConfig) error {
 		scheme, authority, ok := strings.Cut(origin, "://")
@@ -360,6 +360,17 @@ func appendPysignedMessage(dst []byte, exp string, u *pyURL, q *qsl, pairs []qsP
 	return q.appendCanonicalQuery(dst, pairs)
 }
 
+// putPrefix inserts the prefix a proxy stripped (PysignedPathPrefix) in
+// msg, appendPysignedMessage's message of the request-target split into u
+// with exp, before the path: the message of the public URL.
+func (c *pysignedConfig) putPrefix(msg []byte, exp string, u *pyURL) []byte {
+	path := len(exp) + len(u.scheme) + len(u.netloc) + 3 // after their lines
+	msg = append(msg, c.prefix...)                       // room for it
+	copy(msg[path+len(c.prefix):], msg[path:len(msg)-len(c.prefix)])
+	copy(msg[path:], c.prefix)
+	return msg
+}
+
 func (v *Pysigned) parse(a *attempt) error {
 	c := v.cfg
 	var u pyURL
@@ -402,6 +413,9 @@ func (v *Pysigned) parse(a *attempt) error {
 		}
 	}
 	a.msg = appendPysignedMessage(a.msg[:0], exp.text, &u, &st.qsl, st.pairs)
+	if c.prefix != "" {
+		a.msg = c.putPrefix(a.msg, exp.text, &u)
+	}
 	return nil
 }
 

@@ -192,3 +192,44 @@ func ExampleFetchJWKS_rotation() {
 	// 401 unknown_key
 	// verified with 2026
 }
+
+// Behind a proxy that strips /files from the paths it forwards (nginx's
+// location /files/ { proxy_pass http://backend/; }), links are signed for
+// the public URL, by pysigned or by signet, and the verifier puts the
+// prefix back.
+func ExamplePysignedPathPrefix() {
+	secret := signet.NewHMACKey([]byte(strings.Repeat("s", 64)))
+	clock := signet.WithClock(func() time.Time { return time.Unix(1700000000, 0) })
+	signer, err := signet.NewPysignedSigner(secret, signet.PysignedPathPrefix("/files"), clock)
+	if err != nil {
+		panic(err)
+	}
+	link, err := signer.SignURL("https://example.com/files/report.pdf?download=1")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(link)
+
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k1", Key: secret})
+	verifier, err := signet.NewPysigned(keys, signet.PysignedOrigin("https://example.com"),
+		signet.PysignedPathPrefix("/files"), clock)
+	if err != nil {
+		panic(err)
+	}
+	for _, target := range []string{
+		strings.TrimPrefix(link, "https://example.com/files"), // as the proxy forwards it
+		strings.TrimPrefix(link, "https://example.com"),       // not through the proxy
+	} {
+		r := httptest.NewRequest("GET", target, nil) // as the backend receives it
+		_, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
+		fmt.Println(target[:strings.IndexByte(target, '?')], err)
+	}
+
+	_, err = signer.SignURL("https://example.com/admin/report.pdf")
+	fmt.Println(err)
+	// Output:
+	// https://example.com/files/report.pdf?download=1&sig=d607760ce99a0bd9f6652f1a1db5d9c61c06b76cbbeacb47bf7b885fc0720ff6bf1da46e19234a0443bc44776947da156ea8d8a1727fc552196cbce52393fd5d&exp=1700000600
+	// /report.pdf <nil>
+	// /files/report.pdf the signature does not match the request
+	// signet: the path "/admin/report.pdf" is not under "/files", the prefix the proxy strips (PysignedPathPrefix): sign the public URL, under it
+}

@@ -234,7 +234,8 @@ func FuzzPysignedCanonical(f *testing.F) {
 }
 
 // FuzzPysignedVerify mutates the Host and request-target of the vectors'
-// accepted URLs. Verification must never panic, must reject with a 4xx
+// accepted URLs, also as forwarded by a proxy that strips a prefix
+// (PysignedPathPrefix). Verification must never panic, must reject with a 4xx
 // *Error, and may accept only a URL whose message is one the vectors
 // signed.
 func FuzzPysignedVerify(f *testing.F) {
@@ -264,8 +265,9 @@ func FuzzPysignedVerify(f *testing.F) {
 				key, _ = NewPublicKey(ed25519.PublicKey(public))
 			}
 			keys, _ := NewStaticKeys(Secret{ID: c.Keys[0], Key: key})
-			verifier, err := NewPysigned(keys, PysignedIgnoreQueryParams(c.IgnoreQueryParams...),
-				WithClock(func() time.Time { return time.Unix(c.Now, 0) }))
+			opts := []PysignedOption{PysignedIgnoreQueryParams(c.IgnoreQueryParams...),
+				WithClock(func() time.Time { return time.Unix(c.Now, 0) })}
+			verifier, err := NewPysigned(keys, opts...)
 			if err != nil {
 				f.Fatal(err)
 			}
@@ -274,8 +276,18 @@ func FuzzPysignedVerify(f *testing.F) {
 			if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 				end = i
 			}
-			seeds = append(seeds, seed{verifier, strings.EqualFold(scheme, "https")})
+			https := strings.EqualFold(scheme, "https")
+			seeds = append(seeds, seed{verifier, https})
 			f.Add(uint8(len(seeds)-1), rest[:end], rest[end:])
+			// Behind a proxy that strips the path's first segment.
+			target := rest[end:]
+			if i := strings.IndexByte(target[min(1, len(target)):], '/'); strings.HasPrefix(target, "/") && i > 0 {
+				prefix := target[:i+1]
+				if verifier, err = NewPysigned(keys, append(opts, PysignedPathPrefix(prefix))...); err == nil {
+					seeds = append(seeds, seed{verifier, https})
+					f.Add(uint8(len(seeds)-1), rest[:end], target[len(prefix):])
+				}
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, which uint8, host, target string) {

@@ -117,7 +117,9 @@ func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner,
 //
 // A URL that verifiers refuse for its size is refused: a netloc longer
 // than 1024 bytes, or a signed request-target (path, params and query)
-// longer than 16384.
+// longer than 16384. Under PysignedPathPrefix, a URL whose path does not
+// start with the prefix and '/' is refused: verifiers behind that proxy
+// receive no other.
 func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
 	u, err := parsePyURL(rawURL)
 	if err != nil {
@@ -179,6 +181,9 @@ func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 	if err := checkPySignedHost(u.netloc); err != nil {
 		return "", err
 	}
+	if _, ok := underPathPrefix(u.path, c.prefix); !ok {
+		return "", fmt.Errorf("signet: the path %.64q is not under %q, the prefix the proxy strips (PysignedPathPrefix): sign the public URL, under it", u.path, c.prefix)
+	}
 	exp := strconv.FormatInt(c.now().Unix()+c.ttl, 10)
 	q := qsl{query: u.query}
 	var all, signed []qsPair
@@ -193,7 +198,7 @@ func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 			signed = append(signed, p)
 		}
 	}
-	msg := appendPysignedMessage(nil, exp, u, &q, signed)
+	msg := appendPysignedMessage(nil, exp, u, &q, signed) // u.path is the public path, any prefix included
 	var sig string
 	if s.alg == algHMACSHA512 {
 		m, tag := s.key.sumMAC(crypto.SHA512, msg)

@@ -95,6 +95,7 @@ type signedURLConfig struct {
 	bindMethod   bool
 	bindOrigin   bool
 	origin       string   // the configured origin, normalised; "" = the request's
+	prefix       string   // the path prefix a proxy strips (SignedURLPathPrefix); "" = none
 	ignoreExact  []string // few: comparing beats hashing
 	ignorePrefix []string
 	ignoring     bool          // some parameters are ignored
@@ -161,9 +162,8 @@ func SignedURLBindOrigin() SignedURLOption {
 // request arrives with: for servers behind a proxy or a CDN. It implies
 // SignedURLBindOrigin. The scheme and host are lower-cased and a default
 // port (:80 for http, :443 for https) is dropped. It covers the origin
-// only: the path is signed as the server receives it, so a proxy that
-// rewrites the path (strips a prefix) breaks every URL; sign the path the
-// backend receives, or do not strip.
+// only: behind a proxy that strips a path prefix, add
+// SignedURLPathPrefix too.
 func SignedURLOrigin(origin string) SignedURLOption {
 	return signedURLOption(func(c *signedURLConfig) error {
 		norm, err := normalizeSignedURLOrigin(origin)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	signet "github.com/signet-go/signet/core"
@@ -82,4 +83,44 @@ func ExampleSignedURLSigner_Sign() {
 	fmt.Println(r.URL.RawQuery)
 	// Output:
 	// page=2&sn-kid=k1&sn-iat=1700000000&sn-exp=1700000060&sn-sig=euStYsTYFFBWqBzQjatMD50q5W3INTi34JgNyenmg6g
+}
+
+// Behind a proxy that strips /files from the paths it forwards (nginx's
+// location /files/ { proxy_pass http://backend/; }), links are signed for
+// the public URL and the verifier puts the prefix back.
+func ExampleSignedURLPathPrefix() {
+	clock := signet.WithClock(func() time.Time { return time.Unix(1700000000, 0) })
+	signer, err := signet.NewSignedURLSigner("k1", signet.NewHMACKey([]byte("signedurl-test-secret-1")),
+		signet.SignedURLPathPrefix("/files"), clock)
+	if err != nil {
+		panic(err)
+	}
+	link, err := signer.SignURL("GET", "https://example.com/files/report.pdf?download=1", 5*time.Minute)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(link)
+
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k1", Key: signet.NewHMACKey([]byte("signedurl-test-secret-1"))})
+	verifier, err := signet.NewSignedURL(keys, signet.SignedURLPathPrefix("/files"), clock)
+	if err != nil {
+		panic(err)
+	}
+	for _, target := range []string{
+		strings.TrimPrefix(link, "https://example.com/files"), // as the proxy forwards it
+		strings.TrimPrefix(link, "https://example.com"),       // not through the proxy
+	} {
+		r, _ := http.NewRequest("GET", "http://backend"+target, nil)
+		r.RequestURI = target // as the backend receives it
+		_, err := verifier.Verify(context.Background(), signet.FromHTTP(r))
+		fmt.Println(target[:strings.IndexByte(target, '?')], err)
+	}
+
+	_, err = signer.SignURL("GET", "https://example.com/admin/report.pdf", 5*time.Minute)
+	fmt.Println(err)
+	// Output:
+	// https://example.com/files/report.pdf?download=1&sn-kid=k1&sn-iat=1700000000&sn-exp=1700000300&sn-sig=NNwfVQx4Iw--mTVe4Qg8TjuM8hBjqisLk2ZLr7wREaw
+	// /report.pdf <nil>
+	// /files/report.pdf the signature does not match the request
+	// signet: the path "/admin/report.pdf" is not under "/files", the prefix the proxy strips (SignedURLPathPrefix): sign the public URL, under it
 }

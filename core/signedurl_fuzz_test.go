@@ -210,7 +210,8 @@ func FuzzSignedURLCanonicalQuery(f *testing.F) {
 
 // FuzzSignedURLRoundTrip signs arbitrary paths and queries: whatever the
 // signer accepts, the URL a client sends for it verifies, and its
-// request-target is the signed bytes.
+// request-target is the signed bytes; and so behind a proxy that strips a
+// prefix (SignedURLPathPrefix), the URL as it forwards it.
 func FuzzSignedURLRoundTrip(f *testing.F) {
 	file, err := signettest.SignedURLVectors()
 	if err != nil {
@@ -232,29 +233,43 @@ func FuzzSignedURLRoundTrip(f *testing.F) {
 	}
 	f.Add("GET", "/a b/ü", "q=1;2&a=&a&=&%2F=+")
 	key := signet.NewHMACKey([]byte("fuzz"))
-	opts := []signet.SignedURLOption{signet.SignedURLBindOrigin(), signet.SignedURLIgnoreParams("utm_*"),
-		fixedClock(signedAt)}
-	signer, err := signet.NewSignedURLSigner("k", key, opts...)
-	if err != nil {
-		f.Fatal(err)
+	pair := func(opts ...signet.SignedURLOption) (*signet.SignedURLSigner, *signet.SignedURL) {
+		opts = append(opts, signet.SignedURLBindOrigin(), signet.SignedURLIgnoreParams("utm_*"), fixedClock(signedAt))
+		signer, err := signet.NewSignedURLSigner("k", key, opts...)
+		if err != nil {
+			f.Fatal(err)
+		}
+		verifier, err := signet.NewSignedURL(staticKeys(f, signet.Secret{ID: "k", Key: key}), opts...)
+		if err != nil {
+			f.Fatal(err)
+		}
+		return signer, verifier
 	}
-	verifier, err := signet.NewSignedURL(staticKeys(f, signet.Secret{ID: "k", Key: key}), opts...)
-	if err != nil {
-		f.Fatal(err)
-	}
+	signer, verifier := pair()
+	// The same behind a proxy that strips /api/v1: signed for the public
+	// URL, verified as forwarded.
+	const prefix = "/api/v1"
+	prefixSigner, prefixVerifier := pair(signet.SignedURLPathPrefix(prefix))
 	f.Fuzz(func(t *testing.T, method, path, query string) {
-		signed, err := signer.SignURL(method, "https://example.com/"+path+"?"+query, time.Minute)
-		if err != nil {
-			return // refused: a dot segment, an invalid escape, an sn- parameter, …
+		roundTrip := func(s *signet.SignedURLSigner, v *signet.SignedURL, prefix string) {
+			signed, err := s.SignURL(method, "https://example.com"+prefix+"/"+path+"?"+query, time.Minute)
+			if err != nil {
+				return // refused: a dot segment, an invalid escape, an sn- parameter, …
+			}
+			u, err := url.Parse(signed)
+			if err != nil {
+				t.Fatalf("signed %q, which does not parse: %v", signed, err)
+			}
+			target, ok := strings.CutPrefix(u.RequestURI(), prefix)
+			if !ok {
+				t.Fatalf("signed %q, which is not under %q", signed, prefix)
+			}
+			if _, err := v.Verify(context.Background(), signet.FromHTTP(signedURLServerRequest(method, "https", u.Host, target))); err != nil {
+				t.Fatalf("signed %q, sent on as %q: %v", signed, target, err)
+			}
 		}
-		u, err := url.Parse(signed)
-		if err != nil {
-			t.Fatalf("signed %q, which does not parse: %v", signed, err)
-		}
-		target := u.RequestURI()
-		if _, err := verifier.Verify(context.Background(), signet.FromHTTP(signedURLServerRequest(method, "https", u.Host, target))); err != nil {
-			t.Fatalf("signed %q, sent as %q: %v", signed, target, err)
-		}
+		roundTrip(signer, verifier, "")
+		roundTrip(prefixSigner, prefixVerifier, prefix)
 	})
 }
 

@@ -211,7 +211,8 @@ func (c *signedURLConfig) ignored(name string) bool {
 // appendMessage appends what follows the algorithm marker in the signed
 // message: one line each for the key id, the issue time, the expiry, the
 // method (empty when unbound), the origin (empty when unbound) and the
-// path, then the canonical query: the signed pairs sorted by their raw
+// public path (the prefix a proxy strips, then path, as the server
+// receives it), then the canonical query: the signed pairs sorted by their raw
 // names, stably (the values of a repeated name keep their order), joined
 // by '&'. It sorts pairs in place.
 func (c *signedURLConfig) appendMessage(dst []byte, p *signedURLParams, method, scheme, host, path, query string, pairs []signedURLPair) ([]byte, error) {
@@ -241,6 +242,7 @@ func (c *signedURLConfig) appendMessage(dst []byte, p *signedURLParams, method, 
 		dst = appendSignedURLOrigin(dst, scheme, host)
 	}
 	dst = append(dst, '\n')
+	dst = append(dst, c.prefix...) // the public path: what a proxy stripped, then what it sent on
 	dst = append(dst, path...)
 	dst = append(dst, '\n')
 	sortSignedURLPairs(query, pairs)

@@ -24,9 +24,10 @@ type SignedURLSigner struct {
 // NewSignedURLSigner returns a signer sending keyID with URLs signed by
 // key: an HMAC secret (HMAC-SHA256) or an Ed25519 private key. keyID must
 // be 1 to 128 characters among A-Z a-z 0-9 - . _ ~. Give it the verifier's
-// SignedURLBindMethod, SignedURLBindOrigin or SignedURLOrigin and
-// SignedURLIgnoreParams options; WithClock, WithMaxAge (the longest TTL it
-// signs, default DefaultSignedURLMaxTTL) and SignedURLTTL apply too.
+// SignedURLBindMethod, SignedURLBindOrigin or SignedURLOrigin,
+// SignedURLIgnoreParams and SignedURLPathPrefix options; WithClock,
+// WithMaxAge (the longest TTL it signs, default DefaultSignedURLMaxTTL)
+// and SignedURLTTL apply too.
 func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*SignedURLSigner, error) {
 	if !validSignedURLKeyID(keyID) {
 		return nil, fmt.Errorf("signet: key id %q must be 1 to %d characters among A-Z a-z 0-9 - . _ ~", keyID, signedURLMaxKeyID)
@@ -58,7 +59,9 @@ func NewSignedURLSigner(keyID string, key *Key, opts ...SignedURLOption) (*Signe
 // ttl truncated to whole seconds. rawURL is an absolute http or https URL,
 // on the SignedURLOrigin if one is set (compared as verifiers compare it:
 // scheme and host lower-cased, a default port dropped), or a path starting
-// with '/' (not under SignedURLBindOrigin without SignedURLOrigin).
+// with '/' (not under SignedURLBindOrigin without SignedURLOrigin). Under
+// SignedURLPathPrefix, it is the public URL, and its path must start with
+// the prefix and '/'.
 //
 // Under SignedURLBindOrigin without SignedURLOrigin, the URL's host is
 // signed, so it must be written as every client sends it: an ASCII name
@@ -171,7 +174,8 @@ func appendSignedURLQuery(dst []byte, q string) []byte {
 // SignedURLBindOrigin (without SignedURLOrigin), the Host it sends (r.Host,
 // else r.URL.Host) must be in the form SignURL requires: an ASCII
 // (punycode) name, a canonical IPv6 or IPv4 address without a zone, a port
-// without a leading zero, at most 1024 bytes in all.
+// without a leading zero, at most 1024 bytes in all. Under
+// SignedURLPathPrefix, r's URL is the public one, under the prefix.
 func (s *SignedURLSigner) Sign(r *http.Request) error {
 	if r.URL == nil || r.URL.Opaque != "" {
 		return errors.New("signet: Sign needs a request with a hierarchical URL")
@@ -203,7 +207,8 @@ func (s *SignedURLSigner) Sign(r *http.Request) error {
 }
 
 // sign returns the sn- parameters signing method, the origin of scheme and
-// host, path and query (all as the server will receive them) for ttl.
+// host, path and query for ttl: the public path, the one clients send (under
+// SignedURLPathPrefix), and the rest as the server will receive them.
 func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl time.Duration) (string, error) {
 	c := s.cfg
 	switch {
@@ -221,6 +226,10 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 	}
 	if err := checkSignedURLDotSegments(path); err != nil {
 		return "", err
+	}
+	received, ok := underPathPrefix(path, c.prefix) // what the server receives, and puts the prefix back on
+	if !ok {
+		return "", fmt.Errorf("signet: the path %.64q is not under %q, the prefix the proxy strips (SignedURLPathPrefix): sign the public URL, under it", path, c.prefix)
 	}
 	var p signedURLParams
 	pairs, err := c.scanQuery(query, nil, &p)
@@ -241,7 +250,7 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 	if s.alg == algEd25519 {
 		marker = signedURLMarkerEd25519
 	}
-	msg, err := c.appendMessage([]byte(marker), &p, method, scheme, host, path, query, pairs)
+	msg, err := c.appendMessage([]byte(marker), &p, method, scheme, host, received, query, pairs)
 	if err != nil {
 		return "", err
 	}
