@@ -153,6 +153,41 @@ func CavageRealm(realm string) CavageOption {
 	})
 }
 
+// CavagePathPrefix sets the path prefix a proxy in front of this server
+// strips from request paths, as nginx's
+// location /api/ { proxy_pass http://backend/; } does, or an API gateway
+// routing /billing/* to this service as /*: the signature covers the public
+// path, so (request-target) is verified as the method, a space, prefix and
+// the request-target received (with its query in the draft dialect, without
+// it in the api-signature dialect). A request received as /orders?id=1
+// behind CavagePathPrefix("/api") verifies a signature over
+// "get /api/orders?id=1".
+//
+// The prefix is written as clients send it on the wire and kept raw: it
+// starts with '/', and holds no '?', '#', whitespace, control or non-ASCII
+// byte, no byte that clients percent-encode (give its %XX form, as the
+// error says), and no "." or ".." segment (escaped or not), which clients
+// and proxies resolve before matching a prefix. Trailing '/' are dropped, so
+// "" and "/" mean no prefix. Behind a prefix, a request-target that is not a
+// path ("*", or in the draft dialect an absolute URL, whose path the
+// api-signature dialect reads) is malformed_signature, as no public path
+// can be rebuilt from it.
+//
+// In-process routing, such as http.StripPrefix, needs no prefix: signet
+// reads the raw request-target (http.Request.RequestURI), which it leaves
+// as received. Nor does the CavageSigner take one: it signs the URL the
+// client sends, the public one.
+func CavagePathPrefix(prefix string) CavageOption {
+	return cavageOption(func(c *cavageConfig) error {
+		norm, err := normalizePathPrefix("CavagePathPrefix", prefix, true, "")
+		if err != nil {
+			return err
+		}
+		c.pathPrefix = norm
+		return nil
+	})
+}
+
 // cavageAlgorithm returns the algorithm a Cavage signature's algorithm
 // name (lower-case) stands for; ok is false for an unknown name. hs2019
 // resolves through the key: its algorithm is nil.

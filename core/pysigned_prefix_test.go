@@ -121,7 +121,7 @@ func TestPysignedPathPrefixOverHTTP(t *testing.T) {
 	origin := signet.PysignedOrigin("https://files.example.com")
 	withPrefix := verifyHandler(f.verifier(t, origin, signet.PysignedPathPrefix("/files")))
 	without := verifyHandler(f.verifier(t, origin))
-	testPathPrefixOverHTTP(t, u.RequestURI(), withPrefix, without, "OK: ok k /a/b/report 1.pdf;v=2")
+	testPathPrefixOverHTTP(t, publicGET(u.RequestURI()), withPrefix, without, "OK: ok k /a/b/report 1.pdf;v=2")
 }
 
 // TestPysignedPathPrefixMismatchCause: the Cause of an invalid_signature

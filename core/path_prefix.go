@@ -5,30 +5,6 @@ import (
 	"strings"
 )
 
-// SignedURLPathPrefix is the path prefix a proxy in front of this server
-// strips from request paths (nginx's location /files/ { proxy_pass
-// http://backend/; }, or a gateway routing /billing/* to a service as /*):
-// the signature covers the public path, prefix + the path received. It is
-// compared byte for byte, escapes included, so write it as clients send it:
-// percent-encoded ("/caf%C3%A9"), without a query, a fragment, or a "." or
-// ".." segment (escaped or not). Trailing '/' are dropped: "/files/" is
-// "/files", and "/" or "" is no prefix.
-//
-// A signer given it signs public URLs, whose path must start with prefix
-// and "/"; the message is the same (the public path). A handler mounted
-// with http.StripPrefix in this server needs no prefix: signet reads the
-// raw request-target, which StripPrefix leaves as it came.
-func SignedURLPathPrefix(prefix string) SignedURLOption {
-	return signedURLOption(func(c *signedURLConfig) error {
-		norm, err := normalizePathPrefix("SignedURLPathPrefix", prefix, true, "")
-		if err != nil {
-			return err
-		}
-		c.prefix = norm
-		return nil
-	})
-}
-
 // normalizePathPrefix checks the prefix of a <Scheme>PathPrefix option
 // and returns it without its trailing '/' ("" for no prefix). It refuses a
 // prefix that does not start with '/', that holds a query, a fragment, a
