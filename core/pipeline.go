@@ -50,22 +50,6 @@ func VerifyRequest(ctx context.Context, v Verifier, r Request) (*Result, *Error)
 	return res, nil
 }
 
-// VerifyRequestInto is VerifyRequest writing the Result into res, for a
-// caller reusing its Results (an adapter pooling them per request):
-// through VerifyInto when v is an IntoVerifier, so that verifying allocates
-// nothing, else as a copy of what Verify returned. On error res is left as
-// it was.
-func VerifyRequestInto(ctx context.Context, v Verifier, r Request, res *Result) *Error {
-	if into, ok := v.(IntoVerifier); ok {
-		return AsError(into.VerifyInto(ctx, r, res))
-	}
-	got, err := VerifyRequest(ctx, v, r)
-	if err == nil {
-		*res = *got
-	}
-	return err
-}
-
 // errNoResult answers a request whose Verifier returned neither a Result
 // nor an error.
 var errNoResult = &Error{kind: ErrUnavailable, message: "the request could not be verified",
@@ -89,6 +73,34 @@ type IntoVerifier interface {
 	// which it overwrites. On error res is left as it was; a nil res only
 	// verifies.
 	VerifyInto(ctx context.Context, r Request, res *Result) error
+}
+
+// AsIntoVerifier returns v as an IntoVerifier, for a caller reusing its
+// Results (an adapter pooling them per request), to call once when it is
+// built: v itself when it is one, as every verifier of this package is,
+// else one whose VerifyInto copies the Result v's Verify returns (and
+// answers ErrUnavailable for neither a Result nor an error, as
+// VerifyRequest does).
+func AsIntoVerifier(v Verifier) IntoVerifier {
+	if into, ok := v.(IntoVerifier); ok {
+		return into
+	}
+	return copyingVerifier{v}
+}
+
+// copyingVerifier is AsIntoVerifier's IntoVerifier over a Verifier that
+// is not one.
+type copyingVerifier struct{ Verifier }
+
+func (v copyingVerifier) VerifyInto(ctx context.Context, r Request, res *Result) error {
+	got, err := VerifyRequest(ctx, v.Verifier, r)
+	if err != nil {
+		return err
+	}
+	if res != nil {
+		*res = *got
+	}
+	return nil
 }
 
 // scheme is what one signature scheme contributes to the shared pipeline.

@@ -53,7 +53,7 @@
 // it, in a cache say.
 //
 // New reuses its Results too, as fiber reuses c: it verifies into a pooled
-// Result (signet.VerifyRequestInto), which goes back to the pool when
+// Result (signet.AsIntoVerifier), which goes back to the pool when
 // fasthttp is done with the request (it then closes the values in
 // c.Locals). So the pointer Result returns is valid
 // while the request is served (every handler and middleware, the app's

@@ -72,7 +72,7 @@ func configDefault(config ...Config) Config {
 //
 // The verifier reads the request through a view over fasthttp's own buffers
 // (no *http.Request is built) and is handed c.UserContext(). It verifies
-// into a pooled Result (signet.VerifyRequestInto), so that a verifier of
+// into a pooled Result (signet.AsIntoVerifier), so that a verifier of
 // package signet allocates nothing: see Result for how long it is valid.
 // New panics when verifier is nil or a nil pointer (see
 // signet.CheckVerifier), as fiber's middlewares do for a missing
@@ -83,6 +83,7 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		panic("signetfiber: New: " + err.Error())
 	}
 	cfg := configDefault(config...)
+	into := signet.AsIntoVerifier(verifier)
 	return func(c *fiber.Ctx) error {
 		if cfg.Next != nil && cfg.Next(c) {
 			return c.Next()
@@ -94,7 +95,7 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		}
 		r.setHostFromTarget()
 		res := results.Get().(*pooledResult)
-		err := signet.VerifyRequestInto(c.UserContext(), verifier, r, &res.Result)
+		err := signet.AsError(into.VerifyInto(c.UserContext(), r, &res.Result))
 		r.release() // the view's strings alias fasthttp's buffers: not past Verify
 		if err != nil {
 			results.Put(res) // untouched by a failed verification

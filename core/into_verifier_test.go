@@ -19,11 +19,11 @@ func (f verifierFunc) Verify(ctx context.Context, r signet.Request) (*signet.Res
 	return f(ctx, r)
 }
 
-// TestVerifyRequestInto checks both ways VerifyRequestInto fills a Result:
-// VerifyInto for a verifier of this package, a copy of Verify's Result for
-// any other, and that a rejection (a foreign verifier's error, or neither a
-// Result nor an error) leaves the Result as it was.
-func TestVerifyRequestInto(t *testing.T) {
+// TestAsIntoVerifier checks both IntoVerifiers AsIntoVerifier returns: a
+// verifier of this package itself, and for any other one that copies
+// Verify's Result; and that a rejection (a foreign verifier's error, or
+// neither a Result nor an error) leaves the Result as it was.
+func TestAsIntoVerifier(t *testing.T) {
 	key := signet.NewHMACKey([]byte("a secret of thirty-two bytes, ok"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: "alice"})
 	require.NoError(t, err)
@@ -58,8 +58,12 @@ func TestVerifyRequestInto(t *testing.T) {
 			if tt.unsigned {
 				r = httptest.NewRequest("GET", "/report", nil)
 			}
+			into := signet.AsIntoVerifier(tt.verifier)
+			if _, native := tt.verifier.(signet.IntoVerifier); native {
+				assert.Equal(t, tt.verifier, into, "an IntoVerifier is returned as it is")
+			}
 			res := &signet.Result{KeyID: "before"}
-			err := signet.VerifyRequestInto(context.Background(), tt.verifier, signet.FromHTTP(r), res)
+			err := signet.AsError(into.VerifyInto(context.Background(), signet.FromHTTP(r), res))
 			if tt.code != "" {
 				require.NotNil(t, err)
 				assert.Equal(t, tt.code, err.Code())
