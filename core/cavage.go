@@ -176,7 +176,9 @@ func CavageRealm(realm string) CavageOption {
 // In-process routing, such as http.StripPrefix, needs no prefix: signet
 // reads the raw request-target (http.Request.RequestURI), which it leaves
 // as received. Nor does the CavageSigner take one: it signs the URL the
-// client sends, the public one.
+// client sends, the public one. The path beyond the prefix must arrive as
+// sent: docs/proxies.md shows an nginx configuration that does not
+// normalise it.
 func CavagePathPrefix(prefix string) CavageOption {
 	return cavageOption(func(c *cavageConfig) error {
 		norm, err := normalizePathPrefix("CavagePathPrefix", prefix, true, "")
@@ -774,7 +776,7 @@ func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) ([]byte, error
 	}
 	if c.pathPrefix != "" {
 		if target == "" || target[0] != '/' {
-			return nil, newError(ErrMalformed, "the request-target %.64q is not a path, to which the path prefix (CavagePathPrefix) the proxy strips could be added", target)
+			return nil, errNotAPath("CavagePathPrefix", target)
 		}
 		dst = append(dst, c.pathPrefix...)
 	}

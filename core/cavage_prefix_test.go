@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -140,11 +139,5 @@ func TestCavagePathPrefixOverHTTP(t *testing.T) {
 	signer, err := signet.NewCavageSigner("client-1", signet.NewHMACKey([]byte("secret-1")),
 		signet.WithClock(func() time.Time { return prefixSignedAt }))
 	require.NoError(t, err)
-	request := func(t *testing.T, base string) *http.Request {
-		r, err := http.NewRequest("POST", base+"/files/orders%2F7?id=42", strings.NewReader(`{"n":1}`))
-		require.NoError(t, err)
-		require.NoError(t, signer.Sign(r))
-		return r
-	}
-	testPathPrefixOverHTTP(t, request, verifier(signet.CavagePathPrefix("/files")), verifier(), "OK: ok client-1 /orders/7")
+	testPathPrefixOverHTTP(t, signedPOST(signer), verifier(signet.CavagePathPrefix("/files")), verifier(), "OK: ok client-1 /orders/7")
 }

@@ -34,7 +34,7 @@ func (p *pipeline) mismatch(a *attempt, s scheme, secrets []Secret) *Error {
 			algorithms = append(algorithms, a.algorithm)
 		}
 	}
-	b := make([]byte, 0, 256)
+	b := make([]byte, 0, 384) // room for the longest details
 	b = append(b, "signet: no key verified the signature: tried "...)
 	b = strconv.AppendInt(b, int64(tried), 10)
 	if tried < len(secrets) {
@@ -78,17 +78,23 @@ func appendQuoted(dst []byte, s string, max int) []byte {
 }
 
 // appendMismatchDetail names the label a Cavage signature was sent with
-// when the key chose the algorithm: hs2019, or none.
+// when the key chose the algorithm (hs2019, or none), and the path prefix
+// put back before a signed (request-target).
 func (v *Cavage) appendMismatchDetail(dst []byte, a *attempt) []byte {
+	start := len(dst)
 	switch label := a.params.algorithm; {
 	case label == "":
 		dst = append(dst, "no algorithm was sent"...)
 	case equalLower(label, "hs2019"):
 		dst = append(appendQuoted(append(dst, "algorithm "...), label, 16), " was sent"...)
-	default:
+	}
+	if len(dst) > start {
+		dst = append(dst, ", so the key's pin or type chose it (a client signing with another algorithm needs the key pinned to it)"...)
+	}
+	if a.params.plan == nil || !slices.Contains(a.params.plan.covered, "(request-target)") {
 		return dst
 	}
-	return append(dst, ", so the key's pin or type chose it (a client signing with another algorithm needs the key pinned to it)"...)
+	return appendPrefixDetail(dst, len(dst) > start, v.cfg.pathPrefix, "CavagePathPrefix")
 }
 
 // appendMismatchDetail names the origin a signed URL's signature was bound
@@ -107,13 +113,13 @@ func (v *SignedURL) appendMismatchDetail(dst []byte, a *attempt) []byte {
 	return appendPrefixDetail(dst, v.cfg.bindOrigin, v.cfg.prefix, "SignedURLPathPrefix")
 }
 
-// appendPrefixDetail appends, after an origin if there is one, the path
-// prefix put back on the path, if any, and the option that set it.
-func appendPrefixDetail(dst []byte, afterOrigin bool, prefix, option string) []byte {
+// appendPrefixDetail appends, after another detail if there is one, the
+// path prefix put back on the path, if any, and the option that set it.
+func appendPrefixDetail(dst []byte, afterAnother bool, prefix, option string) []byte {
 	if prefix == "" {
 		return dst
 	}
-	if afterOrigin {
+	if afterAnother {
 		dst = append(dst, "; "...)
 	}
 	dst = appendQuoted(append(dst, "path prefix "...), prefix, len(prefix))

@@ -52,3 +52,10 @@ func underPathPrefix(path, prefix string) (rest string, ok bool) {
 	rest, ok = strings.CutPrefix(path, prefix)
 	return rest, ok && (prefix == "" || strings.HasPrefix(rest, "/"))
 }
+
+// errNotAPath answers a request whose path (or request-target) the path
+// prefix of option cannot go before, as it is not origin-form: "*", an
+// absolute URL's (where the scheme does not read its path), or none.
+func errNotAPath(option, path string) *Error {
+	return newError(ErrMalformed, "the request-target %.64q is not a path, to which the path prefix (%s) the proxy strips could be added", path, option)
+}

@@ -147,6 +147,17 @@ func publicGET(target string) func(t *testing.T, base string) *http.Request {
 	}
 }
 
+// signedPOST is testPathPrefixOverHTTP's request of a client signing with
+// signer: a POST to the public URL /files/orders%2F7?id=42.
+func signedPOST(signer signet.Signer) func(t *testing.T, base string) *http.Request {
+	return func(t *testing.T, base string) *http.Request {
+		r, err := http.NewRequest("POST", base+"/files/orders%2F7?id=42", strings.NewReader(`{"n":1}`))
+		require.NoError(t, err)
+		require.NoError(t, signer.Sign(r))
+		return r
+	}
+}
+
 // reverseProxyStripping is an httputil.ReverseProxy in front of a backend
 // serving next, which strips /files from the paths it forwards, as nginx's
 // location /files/ { proxy_pass http://backend/; } does, keeping the Host.

@@ -211,6 +211,8 @@ func PysignedOrigin(origin string) PysignedOption {
 // a path starting with prefix and "/"; what it signs is unchanged. A
 // handler mounted with http.StripPrefix in this server needs no prefix:
 // signet reads the raw request-target, which StripPrefix leaves as it came.
+// The path beyond the prefix must arrive as sent: docs/proxies.md shows an
+// nginx configuration that does not normalise it.
 func PysignedPathPrefix(prefix string) PysignedSetting {
 	return PysignedSetting{func(p *pysignedProfile) error {
 		norm, err := normalizePathPrefix("PysignedPathPrefix", prefix, false, ";")
@@ -439,6 +441,9 @@ func (v *Pysigned) parse(a *attempt) error {
 	}
 	a.msg = appendPysignedMessage(a.msg[:0], exp.text, &u, &st.qsl, st.pairs)
 	if c.prefix != "" {
+		if !strings.HasPrefix(u.path, "/") {
+			return errNotAPath("PysignedPathPrefix", u.path)
+		}
 		a.msg = c.putPrefix(a.msg, exp.text, &u)
 	}
 	return nil

@@ -66,6 +66,10 @@ func TestPysignedPathPrefix(t *testing.T) {
 			"https://files.example.com/files/report.pdf", asSent, nil},
 		{"not stripped, prefix empty", []signet.PysignedOption{signet.PysignedPathPrefix("")},
 			"https://files.example.com/files/report.pdf", asSent, nil},
+		{"forwarded as *", []signet.PysignedOption{signet.PysignedPathPrefix("/files")},
+			"https://files.example.com/files/report.pdf", notAPath("*"), signet.ErrMalformed},
+		{"forwarded as an absolute URL without a path", []signet.PysignedOption{signet.PysignedPathPrefix("/files")},
+			"https://files.example.com/files/report.pdf", notAPath("https://files.example.com"), signet.ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

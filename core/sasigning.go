@@ -84,6 +84,7 @@ type saConfig struct {
 	header         string // canonical
 	scheme         string // "" = as the request says
 	mount          string // without trailing slash; "" = none
+	mountStripped  bool   // the verifier receives paths without the mount (SASigningPathPrefix)
 
 	timestampHeader string
 	window          time.Duration
@@ -229,13 +230,43 @@ func SASigningScheme(scheme string) SASigningOption {
 // it, path_info does not, and a request outside it is rejected.
 func SASigningMount(prefix string) SASigningOption {
 	return saOption(func(c *saConfig) error {
-		if prefix != "" && !strings.HasPrefix(prefix, "/") {
+		switch {
+		case prefix != "" && !strings.HasPrefix(prefix, "/"):
 			return fmt.Errorf("signet: mount %q must start with /", prefix)
+		case c.mountStripped:
+			return errMountAndPrefix
 		}
 		c.mount = strings.TrimRight(prefix, "/")
 		return nil
 	})
 }
+
+// SASigningPathPrefix sets the path prefix a proxy in front of this server
+// strips from request paths (nginx's location /app/ { proxy_pass
+// http://backend/; }, or a gateway routing /billing/* to a service as /*),
+// as Django's FORCE_SCRIPT_NAME does: path is the prefix, as configured,
+// then the percent-decoded path received, and path_info the path received.
+// It is SASigningMount for requests that arrive without the mount: give
+// one or the other. A signer given it signs public URLs, whose path must
+// be under the prefix, as under SASigningMount. The prefix starts with
+// '/'; trailing slashes are dropped, so "/" means none. A handler mounted
+// with http.StripPrefix in this server needs SASigningMount instead: signet
+// reads the raw request-target, which StripPrefix leaves as it came.
+func SASigningPathPrefix(prefix string) SASigningOption {
+	return saOption(func(c *saConfig) error {
+		switch {
+		case prefix != "" && !strings.HasPrefix(prefix, "/"):
+			return fmt.Errorf("signet: SASigningPathPrefix(%.64q): a path prefix starts with /", prefix)
+		case c.mount != "":
+			return errMountAndPrefix
+		}
+		c.mount = strings.TrimRight(prefix, "/")
+		c.mountStripped = c.mount != ""
+		return nil
+	})
+}
+
+var errMountAndPrefix = errors.New("signet: give SASigningMount (requests carry the prefix) or SASigningPathPrefix (a proxy strips it), not both")
 
 // SASigningTimestamp sets the header the timestamp field reads (default
 // DefaultTimestampHeader) and how far, either way, its unix time may be from
@@ -368,7 +399,7 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 	out := outgoing(r)
 	if _, err := c.pathInfo(out); err != nil {
 		path, _ := splitRequestURI(out.RequestURI())
-		return fmt.Errorf("signet: the request's path %q is outside the mount %q the signer signs for", path, c.mount)
+		return fmt.Errorf("signet: the request's path %q is outside the prefix %q the signer signs for (SASigningMount or SASigningPathPrefix)", path, c.mount)
 	}
 	for _, f := range c.fields {
 		if f.header == "Cookie" && len(r.Header["Cookie"]) > 1 {
@@ -397,6 +428,12 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 // an error when the path is outside the mount.
 func (c *saConfig) pathInfo(r Request) (string, error) {
 	path, _ := splitRequestURI(r.RequestURI())
+	if c.mountStripped && !c.signer { // a proxy stripped the mount
+		if !strings.HasPrefix(path, "/") {
+			return "", errNotAPath("SASigningPathPrefix", path)
+		}
+		return path, nil
+	}
 	info, ok := strings.CutPrefix(path, c.mount)
 	if !ok || (info != "" && info[0] != '/') {
 		return "", newError(ErrMalformed, "the path %q is outside the mount %q this server verifies", path, c.mount)

@@ -187,7 +187,9 @@ func SignedURLOrigin(origin string) SignedURLOption {
 // A signer given it signs public URLs, whose path must start with prefix
 // and "/"; the message is the same (the public path). A handler mounted
 // with http.StripPrefix in this server needs no prefix: signet reads the
-// raw request-target, which StripPrefix leaves as it came.
+// raw request-target, which StripPrefix leaves as it came. The path beyond
+// the prefix must arrive as sent: docs/proxies.md shows an nginx
+// configuration that does not normalise it.
 func SignedURLPathPrefix(prefix string) SignedURLOption {
 	return signedURLOption(func(c *signedURLConfig) error {
 		norm, err := normalizePathPrefix("SignedURLPathPrefix", prefix, true, "")

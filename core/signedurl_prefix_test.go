@@ -57,6 +57,12 @@ func TestSignedURLPathPrefix(t *testing.T) {
 		{"not stripped, prefix empty", []signet.SignedURLOption{signet.SignedURLPathPrefix("")},
 			[]signet.SignedURLOption{signet.SignedURLPathPrefix("")},
 			"https://files.example.com/files/report.pdf", asSent, nil},
+		{"forwarded as *", nil,
+			[]signet.SignedURLOption{signet.SignedURLPathPrefix("/files")},
+			"https://files.example.com/files/report.pdf", notAPath("*"), signet.ErrMalformed},
+		{"forwarded as ystem/secret", nil, // a custom signet.Request: servers refuse it
+			[]signet.SignedURLOption{signet.SignedURLPathPrefix("/files")},
+			"https://files.example.com/files/report.pdf", notAPath("ystem/secret"), signet.ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +74,15 @@ func TestSignedURLPathPrefix(t *testing.T) {
 			_, err = fix.verifier(t, append([]signet.SignedURLOption{origin}, tt.verify...)...).Verify(context.Background(), signet.FromHTTP(r))
 			assertVerdict(t, err, tt.wantErr)
 		})
+	}
+}
+
+// notAPath returns a target of path and the query of the target signed:
+// what no proxy stripping a prefix forwards.
+func notAPath(path string) func(string) string {
+	return func(target string) string {
+		_, query, _ := strings.Cut(target, "?")
+		return path + "?" + query
 	}
 }
 

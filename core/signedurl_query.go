@@ -242,7 +242,12 @@ func (c *signedURLConfig) appendMessage(dst []byte, p *signedURLParams, method, 
 		dst = appendSignedURLOrigin(dst, scheme, host)
 	}
 	dst = append(dst, '\n')
-	dst = append(dst, c.prefix...) // the public path: what a proxy stripped, then what it sent on
+	if c.prefix != "" { // the public path: what a proxy stripped, then what it sent on
+		if path[0] != '/' {
+			return nil, errNotAPath("SignedURLPathPrefix", path)
+		}
+		dst = append(dst, c.prefix...)
+	}
 	dst = append(dst, path...)
 	dst = append(dst, '\n')
 	sortSignedURLPairs(query, pairs)

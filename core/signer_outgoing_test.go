@@ -104,7 +104,7 @@ func TestSignerErrors(t *testing.T) {
 		{"cavage missing header", cavage, signet.ErrMissingHeader, "x-client"},
 		{"sasigning time before 1970", newSA(signet.SASigningFields(signet.FieldPath, signet.FieldTimestamp),
 			fixedClock(time.Unix(-1, 0))), nil, "unix seconds"},
-		{"sasigning outside the mount", newSA(signet.SASigningMount("/api")), nil, `"/x" is outside the mount "/api"`},
+		{"sasigning outside the mount", newSA(signet.SASigningMount("/api")), nil, `"/x" is outside the prefix "/api"`},
 		{"sasigning missing content type", newSA(signet.SASigningFields(signet.FieldContentType)), signet.ErrMissingHeader, "Content-Type"},
 		{"sasigning missing header", newSA(signet.SASigningFields("header:X-Client")), signet.ErrMissingHeader, "X-Client"},
 	} {
