@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,4 +141,26 @@ func TestCavagePathPrefixOverHTTP(t *testing.T) {
 		signet.WithClock(func() time.Time { return prefixSignedAt }))
 	require.NoError(t, err)
 	testPathPrefixOverHTTP(t, signedPOST(signer), verifier(signet.CavagePathPrefix("/files")), verifier(), "OK: ok client-1 /orders/7")
+}
+
+// TestCavagePathPrefixMismatchCause: the Cause of an invalid_signature
+// names the prefix when the signature covers (request-target), and only
+// then.
+func TestCavagePathPrefixMismatchCause(t *testing.T) {
+	wrong := staticKeys(t, signet.Secret{ID: "client-1", Key: signet.NewHMACKey([]byte("another secret"))})
+	for _, tt := range []struct {
+		headers []string
+		want    string // the end of the Cause
+	}{
+		{[]string{"(request-target)", "host", "date"}, `with hmac-sha256; path prefix "/api", put back on the path (CavagePathPrefix)`},
+		{[]string{"date"}, `with hmac-sha256`},
+	} {
+		t.Run(strings.Join(tt.headers, " "), func(t *testing.T) {
+			v, err := signet.NewCavage(wrong, clockAt(prefixSignedAt.Unix()), signet.CavagePathPrefix("/api"), signet.CavageRequiredHeaders())
+			require.NoError(t, err)
+			r := signPublic(t, "GET", "http://api.example/api/x", "/x", signet.CavageSignHeaders(tt.headers...))
+			_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+			assertMismatchCause(t, err, tt.want)
+		})
+	}
 }

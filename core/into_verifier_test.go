@@ -19,10 +19,23 @@ func (f verifierFunc) Verify(ctx context.Context, r signet.Request) (*signet.Res
 	return f(ctx, r)
 }
 
+// onlyBob embeds a verifier of package signet and adds a check to its
+// Verify: the VerifyInto it gets from the embedded verifier skips it.
+type onlyBob struct{ *signet.SASigning }
+
+func (v onlyBob) Verify(ctx context.Context, r signet.Request) (*signet.Result, error) {
+	res, err := v.SASigning.Verify(ctx, r)
+	if err == nil && res.Credentials != "bob" {
+		return nil, signet.NewError(signet.ErrUnknownKey, "bob only")
+	}
+	return res, err
+}
+
 // TestAsIntoVerifier checks both IntoVerifiers AsIntoVerifier returns: a
-// verifier of this package itself, and for any other one that copies
-// Verify's Result; and that a rejection (a foreign verifier's error, or
-// neither a Result nor an error) leaves the Result as it was.
+// verifier of this package itself, and for any other (one embedding a
+// verifier of this package too) one that copies Verify's Result; that a
+// rejection (a foreign verifier's error, or neither a Result nor an error)
+// leaves the Result as it was; and that a nil Result only verifies.
 func TestAsIntoVerifier(t *testing.T) {
 	key := signet.NewHMACKey([]byte("a secret of thirty-two bytes, ok"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: "alice"})
@@ -42,15 +55,17 @@ func TestAsIntoVerifier(t *testing.T) {
 	tests := []struct {
 		name     string
 		verifier signet.Verifier
+		native   bool // returned as it is
 		unsigned bool
 		code     string // "" when it verifies
 	}{
-		{"IntoVerifier", v, false, ""},
-		{"IntoVerifier, unsigned", v, true, "missing_signature"},
-		{"Verify only", foreign, false, ""},
-		{"Verify only, unsigned", foreign, true, "missing_signature"},
-		{"Verify only, an error of its own", failing, false, "verification_unavailable"},
-		{"Verify only, neither Result nor error", silent, false, "verification_unavailable"},
+		{"IntoVerifier", v, true, false, ""},
+		{"IntoVerifier, unsigned", v, true, true, "missing_signature"},
+		{"Verify only", foreign, false, false, ""},
+		{"Verify only, unsigned", foreign, false, true, "missing_signature"},
+		{"Verify only, an error of its own", failing, false, false, "verification_unavailable"},
+		{"Verify only, neither Result nor error", silent, false, false, "verification_unavailable"},
+		{"embedding a verifier of signet, with a Verify of its own", onlyBob{v}, false, false, "unknown_key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,8 +74,8 @@ func TestAsIntoVerifier(t *testing.T) {
 				r = httptest.NewRequest("GET", "/report", nil)
 			}
 			into := signet.AsIntoVerifier(tt.verifier)
-			if _, native := tt.verifier.(signet.IntoVerifier); native {
-				assert.Equal(t, tt.verifier, into, "an IntoVerifier is returned as it is")
+			if tt.native {
+				assert.Same(t, v, into, "a verifier of package signet is returned as it is")
 			}
 			res := &signet.Result{KeyID: "before"}
 			err := signet.AsError(into.VerifyInto(context.Background(), signet.FromHTTP(r), res))
@@ -73,6 +88,7 @@ func TestAsIntoVerifier(t *testing.T) {
 			require.Nil(t, err)
 			assert.Equal(t, "k", res.KeyID)
 			assert.Equal(t, "alice", res.Credentials)
+			assert.Nil(t, signet.AsError(into.VerifyInto(context.Background(), signet.FromHTTP(r), nil)), "a nil Result only verifies")
 		})
 	}
 }

@@ -54,8 +54,8 @@ func underPathPrefix(path, prefix string) (rest string, ok bool) {
 }
 
 // errNotAPath answers a request whose path (or request-target) the path
-// prefix of option cannot go before, as it is not origin-form: "*", an
-// absolute URL's (where the scheme does not read its path), or none.
+// prefix of option cannot go before, as it does not start with '/': "*",
+// or an absolute URL where the scheme does not read its path.
 func errNotAPath(option, path string) *Error {
-	return newError(ErrMalformed, "the request-target %.64q is not a path, to which the path prefix (%s) the proxy strips could be added", path, option)
+	return newError(ErrMalformed, "the request's path %.64q does not start with /, so the path prefix the proxy strips (%s) cannot be put back before it", path, option)
 }

@@ -77,13 +77,16 @@ type IntoVerifier interface {
 
 // AsIntoVerifier returns v as an IntoVerifier, for a caller reusing its
 // Results (an adapter pooling them per request), to call once when it is
-// built: v itself when it is one, as every verifier of this package is,
-// else one whose VerifyInto copies the Result v's Verify returns (and
-// answers ErrUnavailable for neither a Result nor an error, as
-// VerifyRequest does).
+// built: v itself when it is a verifier of this package, else one whose
+// VerifyInto copies the Result v's Verify returns (and answers
+// ErrUnavailable for neither a Result nor an error, as VerifyRequest
+// does). Any other type goes through its Verify, even one with a
+// VerifyInto: a type that embeds a verifier of this package and adds a
+// check in its own Verify has the embedded VerifyInto, which skips it.
 func AsIntoVerifier(v Verifier) IntoVerifier {
-	if into, ok := v.(IntoVerifier); ok {
-		return into
+	switch v := v.(type) {
+	case *SASigning, *Cavage, *SignedURL, *Pysigned, *Signway:
+		return v.(IntoVerifier)
 	}
 	return copyingVerifier{v}
 }

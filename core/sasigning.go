@@ -84,7 +84,8 @@ type saConfig struct {
 	header         string // canonical
 	scheme         string // "" = as the request says
 	mount          string // without trailing slash; "" = none
-	mountStripped  bool   // the verifier receives paths without the mount (SASigningPathPrefix)
+	pathPrefix     string // SASigningPathPrefix, without trailing slash; "" = none
+	mountStripped  bool   // the mount is pathPrefix: the verifier receives paths without it
 
 	timestampHeader string
 	window          time.Duration
@@ -127,6 +128,12 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 	}
 	if err := applyOptions(opts, "SASigningOption", SASigningOption.applySASigning, c); err != nil {
 		return nil, err
+	}
+	if c.pathPrefix != "" {
+		if c.mount != "" {
+			return nil, errors.New("signet: give SASigningMount (requests carry the prefix) or SASigningPathPrefix (a proxy strips it), not both")
+		}
+		c.mount, c.mountStripped = c.pathPrefix, true
 	}
 	for _, name := range c.names {
 		f := saField{name: name}
@@ -230,11 +237,8 @@ func SASigningScheme(scheme string) SASigningOption {
 // it, path_info does not, and a request outside it is rejected.
 func SASigningMount(prefix string) SASigningOption {
 	return saOption(func(c *saConfig) error {
-		switch {
-		case prefix != "" && !strings.HasPrefix(prefix, "/"):
+		if prefix != "" && !strings.HasPrefix(prefix, "/") {
 			return fmt.Errorf("signet: mount %q must start with /", prefix)
-		case c.mountStripped:
-			return errMountAndPrefix
 		}
 		c.mount = strings.TrimRight(prefix, "/")
 		return nil
@@ -247,26 +251,22 @@ func SASigningMount(prefix string) SASigningOption {
 // as Django's FORCE_SCRIPT_NAME does: path is the prefix, as configured,
 // then the percent-decoded path received, and path_info the path received.
 // It is SASigningMount for requests that arrive without the mount: give
-// one or the other. A signer given it signs public URLs, whose path must
-// be under the prefix, as under SASigningMount. The prefix starts with
-// '/'; trailing slashes are dropped, so "/" means none. A handler mounted
+// one or the other. A signer given it signs public URLs, whose raw path
+// must start with the prefix, as under SASigningMount (so a signer's
+// prefix is one clients send as written: no byte they escape). The prefix
+// starts with '/'; trailing slashes are dropped, so "/" means none; the
+// last SASigningPathPrefix given counts. A handler mounted
 // with http.StripPrefix in this server needs SASigningMount instead: signet
 // reads the raw request-target, which StripPrefix leaves as it came.
 func SASigningPathPrefix(prefix string) SASigningOption {
 	return saOption(func(c *saConfig) error {
-		switch {
-		case prefix != "" && !strings.HasPrefix(prefix, "/"):
+		if prefix != "" && !strings.HasPrefix(prefix, "/") {
 			return fmt.Errorf("signet: SASigningPathPrefix(%.64q): a path prefix starts with /", prefix)
-		case c.mount != "":
-			return errMountAndPrefix
 		}
-		c.mount = strings.TrimRight(prefix, "/")
-		c.mountStripped = c.mount != ""
+		c.pathPrefix = strings.TrimRight(prefix, "/")
 		return nil
 	})
 }
-
-var errMountAndPrefix = errors.New("signet: give SASigningMount (requests carry the prefix) or SASigningPathPrefix (a proxy strips it), not both")
 
 // SASigningTimestamp sets the header the timestamp field reads (default
 // DefaultTimestampHeader) and how far, either way, its unix time may be from

@@ -93,6 +93,8 @@ func TestSASigningPathPrefixConfig(t *testing.T) {
 		{"mount, then prefix", []signet.SASigningOption{signet.SASigningMount("/a"), signet.SASigningPathPrefix("/b")}, "not both"},
 		{"prefix, then mount", []signet.SASigningOption{signet.SASigningPathPrefix("/b"), signet.SASigningMount("/a")}, "not both"},
 		{"an empty prefix, then a mount", []signet.SASigningOption{signet.SASigningPathPrefix("/"), signet.SASigningMount("/a")}, ""},
+		{"a mount, then an empty prefix", []signet.SASigningOption{signet.SASigningMount("/a"), signet.SASigningPathPrefix("/")}, ""},
+		{"a prefix twice: the last wins", []signet.SASigningOption{signet.SASigningPathPrefix("/a"), signet.SASigningPathPrefix("/b")}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, verr := signet.NewSASigning(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte(testSecret))}), tt.opts...)
@@ -111,6 +113,12 @@ func TestSASigningPathPrefixConfig(t *testing.T) {
 	out, err := http.NewRequest("GET", "https://example.com/other/x", nil)
 	require.NoError(t, err)
 	assert.ErrorContains(t, signer.Sign(out), `"/other/x" is outside the prefix "/app"`)
+
+	last, err := signet.NewSASigningSigner(signet.NewHMACKey([]byte(testSecret)), signet.SASigningPathPrefix("/a"), signet.SASigningPathPrefix("/b"))
+	require.NoError(t, err)
+	out, err = http.NewRequest("GET", "https://example.com/b/x", nil)
+	require.NoError(t, err)
+	assert.NoError(t, last.Sign(out), "the last SASigningPathPrefix wins")
 }
 
 // TestSASigningPathPrefixOverHTTP signs a POST to a public URL under /files
