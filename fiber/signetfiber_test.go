@@ -350,9 +350,18 @@ func TestSuccessHandler(t *testing.T) {
 // from outside package signet has.
 type verifyOnly struct{ signet.Verifier }
 
+// refusing embeds a verifier of package signet, and its Verify refuses
+// every request: the embedded VerifyInto must not be called instead.
+type refusing struct{ *signet.SASigning }
+
+func (refusing) Verify(context.Context, signet.Request) (*signet.Result, error) {
+	return nil, signet.NewError(signet.ErrUnknownKey, "refused")
+}
+
 // TestVerifiers checks that New serves a verifier of package signet (into
 // pooled Results) and any other (through Verify) alike, rejections
-// included.
+// included, and a type embedding a verifier of package signet through its
+// own Verify.
 func TestVerifiers(t *testing.T) {
 	v, s := sasigning(t, nil)
 	otherKeys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("another secret"))})
@@ -369,6 +378,7 @@ func TestVerifiers(t *testing.T) {
 		{"Verify only", verifyOnly{v}, http.StatusOK, `{"key_id":"k","caller":7,"body":"x"}`},
 		{"IntoVerifier, rejected", other, http.StatusUnauthorized, `{"error":"invalid_signature"`},
 		{"Verify only, rejected", verifyOnly{other}, http.StatusUnauthorized, `{"error":"invalid_signature"`},
+		{"embedding one, with its own Verify", refusing{v.(*signet.SASigning)}, http.StatusUnauthorized, `{"error":"unknown_key"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			app := fiber.New(fiber.Config{DisableStartupMessage: true})
