@@ -53,6 +53,12 @@ func underPathPrefix(path, prefix string) (rest string, ok bool) {
 	return rest, ok && (prefix == "" || strings.HasPrefix(rest, "/"))
 }
 
+// errOutsidePathPrefix is a signer's refusal of a URL whose path is not
+// under the prefix of option, which no request through the proxy has.
+func errOutsidePathPrefix(option, path, prefix string) error {
+	return fmt.Errorf("signet: the path %.64q is not under %q, the prefix the proxy strips (%s): sign the public URL, under it", path, prefix, option)
+}
+
 // errNotAPath answers a request whose path (or request-target) the path
 // prefix of option cannot go before, as it does not start with '/': "*",
 // or an absolute URL where the scheme does not read its path.

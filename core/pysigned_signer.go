@@ -182,7 +182,7 @@ func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 		return "", err
 	}
 	if _, ok := underPathPrefix(u.path, c.prefix); !ok {
-		return "", fmt.Errorf("signet: the path %.64q is not under %q, the prefix the proxy strips (PysignedPathPrefix): sign the public URL, under it", u.path, c.prefix)
+		return "", errOutsidePathPrefix("PysignedPathPrefix", u.path, c.prefix)
 	}
 	exp := strconv.FormatInt(c.now().Unix()+c.ttl, 10)
 	q := qsl{query: u.query}

@@ -84,8 +84,7 @@ type saConfig struct {
 	header         string // canonical
 	scheme         string // "" = as the request says
 	mount          string // without trailing slash; "" = none
-	pathPrefix     string // SASigningPathPrefix, without trailing slash; "" = none
-	mountStripped  bool   // the mount is pathPrefix: the verifier receives paths without it
+	pathPrefix     string // SASigningPathPrefix, without trailing slash; "" = none. Set, it is also the mount, which requests arrive without
 
 	timestampHeader string
 	window          time.Duration
@@ -133,7 +132,7 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 		if c.mount != "" {
 			return nil, errors.New("signet: give SASigningMount (requests carry the prefix) or SASigningPathPrefix (a proxy strips it), not both")
 		}
-		c.mount, c.mountStripped = c.pathPrefix, true
+		c.mount = c.pathPrefix
 	}
 	for _, name := range c.names {
 		f := saField{name: name}
@@ -428,7 +427,7 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 // an error when the path is outside the mount.
 func (c *saConfig) pathInfo(r Request) (string, error) {
 	path, _ := splitRequestURI(r.RequestURI())
-	if c.mountStripped && !c.signer { // a proxy stripped the mount
+	if c.pathPrefix != "" && !c.signer { // a proxy stripped the mount
 		if !strings.HasPrefix(path, "/") {
 			return "", errNotAPath("SASigningPathPrefix", path)
 		}

@@ -229,7 +229,7 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 	}
 	received, ok := underPathPrefix(path, c.prefix) // what the server receives, and puts the prefix back on
 	if !ok {
-		return "", fmt.Errorf("signet: the path %.64q is not under %q, the prefix the proxy strips (SignedURLPathPrefix): sign the public URL, under it", path, c.prefix)
+		return "", errOutsidePathPrefix("SignedURLPathPrefix", path, c.prefix)
 	}
 	var p signedURLParams
 	pairs, err := c.scanQuery(query, nil, &p)
