@@ -6,12 +6,14 @@ CONTRACT := examples/conformance/CONFORMANCE.md
 SUMS     := core/internal/vectors/testdata/SHA256SUMS
 FUZZTIME ?= 60s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# The newest fasthttp served, which fiber's adapter is tested with too (fiber v2 asks for v1.51.0).
+FASTHTTP_NEWEST := v1.78.0
 
-.PHONY: test lint vet race gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
+.PHONY: test lint vet race fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
 
 ## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, every
 ## benchmark once, a short fuzz
-test: lint tidy-check vectors-check race gowork-off bench-smoke ratios-check
+test: lint tidy-check vectors-check race fasthttp-newest gowork-off bench-smoke ratios-check
 	$(MAKE) fuzz FUZZTIME=3000x
 
 ## lint: gofmt, go vet and staticcheck (STATICCHECK, run at its pinned version)
@@ -24,6 +26,13 @@ vet: lint
 ## race: go test -race in the workspace
 race:
 	@for m in $(MODULES); do (cd $$m && go test -race -count=1 ./...) || exit 1; done
+
+## fasthttp-newest: fiber's adapter tested (with -race) on FASTHTTP_NEWEST, as an app that upgrades
+## fasthttp runs it: go.mod and go.sum stay as they are (an alternate copy, go test -modfile)
+fasthttp-newest:
+	@mod=$$(mktemp -d)/go.mod && cp fiber/go.mod $$mod && cp fiber/go.sum $${mod%.mod}.sum && cd fiber && \
+	GOWORK=off go get -modfile=$$mod github.com/valyala/fasthttp@$(FASTHTTP_NEWEST) && \
+	GOWORK=off go test -race -count=1 -modfile=$$mod ./...; rc=$$?; rm -r $$(dirname $$mod); exit $$rc
 
 ## bench-smoke: every benchmark runs once, so that none is broken (make bench measures)
 bench-smoke:

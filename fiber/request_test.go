@@ -36,10 +36,31 @@ func view(t *testing.T, app *fiber.App, raw string) *request {
 	return r
 }
 
+// fasthttpRefuses reports whether fasthttp, the version linked into this
+// test, refuses to read raw, so that its server answers it 400 itself,
+// before any handler. Versions newer than the one fiber v2 asks for
+// (v1.51.0) refuse more than it does (make fasthttp-newest runs these tests
+// with the newest): rows whose outcome depends on it say so.
+func fasthttpRefuses(raw string) bool {
+	_, err := fasthttpRead(raw)
+	return err != nil
+}
+
+// fasthttpRead reads raw with fasthttp, as its server reads a request.
+func fasthttpRead(raw string) (*fasthttp.Request, error) {
+	req := new(fasthttp.Request)
+	return req, req.Read(bufio.NewReader(strings.NewReader(raw)))
+}
+
 // TestViewMatchesNetHTTP reads the same bytes with net/http and through the
 // view, and requires the verifier to see the same request: method, host,
 // raw request-target, every header's values in order, and the body.
 func TestViewMatchesNetHTTP(t *testing.T) {
+	// Requests net/http serves that some fasthttp versions refuse (400).
+	refusedBySomeFasthttp := map[string]string{
+		"the same Content-Length twice":              "from v1.52.0",
+		"folded value, a ':' in a continuation line": "before v1.60.0",
+	}
 	normalizing, notNormalizing := fiber.New(), fiber.New(fiber.Config{DisableHeaderNormalizing: true})
 	for _, tc := range []struct{ name, raw string }{
 		{"repeated headers in order",
@@ -48,7 +69,9 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 			"GET /a/../b//c%2Fd/./e?x=%20&y=;z&x=1 HTTP/1.1\r\nHost: h\r\n\r\n"},
 		{"headers fasthttp keeps one of",
 			"POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nUser-Agent: a\r\nContent-Type: application/json\r\nUser-Agent: b\r\n" +
-				"Content-Length: 5\r\nContent-Length: 5\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: keep-alive\r\n\r\nhello"},
+				"Content-Length: 5\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: keep-alive\r\n\r\nhello"},
+		{"the same Content-Length twice",
+			"POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello"},
 		{"spaces, tabs and empty values",
 			"POST /f HTTP/1.1\r\nHost: h\r\nX-Tab:\t tabbed \t\r\nX-Empty:\r\nX-Latin: caf\xe9 \xe2\x82\xac\r\nContent-Type:\ttext/plain \r\nContent-Length: 0\r\n\r\n"},
 		{"header names in any case, with normalisation off",
@@ -92,10 +115,15 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 		{"folded value, chunked", "POST / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n  2\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"},
 		// Only a fold is replaced: spaces inside a value are kept.
 		{"folded value, another value's spaces", "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: one\r\n  two\r\nX-Plain: a  b\r\n\r\n"},
+		{"folded value, a ':' in a continuation line", "GET / HTTP/1.1\r\nHost: h\r\nDate: Tue,\r\n 07 Jun 2014 20:51:35 GMT\r\n\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(tc.raw)))
 			require.NoError(t, err)
+			if fasthttpRefuses(tc.raw) {
+				require.Contains(t, refusedBySomeFasthttp, tc.name, "fasthttp refuses a request net/http serves")
+				return // never reaches a handler
+			}
 			wantBody, err := io.ReadAll(want.Body)
 			require.NoError(t, err)
 			for _, app := range []*fiber.App{normalizing, notNormalizing} {
@@ -187,7 +215,12 @@ func TestViewHeaderBlock(t *testing.T) {
 			if tc.chunked {
 				body = "0\r\n\r\n"
 			}
-			r := view(t, fiber.New(), "GET / HTTP/1.1\r\n"+tc.headers+"\r\n"+body)
+			raw := "GET / HTTP/1.1\r\n" + tc.headers + "\r\n" + body
+			if fasthttpRefuses(raw) {
+				require.True(t, tc.repeatedHost, "fasthttp refuses it") // from v1.70.0
+				return
+			}
+			r := view(t, fiber.New(), raw)
 			assert.Equal(t, tc.chunked, r.block.TransferEncoding(), "chunked")
 			assert.Equal(t, tc.folded, r.block.Folded(), "folded")
 			assert.Equal(t, tc.repeatedHost, r.block.RepeatedHost(), "Host repeated")
@@ -220,6 +253,7 @@ func TestViewRefusal(t *testing.T) {
 		{"absolute-form, user info", "GET http://u:p@a.example/x HTTP/1.1\r\nHost: a.example\r\n\r\n", nil},
 		{"absolute-form, an escaped host", "GET http://caf%C3%A9.example/files HTTP/1.1\r\nHost: caf\xc3\xa9.example\r\n\r\n", nil},
 		{"absolute-form, '#' and '@'", "GET http://a.example#@b.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n", errTarget},
+		// fasthttp before v1.68.0 reads the host after the first '@' (net/http: the last).
 		{"absolute-form, two '@'", "GET http://u@b.example@a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
 		{"absolute-form, no host", "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
 		{"no scheme", "GET x/http://a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
@@ -233,15 +267,25 @@ func TestViewRefusal(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := tc.raw
+			if fasthttpRefuses(raw) {
+				// From v1.70.0 (Transfer-Encoding: v1.74.0), answered 400
+				// before any handler, as the middleware would.
+				require.NotNil(t, tc.want, "fasthttp refuses a request the middleware serves")
+				return
+			}
 			r := view(t, fiber.New(), raw)
 			target := r.RequestURI()
-			if tc.want == nil {
+			want := tc.want
+			if tc.name == "absolute-form, two '@'" && string(r.ctx.Request.URI().Host()) == "a.example" {
+				want = nil // a fasthttp that reads net/http's host
+			}
+			if want == nil {
 				assert.Nil(t, r.refusal())
 			} else {
-				assert.Equal(t, tc.want, r.refusal())
+				assert.Equal(t, want, r.refusal())
 			}
 			assert.Equal(t, target, r.RequestURI(), "the target as received")
-			if tc.want == nil && raw[0] != 'O' { // net/http answers OPTIONS * itself
+			if want == nil && raw[0] != 'O' { // net/http answers OPTIONS * itself
 				want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
 				require.NoError(t, err)
 				assert.Equal(t, want.Host, r.Host())
