@@ -6,14 +6,16 @@ CONTRACT := examples/conformance/CONFORMANCE.md
 SUMS     := core/internal/vectors/testdata/SHA256SUMS
 FUZZTIME ?= 60s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# The newest Go release, which every module is tested with too (go.work asks for 1.26.8).
+GO_NEWEST := go1.27.3
 # The newest fasthttp served, which fiber's adapter is tested with too (fiber v2 asks for v1.51.0).
 FASTHTTP_NEWEST := v1.78.0
 
-.PHONY: test lint vet race fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
+.PHONY: test lint vet race go-newest fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
 
-## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone, every
-## benchmark once, a short fuzz
-test: lint tidy-check vectors-check race fasthttp-newest gowork-off bench-smoke ratios-check
+## test: everything CI checks: lint, tidy modules, vectors, race tests, the newest Go and fasthttp,
+## each module alone, every benchmark once, a short fuzz
+test: lint tidy-check vectors-check race go-newest fasthttp-newest gowork-off bench-smoke ratios-check
 	$(MAKE) fuzz FUZZTIME=3000x
 
 ## lint: gofmt, go vet and staticcheck (STATICCHECK, run at its pinned version)
@@ -26,6 +28,11 @@ vet: lint
 ## race: go test -race in the workspace
 race:
 	@for m in $(MODULES); do (cd $$m && go test -race -count=1 ./...) || exit 1; done
+
+## go-newest: go vet and the tests of every module on GO_NEWEST (the go command fetches it)
+go-newest:
+	@for m in $(MODULES); do (cd $$m && GOTOOLCHAIN=$(GO_NEWEST) go vet ./... && \
+		GOTOOLCHAIN=$(GO_NEWEST) go test -count=1 ./...) || exit 1; done
 
 ## fasthttp-newest: fiber's adapter tested (with -race) on FASTHTTP_NEWEST, as an app that upgrades
 ## fasthttp runs it: go.mod and go.sum stay as they are (an alternate copy, go test -modfile)
