@@ -11,11 +11,11 @@ GO_NEWEST := go1.27.3
 # The newest fasthttp served, which fiber's adapter is tested with too (fiber v2 asks for v1.51.0).
 FASTHTTP_NEWEST := v1.78.0
 
-.PHONY: test lint vet race go-newest fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
+.PHONY: test lint vet race go-oldest go-newest fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
 
-## test: everything CI checks: lint, tidy modules, vectors, race tests, the newest Go and fasthttp,
-## each module alone, every benchmark once, a short fuzz
-test: lint tidy-check vectors-check race go-newest fasthttp-newest gowork-off bench-smoke ratios-check
+## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone (on Go 1.26
+## and on the oldest Go it allows), the newest Go and fasthttp, every benchmark once, a short fuzz
+test: lint tidy-check vectors-check race go-oldest go-newest fasthttp-newest gowork-off bench-smoke ratios-check
 	$(MAKE) fuzz FUZZTIME=3000x
 
 ## lint: gofmt, go vet and staticcheck (STATICCHECK, run at its pinned version)
@@ -28,6 +28,13 @@ vet: lint
 ## race: go test -race in the workspace
 race:
 	@for m in $(MODULES); do (cd $$m && go test -race -count=1 ./...) || exit 1; done
+
+## go-oldest: each module's tests, alone, on the oldest Go its go.mod allows (its go line; the go
+## command fetches it)
+go-oldest:
+	@for m in $(MODULES); do v=$$(sed -n 's/^go \([0-9.]*\)$$/\1/p' $$m/go.mod); \
+		case $$v in *.*.*) ;; *) v=$$v.0 ;; esac; echo "$$m on go$$v"; \
+		(cd $$m && GOWORK=off GOTOOLCHAIN=go$$v go test -count=1 ./...) || exit 1; done
 
 ## go-newest: go vet and the tests of every module on GO_NEWEST (the go command fetches it)
 go-newest:
