@@ -6,8 +6,10 @@ require (
 	github.com/gin-gonic/gin v1.12.0
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/labstack/echo/v4 v4.16.0
+	github.com/labstack/echo/v5 v5.4.4
 	github.com/signet-go/signet/core v0.0.0
 	github.com/signet-go/signet/echo v0.0.0
+	github.com/signet-go/signet/echov5 v0.0.0
 	github.com/signet-go/signet/fiber v0.0.0
 	github.com/signet-go/signet/gin v0.0.0
 	github.com/signet-go/signet/nethttp v0.0.0
@@ -49,9 +51,9 @@ require (
 	github.com/valyala/tcplisten v1.0.0 // indirect
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
 	golang.org/x/arch v0.22.0 // indirect
-	golang.org/x/crypto v0.53.0 // indirect
-	golang.org/x/net v0.56.0 // indirect
-	golang.org/x/sys v0.46.0 // indirect
+	golang.org/x/crypto v0.54.0 // indirect
+	golang.org/x/net v0.57.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
@@ -65,6 +67,7 @@ require (
 replace (
 	github.com/signet-go/signet/core => ../core
 	github.com/signet-go/signet/echo => ../echo
+	github.com/signet-go/signet/echov5 => ../echov5
 	github.com/signet-go/signet/fiber => ../fiber
 	github.com/signet-go/signet/gin => ../gin
 	github.com/signet-go/signet/nethttp => ../nethttp

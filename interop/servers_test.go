@@ -16,7 +16,7 @@ import (
 
 // The frameworks of the conformance server, and the peers.
 var (
-	frameworks = []string{"nethttp", "gin", "echo", "fiber"}
+	frameworks = []string{"nethttp", "gin", "echo", "echov5", "fiber"}
 	peers      = []string{"api-signature", "http-signature"}
 )
 

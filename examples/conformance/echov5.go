@@ -1,0 +1,38 @@
+package main
+
+import (
+	"io"
+	"net/http"
+
+	echov5 "github.com/labstack/echo/v5"
+
+	signetecho "github.com/signet-go/signet/echov5"
+)
+
+func init() { frameworks["echov5"] = newEchoV5Server }
+
+// newEchoV5Server serves the app with echo v5 and its signetecho, as
+// newEchoServer does with echo v4: rejections are answered by echo's own
+// HTTPErrorHandler, and the handler is echo's route-not-found handler for
+// every path, so that any method reaches it.
+func newEchoV5Server(a *app) server {
+	e := echov5.New()
+	e.Pre(func(next echov5.HandlerFunc) echov5.HandlerFunc {
+		return func(c *echov5.Context) error {
+			if c.Request().URL.Path == "" { // "GET http://host?q": route it; signet reads the raw target
+				c.Request().URL.Path = "/"
+			}
+			return next(c)
+		}
+	})
+	e.Use(signetecho.New(a))
+	e.RouteNotFound("/*", func(c *echov5.Context) error {
+		body, err := io.ReadAll(c.Request().Body)
+		if err != nil {
+			return c.String(http.StatusBadRequest, "the body could not be read")
+		}
+		res, _ := signetecho.Result(c)
+		return c.JSON(http.StatusOK, newEcho(res, c.Request().Method, c.Request().RequestURI, body))
+	})
+	return newHTTPServer(a.handler(e))
+}
