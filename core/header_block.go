@@ -35,6 +35,7 @@ const (
 	blockFolded
 	blockRepeatedHost
 	blockTransferEncoding
+	blockFoldedColon // a continuation line holds a ':'
 )
 
 // maxKeptFields keeps a request with thousands of header fields from
@@ -118,16 +119,22 @@ func allEqual(values []string) bool {
 }
 
 // Refusal is the error to answer, before verifying, a request with this
-// block, HTTP/1.1 (http11) or not, whose framing or host a server must treat
-// as faulty, so that two readers may read it differently: more than one
-// Host field (RFC 9112 §3.2; net/http answers 400 itself); a
-// Transfer-Encoding field in a request that is not HTTP/1.1 (RFC 9112 §6.1:
-// net/http ignores the field and reads the body by its Content-Length,
-// another server may decode it as chunked). It is nil for any other block.
+// block, HTTP/1.1 (http11) or not, whose framing, host or fields a server
+// must treat as faulty or may refuse, so that two readers may read it
+// differently: more than one Host field (RFC 9112 §3.2; net/http answers
+// 400 itself); a folded value (obs-fold, which a server may refuse, RFC 9112
+// §5.2) with a ':' in a continuation line (net/http joins the lines,
+// fasthttp v1.60 to v1.64 read the line as a field of its own: an app would
+// read a value cut short); a Transfer-Encoding field in a request that is
+// not HTTP/1.1 (RFC 9112 §6.1: net/http ignores the field and reads the body
+// by its Content-Length, another server may decode it as chunked). It is
+// nil for any other block.
 func (b *HeaderBlock) Refusal(http11 bool) *Error {
 	switch {
 	case b.RepeatedHost():
 		return errRepeatedHost
+	case b.scan()&blockFoldedColon != 0:
+		return errFoldedColon
 	case b.TransferEncoding() && !http11:
 		return errTransferEncodingNotHTTP11
 	}
@@ -137,6 +144,8 @@ func (b *HeaderBlock) Refusal(http11 bool) *Error {
 var (
 	errRepeatedHost = &Error{kind: ErrMalformed,
 		message: "the request has more than one Host header"}
+	errFoldedColon = &Error{kind: ErrMalformed,
+		message: "the request has a header value folded over several lines with a ':' in a continuation line: send each value on one line"}
 	errTransferEncodingNotHTTP11 = &Error{kind: ErrMalformed,
 		message: "the request has a Transfer-Encoding header but is not HTTP/1.1"}
 )
@@ -151,9 +160,9 @@ func (b *HeaderBlock) scan() blockFacts {
 
 // scanBlock sets b.facts, looking at the start of every line of the block
 // in one pass: a line that starts with a space or a tab continues a folded
-// value; a line that starts with "Host:" or "Transfer-Encoding:", in any
-// case, is such a field. Only a line's first byte is read unless it is an
-// 'h' or a 't'.
+// value (and is read whole for a ':'); a line that starts with "Host:" or
+// "Transfer-Encoding:", in any case, is such a field. Only a line's first
+// byte is read unless it is an 'h', a 't' or a continuation.
 func (b *HeaderBlock) scanBlock() {
 	facts, hosts := blockScanned, 0
 	for raw, first := b.raw, true; len(raw) > 0; first = false {
@@ -168,6 +177,9 @@ func (b *HeaderBlock) scanBlock() {
 		case c == ' ' || c == '\t':
 			if !first {
 				facts |= blockFolded
+				if line, _, _ := bytes.Cut(raw, []byte{'\n'}); bytes.IndexByte(line, ':') >= 0 {
+					facts |= blockFoldedColon
+				}
 			}
 		case c|0x20 == 'h' && isHostField(raw):
 			if hosts++; hosts > 1 {

@@ -164,6 +164,10 @@ func TestHeaderBlockRefusal(t *testing.T) {
 		{"chunked HTTP/1.1", "Host: h\r\nTransfer-Encoding: chunked\r\n", true, ""},
 		{"chunked HTTP/1.0", "Host: h\r\nTransfer-Encoding: chunked\r\n", false, "the request has a Transfer-Encoding header but is not HTTP/1.1"},
 		{"HTTP/1.0", "Host: h\r\nContent-Length: 1\r\n", false, ""},
+		{"folded", "Host: h\r\nX-A: 1,\r\n 2\r\n", true, ""},
+		{"folded, a ':' in a continuation line", "Host: h\r\nX-Amount: 1,\r\n 000:00\r\n", true,
+			"the request has a header value folded over several lines with a ':' in a continuation line: send each value on one line"},
+		{"a ':' in a value, not folded", "Host: h\r\nDate: Tue, 07 Jun 2014 20:51:35 GMT\r\n", true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := block(tc.headers + "\r\n").Refusal(tc.http11)

@@ -78,16 +78,7 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 			req := ctx.Request()
 			res, verr := signet.VerifyRequest(req.Context(), c.Verifier, signet.FromHTTP(req))
 			if verr != nil {
-				verr = bodyLimited(verr)
-				switch err := c.ErrorHandler(ctx, verr); {
-				case err != nil:
-					return err
-				case c.ContinueOnIgnoredError:
-					return next(ctx)
-				case !committed(ctx): // it answered nothing (it logs, say): never echo's empty 200
-					return HTTPError(ctx, verr)
-				}
-				return nil
+				return c.reject(ctx, bodyLimited(verr), next)
 			}
 			ctx.Set(ResultKey, res)
 			ctx.SetRequest(req.WithContext(signet.NewContext(req.Context(), res)))
@@ -99,10 +90,28 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 	}, nil
 }
 
-// committed reports whether c's answer has been sent.
-func committed(c *echo.Context) bool {
-	resp, err := echo.UnwrapResponse(c.Response())
-	return err == nil && resp.Committed
+// reject hands a rejected request to the ErrorHandler, and answers it with
+// HTTPError when the ErrorHandler returned nil without answering (it logs,
+// say): never echo's empty 200. Whether it answered is watched on the
+// response it writes to: a writer between it and echo's Response (Gzip with
+// a MinLength, a user's without Unwrap) may hold the answer back, leaving
+// Response.Committed false.
+func (c Config) reject(ctx *echo.Context, verr *signet.Error, next echo.HandlerFunc) error {
+	w := &answerWatch{ResponseWriter: ctx.Response()}
+	ctx.SetResponse(w)
+	err := c.ErrorHandler(ctx, verr)
+	if ctx.Response() == http.ResponseWriter(w) {
+		ctx.SetResponse(w.ResponseWriter)
+	}
+	switch {
+	case err != nil:
+		return err
+	case c.ContinueOnIgnoredError:
+		return next(ctx)
+	case !w.answered:
+		return HTTPError(ctx, verr)
+	}
+	return nil
 }
 
 // bodyLimited is err, or a 413 when echo's BodyLimit middleware cut the body
@@ -146,3 +155,28 @@ func Credentials[T any](c *echo.Context) (T, bool) {
 	res, _ := Result(c)
 	return signet.CredentialsOf[T](res)
 }
+
+// answerWatch is a response that notes whether anything was written to it.
+type answerWatch struct {
+	http.ResponseWriter
+	answered bool
+}
+
+func (w *answerWatch) WriteHeader(code int) {
+	w.answered = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *answerWatch) Write(b []byte) (int, error) {
+	w.answered = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *answerWatch) Flush() {
+	w.answered = true
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap is the response it watches, for echo.UnwrapResponse and
+// http.ResponseController.
+func (w *answerWatch) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -136,3 +136,46 @@ func TestBodyLimitMiddleware(t *testing.T) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 	assert.Contains(t, w.Body.String(), `"error":"body_too_large"`)
 }
+
+// plainWrap is a user's response wrapper without Unwrap: echo cannot see
+// through it whether the answer was sent.
+type plainWrap struct{ http.ResponseWriter }
+
+// TestErrorHandlerAnswerIsTheOnlyOne: an ErrorHandler that answers, behind
+// a writer that holds the answer back (echo's Gzip with a MinLength) or
+// hides echo's Response (a wrapper without Unwrap), has handled the
+// request: the app's HTTPErrorHandler is not called and the answer is its
+// own, once.
+func TestErrorHandlerAnswerIsTheOnlyOne(t *testing.T) {
+	for name, wrap := range map[string]echo.MiddlewareFunc{
+		"gzip with a MinLength": middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}),
+		"a wrapper without Unwrap": func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c *echo.Context) error {
+				c.SetResponse(plainWrap{c.Response()})
+				return next(c)
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := echo.New()
+			var handled []error
+			e.HTTPErrorHandler = func(c *echo.Context, err error) {
+				handled = append(handled, err)
+				echo.DefaultHTTPErrorHandler(false)(c, err)
+			}
+			mw, err := signetecho.Config{Verifier: verifier(t), ErrorHandler: func(c *echo.Context, err *signet.Error) error {
+				return c.JSON(http.StatusForbidden, map[string]string{"code": err.Code()})
+			}}.ToMiddleware()
+			require.NoError(t, err)
+			e.Use(wrap, mw)
+			e.GET("/", func(c *echo.Context) error { return c.NoContent(http.StatusOK) })
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			w := httptest.NewRecorder()
+			e.ServeHTTP(w, req)
+			assert.Empty(t, handled)
+			assert.Equal(t, http.StatusForbidden, w.Code)
+			assert.JSONEq(t, `{"code":"missing_signature"}`, w.Body.String())
+		})
+	}
+}

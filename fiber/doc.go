@@ -40,9 +40,10 @@
 // requests net/http refuses itself but fasthttp reads otherwise: more than
 // one Host header, a request-target that is neither a path, "*" nor an
 // absolute URI whose host fasthttp (c.Hostname()) reads as net/http does (a
-// CONNECT request's "host:port" included), and a Transfer-Encoding header
-// in an HTTP/1.0 request. docs/adapters.md lists what else tells the two
-// servers apart.
+// CONNECT request's "host:port" included), a Transfer-Encoding header in an
+// HTTP/1.0 request, and a value folded over several lines with a ':' in a
+// continuation line (which some fasthttp versions read as a field of its
+// own). docs/adapters.md lists what else tells the two servers apart.
 //
 // # Lifetime of values
 //

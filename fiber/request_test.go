@@ -57,10 +57,7 @@ func fasthttpRead(raw string) (*fasthttp.Request, error) {
 // raw request-target, every header's values in order, and the body.
 func TestViewMatchesNetHTTP(t *testing.T) {
 	// Requests net/http serves that some fasthttp versions refuse (400).
-	refusedBySomeFasthttp := map[string]string{
-		"the same Content-Length twice":              "from v1.52.0",
-		"folded value, a ':' in a continuation line": "before v1.60.0",
-	}
+	refusedBySomeFasthttp := map[string]string{"the same Content-Length twice": "from v1.52.0"}
 	normalizing, notNormalizing := fiber.New(), fiber.New(fiber.Config{DisableHeaderNormalizing: true})
 	for _, tc := range []struct{ name, raw string }{
 		{"repeated headers in order",
@@ -115,7 +112,6 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 		{"folded value, chunked", "POST / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n  2\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"},
 		// Only a fold is replaced: spaces inside a value are kept.
 		{"folded value, another value's spaces", "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: one\r\n  two\r\nX-Plain: a  b\r\n\r\n"},
-		{"folded value, a ':' in a continuation line", "GET / HTTP/1.1\r\nHost: h\r\nDate: Tue,\r\n 07 Jun 2014 20:51:35 GMT\r\n\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(tc.raw)))
@@ -239,6 +235,8 @@ func TestViewRefusal(t *testing.T) {
 	}
 	errHostRepeated := refused("Host: a\r\nHost: b\r\n", true)
 	errTransferEncoding := refused("Transfer-Encoding: chunked\r\n", false)
+	errFoldedColon := refused("X-A: 1,\r\n 2:3\r\n", true)
+	require.NotNil(t, errFoldedColon)
 	require.NotNil(t, errHostRepeated)
 	require.NotNil(t, errTransferEncoding)
 	for _, tc := range []struct {
@@ -262,6 +260,10 @@ func TestViewRefusal(t *testing.T) {
 		{"HTTP/1.0, Transfer-Encoding", "POST / HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTransferEncoding},
 		{"HTTP/1.0, Transfer-Encoding, no scheme", "POST x/http://a.example/x HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTarget},
 		{"Host twice, no scheme", "GET x/http://a.example/x HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n", errHostRepeated},
+		// fasthttp before v1.60.0 refuses it; v1.60.0 to v1.64.x read the
+		// continuation line as a field of its own (the app reads "Tue,"),
+		// later versions join the lines as net/http does.
+		{"folded value, a ':' in a continuation line", "GET / HTTP/1.1\r\nHost: h\r\nDate: Tue,\r\n 07 Jun 2014 20:51:35 GMT\r\n\r\n", errFoldedColon},
 		{"HTTP/1.1, Transfer-Encoding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", nil},
 		{"HTTP/1.0", "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 1\r\n\r\na", nil},
 	} {

@@ -111,7 +111,8 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 // otherwise than the view does, or lets the app read otherwise than the
 // verifier: a header block a server must refuse (see signet.HeaderBlock's
 // Refusal: fasthttp keeps the last of several Host fields, decodes the
-// chunked body of an HTTP/1.0 request), a request-target whose host the
+// chunked body of an HTTP/1.0 request, v1.60 to v1.64 split a folded value
+// with a ':'), a request-target whose host the
 // app would not read as the verifier does (see targetAgrees). It returns
 // nil for any other request, origin-form HTTP/1.1 requests having cost a
 // scan of the header block (which Header reuses) and one comparison.

@@ -14,7 +14,7 @@ func init() { frameworks["echov5"] = newEchoV5Server }
 // newEchoV5Server serves the app with echo v5 and its signetecho, as
 // newEchoServer does with echo v4: rejections are answered by echo's own
 // HTTPErrorHandler, and the handler is echo's route-not-found handler for
-// every path, so that any method reaches it.
+// every path (echo v5's e.Any would match every method too).
 func newEchoV5Server(a *app) server {
 	e := echov5.New()
 	e.Pre(func(next echov5.HandlerFunc) echov5.HandlerFunc {
