@@ -8,7 +8,8 @@ FUZZTIME ?= 60s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The newest Go release, which every module is tested with too (go.work asks for 1.26.8).
 GO_NEWEST := go1.27.3
-# The newest fasthttp served, which fiber's adapter is tested with too (fiber v2 asks for v1.51.0).
+# The newest fasthttp served, which the fasthttp and fiber v2 adapters are tested with too (fiber v2
+# asks for v1.51.0).
 FASTHTTP_NEWEST := v1.78.0
 
 .PHONY: test lint vet race go-oldest go-newest fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
@@ -41,12 +42,12 @@ go-newest:
 	@for m in $(MODULES); do (cd $$m && GOTOOLCHAIN=$(GO_NEWEST) go vet ./... && \
 		GOTOOLCHAIN=$(GO_NEWEST) go test -count=1 ./...) || exit 1; done
 
-## fasthttp-newest: fiber's adapter tested (with -race) on FASTHTTP_NEWEST, as an app that upgrades
-## fasthttp runs it: go.mod and go.sum stay as they are (an alternate copy, go test -modfile)
+## fasthttp-newest: the fasthttp and fiber v2 adapters tested (with -race) on FASTHTTP_NEWEST, as an
+## app that upgrades fasthttp runs them: go.mod and go.sum stay as they are (a copy, go test -modfile)
 fasthttp-newest:
-	@mod=$$(mktemp -d)/go.mod && cp fiber/go.mod $$mod && cp fiber/go.sum $${mod%.mod}.sum && cd fiber && \
-	GOWORK=off go get -modfile=$$mod github.com/valyala/fasthttp@$(FASTHTTP_NEWEST) && \
-	GOWORK=off go test -race -count=1 -modfile=$$mod ./...; rc=$$?; rm -r $$(dirname $$mod); exit $$rc
+	@for m in fasthttp fiber; do mod=$$(mktemp -d)/go.mod && cp $$m/go.mod $$mod && cp $$m/go.sum $${mod%.mod}.sum && \
+	(cd $$m && GOWORK=off go get -modfile=$$mod github.com/valyala/fasthttp@$(FASTHTTP_NEWEST) && \
+	GOWORK=off go test -race -count=1 -modfile=$$mod ./...); rc=$$?; rm -r $$(dirname $$mod); [ $$rc = 0 ] || exit $$rc; done
 
 ## bench-smoke: every benchmark runs once, so that none is broken (make bench measures)
 bench-smoke:

@@ -43,6 +43,7 @@ require (
 	github.com/quic-go/qpack v0.6.0 // indirect
 	github.com/quic-go/quic-go v0.59.0 // indirect
 	github.com/rivo/uniseg v0.2.0 // indirect
+	github.com/signet-go/signet/fasthttp v0.0.0 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
@@ -68,6 +69,7 @@ replace (
 	github.com/signet-go/signet/core => ../core
 	github.com/signet-go/signet/echo => ../echo
 	github.com/signet-go/signet/echov5 => ../echov5
+	github.com/signet-go/signet/fasthttp => ../fasthttp
 	github.com/signet-go/signet/fiber => ../fiber
 	github.com/signet-go/signet/gin => ../gin
 	github.com/signet-go/signet/nethttp => ../nethttp

@@ -5,6 +5,7 @@ go 1.24
 require (
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/signet-go/signet/core v0.0.0
+	github.com/signet-go/signet/fasthttp v0.0.0
 	github.com/stretchr/testify v1.12.1
 	github.com/valyala/fasthttp v1.51.0
 )
@@ -23,4 +24,7 @@ require (
 	golang.org/x/sys v0.28.0 // indirect
 )
 
-replace github.com/signet-go/signet/core => ../core
+replace (
+	github.com/signet-go/signet/core => ../core
+	github.com/signet-go/signet/fasthttp => ../fasthttp
+)

@@ -1,11 +1,10 @@
 package signetfiber
 
 import (
-	"sync"
-
 	"github.com/gofiber/fiber/v2"
 
 	signet "github.com/signet-go/signet/core"
+	signetfasthttp "github.com/signet-go/signet/fasthttp"
 )
 
 // Config defines the config for the middleware, in the shape of fiber's
@@ -63,18 +62,19 @@ func configDefault(config ...Config) Config {
 // Credentials; any other is answered by Config.ErrorHandler. Before
 // verifying, it answers there 400 malformed_signature to requests fasthttp
 // reads otherwise than net/http (which refuses most of them itself): more
-// than one Host header (fasthttp keeps the last); a request-target that is
-// neither a path, "*" nor an absolute URI whose host both read alike (a
-// CONNECT request's "host:port" included); a Transfer-Encoding header in a
-// request that is not HTTP/1.1. For a request whose target is an absolute
-// URI, it sets the Host header to that URI's host, as a server must read it
-// and as net/http does, so that c.Get("Host") is the host verified.
+// than one Host header (fasthttp before v1.70 keeps the last); a
+// request-target that is neither a path, "*" nor an absolute URI whose host
+// both read alike (a CONNECT request's "host:port" included); a
+// Transfer-Encoding header in a request that is not HTTP/1.1. For a request
+// whose target is an absolute URI, it sets the Host header to that URI's
+// host, as a server must read it and as net/http does, so that
+// c.Get("Host") is the host verified.
 //
 // The verifier reads the request through a view over fasthttp's own buffers
-// (no *http.Request is built) and is handed c.UserContext(). It verifies
-// into a pooled Result (signet.AsIntoVerifier), so that a verifier of
-// package signet allocates nothing: see Result for how long it is valid.
-// New panics when verifier is nil or a nil pointer (see
+// (no *http.Request is built; see signetfasthttp.Verify, which New calls)
+// and is handed c.UserContext(). It verifies into a pooled Result, so that
+// a verifier of package signet allocates nothing: see Result for how long
+// it is valid. New panics when verifier is nil or a nil pointer (see
 // signet.CheckVerifier), as fiber's middlewares do for a missing
 // requirement, so the mistake shows at startup rather than on the first
 // request.
@@ -88,68 +88,11 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 		if cfg.Next != nil && cfg.Next(c) {
 			return c.Next()
 		}
-		r := acquireRequest(c)
-		if err := r.refusal(); err != nil {
-			r.release()
+		if err := signetfasthttp.Verify(c.UserContext(), c.Context(), into, c.App().Server()); err != nil {
 			return cfg.ErrorHandler(c, err)
 		}
-		r.setHostFromTarget()
-		res := results.Get().(*pooledResult)
-		err := signet.AsError(into.VerifyInto(c.UserContext(), r, &res.Result))
-		r.release() // the view's strings alias fasthttp's buffers: not past Verify
-		if err != nil {
-			results.Put(res) // untouched by a failed verification
-			return cfg.ErrorHandler(c, err)
-		}
-		c.Locals(resultKey{}, res) // fasthttp calls res.Close once the request is done
 		return cfg.SuccessHandler(c)
 	}
-}
-
-// refusal returns the error the middleware answers, before verifying, a
-// request that net/http would refuse itself and that fasthttp reads
-// otherwise than the view does, or lets the app read otherwise than the
-// verifier: a header block a server must refuse (see signet.HeaderBlock's
-// Refusal: fasthttp keeps the last of several Host fields, decodes the
-// chunked body of an HTTP/1.0 request, v1.60 to v1.64 split a folded value
-// with a ':'), a request-target whose host the
-// app would not read as the verifier does (see targetAgrees). It returns
-// nil for any other request, origin-form HTTP/1.1 requests having cost a
-// scan of the header block (which Header reuses) and one comparison.
-func (r *request) refusal() *signet.Error {
-	// In net/http's order: the Host, the target, then the framing.
-	if err := r.block.Refusal(true); err != nil { // as HTTP/1.1: a repeated Host only
-		return err
-	}
-	if !r.targetAgrees() {
-		return errTarget
-	}
-	return r.block.Refusal(r.ctx.Request.Header.IsHTTP11())
-}
-
-// errTarget answers a request whose target is neither origin-form ("/…")
-// nor "*", unless it is an absolute URI net/http reads (url.ParseRequestURI)
-// with the host fasthttp reads from it, the one c.Hostname() gives the app
-// (their cases aside). net/http answers 400 a target it cannot parse; for
-// one it can, fasthttp may read another host (it ends the host at the first
-// '/' only, not at '?' or '#', and takes what follows the first '@', not
-// the last), which the app would serve while the signature was checked
-// against the host net/http reads. This refuses an authority-form target
-// ("CONNECT host:443") too: fasthttp reads the Host header's host for it.
-var errTarget = signet.NewError(signet.ErrMalformed, "the request-target is not a path or an absolute URI whose host fiber reads as written")
-
-// pooledResult is the c.Locals value of a verified request: its Result, to
-// be pooled again when fasthttp is done with the request (it removes every
-// user value then, calling Close on those that are io.Closers).
-type pooledResult struct{ signet.Result }
-
-var results = sync.Pool{New: func() any { return new(pooledResult) }}
-
-// Close drops the Result's credentials and pools it.
-func (p *pooledResult) Close() error {
-	p.Result = signet.Result{}
-	results.Put(p)
-	return nil
 }
 
 // WriteError is the default ErrorHandler: the error's status, its
@@ -160,10 +103,6 @@ func WriteError(c *fiber.Ctx, err *signet.Error) error {
 	return c.Status(err.Status()).JSON(err)
 }
 
-// resultKey is the c.Locals key of the *signet.Result; an unexported type, so
-// no other package's key can collide with it.
-type resultKey struct{}
-
 // Result returns the verification result New stored for c.
 //
 // It is valid while fiber serves the request (in the handlers after New, in
@@ -171,26 +110,15 @@ type resultKey struct{}
 // New pools it and reuses it for another request once this one is done, as
 // fiber reuses c. To keep it longer, copy it (kept := *res): the copy's
 // strings, Covered and Details stay valid.
-func Result(c *fiber.Ctx) (*signet.Result, bool) {
-	res, ok := c.Locals(resultKey{}).(*pooledResult)
-	if !ok || res == nil {
-		return nil, false
-	}
-	return &res.Result, true
-}
+func Result(c *fiber.Ctx) (*signet.Result, bool) { return signetfasthttp.Result(c.Context()) }
 
 // SetResult stores a copy of res for c as New stores a verified request's,
 // for tests of handlers that read Result and Credentials without signing
 // requests.
-func SetResult(c *fiber.Ctx, res signet.Result) {
-	c.Locals(resultKey{}, &pooledResult{Result: res})
-}
+func SetResult(c *fiber.Ctx, res signet.Result) { signetfasthttp.SetResult(c.Context(), res) }
 
 // Credentials returns the verified caller's credentials (the matching
 // signet.Secret's Credentials) when they are of type T, the exact dynamic
 // type stored there: a Client value is not found as *Client, nor the
 // reverse.
-func Credentials[T any](c *fiber.Ctx) (T, bool) {
-	res, _ := Result(c)
-	return signet.CredentialsOf[T](res)
-}
+func Credentials[T any](c *fiber.Ctx) (T, bool) { return signetfasthttp.Credentials[T](c.Context()) }

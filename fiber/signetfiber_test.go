@@ -462,6 +462,15 @@ func exchange(t *testing.T, base, raw string) (*http.Response, string) {
 	return resp, string(body)
 }
 
+// fasthttpRead reads raw with fasthttp, the version linked into this test,
+// as its server reads a request. Versions newer than the one fiber v2 asks
+// for (v1.51.0) refuse more (make fasthttp-newest runs these tests with the
+// newest): tests whose outcome depends on it ask.
+func fasthttpRead(raw string) (*fasthttp.Request, error) {
+	req := new(fasthttp.Request)
+	return req, req.Read(bufio.NewReader(strings.NewReader(raw)))
+}
+
 // assertRefusedByFasthttp checks the answer of fiber's default error
 // handler to a request fasthttp refused to read.
 func assertRefusedByFasthttp(t *testing.T, resp *http.Response, body string) {
@@ -520,7 +529,7 @@ func TestRequestTarget(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			raw := "GET " + c.target + " HTTP/1.1\r\nHost: " + c.host + "\r\n\r\n"
 			resp, body := exchange(t, base, raw)
-			read, err := signetfiber.FasthttpRead(raw)
+			read, err := fasthttpRead(raw)
 			if err != nil {
 				require.Empty(t, c.want, "fasthttp refuses a request the middleware serves")
 				assertRefusedByFasthttp(t, resp, body)
@@ -536,7 +545,7 @@ func TestRequestTarget(t *testing.T) {
 			}
 			require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
 			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
-			assert.JSONEq(t, `{"error":"malformed_signature","message":"the request-target is not a path or an absolute URI whose host fiber reads as written"}`, body)
+			assert.JSONEq(t, `{"error":"malformed_signature","message":"the request-target is not a path or an absolute URI whose host fasthttp reads as written"}`, body)
 		})
 	}
 	t.Run("CONNECT", func(t *testing.T) {
@@ -567,7 +576,7 @@ func TestTransferEncodingHTTP10(t *testing.T) {
 			raw := "POST /up " + proto + "\r\nHost: h\r\n" + signed.String() +
 				"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
 			resp, body := exchange(t, base, raw)
-			if _, err := signetfiber.FasthttpRead(raw); err != nil && proto == "HTTP/1.0" {
+			if _, err := fasthttpRead(raw); err != nil && proto == "HTTP/1.0" {
 				assertRefusedByFasthttp(t, resp, body) // from v1.74.0
 				return
 			}

@@ -74,7 +74,7 @@ func serve(t testing.TB, app *fiber.App) string {
 }
 
 func TestSuite(t *testing.T) {
-	if _, err := signetfiber.FasthttpRead("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"); err != nil {
+	if _, err := fasthttpRead("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"); err != nil {
 		signettest.Run(t, harness{})
 		return
 	}

@@ -1,4 +1,4 @@
-package signetfiber
+package signetfasthttp
 
 import (
 	"bufio"
@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/valyala/fasthttp"
@@ -18,29 +17,26 @@ import (
 	signet "github.com/signet-go/signet/core"
 )
 
-// view reads raw as app's fasthttp server does and returns the request view
-// the middleware would give the verifier, released when t ends.
-func view(t *testing.T, app *fiber.App, raw string) *request {
+// view reads raw as server does (nil: a server of fasthttp's defaults) and
+// returns the request view the middleware would give the verifier,
+// released when t ends.
+func view(t *testing.T, server *fasthttp.Server, raw string) *request {
 	t.Helper()
 	fctx := new(fasthttp.RequestCtx)
-	if app.Config().DisableHeaderNormalizing {
+	if server != nil && server.DisableHeaderNamesNormalizing {
 		fctx.Request.Header.DisableNormalizing() // as the server does, before reading
 	}
 	require.NoError(t, fctx.Request.Read(bufio.NewReader(strings.NewReader(raw))))
-	c := app.AcquireCtx(fctx)
-	r := acquireRequest(c)
-	t.Cleanup(func() {
-		r.release()
-		app.ReleaseCtx(c)
-	})
+	r := acquireRequest(fctx, server)
+	t.Cleanup(r.release)
 	return r
 }
 
 // fasthttpRefuses reports whether fasthttp, the version linked into this
 // test, refuses to read raw, so that its server answers it 400 itself,
-// before any handler. Versions newer than the one fiber v2 asks for
-// (v1.51.0) refuse more than it does (make fasthttp-newest runs these tests
-// with the newest): rows whose outcome depends on it say so.
+// before any handler. Versions newer than the one this module asks for
+// (v1.51.0, as fiber v2) refuse more than it does (make fasthttp-newest runs
+// these tests with the newest): rows whose outcome depends on it say so.
 func fasthttpRefuses(raw string) bool {
 	_, err := fasthttpRead(raw)
 	return err != nil
@@ -58,7 +54,7 @@ func fasthttpRead(raw string) (*fasthttp.Request, error) {
 func TestViewMatchesNetHTTP(t *testing.T) {
 	// Requests net/http serves that some fasthttp versions refuse (400).
 	refusedBySomeFasthttp := map[string]string{"the same Content-Length twice": "from v1.52.0"}
-	normalizing, notNormalizing := fiber.New(), fiber.New(fiber.Config{DisableHeaderNormalizing: true})
+	normalizing, notNormalizing := &fasthttp.Server{}, &fasthttp.Server{DisableHeaderNamesNormalizing: true}
 	for _, tc := range []struct{ name, raw string }{
 		{"repeated headers in order",
 			"GET /orders/42?page=1 HTTP/1.1\r\nHost: api.example:8080\r\nX-Dup: one\r\ndate: Tue, 07 Jun 2014 20:51:35 GMT\r\nx-dup: two\r\nX-DUP: three\r\nAccept: */*\r\n\r\n"},
@@ -122,8 +118,8 @@ func TestViewMatchesNetHTTP(t *testing.T) {
 			}
 			wantBody, err := io.ReadAll(want.Body)
 			require.NoError(t, err)
-			for _, app := range []*fiber.App{normalizing, notNormalizing} {
-				testViewMatches(t, want, wantBody, view(t, app, tc.raw))
+			for _, server := range []*fasthttp.Server{normalizing, notNormalizing} {
+				testViewMatches(t, want, wantBody, view(t, server, tc.raw))
 			}
 		})
 	}
@@ -149,7 +145,7 @@ func testViewMatches(t *testing.T, want *http.Request, wantBody []byte, got *req
 // TestViewHeaderSlices checks that a slice Header returned stays intact
 // when Header is called again, and that release drops the request.
 func TestViewHeaderSlices(t *testing.T) {
-	r := view(t, fiber.New(), "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nB: 3\r\nA: 4\r\n\r\n")
+	r := view(t, nil, "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nB: 3\r\nA: 4\r\n\r\n")
 	a := r.Header("A")
 	b := r.Header("B")
 	assert.Equal(t, []string{"1", "4"}, a)
@@ -161,16 +157,13 @@ func TestViewHeaderSlices(t *testing.T) {
 // TestViewWithoutRawHeaders checks a request built in code (no header block
 // as received): the view falls back to fasthttp's parsed headers.
 func TestViewWithoutRawHeaders(t *testing.T) {
-	app := fiber.New()
 	fctx := new(fasthttp.RequestCtx)
 	fctx.Request.Header.SetMethod("PUT")
 	fctx.Request.SetRequestURI("/x?y=1")
 	fctx.Request.Header.SetHost("h")
 	fctx.Request.Header.Add("X-Dup", "1")
 	fctx.Request.Header.Add("X-Dup", "2")
-	c := app.AcquireCtx(fctx)
-	defer app.ReleaseCtx(c)
-	r := acquireRequest(c)
+	r := acquireRequest(fctx, nil)
 	defer r.release()
 	assert.Equal(t, "PUT", r.Method())
 	assert.Equal(t, "/x?y=1", r.RequestURI())
@@ -182,7 +175,7 @@ func TestViewWithoutRawHeaders(t *testing.T) {
 
 // TestViewBodyLimit checks Body's limit: the body over it is the 413 error.
 func TestViewBodyLimit(t *testing.T) {
-	r := view(t, fiber.New(), "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello")
+	r := view(t, nil, "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello")
 	body, err := r.Body(5)
 	require.NoError(t, err)
 	assert.Equal(t, "hello", string(body))
@@ -216,7 +209,7 @@ func TestViewHeaderBlock(t *testing.T) {
 				require.True(t, tc.repeatedHost, "fasthttp refuses it") // from v1.70.0
 				return
 			}
-			r := view(t, fiber.New(), raw)
+			r := view(t, nil, raw)
 			assert.Equal(t, tc.chunked, r.block.TransferEncoding(), "chunked")
 			assert.Equal(t, tc.folded, r.block.Folded(), "folded")
 			assert.Equal(t, tc.repeatedHost, r.block.RepeatedHost(), "Host repeated")
@@ -275,7 +268,7 @@ func TestViewRefusal(t *testing.T) {
 				require.NotNil(t, tc.want, "fasthttp refuses a request the middleware serves")
 				return
 			}
-			r := view(t, fiber.New(), raw)
+			r := view(t, nil, raw)
 			target := r.RequestURI()
 			want := tc.want
 			if tc.name == "absolute-form, two '@'" && string(r.ctx.Request.URI().Host()) == "a.example" {

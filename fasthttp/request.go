@@ -1,4 +1,4 @@
-package signetfiber
+package signetfasthttp
 
 import (
 	"errors"
@@ -6,10 +6,8 @@ import (
 	"net/textproto"
 	"net/url"
 	"sync"
-	"sync/atomic"
+	"unsafe"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 	"github.com/valyala/fasthttp"
 
 	signet "github.com/signet-go/signet/core"
@@ -20,8 +18,10 @@ import (
 // Verify runs (the core copies what it keeps). Views are pooled: one is
 // acquired per verification and released as soon as Verify returns.
 type request struct {
-	c   *fiber.Ctx
-	ctx *fasthttp.RequestCtx // c.Context()
+	ctx *fasthttp.RequestCtx
+	// server is the server that read the request, nil for fasthttp's
+	// defaults: how it read the header names and a multipart body.
+	server *fasthttp.Server
 	// block is the header block as received.
 	block signet.HeaderBlock
 	// values holds every value Header returned during this verification,
@@ -48,9 +48,9 @@ var requests = sync.Pool{New: func() any { return new(request) }}
 // large scratch slice in the pool.
 const maxPooled = 256
 
-func acquireRequest(c *fiber.Ctx) *request {
+func acquireRequest(ctx *fasthttp.RequestCtx, server *fasthttp.Server) *request {
 	r := requests.Get().(*request)
-	r.c, r.ctx = c, c.Context()
+	r.ctx, r.server = ctx, server
 	r.block.Reset(r.ctx.Request.Header.RawHeaders())
 	return r
 }
@@ -59,7 +59,7 @@ func acquireRequest(c *fiber.Ctx) *request {
 // arrays (their stale strings are never read again: they are overwritten
 // before use) unless it grew too large to keep.
 func (r *request) release() {
-	r.c, r.ctx = nil, nil
+	r.ctx, r.server = nil, nil
 	r.target, r.absHost = 0, ""
 	r.block.Reset(nil)
 	r.values = r.values[:0]
@@ -70,7 +70,7 @@ func (r *request) release() {
 }
 
 // Method is the method of the request line, as received.
-func (r *request) Method() string { return utils.UnsafeString(r.ctx.Request.Header.Method()) }
+func (r *request) Method() string { return unsafeString(r.ctx.Request.Header.Method()) }
 
 // Scheme is "https" when the connection is TLS, else "http".
 func (r *request) Scheme() string {
@@ -87,7 +87,7 @@ func (r *request) Scheme() string {
 //
 // The middleware refuses, before verifying, a request whose target is
 // neither origin-form nor "*" unless it is such an absolute URI and its
-// host is the one fasthttp parsed, c.Hostname() (see refusal): only then is
+// host is the one fasthttp parsed, URI().Host() (see refusal): only then is
 // the host read here the host the app reads.
 func (r *request) Host() string {
 	if host, ok := r.absolute(); ok {
@@ -99,7 +99,7 @@ func (r *request) Host() string {
 			return r.values[start]
 		}
 	}
-	return textproto.TrimString(utils.UnsafeString(r.ctx.Request.Header.Host()))
+	return textproto.TrimString(unsafeString(r.ctx.Request.Header.Host()))
 }
 
 // absolute returns the host (and port) of the request-target when it is an
@@ -129,7 +129,8 @@ func isOriginOrAsterisk(target string) bool {
 
 // targetAgrees reports whether the request-target is origin-form or "*", or
 // an absolute URI with a host (as net/http reads it) that is, in any ASCII
-// case, the host fasthttp parsed from it for the app (c.Hostname()).
+// case, the host fasthttp parsed from it for the app (URI().Host(), fiber's
+// c.Hostname()).
 // Anything else net/http refuses (400), or fasthttp reads another host
 // from: its host ends at the first '/' (not at '?' or '#') and follows the
 // first '@' (not the last); a target that does not start with a scheme
@@ -145,7 +146,7 @@ func (r *request) targetAgrees() bool {
 	}
 	// URI, unlike Request.RequestURI, leaves the target as received (the
 	// view's RequestURI) as it is.
-	return utils.EqualFold(host, utils.UnsafeString(r.ctx.Request.URI().Host())) // ASCII case only
+	return equalFoldASCII(host, unsafeString(r.ctx.Request.URI().Host())) // ASCII case only
 }
 
 // setHostFromTarget makes the Host header of a request with an absolute-form
@@ -159,7 +160,7 @@ func (r *request) setHostFromTarget() {
 }
 
 // RequestURI is the request-target of the request line, undecoded.
-func (r *request) RequestURI() string { return utils.UnsafeString(r.ctx.Request.Header.RequestURI()) }
+func (r *request) RequestURI() string { return unsafeString(r.ctx.Request.Header.RequestURI()) }
 
 // Header returns every value of the header name, in order, as net/http's
 // Request.Header would: Host is not a header (Host has it), nor is
@@ -186,7 +187,7 @@ func (r *request) Header(name string) []string {
 		// fasthttp: nobody sent them.
 	default:
 		for _, v := range r.ctx.Request.Header.PeekAll(name) {
-			r.values = append(r.values, textproto.TrimString(utils.UnsafeString(v)))
+			r.values = append(r.values, textproto.TrimString(unsafeString(v)))
 		}
 	}
 	if len(r.values) == start {
@@ -200,7 +201,7 @@ func (r *request) Header(name string) []string {
 // keeps one value of, rewrites or makes up (Content-Type, User-Agent,
 // Content-Length, Connection, Cookie, Trailer), Host and Transfer-Encoding
 // (no headers for net/http), any header of a chunked request (fasthttp adds
-// the trailers to the headers), any header when the app does not normalise
+// the trailers to the headers), any header when the server does not normalise
 // header names (fasthttp then matches them case-sensitively), and any
 // header of a block with a folded value (fasthttp joins the lines of one
 // differently from net/http).
@@ -211,36 +212,7 @@ func (r *request) fromRaw(name string) bool {
 		fasthttp.HeaderHost, fasthttp.HeaderTransferEncoding:
 		return true
 	}
-	return r.block.TransferEncoding() || !normalizesNames(r.c.App()) || r.block.Folded()
-}
-
-// appsSeen is whether the last apps asked about normalise header names
-// (fiber's default, DisableHeaderNormalizing false), the latest first, so
-// that a process serving a few apps copies no config per request. It keeps
-// at most that many apps alive.
-type appsSeen [4]struct {
-	app       *fiber.App
-	normalize bool
-}
-
-var seenApps atomic.Pointer[appsSeen]
-
-// normalizesNames reports whether app normalises header names.
-func normalizesNames(app *fiber.App) bool {
-	seen := seenApps.Load()
-	if seen != nil {
-		for _, s := range seen {
-			if s.app == app {
-				return s.normalize
-			}
-		}
-	}
-	next := appsSeen{{app, !app.Config().DisableHeaderNormalizing}}
-	if seen != nil {
-		copy(next[1:], seen[:]) // the oldest dropped
-	}
-	seenApps.Store(&next)
-	return next[0].normalize
+	return r.block.TransferEncoding() || r.server != nil && r.server.DisableHeaderNamesNormalizing || r.block.Folded()
 }
 
 // Body returns the body as received (never decompressed), at most limit
@@ -261,17 +233,17 @@ func (r *request) Body(limit int64) ([]byte, error) {
 }
 
 // multipartParsed reports whether fasthttp parsed the body into a multipart
-// form while reading it, keeping no raw bytes (what it does with fiber's
-// default DisablePreParseMultipartForm false: a multipart/form-data body of
+// form while reading it, keeping no raw bytes (what it does by default,
+// unless the server's DisablePreParseMultipartForm: a multipart/form-data body of
 // known length and without Content-Encoding). Its Body() would be a
 // re-encoding of the form, not the bytes that were signed.
 func (r *request) multipartParsed() bool {
 	h := &r.ctx.Request.Header
 	return len(h.MultipartFormBoundary()) > 0 && len(h.ContentEncoding()) == 0 && h.ContentLength() > 0 &&
-		!r.c.App().Config().DisablePreParseMultipartForm
+		(r.server == nil || !r.server.DisablePreParseMultipartForm)
 }
 
-// streamBody reads a streamed body (fiber's StreamRequestBody) within limit
+// streamBody reads a streamed body (the server's StreamRequestBody) within limit
 // and gives it back to the request, so that the handler reads the same
 // bytes.
 func streamBody(ctx *fasthttp.RequestCtx, limit int64) ([]byte, error) {
@@ -304,4 +276,28 @@ func rejectStream(ctx *fasthttp.RequestCtx, err *signet.Error) *signet.Error {
 		ctx.SetConnectionClose()
 	}
 	return err
+}
+
+// unsafeString is b as a string without copying: valid while b is unchanged.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// equalFoldASCII reports whether a and b are equal in any ASCII case (and
+// only ASCII: unlike strings.EqualFold, "K" is not the Kelvin sign).
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -1,4 +1,4 @@
-package signetfiber
+package signetfasthttp
 
 import (
 	"bufio"
@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
 
@@ -39,7 +38,7 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 		f.Add(seed)
 	}
 	server := newNetHTTPServer(f)
-	apps := []*fiber.App{fiber.New(), fiber.New(fiber.Config{DisableHeaderNormalizing: true})}
+	servers := []*fasthttp.Server{nil, {DisableHeaderNamesNormalizing: true}}
 	f.Fuzz(func(t *testing.T, raw string) {
 		want, wantBody, ok := server.serve(raw)
 		if !ok {
@@ -51,9 +50,9 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 			// is the next one on the connection.
 			return
 		}
-		for _, app := range apps {
+		for _, server := range servers {
 			fctx := new(fasthttp.RequestCtx)
-			if app.Config().DisableHeaderNormalizing {
+			if server != nil && server.DisableHeaderNamesNormalizing {
 				fctx.Request.Header.DisableNormalizing()
 			}
 			if fctx.Request.Read(bufio.NewReader(strings.NewReader(raw))) != nil {
@@ -62,8 +61,7 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 			if block := fctx.Request.Header.RawHeaders(); len(block) > 0 && string(block) != headerBlock(raw) {
 				continue // fasthttp rewrote its copy of the block as received (see Header)
 			}
-			c := app.AcquireCtx(fctx)
-			r := acquireRequest(c)
+			r := acquireRequest(fctx, server)
 			switch {
 			case r.refusal() != nil: // the middleware answers it 400 itself
 			case r.multipartParsed(): // the view's Body is ErrUnavailable: fasthttp parsed the form
@@ -71,7 +69,6 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 				testViewMatches(t, want, wantBody, r)
 			}
 			r.release()
-			app.ReleaseCtx(c)
 		}
 	})
 }

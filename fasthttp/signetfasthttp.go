@@ -1,0 +1,102 @@
+package signetfasthttp
+
+import (
+	"github.com/valyala/fasthttp"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// ErrorHandler answers a request that failed verification. One that leaves
+// the response as fasthttp starts it (status 200, no body: it only logs,
+// say) is followed by WriteError, never an empty 200.
+type ErrorHandler func(rc *fasthttp.RequestCtx, err *signet.Error)
+
+// Option configures New.
+type Option func(*middleware)
+
+// WithErrorHandler replaces WriteError, the default answer to a rejected
+// request.
+func WithErrorHandler(h ErrorHandler) Option {
+	return func(m *middleware) {
+		if h != nil {
+			m.onError = answered(h)
+		}
+	}
+}
+
+// answered is h, followed by WriteError when h left the response as
+// fasthttp starts it.
+func answered(h ErrorHandler) ErrorHandler {
+	return func(rc *fasthttp.RequestCtx, err *signet.Error) {
+		if h(rc, err); rc.Response.StatusCode() == fasthttp.StatusOK &&
+			len(rc.Response.Body()) == 0 && !rc.Response.IsBodyStream() {
+			WriteError(rc, err)
+		}
+	}
+}
+
+// WithSkipper lets requests for which skip returns true through unverified,
+// e.g. CORS preflights or health checks.
+func WithSkipper(skip func(*fasthttp.RequestCtx) bool) Option {
+	return func(m *middleware) { m.skip = skip }
+}
+
+// WithServer names the server that serves New's handler, when it is not
+// configured as fasthttp's defaults: the view of the request follows its
+// DisableHeaderNamesNormalizing and DisablePreParseMultipartForm, read on
+// every request.
+func WithServer(s *fasthttp.Server) Option {
+	return func(m *middleware) { m.server = s }
+}
+
+type middleware struct {
+	verifier signet.IntoVerifier
+	onError  ErrorHandler
+	skip     func(*fasthttp.RequestCtx) bool
+	server   *fasthttp.Server
+}
+
+// New returns middleware that verifies every request with v, in the shape
+// of fasthttp's own handler wrappers (fasthttp.CompressHandler). A verified
+// request reaches next with its *signet.Result on rc (see Result and
+// Credentials); any other is answered by the error handler. The verifier is
+// handed rc as its context.Context, and reads the request through a view
+// over fasthttp's buffers (see the package documentation and Verify). New
+// panics when v is nil or a nil pointer (see signet.CheckVerifier), so the
+// mistake shows at startup rather than on every request.
+func New(v signet.Verifier, opts ...Option) func(next fasthttp.RequestHandler) fasthttp.RequestHandler {
+	if err := signet.CheckVerifier(v); err != nil {
+		panic("signetfasthttp: New: " + err.Error())
+	}
+	m := &middleware{verifier: signet.AsIntoVerifier(v), onError: WriteError}
+	for _, o := range opts {
+		if o != nil {
+			o(m)
+		}
+	}
+	return func(next fasthttp.RequestHandler) fasthttp.RequestHandler {
+		return func(rc *fasthttp.RequestCtx) {
+			if m.skip != nil && m.skip(rc) {
+				next(rc)
+				return
+			}
+			if err := Verify(rc, rc, m.verifier, m.server); err != nil {
+				m.onError(rc, err)
+				return
+			}
+			next(rc)
+		}
+	}
+}
+
+// WriteError is the default ErrorHandler: the error's status, its
+// WWW-Authenticate challenge where the scheme defines one,
+// X-Content-Type-Options: nosniff, and the JSON body {"error": code,
+// "message": message}.
+func WriteError(rc *fasthttp.RequestCtx, err *signet.Error) {
+	err.SetHeaders(rc.Response.Header.Set)
+	rc.SetContentType("application/json")
+	rc.SetStatusCode(err.Status())
+	body, _ := err.MarshalJSON() // never fails: two strings
+	rc.SetBody(body)
+}

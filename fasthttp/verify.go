@@ -1,0 +1,128 @@
+package signetfasthttp
+
+import (
+	"context"
+	"sync"
+
+	"github.com/valyala/fasthttp"
+
+	signet "github.com/signet-go/signet/core"
+)
+
+// Verify verifies the request of rc with v and, when it verifies, stores
+// its Result on rc (a user value: fiber's c.Locals), read back with Result
+// and Credentials. It is New's work, for adapters of frameworks built on
+// fasthttp (package signetfiber uses it); ctx is handed to the verifier,
+// server is the server that read the request (nil: fasthttp's defaults).
+//
+// Before verifying, it refuses with 400 malformed_signature a request that
+// net/http would refuse itself and that fasthttp reads otherwise, or lets
+// the app read otherwise than the verifier (see signet.HeaderBlock's
+// Refusal and errTarget). For a request whose target is an absolute URI, it
+// sets the Host header to that URI's host, as a server must read it (RFC
+// 9112 §3.2.2) and as net/http does, so that the app reads the host
+// verified.
+//
+// The verifier reads the request through a pooled view over fasthttp's own
+// buffers and verifies into a pooled Result, which goes back to the pool
+// when fasthttp is done with the request (it closes rc's user values then):
+// a verifier of package signet allocates nothing for an HMAC scheme without
+// a body.
+func Verify(ctx context.Context, rc *fasthttp.RequestCtx, v signet.IntoVerifier, server *fasthttp.Server) *signet.Error {
+	r := acquireRequest(rc, server)
+	if err := r.refusal(); err != nil {
+		r.release()
+		return err
+	}
+	r.setHostFromTarget()
+	res := results.Get().(*pooledResult)
+	err := signet.AsError(v.VerifyInto(ctx, r, &res.Result))
+	r.release() // the view's strings alias fasthttp's buffers: not past Verify
+	if err != nil {
+		results.Put(res) // untouched by a failed verification
+		return err
+	}
+	rc.SetUserValue(resultKey{}, res) // fasthttp calls res.Close once the request is done
+	return nil
+}
+
+// refusal returns the error Verify answers, before verifying, a request
+// that net/http would refuse itself and that fasthttp reads otherwise than
+// the view does, or lets the app read otherwise than the verifier: a header
+// block a server must refuse (see signet.HeaderBlock's Refusal: fasthttp
+// before v1.70 keeps the last of several Host fields, before v1.74 decodes
+// the chunked body of an HTTP/1.0 request, v1.60 to v1.64 split a folded
+// value with a ':'), a request-target whose host the app would not read as
+// the verifier does (see targetAgrees). It returns nil for any other
+// request, origin-form HTTP/1.1 requests having cost a scan of the header
+// block (which Header reuses) and one comparison.
+func (r *request) refusal() *signet.Error {
+	// In net/http's order: the Host, the target, then the framing.
+	if err := r.block.Refusal(true); err != nil { // as HTTP/1.1: a repeated Host only
+		return err
+	}
+	if !r.targetAgrees() {
+		return errTarget
+	}
+	return r.block.Refusal(r.ctx.Request.Header.IsHTTP11())
+}
+
+// errTarget answers a request whose target is neither origin-form ("/…")
+// nor "*", unless it is an absolute URI net/http reads (url.ParseRequestURI)
+// with the host fasthttp reads from it, the one URI().Host() (fiber's
+// c.Hostname()) gives the app (their cases aside). net/http answers 400 a
+// target it cannot parse; for one it can, fasthttp may read another host
+// (it ends the host at the first '/' only, not at '?' or '#'; before v1.68
+// it takes what follows the first '@', not the last), which the app would
+// serve while the signature was checked against the host net/http reads.
+// This refuses an authority-form target ("CONNECT host:443") too: fasthttp
+// reads the Host header's host for it.
+var errTarget = signet.NewError(signet.ErrMalformed, "the request-target is not a path or an absolute URI whose host fasthttp reads as written")
+
+// pooledResult is the user value of a verified request: its Result, to be
+// pooled again when fasthttp is done with the request (it removes every
+// user value then, calling Close on those that are io.Closers).
+type pooledResult struct{ signet.Result }
+
+var results = sync.Pool{New: func() any { return new(pooledResult) }}
+
+// Close drops the Result's credentials and pools it.
+func (p *pooledResult) Close() error {
+	p.Result = signet.Result{}
+	results.Put(p)
+	return nil
+}
+
+// resultKey is the user-value key of the *signet.Result; an unexported
+// type, so no other package's key can collide with it.
+type resultKey struct{}
+
+// Result returns the verification result Verify stored on rc.
+//
+// It is valid while fasthttp serves the request: Verify pools it and reuses
+// it for another request once this one is done, as fasthttp reuses rc. To
+// keep it longer, copy it (kept := *res): the copy's strings, Covered and
+// Details stay valid.
+func Result(rc *fasthttp.RequestCtx) (*signet.Result, bool) {
+	res, ok := rc.UserValue(resultKey{}).(*pooledResult)
+	if !ok || res == nil {
+		return nil, false
+	}
+	return &res.Result, true
+}
+
+// SetResult stores a copy of res on rc as Verify stores a verified
+// request's, for tests of handlers that read Result and Credentials
+// without signing requests.
+func SetResult(rc *fasthttp.RequestCtx, res signet.Result) {
+	rc.SetUserValue(resultKey{}, &pooledResult{Result: res})
+}
+
+// Credentials returns the verified caller's credentials (the matching
+// signet.Secret's Credentials) when they are of type T, the exact dynamic
+// type stored there: a Client value is not found as *Client, nor the
+// reverse.
+func Credentials[T any](rc *fasthttp.RequestCtx) (T, bool) {
+	res, _ := Result(rc)
+	return signet.CredentialsOf[T](res)
+}

@@ -1,4 +1,0 @@
-package signetfiber
-
-// FasthttpRead is fasthttpRead, for the package's external tests.
-var FasthttpRead = fasthttpRead
