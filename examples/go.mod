@@ -10,9 +10,11 @@ require (
 	github.com/signet-go/signet/core v0.0.0
 	github.com/signet-go/signet/echo v0.0.0
 	github.com/signet-go/signet/echov5 v0.0.0
+	github.com/signet-go/signet/fasthttp v0.0.0
 	github.com/signet-go/signet/fiber v0.0.0
 	github.com/signet-go/signet/gin v0.0.0
 	github.com/signet-go/signet/nethttp v0.0.0
+	github.com/valyala/fasthttp v1.51.0
 )
 
 require (
@@ -43,11 +45,9 @@ require (
 	github.com/quic-go/qpack v0.6.0 // indirect
 	github.com/quic-go/quic-go v0.59.0 // indirect
 	github.com/rivo/uniseg v0.2.0 // indirect
-	github.com/signet-go/signet/fasthttp v0.0.0 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
-	github.com/valyala/fasthttp v1.51.0 // indirect
 	github.com/valyala/fasttemplate v1.2.2 // indirect
 	github.com/valyala/tcplisten v1.0.0 // indirect
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect

@@ -792,26 +792,31 @@ func signedHeader(t *testing.T, signer signet.Signer, method, url string) http.H
 	return req.Header
 }
 
-// TestFiberOwnAnswers: what fiber refuses before any handler runs (a header
-// block over its ReadBufferSize, a body over its BodyLimit) is answered in
-// the contract's JSON, as a rejection, not in fiber's plain text.
-func TestFiberOwnAnswers(t *testing.T) {
-	srv := startServer(t, "-framework", "fiber")
-	srv.configure(t, saConfig(testSecret, nil))
-	for _, tc := range []struct {
-		request string
-		status  int
-		code    string
-	}{
-		{"GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + strings.Repeat("a", 40<<10) + "\r\n\r\n", http.StatusRequestHeaderFieldsTooLarge, "malformed_signature"},
-		{"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 33554433\r\n\r\n" + strings.Repeat("b", 64<<10), http.StatusRequestEntityTooLarge, "body_too_large"},
-	} {
-		conn, err := net.Dial("tcp", srv.addr)
-		require.NoError(t, err)
-		go conn.Write([]byte(tc.request)) // fiber may answer, and close, before reading it all
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		require.NoError(t, err)
-		assertRejected(t, readResponse(t, resp), tc.status, tc.code)
-		conn.Close()
+// TestFasthttpOwnAnswers: what fasthttp (under fiber or alone) refuses
+// before any handler runs (a header block over its read buffer, a body over
+// its limit) is answered in the contract's JSON, as a rejection, not in
+// fasthttp's plain text.
+func TestFasthttpOwnAnswers(t *testing.T) {
+	for _, framework := range []string{"fiber", "fasthttp"} {
+		t.Run(framework, func(t *testing.T) {
+			srv := startServer(t, "-framework", framework)
+			srv.configure(t, saConfig(testSecret, nil))
+			for _, tc := range []struct {
+				request string
+				status  int
+				code    string
+			}{
+				{"GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + strings.Repeat("a", 40<<10) + "\r\n\r\n", http.StatusRequestHeaderFieldsTooLarge, "malformed_signature"},
+				{"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 33554433\r\n\r\n" + strings.Repeat("b", 64<<10), http.StatusRequestEntityTooLarge, "body_too_large"},
+			} {
+				conn, err := net.Dial("tcp", srv.addr)
+				require.NoError(t, err)
+				go conn.Write([]byte(tc.request)) // the server may answer, and close, before reading it all
+				resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+				require.NoError(t, err)
+				assertRejected(t, readResponse(t, resp), tc.status, tc.code)
+				conn.Close()
+			}
+		})
 	}
 }

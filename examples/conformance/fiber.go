@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -55,9 +54,11 @@ func newFiberServer(a *app) server {
 	f.Use(func(c *fiber.Ctx) error {
 		switch {
 		case isControl(string(c.Request().Header.RequestURI())):
-			return a.controlFiber(c)
+			a.controlFasthttp(c.Context())
+			return nil
 		case a.active.Load() == nil:
-			return fiberError(c, http.StatusServiceUnavailable, "no config is active: PUT /_conformance/config first")
+			fasthttpError(c.Context(), http.StatusServiceUnavailable, "no config is active: PUT /_conformance/config first")
+			return nil
 		}
 		return protected(c) // on success, c.Next() runs echoFiber
 	}, echoFiber)
@@ -89,47 +90,14 @@ func echoFiber(c *fiber.Ctx) error {
 	return c.JSON(newEcho(res, c.Method(), string(c.Request().Header.RequestURI()), c.BodyRaw()))
 }
 
-// controlFiber serves PUT /_conformance/config and PUT /_conformance/clock,
-// answering as app.control does.
-func (a *app) controlFiber(c *fiber.Ctx) error {
-	apply := a.controlEndpoint(string(c.Request().Header.RequestURI()))
-	if apply == nil {
-		return fiberError(c, http.StatusNotFound, "404 page not found")
-	}
-	if c.Method() != http.MethodPut {
-		c.Set(fiber.HeaderAllow, http.MethodPut)
-		return fiberError(c, http.StatusMethodNotAllowed, http.StatusText(http.StatusMethodNotAllowed))
-	}
-	data := bytes.Clone(c.BodyRaw()) // fasthttp reuses its buffer
-	err := errors.New("http: request body too large")
-	if len(data) <= maxControlBody {
-		err = apply(data)
-	}
-	if err != nil {
-		return c.Status(http.StatusBadRequest).JSON(map[string]string{"error": "invalid_config", "message": err.Error()})
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
-
 // fiberOwnError answers, in the contract's JSON, what fiber refuses before
 // any handler runs (a *fiber.Error of a 4xx status: its errors are not
 // signet's), and any other error as the server's own trouble.
 func fiberOwnError(c *fiber.Ctx, err error) error {
-	status, code, message := http.StatusInternalServerError, "verification_unavailable", "the request could not be served"
-	if e := (*fiber.Error)(nil); errors.As(err, &e) && e.Code >= 400 && e.Code < 500 {
-		status, code, message = e.Code, "malformed_signature", e.Message
+	status, message := http.StatusInternalServerError, ""
+	if e := (*fiber.Error)(nil); errors.As(err, &e) {
+		status, message = e.Code, e.Message
 	}
-	if status == http.StatusRequestEntityTooLarge {
-		code = "body_too_large"
-	}
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	return c.Status(status).JSON(map[string]string{"error": code, "message": message})
-}
-
-// fiberError answers as net/http's http.Error does.
-func fiberError(c *fiber.Ctx, status int, message string) error {
-	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	return c.Status(status).SendString(message + "\n")
+	ownError(c.Context(), status, message)
+	return nil
 }

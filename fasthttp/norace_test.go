@@ -1,0 +1,5 @@
+//go:build !race
+
+package signetfasthttp_test
+
+const raceEnabled = false

@@ -1,0 +1,281 @@
+package signetfasthttp_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/valyala/fasthttp"
+
+	signet "github.com/signet-go/signet/core"
+	signetfasthttp "github.com/signet-go/signet/fasthttp"
+)
+
+// caller is the credentials type of these tests.
+type caller struct{ ID int }
+
+// answer is what whoAnswers answers.
+type answer struct {
+	KeyID  string `json:"key_id"`
+	Caller int    `json:"caller"`
+	Body   string `json:"body"`
+}
+
+// whoAnswers answers the Result's key id, the typed credentials and the
+// body the handler reads.
+func whoAnswers(rc *fasthttp.RequestCtx) {
+	res, ok := signetfasthttp.Result(rc)
+	if !ok {
+		rc.SetStatusCode(http.StatusInternalServerError)
+		return
+	}
+	who, _ := signetfasthttp.Credentials[caller](rc)
+	body, _ := json.Marshal(answer{KeyID: res.KeyID, Caller: who.ID, Body: string(rc.Request.Body())})
+	rc.SetBody(body)
+}
+
+// TestErrorHandlerAnswers checks that an error handler's answer is the only
+// one, and that one leaving the response as fasthttp starts it is followed
+// by WriteError (the suite checks a handler writing a body, and one writing
+// nothing).
+func TestErrorHandlerAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		handler signetfasthttp.ErrorHandler
+		status  int
+		body    string
+	}{
+		{"a status only", func(rc *fasthttp.RequestCtx, _ *signet.Error) { rc.SetStatusCode(http.StatusForbidden) }, http.StatusForbidden, ""},
+		{"a body only", func(rc *fasthttp.RequestCtx, _ *signet.Error) { rc.SetBodyString("no") }, http.StatusOK, "no"},
+		{"headers only", func(rc *fasthttp.RequestCtx, _ *signet.Error) { rc.Response.Header.Set("X-Seen", "1") }, http.StatusUnauthorized,
+			`{"error":"missing_signature","message":"send the signature in the Signature header"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, _ := sasigning(t)
+			base := serve(t, &fasthttp.Server{Handler: signetfasthttp.New(v, signetfasthttp.WithErrorHandler(tc.handler))(whoAnswers)})
+			resp, err := http.Post(base+"/up", "text/plain", strings.NewReader("x"))
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tc.status, resp.StatusCode)
+			assert.Equal(t, tc.body, string(body))
+		})
+	}
+}
+
+// TestServerSettings checks that the view follows the settings of the
+// server named with WithServer: header names matched in any case when the
+// server does not normalise them, a multipart body verified when the server
+// does not parse it into a form (and refused, never verified against a
+// re-encoding, when it does).
+func TestServerSettings(t *testing.T) {
+	v, s := sasigning(t)
+	var form bytes.Buffer
+	w := multipart.NewWriter(&form)
+	require.NoError(t, w.WriteField("a", "1"))
+	require.NoError(t, w.Close())
+	multipartForm := http.Header{"Content-Type": {w.FormDataContentType()}}
+	lowerCase := func(r *http.Request) {
+		r.Header["signature"] = r.Header["Signature"] // sent in lower case
+		delete(r.Header, "Signature")
+	}
+	for _, tc := range []struct {
+		name                                string
+		namesAsSent, multipartAsSent, named bool
+		header                              http.Header
+		edit                                func(*http.Request)
+		status                              int
+	}{
+		{"names as sent, server named", true, false, true, nil, lowerCase, http.StatusOK},
+		// fasthttp then matches names case-sensitively, for the app too.
+		{"names as sent, server not named", true, false, false, nil, lowerCase, http.StatusUnauthorized},
+		{"names normalised", false, false, false, nil, lowerCase, http.StatusOK},
+		{"multipart, parsed by fasthttp", false, false, false, multipartForm, nil, http.StatusServiceUnavailable},
+		{"multipart, as sent, server named", false, true, true, multipartForm, nil, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			server := &fasthttp.Server{DisableHeaderNamesNormalizing: tc.namesAsSent, DisablePreParseMultipartForm: tc.multipartAsSent}
+			var opts []signetfasthttp.Option
+			if tc.named {
+				opts = append(opts, signetfasthttp.WithServer(server))
+			}
+			server.Handler = signetfasthttp.New(v, opts...)(whoAnswers)
+			status, got := sendSigned(t, serve(t, server), s, form.Bytes(), tc.header, false, tc.edit)
+			require.Equal(t, tc.status, status, got)
+			if status == http.StatusOK {
+				assert.JSONEq(t, fmt.Sprintf(`{"key_id":"k","caller":7,"body":%q}`, form.String()), got)
+			}
+		})
+	}
+}
+
+// TestStreamRequestBody checks bodies under the server's StreamRequestBody:
+// read up to the verifier's limit, and given back to the handler.
+func TestStreamRequestBody(t *testing.T) {
+	v, s := sasigning(t, signet.WithMaxBodyBytes(64<<10))
+	base := serve(t, &fasthttp.Server{Handler: signetfasthttp.New(v)(whoAnswers), StreamRequestBody: true, MaxRequestBodySize: 16 << 10})
+	for _, chunked := range []bool{false, true} {
+		for _, size := range []int{0, 10, 8 << 10, 40 << 10} { // below and beyond fasthttp's prefetch
+			body := bytes.Repeat([]byte("s"), size)
+			status, got := sendSigned(t, base, s, body, nil, chunked, nil)
+			require.Equal(t, http.StatusOK, status, got)
+			assert.JSONEq(t, fmt.Sprintf(`{"key_id":"k","caller":7,"body":%q}`, body), got)
+		}
+		status, got := sendSigned(t, base, s, bytes.Repeat([]byte("s"), 64<<10+1), nil, chunked, nil)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+		assert.Contains(t, got, `"error":"body_too_large"`)
+	}
+}
+
+// TestConcurrentClients sends many requests at once, from clients with
+// distinct keys, credentials, bodies and paths, half of them on a
+// connection of their own, and checks each answer and the credentials the
+// handler reads after other requests verified into pooled Results:
+// anything aliased past Verify or a Result reused too early would show
+// here (and under -race).
+func TestConcurrentClients(t *testing.T) {
+	const clients, requests = 12, 30
+	keys := signet.KeyFunc(func(_ context.Context, keyID string) ([]signet.Secret, error) {
+		var i int
+		if _, err := fmt.Sscanf(keyID, "client-%02d", &i); err != nil || i >= clients {
+			return nil, signet.ErrUnknownKey
+		}
+		return []signet.Secret{{Key: signet.NewHMACKey([]byte(keyID)), Credentials: caller{i}}}, nil
+	})
+	verifier, err := signet.NewCavage(keys, signet.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	base := serve(t, &fasthttp.Server{Handler: signetfasthttp.New(verifier)(func(rc *fasthttp.RequestCtx) {
+		time.Sleep(time.Millisecond) // other requests verify into pooled Results meanwhile
+		whoAnswers(rc)
+	})})
+
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keyID := fmt.Sprintf("client-%02d", i)
+			signer, err := signet.NewCavageSigner(keyID, signet.NewHMACKey([]byte(keyID)), signet.WithClock(func() time.Time { return now }))
+			if !assert.NoError(t, err) {
+				return
+			}
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: i%2 == 0}}
+			defer client.CloseIdleConnections()
+			for j := range requests {
+				body := strings.Repeat(fmt.Sprintf("%s-%d;", keyID, j), 1+(i+j)%7)
+				r, _ := http.NewRequest("POST", fmt.Sprintf("%s/c/%d/r/%d", base, i, j), strings.NewReader(body))
+				r.Header.Set("A-Pad", strings.Repeat("p", (i*7+j*3)%50)) // moves the signature in the buffer
+				if !assert.NoError(t, signer.Sign(r)) {
+					return
+				}
+				resp, err := client.Do(r)
+				if !assert.NoError(t, err) {
+					return
+				}
+				var got answer
+				err = json.NewDecoder(resp.Body).Decode(&got)
+				resp.Body.Close()
+				assert.NoError(t, err)
+				assert.Equal(t, answer{KeyID: keyID, Caller: i, Body: body}, got)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestNoAllocations checks that a request verified with an HMAC scheme
+// without a body allocates nothing through the middleware (Results pooled,
+// released when fasthttp resets the request's user values, as its server
+// does after each request).
+func TestNoAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
+	v, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	s, err := signet.NewSASigningSigner(key)
+	require.NoError(t, err)
+	out, _ := http.NewRequest("GET", "http://api.example/v1/orders/42", nil)
+	require.NoError(t, s.Sign(out))
+	var raw bytes.Buffer
+	require.NoError(t, out.Write(&raw))
+
+	handler := signetfasthttp.New(v)(func(rc *fasthttp.RequestCtx) {
+		if who, _ := signetfasthttp.Credentials[caller](rc); who.ID != 7 {
+			rc.SetStatusCode(http.StatusInternalServerError)
+			return
+		}
+		rc.SetStatusCode(http.StatusNoContent)
+	})
+	var rc fasthttp.RequestCtx
+	require.NoError(t, rc.Request.Read(bufio.NewReader(&raw)))
+	serve := func() {
+		handler(&rc)
+		rc.Response.Reset()
+		rc.ResetUserValues()
+	}
+	serve() // warm the pools
+	if allocs := testing.AllocsPerRun(100, serve); allocs != 0 {
+		t.Errorf("%v allocations per request, want 0", allocs)
+	}
+	handler(&rc)
+	assert.Equal(t, http.StatusNoContent, rc.Response.StatusCode())
+}
+
+// now is the clock of every verifier and signer here.
+var now = time.Unix(1_700_000_000, 0)
+
+// sasigning returns a verifier (given verifierOpts) and a signer of the
+// method, path and body.
+func sasigning(t *testing.T, verifierOpts ...signet.SASigningOption) (signet.Verifier, *signet.SASigningSigner) {
+	t.Helper()
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
+	covers := []signet.SASigningOption{signet.SASigningFields("method", "path", "body"), signet.SASigningDelimiter("\n")}
+	v, err := signet.NewSASigning(keys, append(covers, verifierOpts...)...)
+	require.NoError(t, err)
+	s, err := signet.NewSASigningSigner(key, covers...)
+	require.NoError(t, err)
+	return v, s
+}
+
+// sendSigned signs a POST of body with s, edits it with edit (if any),
+// sends it to the server at base, chunked when chunked is set, and returns
+// the answer's status and body.
+func sendSigned(t *testing.T, base string, s signet.Signer, body []byte, header http.Header, chunked bool, edit func(*http.Request)) (int, string) {
+	t.Helper()
+	r, err := http.NewRequest("POST", base+"/up", bytes.NewReader(body))
+	require.NoError(t, err)
+	for name, values := range header {
+		r.Header[name] = values
+	}
+	require.NoError(t, s.Sign(r))
+	if chunked { // a body of unknown length
+		r.Body, r.GetBody, r.ContentLength = io.NopCloser(bytes.NewReader(body)), nil, -1
+	}
+	if edit != nil {
+		edit(r)
+	}
+	resp, err := http.DefaultClient.Do(r)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(got)
+}
