@@ -20,7 +20,7 @@
 // # The request as received, without net/http
 //
 // The verifier reads the request through a view over fasthttp's own
-// buffers: the method, the Host header and the request-target exactly as
+// buffers (package signetfasthttp's, which New calls): the method, the Host header and the request-target exactly as
 // they came on the request line (never fiber's decoded or normalised path),
 // every value of a header in order, as net/http would give them (a repeated
 // Content-Type, say, is seen whole although fasthttp keeps only its last
