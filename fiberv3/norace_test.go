@@ -1,0 +1,5 @@
+//go:build !race
+
+package signetfiber_test
+
+const raceEnabled = false
