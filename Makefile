@@ -8,9 +8,11 @@ FUZZTIME ?= 60s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The newest Go release, which every module is tested with too (go.work asks for 1.26.8).
 GO_NEWEST := go1.27.3
-# The newest fasthttp served, which the fasthttp and fiber v2 adapters are tested with too (fiber v2
-# asks for v1.51.0).
+# The newest fasthttp served, which the adapters on fasthttp are tested with too (fiber v2 asks for
+# v1.51.0, fiber v3 for v1.69.0; the workspace selects the newer). Alone (gowork-off), each of them
+# is tested with -race on the version its go.mod asks for.
 FASTHTTP_NEWEST := v1.78.0
+FASTHTTP_MODULES := fasthttp fiber fiberv3
 
 .PHONY: test lint vet race go-oldest go-newest fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
 
@@ -42,10 +44,10 @@ go-newest:
 	@for m in $(MODULES); do (cd $$m && GOTOOLCHAIN=$(GO_NEWEST) go vet ./... && \
 		GOTOOLCHAIN=$(GO_NEWEST) go test -count=1 ./...) || exit 1; done
 
-## fasthttp-newest: the fasthttp and fiber v2 adapters tested (with -race) on FASTHTTP_NEWEST, as an
-## app that upgrades fasthttp runs them: go.mod and go.sum stay as they are (a copy, go test -modfile)
+## fasthttp-newest: the adapters on fasthttp tested (with -race) on FASTHTTP_NEWEST, as an app that
+## upgrades fasthttp runs them: go.mod and go.sum stay as they are (a copy, go test -modfile)
 fasthttp-newest:
-	@for m in fasthttp fiber; do mod=$$(mktemp -d)/go.mod && cp $$m/go.mod $$mod && cp $$m/go.sum $${mod%.mod}.sum && \
+	@for m in $(FASTHTTP_MODULES); do mod=$$(mktemp -d)/go.mod && cp $$m/go.mod $$mod && cp $$m/go.sum $${mod%.mod}.sum && \
 	(cd $$m && GOWORK=off go get -modfile=$$mod github.com/valyala/fasthttp@$(FASTHTTP_NEWEST) && \
 	GOWORK=off go test -race -count=1 -modfile=$$mod ./...); rc=$$?; rm -r $$(dirname $$mod); [ $$rc = 0 ] || exit $$rc; done
 
@@ -54,9 +56,11 @@ bench-smoke:
 	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchtime 1x ./... > /dev/null) || \
 		{ echo "a benchmark fails in $$m: go test -run '^$$' -bench . -benchtime 1x ./..."; exit 1; }; done
 
-## gowork-off: each module builds and tests on its own
+## gowork-off: each module builds and tests on its own (with -race on fasthttp, which the workspace
+## would give them newer)
 gowork-off:
-	@for m in $(MODULES); do (cd $$m && GOWORK=off go test -count=1 ./...) || exit 1; done
+	@for m in $(MODULES); do race=; case " $(FASTHTTP_MODULES) " in *" $${m#./} "*) race=-race ;; esac; \
+		(cd $$m && GOWORK=off go test $$race -count=1 ./...) || exit 1; done
 
 ## fuzz: every fuzz target for FUZZTIME (make fuzz FUZZTIME=10m), one after another; a run that
 ## ends with Go's coordinator race and no failing input is run again (see scripts/fuzz.sh)

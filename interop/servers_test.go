@@ -16,7 +16,7 @@ import (
 
 // The frameworks of the conformance server, and the peers.
 var (
-	frameworks = []string{"nethttp", "gin", "echo", "echov5", "fiber", "fasthttp"}
+	frameworks = []string{"nethttp", "gin", "echo", "echov5", "fiber", "fiberv3", "fasthttp"}
 	peers      = []string{"api-signature", "http-signature"}
 )
 

@@ -362,33 +362,42 @@ func testPathsServedAsReceived(t *testing.T, srv *testServer) {
 }
 
 // TestOptionsAsterisk checks that "OPTIONS *" goes through the scheme like
-// any other request, in every framework: net/http's http.Server would
-// otherwise answer it with 200 before any handler.
+// any other request, in every framework but fiber v3 (see unrouted): net/http's
+// http.Server would otherwise answer it with 200 before any handler.
 func TestOptionsAsterisk(t *testing.T) { eachFramework(t, testOptionsAsterisk) }
 
 func testOptionsAsterisk(t *testing.T, srv *testServer) {
 	srv.configure(t, saConfig(testSecret, nil))
-	assertRejected(t, srv.raw(t, rawRequest{method: "OPTIONS", target: "*"}), http.StatusUnauthorized, "missing_signature")
+	resp := srv.raw(t, rawRequest{method: "OPTIONS", target: "*"})
+	if srv.unrouted(t, "*") {
+		skipUnrouted(t, resp)
+	}
+	assertRejected(t, resp, http.StatusUnauthorized, "missing_signature")
 }
 
 // TestMethods checks that a correctly signed request with an uncommon
 // method is verified and answered like any other, in every framework, and
 // that unsigned it is rejected. fiber refuses an unregistered method before
-// any handler (a documented deviation, docs/adapters.md).
+// any handler, v2 and v3 in their own words (a documented deviation,
+// docs/adapters.md).
 func TestMethods(t *testing.T) { eachFramework(t, testMethods) }
 
 func testMethods(t *testing.T, srv *testServer) {
 	srv.configure(t, saConfig(testSecret, nil))
 	signer := newSigner(t, testSecret)
 	unregistered := []string{"FOO", "foo"}
+	refusal := map[string]struct {
+		status int
+		body   string
+	}{"fiber": {http.StatusBadRequest, "Invalid http method"}, "fiberv3": {http.StatusNotImplemented, "Not Implemented"}}
 	for _, method := range append([]string{"PURGE", "LOCK", "PROPFIND", "MKCOL", "VERSION-CONTROL", "QUERY"}, unregistered...) {
 		t.Run(method, func(t *testing.T) {
 			signed := srv.signed(t, signer, method, "/m?q=1", "body")
 			unsigned := srv.raw(t, rawRequest{method: method, target: "/m"})
-			if srv.framework == "fiber" && slices.Contains(unregistered, method) {
+			if refused, ok := refusal[srv.framework]; ok && slices.Contains(unregistered, method) {
 				for _, resp := range []response{signed, unsigned} {
-					assert.Equal(t, http.StatusBadRequest, resp.status)
-					assert.Equal(t, "Invalid http method", string(resp.body))
+					assert.Equal(t, refused.status, resp.status)
+					assert.Equal(t, refused.body, string(resp.body))
 				}
 				return
 			}
@@ -505,6 +514,26 @@ func withoutOrigin(t *testing.T, target string) string {
 	origin := u.Scheme + "://" + u.Host
 	require.True(t, u.User == nil && u.Host != "" && strings.EqualFold(target[:len(origin)], origin), "not absolute-form: %q", target)
 	return target[len(origin):]
+}
+
+// unrouted reports whether srv's framework answers target itself, 404
+// before any handler: fiber v3 routes on the path fasthttp reads as
+// received, which does not start with '/' for "*" and for an absolute-form
+// target without a path but with a query ("http://host?q": fasthttp reads
+// "http://host" with the path "/"). A documented deviation
+// (docs/adapters.md); skipUnrouted checks the answer.
+func (srv *testServer) unrouted(t *testing.T, target string) bool {
+	rest := withoutOrigin(t, target)
+	return srv.framework == "fiberv3" && rest != "" && !strings.HasPrefix(rest, "/")
+}
+
+// skipUnrouted asserts that resp is the framework's own 404, in the
+// contract's JSON, and skips the rest of the test: the request never
+// reached the scheme.
+func skipUnrouted(t *testing.T, resp response) {
+	t.Helper()
+	assertRejected(t, resp, http.StatusNotFound, "malformed_signature")
+	t.Skip("fiber v3 answers 404 before any handler: it routes on the path fasthttp reads, which does not start with '/' for this target")
 }
 
 // decodeEcho decodes the 200 echo in resp.
@@ -776,6 +805,9 @@ func testAbsoluteFormTargets(t *testing.T, srv *testServer) {
 	} {
 		t.Run(tc.target, func(t *testing.T) {
 			req := rawRequest{method: "GET", target: tc.target}
+			if srv.unrouted(t, tc.target) {
+				skipUnrouted(t, srv.raw(t, req))
+			}
 			assertRejected(t, srv.raw(t, req), http.StatusUnauthorized, "missing_signature")
 			req.header = signedHeader(t, signer, "GET", origin+tc.signed)
 			assertEcho(t, srv.raw(t, req), "GET", tc.echoed, "")

@@ -121,7 +121,9 @@ func testPysignedVectors(t *testing.T, srv *testServer) {
 					srv.configure(t, pysignedConfig(c.Now, keys, map[string]any{"version": version,
 						"ignore_query_params": c.IgnoreQueryParams, "skew": c.Skew, "origin": origin}))
 					resp := srv.raw(t, rawRequest{method: "GET", target: target})
-
+					if srv.unrouted(t, target) {
+						skipUnrouted(t, resp)
+					}
 					if strings.Contains(target, " ") {
 						// "fully decoded path, as FastAPI's request.url would
 						// rebuild it": a raw space cannot be sent in a
