@@ -17,7 +17,8 @@
 //
 // A rejected request is answered by WriteError (or Config.ErrorHandler): the
 // *signet.Error's status, its WWW-Authenticate challenge where the scheme
-// has one, and {"error": code, "message": message} as application/json.
+// has one, and {"error": code, "message": message} as JSON (fiber v3's
+// c.JSON: application/json; charset=utf-8).
 //
 // # The request as received, without net/http
 //
@@ -67,6 +68,12 @@
 //			return c.Next()
 //		},
 //	})
+//
+// # What fiber v3 answers itself
+//
+// fiber v3 routes on the path fasthttp reads as received: a request whose
+// target is "*" (OPTIONS *) or an absolute URI with a query and no path
+// ("http://host?q") reaches no handler, and fiber answers it 404 itself.
 //
 // When fasthttp fails to read a request (a body beyond BodyLimit, a
 // malformed one), fiber v3 still runs the handlers registered with app.Use
