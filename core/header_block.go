@@ -2,6 +2,7 @@ package signet
 
 import (
 	"bytes"
+	"iter"
 	"net/textproto"
 	"strings"
 )
@@ -24,7 +25,17 @@ type HeaderBlock struct {
 	fields []string
 	split  bool
 	facts  blockFacts
+	names  blockNames
 }
+
+// blockNames is whether every field name of a block is in canonical form.
+// Its zero value is "not checked yet".
+type blockNames uint8
+
+const (
+	namesCanonical blockNames = 1 + iota
+	namesNotCanonical
+)
 
 // blockFacts is what one scan of a block found. Its zero value is "not
 // scanned yet".
@@ -46,7 +57,7 @@ const maxKeptFields = 256
 // reads; Reset(nil) lets go of it (for a view going back to its pool). Its
 // scratch space is kept, unless a block with very many fields made it large.
 func (b *HeaderBlock) Reset(raw []byte) {
-	b.raw, b.split, b.facts = raw, false, 0
+	b.raw, b.split, b.facts, b.names = raw, false, 0, 0
 	b.fields = b.fields[:0]
 	if cap(b.fields) > maxKeptFields {
 		b.fields = nil
@@ -69,6 +80,52 @@ func (b *HeaderBlock) RepeatedHost() bool { return b.scan()&blockRepeatedHost !=
 // TransferEncoding reports whether the block has a Transfer-Encoding field,
 // in any case.
 func (b *HeaderBlock) TransferEncoding() bool { return b.scan()&blockTransferEncoding != 0 }
+
+// Names yields the name of every field of the block, in order, as
+// received (a field without a colon has none and is skipped).
+func (b *HeaderBlock) Names() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, f := range b.allFields() {
+			if name, _, ok := strings.Cut(f, ":"); ok && !yield(name) {
+				return
+			}
+		}
+	}
+}
+
+// CanonicalNames reports whether every field name of the block is in
+// canonical form: a letter in upper case at the start and after each '-',
+// in lower case elsewhere ("Content-Type", "X-Api-Key"). A server that
+// keeps names as sent and matches them case-sensitively (fasthttp's
+// DisableHeaderNamesNormalizing) finds every field of such a block under
+// the canonical name; otherwise it may miss fields net/http finds
+// ("x-role" beside "X-Role"), and the block should be read instead.
+func (b *HeaderBlock) CanonicalNames() bool {
+	if b.names == 0 {
+		b.names = namesCanonical
+		for name := range b.Names() {
+			if !isCanonicalName(name) {
+				b.names = namesNotCanonical
+				break
+			}
+		}
+	}
+	return b.names == namesCanonical
+}
+
+// isCanonicalName reports whether name has its letters in upper case at the
+// start and after each '-', and in lower case elsewhere.
+func isCanonicalName(name string) bool {
+	upper := true
+	for i := range len(name) {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' || !upper && 'A' <= c && c <= 'Z' {
+			return false
+		}
+		upper = c == '-'
+	}
+	return true
+}
 
 // AppendValues appends to dst the value of every field of the block named
 // name, in any case, in order, as net/textproto reads it: trimmed of spaces

@@ -34,8 +34,7 @@
 // verified with an HMAC scheme without a body allocates nothing, in this
 // package or in the core.
 //
-// Do not call rc.Request.RequestURI() or rc.URI() before the middleware
-// runs: fasthttp then replaces the raw request-target with its normalised
+// Do not call rc.Request.RequestURI() before the middleware runs: fasthttp then replaces the raw request-target with its normalised
 // form ("/a/../b" becomes "/b", "%2F" becomes "/"), and a signature over
 // the target as sent no longer verifies. rc.Request.Header.RequestURI()
 // reads the raw one without changing it.
@@ -45,9 +44,13 @@
 // one Host header, a request-target that is neither a path, "*" nor an
 // absolute URI whose host fasthttp reads as net/http does (a CONNECT
 // request's "host:port" included), a Transfer-Encoding header in an
-// HTTP/1.0 request, and a value folded over several lines with a ':' in a
+// HTTP/1.0 request, a value folded over several lines with a ':' in a
 // continuation line (which some fasthttp versions read as a field of its
-// own). Newer fasthttp versions refuse some of these themselves.
+// own), and a chunked request with trailer fields, which fasthttp adds to
+// its headers (net/http keeps them apart): a trailer would read as a header
+// the signature did not cover (with a streamed body the trailers come with
+// the body, so this is answered when the verifier reads it). Newer
+// fasthttp versions refuse some of these themselves.
 // docs/adapters.md lists what else tells the two servers apart.
 //
 // # Lifetime of values
@@ -65,6 +68,11 @@
 // is served; to keep the Result longer, copy it (kept := *res): the copy's
 // strings, Covered and Details own their memory.
 //
+// The verifier is handed rc as its context.Context. A RequestCtx that no
+// fasthttp server made (a zero one, in a handler's test) panics when asked
+// for Done or Err: to test a handler, give it a Result with SetResult, or
+// call rc.Init first.
+//
 // # Server settings
 //
 //   - Headers: fasthttp reads the whole header block into its
@@ -79,14 +87,17 @@
 //     bodies are verified; keep MaxRequestBodySize at or above it so that
 //     the verifier's 413 {"error": "body_too_large"} is the one clients see.
 //     With StreamRequestBody the view reads the stream up to the verifier's
-//     limit and gives the bytes back to the request for the handler.
+//     limit and gives the bytes back to the request as a stream for the
+//     handler (rc.RequestBodyStream(), or rc.Request.Body()).
 //   - Multipart bodies: unless DisablePreParseMultipartForm, fasthttp parses
 //     a multipart/form-data body into a form while reading it and keeps no
 //     raw bytes, so a scheme that signs the body cannot verify it: such
 //     requests get 503 verification_unavailable. Set
-//     DisablePreParseMultipartForm to verify them.
-//   - A server with DisableHeaderNamesNormalizing or
-//     DisablePreParseMultipartForm must be named with WithServer (fiber's
-//     adapter reads its app's server itself): header names are then matched
-//     case-insensitively on the raw header block, as net/http does.
+//     DisablePreParseMultipartForm to verify them, and name the server with
+//     WithServer so that the middleware knows.
+//   - Header names are matched case-insensitively, as net/http does,
+//     whatever DisableHeaderNamesNormalizing says: where fasthttp may have
+//     kept a name as sent ("x-role" beside "X-Role"), the view reads the
+//     header block as received. Naming the server with WithServer spares
+//     that check (fiber's adapters pass their app's server).
 package signetfasthttp

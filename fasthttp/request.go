@@ -1,6 +1,7 @@
 package signetfasthttp
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/textproto"
@@ -201,10 +202,9 @@ func (r *request) Header(name string) []string {
 // keeps one value of, rewrites or makes up (Content-Type, User-Agent,
 // Content-Length, Connection, Cookie, Trailer), Host and Transfer-Encoding
 // (no headers for net/http), any header of a chunked request (fasthttp adds
-// the trailers to the headers), any header when the server does not normalise
-// header names (fasthttp then matches them case-sensitively), and any
-// header of a block with a folded value (fasthttp joins the lines of one
-// differently from net/http).
+// the trailers to the headers), any header when fasthttp may have kept the
+// names as sent (see namesAsSent), and any header of a block with a folded
+// value (fasthttp joins the lines of one differently from net/http).
 func (r *request) fromRaw(name string) bool {
 	switch name {
 	case fasthttp.HeaderContentType, fasthttp.HeaderUserAgent, fasthttp.HeaderContentLength,
@@ -212,8 +212,83 @@ func (r *request) fromRaw(name string) bool {
 		fasthttp.HeaderHost, fasthttp.HeaderTransferEncoding:
 		return true
 	}
-	return r.block.TransferEncoding() || r.server != nil && r.server.DisableHeaderNamesNormalizing || r.block.Folded()
+	return r.block.TransferEncoding() || r.block.Folded() || r.namesAsSent()
 }
+
+// namesAsSent reports whether fasthttp may have kept some header names as
+// sent, so that its case-sensitive lookup would miss fields net/http finds
+// ("x-role" beside "X-Role"): the server does not normalise names or, with
+// no server named, one is not in canonical form (signet.HeaderBlock's
+// CanonicalNames, checked once per request).
+func (r *request) namesAsSent() bool {
+	if r.server != nil {
+		return r.server.DisableHeaderNamesNormalizing
+	}
+	return !r.block.CanonicalNames()
+}
+
+// trailersAdded reports whether fasthttp added the trailer fields of a
+// chunked request, read with its body, to its headers (net/http keeps them
+// apart, in Request.Trailer, and so does the view): a trailer would read as
+// a header the signature did not cover, after the signed values of one it
+// repeats in PeekAll (and VisitAll, fiber's c.GetReqHeaders). fasthttp
+// before v1.75 keeps trailer fields among the others: it then holds more
+// fields than the header block has, among those it keeps one by one as
+// they came (all but the names keptApart); later versions keep them apart,
+// and list their names with the declared ones (VisitAllTrailer), which
+// PeekAll then finds more often than the block has them.
+func (r *request) trailersAdded() bool {
+	if !r.block.TransferEncoding() {
+		return false // no body in chunks, no trailers
+	}
+	h := &r.ctx.Request.Header
+	held := 0
+	h.VisitAll(func(name, _ []byte) {
+		if !keptApart(unsafeString(name)) {
+			held++
+		}
+	})
+	for name := range r.block.Names() {
+		if !keptApart(name) {
+			held--
+		}
+	}
+	added := held > 0
+	h.VisitAllTrailer(func(name []byte) {
+		added = added || len(h.PeekAll(unsafeString(name))) > r.count(unsafeString(name))
+	})
+	return added
+}
+
+// count returns how many fields of the header block are named name, in any
+// case.
+func (r *request) count(name string) int {
+	n := 0
+	for f := range r.block.Names() {
+		if equalFoldASCII(f, name) {
+			n++
+		}
+	}
+	return n
+}
+
+// keptApart reports whether fasthttp may read the header name into a field
+// of its own, set it itself or drop it, rather than keep it in its list of
+// fields as it came.
+func keptApart(name string) bool {
+	for _, n := range [...]string{fasthttp.HeaderHost, fasthttp.HeaderContentType, fasthttp.HeaderContentLength,
+		fasthttp.HeaderUserAgent, fasthttp.HeaderCookie, fasthttp.HeaderTrailer, fasthttp.HeaderTransferEncoding,
+		fasthttp.HeaderConnection} {
+		if equalFoldASCII(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// errTrailers answers a chunked request whose trailer fields fasthttp added
+// to its headers (see trailersAdded).
+var errTrailers = signet.NewError(signet.ErrMalformed, "the request has trailer fields after its chunked body, which this server would read as headers: send them as headers")
 
 // Body returns the body as received (never decompressed), at most limit
 // bytes. The handler still reads it: fasthttp keeps it in memory.
@@ -223,7 +298,11 @@ func (r *request) Body(limit int64) ([]byte, error) {
 		return nil, signet.NewError(signet.ErrUnavailable, "this server is not configured to verify multipart/form-data bodies")
 	}
 	if req.IsBodyStream() {
-		return streamBody(r.ctx, limit)
+		body, err := streamBody(r.ctx, limit)
+		if err == nil && r.trailersAdded() { // read with the last chunk
+			return nil, errTrailers
+		}
+		return body, err
 	}
 	body := req.Body()
 	if int64(len(body)) > limit {
@@ -243,17 +322,19 @@ func (r *request) multipartParsed() bool {
 		(r.server == nil || !r.server.DisablePreParseMultipartForm)
 }
 
-// streamBody reads a streamed body (the server's StreamRequestBody) within limit
-// and gives it back to the request, so that the handler reads the same
-// bytes.
+// streamBody reads a streamed body (the server's StreamRequestBody) within
+// limit and gives it back to the request as a stream of the same bytes, so
+// that the handler reads them through the stream (rc.RequestBodyStream()) or
+// Body() alike.
 func streamBody(ctx *fasthttp.RequestCtx, limit int64) ([]byte, error) {
 	req := &ctx.Request
 	// fasthttp's length is -1 for chunked and -2 for a body read to the
 	// connection's end: both unknown.
-	body, err := signet.ReadBody(req.BodyStream(), max(int64(req.Header.ContentLength()), -1), limit)
+	length := req.Header.ContentLength()
+	body, err := signet.ReadBody(req.BodyStream(), max(int64(length), -1), limit)
 	switch e := signet.AsError(err); {
 	case e == nil:
-		req.SetBodyRaw(body)
+		req.SetBodyStream(bytes.NewReader(body), length) // the length as it was: the headers unchanged
 		return body, nil
 	case errors.Is(e, signet.ErrBodyTooLarge):
 		return nil, rejectStream(ctx, e)

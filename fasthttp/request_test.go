@@ -258,6 +258,12 @@ func TestViewRefusal(t *testing.T) {
 		// later versions join the lines as net/http does.
 		{"folded value, a ':' in a continuation line", "GET / HTTP/1.1\r\nHost: h\r\nDate: Tue,\r\n 07 Jun 2014 20:51:35 GMT\r\n\r\n", errFoldedColon},
 		{"HTTP/1.1, Transfer-Encoding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", nil},
+		// fasthttp adds trailer fields to its headers, where net/http keeps
+		// them apart: X-Role would read "user", "admin" for the app.
+		{"trailer repeating a header", "POST / HTTP/1.1\r\nHost: h\r\nX-Role: user\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nX-Role: admin\r\n\r\n", errTrailers},
+		{"trailer", "POST / HTTP/1.1\r\nHost: h\r\nTrailer: X-Sum\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nX-Sum: 1\r\n\r\n", errTrailers},
+		{"chunked, every header kept apart", "POST / HTTP/1.1\r\nHost: h\r\nContent-Type: a\r\nUser-Agent: u\r\nCookie: c=1\r\nConnection: close\r\n" +
+			"Trailer: X-Sum\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", nil},
 		{"HTTP/1.0", "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 1\r\n\r\na", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 )
 
 // ErrorHandler answers a request that failed verification. One that leaves
-// the response as fasthttp starts it (status 200, no body: it only logs,
+// the response as it found it (its status and body unchanged: it only logs,
 // say) is followed by WriteError, never an empty 200.
 type ErrorHandler func(rc *fasthttp.RequestCtx, err *signet.Error)
 
@@ -24,15 +24,25 @@ func WithErrorHandler(h ErrorHandler) Option {
 	}
 }
 
-// answered is h, followed by WriteError when h left the response as
-// fasthttp starts it.
+// answered is h, followed by WriteError when h left the response as it
+// found it.
 func answered(h ErrorHandler) ErrorHandler {
 	return func(rc *fasthttp.RequestCtx, err *signet.Error) {
-		if h(rc, err); rc.Response.StatusCode() == fasthttp.StatusOK &&
-			len(rc.Response.Body()) == 0 && !rc.Response.IsBodyStream() {
+		before := responseState(&rc.Response)
+		if h(rc, err); responseState(&rc.Response) == before {
 			WriteError(rc, err)
 		}
 	}
+}
+
+// responseState is what tells whether an error handler answered: the
+// status, and the body's length, or -1 for a body stream (never read here:
+// reading it would run the stream's writer).
+func responseState(resp *fasthttp.Response) [2]int {
+	if resp.IsBodyStream() {
+		return [2]int{resp.StatusCode(), -1}
+	}
+	return [2]int{resp.StatusCode(), len(resp.Body())}
 }
 
 // WithSkipper lets requests for which skip returns true through unverified,
@@ -41,10 +51,12 @@ func WithSkipper(skip func(*fasthttp.RequestCtx) bool) Option {
 	return func(m *middleware) { m.skip = skip }
 }
 
-// WithServer names the server that serves New's handler, when it is not
-// configured as fasthttp's defaults: the view of the request follows its
-// DisableHeaderNamesNormalizing and DisablePreParseMultipartForm, read on
-// every request.
+// WithServer names the server that serves New's handler, so that the view
+// of the request follows its settings, read on every request: with
+// DisablePreParseMultipartForm, multipart bodies can be verified (without
+// naming the server they get 503); and the view knows whether fasthttp kept
+// header names as sent (DisableHeaderNamesNormalizing) without looking at
+// the block.
 func WithServer(s *fasthttp.Server) Option {
 	return func(m *middleware) { m.server = s }
 }

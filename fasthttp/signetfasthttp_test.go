@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,8 +47,8 @@ func whoAnswers(rc *fasthttp.RequestCtx) {
 }
 
 // TestErrorHandlerAnswers checks that an error handler's answer is the only
-// one, and that one leaving the response as fasthttp starts it is followed
-// by WriteError (the suite checks a handler writing a body, and one writing
+// one, and that one leaving the response as it found it is followed by
+// WriteError (the suite checks a handler writing a body, and one writing
 // nothing).
 func TestErrorHandlerAnswers(t *testing.T) {
 	for _, tc := range []struct {
@@ -71,6 +72,37 @@ func TestErrorHandlerAnswers(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.status, resp.StatusCode)
 			assert.Equal(t, tc.body, string(body))
+		})
+	}
+}
+
+// TestErrorHandlerAnswerSeen checks what tells an error handler's answer
+// apart: a status an earlier handler set is not the error handler's, and a
+// body stream it sets is an answer, never read (run) by the middleware.
+func TestErrorHandlerAnswerSeen(t *testing.T) {
+	v, _ := sasigning(t)
+	var streamed atomic.Bool
+	for _, tc := range []struct {
+		name    string
+		before  func(rc *fasthttp.RequestCtx)
+		handler signetfasthttp.ErrorHandler
+		status  int
+	}{
+		{"a status set before, nothing answered", func(rc *fasthttp.RequestCtx) { rc.SetStatusCode(http.StatusAccepted) },
+			func(*fasthttp.RequestCtx, *signet.Error) {}, http.StatusUnauthorized},
+		{"a body stream", func(*fasthttp.RequestCtx) {}, func(rc *fasthttp.RequestCtx, _ *signet.Error) {
+			rc.SetBodyStreamWriter(func(w *bufio.Writer) { streamed.Store(true); w.WriteString("no") })
+		}, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			streamed.Store(false)
+			protected := signetfasthttp.New(v, signetfasthttp.WithErrorHandler(tc.handler))(whoAnswers)
+			var rc fasthttp.RequestCtx
+			rc.Request.SetRequestURI("/up")
+			tc.before(&rc)
+			protected(&rc)
+			assert.False(t, streamed.Load(), "the middleware ran the error handler's body stream")
+			assert.Equal(t, tc.status, rc.Response.StatusCode())
 		})
 	}
 }
@@ -99,8 +131,7 @@ func TestServerSettings(t *testing.T) {
 		status                              int
 	}{
 		{"names as sent, server named", true, false, true, nil, lowerCase, http.StatusOK},
-		// fasthttp then matches names case-sensitively, for the app too.
-		{"names as sent, server not named", true, false, false, nil, lowerCase, http.StatusUnauthorized},
+		{"names as sent, server not named", true, false, false, nil, lowerCase, http.StatusOK},
 		{"names normalised", false, false, false, nil, lowerCase, http.StatusOK},
 		{"multipart, parsed by fasthttp", false, false, false, multipartForm, nil, http.StatusServiceUnavailable},
 		{"multipart, as sent, server named", false, true, true, multipartForm, nil, http.StatusOK},
@@ -121,15 +152,90 @@ func TestServerSettings(t *testing.T) {
 	}
 }
 
+// TestHeaderNamesInAnyCase checks that a field repeating a signed header
+// under another case ("x-role" beside "X-Role") is seen by the verifier, as
+// net/http sees it, whatever the server does with header names: fasthttp
+// keeping names as sent matches them case-sensitively, so the app could
+// read the unsigned one.
+func TestHeaderNamesInAnyCase(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
+	require.NoError(t, err)
+	clock := signet.WithClock(func() time.Time { return now })
+	v, err := signet.NewCavage(keys, clock)
+	require.NoError(t, err)
+	s, err := signet.NewCavageSigner("k", key, clock, signet.CavageSignHeaders("(request-target)", "host", "date", "x-role"))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name               string
+		namesAsSent, named bool
+	}{
+		{"names as sent, server named", true, true},
+		{"names as sent, server not named", true, false},
+		{"names normalised", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			server := &fasthttp.Server{DisableHeaderNamesNormalizing: tc.namesAsSent}
+			var opts []signetfasthttp.Option
+			if tc.named {
+				opts = append(opts, signetfasthttp.WithServer(server))
+			}
+			server.Handler = signetfasthttp.New(v, opts...)(func(rc *fasthttp.RequestCtx) {
+				rc.SetBodyString("role " + string(rc.Request.Header.Peek("x-role")))
+			})
+			base := serve(t, server)
+			for _, smuggled := range []bool{false, true} {
+				r, _ := http.NewRequest("GET", base+"/orders", nil)
+				r.Header.Set("X-Role", "user")
+				require.NoError(t, s.Sign(r))
+				if smuggled {
+					r.Header["x-role"] = []string{"admin"} // sent as written
+				}
+				resp, err := http.DefaultClient.Do(r)
+				require.NoError(t, err)
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if smuggled {
+					assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s", body)
+					assert.Contains(t, string(body), `"error":"invalid_signature"`)
+				} else {
+					assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+				}
+			}
+		})
+	}
+}
+
 // TestStreamRequestBody checks bodies under the server's StreamRequestBody:
-// read up to the verifier's limit, and given back to the handler.
+// read up to the verifier's limit, and given back to the handler, which
+// reads them through the stream, the request's headers as they came.
 func TestStreamRequestBody(t *testing.T) {
 	v, s := sasigning(t, signet.WithMaxBodyBytes(64<<10))
-	base := serve(t, &fasthttp.Server{Handler: signetfasthttp.New(v)(whoAnswers), StreamRequestBody: true, MaxRequestBodySize: 16 << 10})
+	handler := func(rc *fasthttp.RequestCtx) {
+		stream := rc.RequestBodyStream()
+		if stream == nil {
+			rc.Error("no body stream", http.StatusInternalServerError)
+			return
+		}
+		sent := string(rc.Request.Header.Peek("X-Chunked")) == "true"
+		if chunked := string(rc.Request.Header.Peek("Transfer-Encoding")) == "chunked"; chunked != sent ||
+			chunked != (rc.Request.Header.ContentLength() == -1) {
+			rc.Error("framing headers changed", http.StatusInternalServerError)
+			return
+		}
+		body, err := io.ReadAll(stream)
+		if err != nil {
+			rc.Error(err.Error(), http.StatusInternalServerError)
+			return
+		}
+		rc.Request.SetBodyRaw(body) // for whoAnswers
+		whoAnswers(rc)
+	}
+	base := serve(t, &fasthttp.Server{Handler: signetfasthttp.New(v)(handler), StreamRequestBody: true, MaxRequestBodySize: 16 << 10})
 	for _, chunked := range []bool{false, true} {
 		for _, size := range []int{0, 10, 8 << 10, 40 << 10} { // below and beyond fasthttp's prefetch
 			body := bytes.Repeat([]byte("s"), size)
-			status, got := sendSigned(t, base, s, body, nil, chunked, nil)
+			status, got := sendSigned(t, base, s, body, http.Header{"X-Chunked": {fmt.Sprint(chunked)}}, chunked, nil)
 			require.Equal(t, http.StatusOK, status, got)
 			assert.JSONEq(t, fmt.Sprintf(`{"key_id":"k","caller":7,"body":%q}`, body), got)
 		}
@@ -137,6 +243,13 @@ func TestStreamRequestBody(t *testing.T) {
 		assert.Equal(t, http.StatusRequestEntityTooLarge, status)
 		assert.Contains(t, got, `"error":"body_too_large"`)
 	}
+	// Trailers come with the last chunk, read with the body: fasthttp adds
+	// them to the headers then.
+	status, got := sendSigned(t, base, s, []byte("abc"), nil, true, func(r *http.Request) {
+		r.Trailer = http.Header{"X-Chunked": {"false"}}
+	})
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, got, `trailer fields`)
 }
 
 // TestConcurrentClients sends many requests at once, from clients with

@@ -53,9 +53,10 @@ func Verify(ctx context.Context, rc *fasthttp.RequestCtx, v signet.IntoVerifier,
 // before v1.70 keeps the last of several Host fields, before v1.74 decodes
 // the chunked body of an HTTP/1.0 request, v1.60 to v1.64 split a folded
 // value with a ':'), a request-target whose host the app would not read as
-// the verifier does (see targetAgrees). It returns nil for any other
-// request, origin-form HTTP/1.1 requests having cost a scan of the header
-// block (which Header reuses) and one comparison.
+// the verifier does (see targetAgrees), a chunked request whose trailer
+// fields fasthttp added to its headers (see trailersAdded). It returns nil
+// for any other request, origin-form HTTP/1.1 requests having cost a scan
+// of the header block (which Header reuses) and one comparison.
 func (r *request) refusal() *signet.Error {
 	// In net/http's order: the Host, the target, then the framing.
 	if err := r.block.Refusal(true); err != nil { // as HTTP/1.1: a repeated Host only
@@ -64,7 +65,13 @@ func (r *request) refusal() *signet.Error {
 	if !r.targetAgrees() {
 		return errTarget
 	}
-	return r.block.Refusal(r.ctx.Request.Header.IsHTTP11())
+	if err := r.block.Refusal(r.ctx.Request.Header.IsHTTP11()); err != nil {
+		return err
+	}
+	if r.trailersAdded() { // a streamed body's are read later, with it (see Body)
+		return errTrailers
+	}
+	return nil
 }
 
 // errTarget answers a request whose target is neither origin-form ("/…")

@@ -104,5 +104,8 @@
 //   - DisableHeaderNormalizing, CaseSensitive, StrictRouting and
 //     UnescapePath do not change what is verified: header names are matched
 //     case-insensitively on the raw header block, and the request-target is
-//     always the raw one.
+//     always the raw one. The middleware reads the app's fasthttp.Server
+//     (app.Server()): an app served by a server of your own (app.Handler())
+//     must have the same DisableHeaderNormalizing as that server's
+//     DisableHeaderNamesNormalizing.
 package signetfiber

@@ -108,5 +108,7 @@
 //     UnescapePath do not change what is verified: the middleware reads the
 //     app's server (c.App().Server()), header names are matched
 //     case-insensitively on the raw header block, and the request-target is
-//     always the raw one.
+//     always the raw one. An app served by a fasthttp.Server of your own
+//     (app.Handler()) must have the same DisableHeaderNormalizing as that
+//     server's DisableHeaderNamesNormalizing.
 package signetfiber
