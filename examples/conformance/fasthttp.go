@@ -110,18 +110,22 @@ func ownError(rc *fasthttp.RequestCtx, status int, message string) {
 	case status < 400 || status >= 500:
 		status, code, message = http.StatusInternalServerError, "verification_unavailable", "the request could not be served"
 	}
+	rc.Response.Header.Del("WWW-Authenticate") // a handler's, before fiber v3's ErrorHandler
 	rc.Response.Header.Set("X-Content-Type-Options", "nosniff")
 	fasthttpJSON(rc, status, map[string]string{"error": code, "message": message})
 }
 
-// fasthttpJSON answers status with v as JSON, as writeJSON does.
+// fasthttpJSON answers status with v as JSON, as writeJSON does, in place
+// of any body written before.
 func fasthttpJSON(rc *fasthttp.RequestCtx, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		fasthttpError(rc, http.StatusInternalServerError, "the answer could not be written")
+		return
+	}
 	rc.SetContentType("application/json")
 	rc.SetStatusCode(status)
-	if err := json.NewEncoder(rc).Encode(v); err != nil {
-		rc.ResetBody()
-		fasthttpError(rc, http.StatusInternalServerError, "the answer could not be written")
-	}
+	rc.SetBody(append(body, '\n'))
 }
 
 // fasthttpError answers as net/http's http.Error does.

@@ -24,6 +24,12 @@ func init() { frameworks["fiberv3"] = newFiberV3Server }
 // authority-form or unparsable target) reaches no handler, and fiber
 // answers it 404 through its ErrorHandler, here in the contract's JSON.
 // Those are deviations from CONFORMANCE.md, documented in docs/adapters.md.
+//
+// fiber v3 also runs the app.Use handlers for a request fasthttp failed to
+// read (a body over BodyLimit, a malformed trailer) before its
+// ErrorHandler answers, and skips the routes: the control endpoints are a
+// route, so that such a request never changes the config, and
+// fiberV3OwnError's answer replaces whatever the Use handlers wrote.
 func newFiberV3Server(a *app) server {
 	f := fiber.New(fiber.Config{
 		StrictRouting:                true,
@@ -35,12 +41,18 @@ func newFiberV3Server(a *app) server {
 		RequestMethods:               fiberV3Methods,
 		ErrorHandler:                 fiberV3OwnError,
 	})
+	f.All(controlPrefix+"*", func(c fiber.Ctx) error {
+		if !isControl(string(c.Request().Header.RequestURI())) {
+			return c.Next() // "/_conformance", which the pattern matches too
+		}
+		a.controlFasthttp(c.RequestCtx())
+		return nil
+	})
 	protected := signetfiber.New(a)
 	f.Use(func(c fiber.Ctx) error {
 		switch {
 		case isControl(string(c.Request().Header.RequestURI())):
-			a.controlFasthttp(c.RequestCtx())
-			return nil
+			return nil // a request fasthttp failed to read: fiberV3OwnError answers
 		case a.active.Load() == nil:
 			fasthttpError(c.RequestCtx(), http.StatusServiceUnavailable, "no config is active: PUT /_conformance/config first")
 			return nil
