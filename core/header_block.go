@@ -25,17 +25,7 @@ type HeaderBlock struct {
 	fields []string
 	split  bool
 	facts  blockFacts
-	names  blockNames
 }
-
-// blockNames is whether every field name of a block is in canonical form.
-// Its zero value is "not checked yet".
-type blockNames uint8
-
-const (
-	namesCanonical blockNames = 1 + iota
-	namesNotCanonical
-)
 
 // blockFacts is what one scan of a block found. Its zero value is "not
 // scanned yet".
@@ -57,7 +47,7 @@ const maxKeptFields = 256
 // reads; Reset(nil) lets go of it (for a view going back to its pool). Its
 // scratch space is kept, unless a block with very many fields made it large.
 func (b *HeaderBlock) Reset(raw []byte) {
-	b.raw, b.split, b.facts, b.names = raw, false, 0, 0
+	b.raw, b.split, b.facts = raw, false, 0
 	b.fields = b.fields[:0]
 	if cap(b.fields) > maxKeptFields {
 		b.fields = nil
@@ -91,40 +81,6 @@ func (b *HeaderBlock) Names() iter.Seq[string] {
 			}
 		}
 	}
-}
-
-// CanonicalNames reports whether every field name of the block is in
-// canonical form: a letter in upper case at the start and after each '-',
-// in lower case elsewhere ("Content-Type", "X-Api-Key"). A server that
-// keeps names as sent and matches them case-sensitively (fasthttp's
-// DisableHeaderNamesNormalizing) finds every field of such a block under
-// the canonical name; otherwise it may miss fields net/http finds
-// ("x-role" beside "X-Role"), and the block should be read instead.
-func (b *HeaderBlock) CanonicalNames() bool {
-	if b.names == 0 {
-		b.names = namesCanonical
-		for name := range b.Names() {
-			if !isCanonicalName(name) {
-				b.names = namesNotCanonical
-				break
-			}
-		}
-	}
-	return b.names == namesCanonical
-}
-
-// isCanonicalName reports whether name has its letters in upper case at the
-// start and after each '-', and in lower case elsewhere.
-func isCanonicalName(name string) bool {
-	upper := true
-	for i := range len(name) {
-		c := name[i]
-		if upper && 'a' <= c && c <= 'z' || !upper && 'A' <= c && c <= 'Z' {
-			return false
-		}
-		upper = c == '-'
-	}
-	return true
 }
 
 // AppendValues appends to dst the value of every field of the block named

@@ -162,24 +162,6 @@ func TestHeaderBlockNames(t *testing.T) {
 	}
 }
 
-func TestHeaderBlockCanonicalNames(t *testing.T) {
-	for _, tc := range []struct {
-		block string
-		want  bool
-	}{
-		{"Host: h\r\nContent-Type: a\r\nX-Api-Key: k\r\nDate: d\r\n", true},
-		{"", true},
-		{"X-A: 1\r\n  folded: with a colon\r\n", true}, // a continuation line has no name
-		{"Host: h\r\nx-role: admin\r\n", false},
-		{"Host: h\r\nX-role: admin\r\n", false},
-		{"Host: h\r\nX-ROLE: admin\r\n", false},
-		{"host: h\r\n", false},
-		{"X-1a: 1\r\nX--A: 2\r\n", true}, // digits have no case; a letter after "--" is upper
-	} {
-		assert.Equal(t, tc.want, block(tc.block).CanonicalNames(), "%q", tc.block)
-	}
-}
-
 func TestHeaderBlockRefusal(t *testing.T) {
 	for _, tc := range []struct {
 		name, headers string
@@ -242,9 +224,6 @@ func FuzzHeaderBlock(f *testing.F) {
 		require.Equal(t, len(want["Host"]) > 1, b.RepeatedHost(), "Host repeated")
 		require.Equal(t, want["Transfer-Encoding"] != nil, b.TransferEncoding(), "Transfer-Encoding")
 		require.Equal(t, len(want) == 0, b.Empty(), "empty")
-		if b.CanonicalNames() { // (it may say no to a name textproto keeps as it is, "0A ")
-			require.True(t, namesCanonical(raw[:blockEnd(raw)]), "canonical names")
-		}
 
 		// And the rules of net/http's Request.Header, where it reads the
 		// request (a Content-Length it can use, a Transfer-Encoding it
@@ -258,18 +237,6 @@ func FuzzHeaderBlock(f *testing.F) {
 			require.Equal(t, r.Header[name], b.AppendHeader(nil, name), "Request.Header[%q]", name)
 		}
 	})
-}
-
-// namesCanonical reports whether every field name of a header block
-// net/textproto reads is its own canonical form (as textproto makes it:
-// one it keeps as it is, with a space say, counts as canonical).
-func namesCanonical(raw string) bool {
-	for line := range strings.Lines(raw) {
-		if name, _, ok := strings.Cut(line, ":"); ok && line[0] != ' ' && line[0] != '\t' && name != textproto.CanonicalMIMEHeaderKey(name) {
-			return false
-		}
-	}
-	return true
 }
 
 // textprotoValues reads raw as net/http's server reads a header block.

@@ -97,7 +97,9 @@
 //     WithServer so that the middleware knows.
 //   - Header names are matched case-insensitively, as net/http does,
 //     whatever DisableHeaderNamesNormalizing says: where fasthttp may have
-//     kept a name as sent ("x-role" beside "X-Role"), the view reads the
-//     header block as received. Naming the server with WithServer spares
-//     that check (fiber's adapters pass their app's server).
+//     kept names as sent ("x-role" beside "X-Role"), which it does with that
+//     setting and a handler cannot tell without its server, the view reads
+//     the header block as received. Naming a server that normalises names
+//     with WithServer lets the view use fasthttp's faster lookup (fiber's
+//     adapters pass their app's server).
 package signetfasthttp

@@ -215,16 +215,12 @@ func (r *request) fromRaw(name string) bool {
 	return r.block.TransferEncoding() || r.block.Folded() || r.namesAsSent()
 }
 
-// namesAsSent reports whether fasthttp may have kept some header names as
-// sent, so that its case-sensitive lookup would miss fields net/http finds
-// ("x-role" beside "X-Role"): the server does not normalise names or, with
-// no server named, one is not in canonical form (signet.HeaderBlock's
-// CanonicalNames, checked once per request).
+// namesAsSent reports whether fasthttp may have kept header names as sent,
+// so that its case-sensitive lookup would miss fields net/http finds
+// ("x-role" beside "X-Role"): the server does not normalise them, or no
+// server was named (a handler cannot tell).
 func (r *request) namesAsSent() bool {
-	if r.server != nil {
-		return r.server.DisableHeaderNamesNormalizing
-	}
-	return !r.block.CanonicalNames()
+	return r.server == nil || r.server.DisableHeaderNamesNormalizing
 }
 
 // trailersAdded reports whether fasthttp added the trailer fields of a

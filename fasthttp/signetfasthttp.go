@@ -54,9 +54,10 @@ func WithSkipper(skip func(*fasthttp.RequestCtx) bool) Option {
 // WithServer names the server that serves New's handler, so that the view
 // of the request follows its settings, read on every request: with
 // DisablePreParseMultipartForm, multipart bodies can be verified (without
-// naming the server they get 503); and the view knows whether fasthttp kept
-// header names as sent (DisableHeaderNamesNormalizing) without looking at
-// the block.
+// naming the server they get 503); without DisableHeaderNamesNormalizing,
+// the view reads headers with fasthttp's lookup rather than from the header
+// block as received (which it must do when fasthttp may have kept names as
+// sent: with that setting, or when it cannot tell).
 func WithServer(s *fasthttp.Server) Option {
 	return func(m *middleware) { m.server = s }
 }
