@@ -48,9 +48,11 @@
 // continuation line (which some fasthttp versions read as a field of its
 // own), and a chunked request with trailer fields, which fasthttp adds to
 // its headers (net/http keeps them apart): a trailer would read as a header
-// the signature did not cover (with a streamed body the trailers come with
-// the body, so this is answered when the verifier reads it). Newer
-// fasthttp versions refuse some of these themselves.
+// the signature did not cover. With StreamRequestBody the trailers come
+// with the body, so this is answered when the verifier reads the body, and
+// a scheme that does not sign the body leaves them to the handler; before
+// fasthttp v1.75 a Cookie trailer goes unseen (fasthttp merges it with the
+// cookies). Newer fasthttp versions refuse some of these themselves.
 // docs/adapters.md lists what else tells the two servers apart.
 //
 // # Lifetime of values

@@ -230,20 +230,28 @@ func (r *request) namesAsSent() bool {
 // repeats in PeekAll (and VisitAll, fiber's c.GetReqHeaders). fasthttp
 // before v1.75 keeps trailer fields among the others: it then holds more
 // fields than the header block has, among those it keeps one by one as
-// they came (all but the names keptApart); later versions keep them apart,
-// and list their names with the declared ones (VisitAllTrailer), which
-// PeekAll then finds more often than the block has them.
+// they came (all but the names keptApart), or more than one User-Agent.
+// Later versions keep them apart, out of VisitAll, and list their names
+// with the declared ones (VisitAllTrailer): PeekAll then finds a name more
+// often than VisitAll does. (A Cookie trailer before v1.75 goes unseen:
+// fasthttp merges it with the block's cookies.)
 func (r *request) trailersAdded() bool {
 	if !r.block.TransferEncoding() {
 		return false // no body in chunks, no trailers
 	}
 	h := &r.ctx.Request.Header
-	held := 0
+	held, agents := 0, 0
 	h.VisitAll(func(name, _ []byte) {
+		if equalFoldASCII(unsafeString(name), fasthttp.HeaderUserAgent) {
+			agents++
+		}
 		if !keptApart(unsafeString(name)) {
 			held++
 		}
 	})
+	if agents > min(r.count(fasthttp.HeaderUserAgent), 1) {
+		return true // fasthttp keeps one User-Agent of the block: the others are trailers
+	}
 	for name := range r.block.Names() {
 		if !keptApart(name) {
 			held--
@@ -251,7 +259,18 @@ func (r *request) trailersAdded() bool {
 	}
 	added := held > 0
 	h.VisitAllTrailer(func(name []byte) {
-		added = added || len(h.PeekAll(unsafeString(name))) > r.count(unsafeString(name))
+		if added {
+			return
+		}
+		// fasthttp's fields of that name in VisitAll, matched as PeekAll
+		// matches them (case-sensitively when it keeps names as sent)
+		visited := 0
+		h.VisitAll(func(k, _ []byte) {
+			if bytes.Equal(k, name) {
+				visited++
+			}
+		})
+		added = len(h.PeekAll(unsafeString(name))) > visited
 	})
 	return added
 }
