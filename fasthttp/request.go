@@ -239,7 +239,7 @@ func (r *request) trailersAdded() bool {
 	if !r.block.TransferEncoding() {
 		return false // no body in chunks, no trailers
 	}
-	h := &r.ctx.Request.Header
+	var h headerFields = &r.ctx.Request.Header
 	held, agents := 0, 0
 	h.VisitAll(func(name, _ []byte) {
 		if equalFoldASCII(unsafeString(name), fasthttp.HeaderUserAgent) {
@@ -273,6 +273,15 @@ func (r *request) trailersAdded() bool {
 		added = len(h.PeekAll(unsafeString(name))) > visited
 	})
 	return added
+}
+
+// headerFields is what trailersAdded reads of fasthttp's RequestHeader, in
+// methods every version this module supports has (later versions deprecate
+// VisitAll and VisitAllTrailer for iterators v1.51 lacks).
+type headerFields interface {
+	VisitAll(f func(key, value []byte))
+	VisitAllTrailer(f func(key []byte))
+	PeekAll(key string) [][]byte
 }
 
 // count returns how many fields of the header block are named name, in any
