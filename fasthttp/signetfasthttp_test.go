@@ -78,10 +78,10 @@ func TestErrorHandlerAnswers(t *testing.T) {
 
 // TestErrorHandlerAnswerSeen checks what tells an error handler's answer
 // apart: a status an earlier handler set is not the error handler's, and a
-// body stream it sets is an answer, never read (run) by the middleware.
+// body stream it sets is an answer, never read by the middleware.
 func TestErrorHandlerAnswerSeen(t *testing.T) {
 	v, _ := sasigning(t)
-	var streamed atomic.Bool
+	var stream readSpy
 	for _, tc := range []struct {
 		name    string
 		before  func(rc *fasthttp.RequestCtx)
@@ -91,20 +91,28 @@ func TestErrorHandlerAnswerSeen(t *testing.T) {
 		{"a status set before, nothing answered", func(rc *fasthttp.RequestCtx) { rc.SetStatusCode(http.StatusAccepted) },
 			func(*fasthttp.RequestCtx, *signet.Error) {}, http.StatusUnauthorized},
 		{"a body stream", func(*fasthttp.RequestCtx) {}, func(rc *fasthttp.RequestCtx, _ *signet.Error) {
-			rc.SetBodyStreamWriter(func(w *bufio.Writer) { streamed.Store(true); w.WriteString("no") })
+			rc.SetBodyStream(&stream, -1)
 		}, http.StatusOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			streamed.Store(false)
+			stream.read.Store(false)
 			protected := signetfasthttp.New(v, signetfasthttp.WithErrorHandler(tc.handler))(whoAnswers)
 			var rc fasthttp.RequestCtx
 			rc.Request.SetRequestURI("/up")
 			tc.before(&rc)
 			protected(&rc)
-			assert.False(t, streamed.Load(), "the middleware ran the error handler's body stream")
+			assert.False(t, stream.read.Load(), "the middleware read the error handler's body stream")
 			assert.Equal(t, tc.status, rc.Response.StatusCode())
 		})
 	}
+}
+
+// readSpy is an empty body stream that records whether it was read.
+type readSpy struct{ read atomic.Bool }
+
+func (r *readSpy) Read([]byte) (int, error) {
+	r.read.Store(true)
+	return 0, io.EOF
 }
 
 // TestServerSettings checks that the view follows the settings of the
