@@ -152,8 +152,9 @@ func (r *request) targetAgrees() bool {
 
 // setHostFromTarget makes the Host header of a request with an absolute-form
 // target the target's host, as a server must read it (RFC 9112 §3.2.2) and
-// as net/http does (r.Host): fasthttp keeps the header for c.Get("Host"),
-// which would give the app a host the signature was not checked against.
+// as net/http does (r.Host): fasthttp keeps the header for Peek("Host")
+// (fiber's c.Get("Host")), which would give the app a host the signature
+// was not checked against.
 func (r *request) setHostFromTarget() {
 	if host, ok := r.absolute(); ok {
 		r.ctx.Request.Header.SetHost(host)
