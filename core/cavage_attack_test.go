@@ -74,6 +74,14 @@ func TestCavageAttacks(t *testing.T) {
 		{"duplicate signature parameter", func(t *testing.T) *http.Request {
 			return setAuth(hmac(t), func(a string) string { return a + `,signature="AAAA"` })
 		}, nil, nil, signet.ErrMalformed},
+		{"a parameter given empty, then again", func(t *testing.T) *http.Request {
+			// The signature verifies over headers="date" for keyId
+			// "client-1": a reader taking the first values would see
+			// another key and an empty list.
+			return setAuth(hmac(t, signet.CavageSignHeaders("date")), func(a string) string {
+				return strings.Replace(a, "Signature ", `Signature keyId="",headers="",`, 1)
+			})
+		}, nil, []signet.CavageOption{signet.CavageRequiredHeaders("date")}, signet.ErrMalformed},
 		{"headers omitting a required header", func(t *testing.T) *http.Request {
 			return hmac(t, signet.CavageSignHeaders("(request-target)", "date"))
 		}, nil, []signet.CavageOption{signet.CavageRequiredHeaders("date", "host")}, signet.ErrMissingHeader},

@@ -23,63 +23,58 @@ const (
 	maxCavageSignedNames = 64
 )
 
-// set stores one parameter; name is matched case-insensitively (RFC 7235).
-// Unknown parameters are ignored; a known one given twice is an error.
-func (p *cavageParams) set(name, value string, overwrite bool) error {
-	return assign(p.field(name), name, value, overwrite)
-}
+// A cavageParam is one of the known parameters, a bit in the set of those
+// a header gave (so that one given twice is found, even if empty at first).
+type cavageParam uint8
 
-// assign stores the value of the parameter name in field (nil for an
-// unknown parameter, which is ignored).
-func assign(field *string, name, value string, overwrite bool) error {
-	if field == nil {
-		return nil
-	}
-	if *field != "" && !overwrite {
-		return errTwice(name)
-	}
-	*field = value
-	return nil
-}
+const (
+	paramKeyID cavageParam = 1 << iota
+	paramAlgorithm
+	paramHeaders
+	paramSignature
+	paramCreated
+	paramExpires
+)
 
-// field returns where the parameter name goes, or nil for an unknown one.
-// The usual spelling is compared first, as it is the cheapest.
-func (p *cavageParams) field(name string) *string {
+// field returns where the parameter name goes and which it is, or nil for
+// an unknown one. The usual spelling is compared first, as it is the
+// cheapest.
+func (p *cavageParams) field(name string) (*string, cavageParam) {
 	switch len(name) {
 	case 5:
 		if name == "keyId" || equalLower(name, "keyid") {
-			return &p.keyID
+			return &p.keyID, paramKeyID
 		}
 	case 7:
 		switch {
 		case name == "headers", equalLower(name, "headers"):
 			p.hasHeaders = true
-			return &p.headers
+			return &p.headers, paramHeaders
 		case name == "created", equalLower(name, "created"):
-			return &p.created
+			return &p.created, paramCreated
 		case name == "expires", equalLower(name, "expires"):
-			return &p.expires
+			return &p.expires, paramExpires
 		}
 	case 9:
 		switch {
 		case name == "algorithm":
-			return &p.algorithm
+			return &p.algorithm, paramAlgorithm
 		case name == "signature":
-			return &p.signature
+			return &p.signature, paramSignature
 		case equalLower(name, "algorithm"):
-			return &p.algorithm
+			return &p.algorithm, paramAlgorithm
 		case equalLower(name, "signature"):
-			return &p.signature
+			return &p.signature, paramSignature
 		}
 	}
-	return nil
+	return nil, 0
 }
 
 // knownName finds a parameter name written as a known one (5, 7 or 9 bytes)
 // right before an '=' at s[i:], without scanning for the '=': a known
 // name holds no '=' and no white space, so only the first '=' among those
 // places can end one. field is nil when there is none.
-func (p *cavageParams) knownName(s string, i int) (eq int, field *string) {
+func (p *cavageParams) knownName(s string, i int) (eq int, field *string, param cavageParam) {
 	switch {
 	case i+5 < len(s) && s[i+5] == '=':
 		eq = i + 5
@@ -88,9 +83,10 @@ func (p *cavageParams) knownName(s string, i int) (eq int, field *string) {
 	case i+9 < len(s) && s[i+9] == '=':
 		eq = i + 9
 	default:
-		return 0, nil
+		return 0, nil, 0
 	}
-	return eq, p.field(s[i:eq])
+	field, param = p.field(s[i:eq])
+	return eq, field, param
 }
 
 // equalLower reports whether s equals want (lower-case ASCII), ignoring
@@ -109,21 +105,16 @@ func equalLower(s, want string) bool {
 	return true
 }
 
-// parseCavageParams parses the auth-params of draft-cavage leniently, as
-// RFC 7235 allows: name=token or name="quoted string", optional white space
-// around ',' and '=', names in any case. Duplicates, more than
-// maxCavageParams parameters and anything unparseable are malformed. It
-// scans s once; values alias s unless a quoted one had escapes.
-func parseCavageParams(s string) (cavageParams, error) {
-	var p cavageParams
-	err := p.parse(s)
-	return p, err
-}
-
-// parse is parseCavageParams into p, which must be zero: the verifier
-// parses into its pooled attempt rather than copying the parameters out.
+// parse parses the auth-params of draft-cavage into p, which must be zero
+// (the verifier parses into its pooled attempt), leniently, as RFC 7235
+// allows: name=token or name="quoted string", optional white space around
+// ',' and '=', names in any case. A known parameter given twice (even empty
+// the first time), more than maxCavageParams parameters and anything
+// unparseable are malformed. It scans s once; values alias s unless a
+// quoted one had escapes.
 func (p *cavageParams) parse(s string) error {
 	escapes := strings.IndexByte(s, '\\') >= 0 // looked for once, not in every value
+	var given cavageParam
 	i := skipOWS(s, 0)
 	for n := 0; i < len(s); n++ {
 		if n == maxCavageParams {
@@ -131,13 +122,13 @@ func (p *cavageParams) parse(s string) error {
 		}
 		// name OWS "=": the name is what precedes the first '=', a token
 		start := i
-		eq, field := p.knownName(s, i)
+		eq, field, param := p.knownName(s, i)
 		if field == nil {
 			if eq = strings.IndexByte(s[i:], '=') + i; eq < i {
 				return errNotPairs()
 			}
 			name := trimOWS(s[i:eq])
-			field = p.field(name)
+			field, param = p.field(name)
 			if field == nil && !isToken(name) { // known names are tokens
 				return errNotPairs()
 			}
@@ -154,7 +145,7 @@ func (p *cavageParams) parse(s string) error {
 			} else {
 				var rest string
 				var err error
-				if value, rest, err = cutQuoted(s[i:], escapes); err != nil {
+				if value, rest, err = cutQuoted(s[i:]); err != nil {
 					return err
 				}
 				i = len(s) - len(rest)
@@ -167,9 +158,10 @@ func (p *cavageParams) parse(s string) error {
 			value = s[start:i]
 		}
 		if field != nil {
-			if *field != "" {
-				return errTwice(trimOWS(s[start:eq]))
+			if given&param != 0 {
+				return newError(ErrMalformed, "the signature parameter %s is given twice", trimOWS(s[start:eq]))
 			}
+			given |= param
 			*field = value
 		}
 		if i = skipOWS(s, i); i < len(s) {
@@ -180,10 +172,6 @@ func (p *cavageParams) parse(s string) error {
 		}
 	}
 	return nil
-}
-
-func errTwice(name string) error {
-	return newError(ErrMalformed, "the signature parameter %s is given twice", name)
 }
 
 func errNotPairs() error {
@@ -199,14 +187,8 @@ func skipOWS(s string, i int) int {
 	return i
 }
 
-// cutQuoted splits a leading quoted-string off s, unescaping \-pairs;
-// escapes says whether s may hold any.
-func cutQuoted(s string, escapes bool) (value, rest string, err error) {
-	if !escapes {
-		if end := strings.IndexByte(s[1:], '"') + 1; end > 0 {
-			return s[1:end], s[end+1:], nil // the usual case, aliasing s
-		}
-	}
+// cutQuoted splits a leading quoted-string off s, unescaping \-pairs.
+func cutQuoted(s string) (value, rest string, err error) {
 	for i := 1; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
@@ -249,7 +231,9 @@ func parseAPISignatureParams(s string) (cavageParams, error) {
 		if end < start { // JavaScript's substring swaps its bounds
 			start, end = end, start
 		}
-		p.set(part[:i], part[start:end], true) // cannot fail when overwriting
+		if field, _ := p.field(part[:i]); field != nil {
+			*field = part[start:end]
+		}
 	}
 	p.created, p.expires = "", "" // api-signature knows no such parameters
 	return p, nil

@@ -22,6 +22,10 @@ func TestParseCavageParams(t *testing.T) {
 		{`KEYID="a,b",Signature="x",unknown="y"`, cavageParams{keyID: "a,b", signature: "x"}, false},
 		{`keyId="say \"hi\"",signature=AAAA==`, cavageParams{keyID: `say "hi"`, signature: "AAAA=="}, false},
 		{`keyId="k",keyId="k2"`, cavageParams{}, true},
+		{`keyId="",keyId="k"`, cavageParams{}, true}, // given twice, even if empty the first time
+		{`headers="",headers="date"`, cavageParams{}, true},
+		{`signature=,signature="c2ln"`, cavageParams{}, true},
+		{`Created=1,created=`, cavageParams{}, true},
 		{`keyId="k`, cavageParams{}, true},
 		{`keyId`, cavageParams{}, true},
 		{`keyId="k";signature="s"`, cavageParams{}, true},
@@ -41,6 +45,13 @@ func TestParseCavageParams(t *testing.T) {
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, got, tt.in)
 	}
+}
+
+// parseCavageParams parses s into new parameters.
+func parseCavageParams(s string) (cavageParams, error) {
+	var p cavageParams
+	err := p.parse(s)
+	return p, err
 }
 
 func TestParseAPISignatureParams(t *testing.T) {
