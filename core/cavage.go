@@ -933,9 +933,6 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 			headerAlg, strings.Join(c.algorithms, ", "))
 	}
 	k := s.Key
-	if k == nil || k.kind == 0 {
-		return nil, newError(ErrUnsupportedAlgorithm, "the key cannot verify Cavage signatures")
-	}
 	var pinned *algorithm
 	if s.Algorithm != "" {
 		var ok bool

@@ -63,6 +63,20 @@ func NewHMACKey(secret []byte) *Key {
 // emptySecret reports whether k is an HMAC secret of no bytes.
 func (k *Key) emptySecret() bool { return k != nil && k.kind == hmacKey && len(k.secret) == 0 }
 
+// unusable says why k, from a key store, verifies nothing in any scheme,
+// or "" if it may: no Key, a zero Key or an empty HMAC secret.
+func (k *Key) unusable() string {
+	switch {
+	case k == nil:
+		return "has no Key"
+	case k.kind == 0:
+		return "is a zero Key (build one with NewHMACKey, NewPublicKey or NewPrivateKey)"
+	case k.emptySecret():
+		return "is an empty HMAC secret, which anyone could sign with (an unset environment variable?)"
+	}
+	return ""
+}
+
 // errEmptySecret is a signer's error for an HMAC secret of no bytes, as
 // verifiers refuse one.
 var errEmptySecret = errors.New("signet: the HMAC secret is empty, which anyone could sign with (an unset environment variable?)")
@@ -137,11 +151,8 @@ type StaticKeys struct {
 func NewStaticKeys(secrets ...Secret) (*StaticKeys, error) {
 	s := &StaticKeys{byID: make(map[string][]Secret), all: append([]Secret(nil), secrets...)}
 	for i, sec := range secrets {
-		if sec.Key == nil {
-			return nil, fmt.Errorf("signet: secret %d (id %q) has no key", i, sec.ID)
-		}
-		if sec.Key.emptySecret() {
-			return nil, fmt.Errorf("signet: secret %d (id %q) is an empty HMAC secret, which anyone could sign with (an unset environment variable?)", i, sec.ID)
+		if why := sec.Key.unusable(); why != "" {
+			return nil, fmt.Errorf("signet: secret %d (id %q) %s", i, sec.ID, why)
 		}
 		if s.byID[sec.ID] = append(s.byID[sec.ID], sec); len(s.byID[sec.ID]) > maxCandidates {
 			return nil, fmt.Errorf("signet: more than %d secrets under the id %q, which a verifier would not all try", maxCandidates, sec.ID)

@@ -93,9 +93,9 @@ func TestKeyFuncErrors(t *testing.T) {
 		{"the store's zero Error", func(context.Context, string) ([]signet.Secret, error) {
 			return nil, &signet.Error{}
 		}, signet.ErrUnavailable, 503, "could not be verified"},
-		{"not an HMAC key", func(context.Context, string) ([]signet.Secret, error) {
+		{"a zero Key", func(context.Context, string) ([]signet.Secret, error) {
 			return []signet.Secret{{ID: "x", Key: &signet.Key{}}}, nil
-		}, signet.ErrUnsupportedAlgorithm, 400, "not an HMAC secret"},
+		}, signet.ErrUnavailable, 503, "not usable"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,9 +110,12 @@ func TestKeyFuncErrors(t *testing.T) {
 			require.NoError(t, jerr)
 			assert.NotContains(t, string(body), "10.0.0.7")
 			assert.Contains(t, err.Error(), tt.message)
-			if tt.name == "store down" {
+			switch tt.name {
+			case "store down":
 				assert.EqualError(t, e.Cause(), "dial tcp 10.0.0.7:5432: connection refused", "kept for the server's logs")
-			} else {
+			case "a zero Key":
+				assert.ErrorContains(t, e.Cause(), `secret for key id "x" is a zero Key`, "for the server's logs")
+			default:
 				assert.NoError(t, e.Cause())
 			}
 		})

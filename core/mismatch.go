@@ -27,7 +27,7 @@ func (p *pipeline) mismatch(a *attempt, s scheme, secrets []Secret) *Error {
 	algorithms, tried := distinct[:0], 0
 	for i := range secrets {
 		sec := &secrets[i]
-		if sec.Key != nil && sec.Key.emptySecret() || s.check(a, sec) != nil {
+		if sec.Key.unusable() != "" || s.check(a, sec) != nil {
 			continue
 		}
 		if tried++; !slices.Contains(algorithms, a.algorithm) {

@@ -255,9 +255,9 @@ func (p *pipeline) match(a *attempt, s scheme, secrets []Secret) (*Secret, error
 	tried := false
 	for i := range secrets {
 		sec := &secrets[i]
-		if sec.Key != nil && sec.Key.emptySecret() { // a store's mistake: never a match
+		if why := sec.Key.unusable(); why != "" { // a store's mistake: never a match
 			if policyErr == nil {
-				policyErr = unusableKey(a, sec, "is an empty HMAC secret")
+				policyErr = unusableKey(a, sec, why)
 			}
 			continue
 		}

@@ -374,7 +374,6 @@ func (v *SignedURL) check(a *attempt, s *Secret) error {
 func (c *signedURLConfig) resolve(s *Secret) (*algorithm, error) {
 	var alg *algorithm
 	switch {
-	case s.Key == nil:
 	case s.Key.kind == hmacKey && c.allowed[0]:
 		alg = algHMACSHA256
 	case s.Key.kind == ed25519Key && c.allowed[1]:

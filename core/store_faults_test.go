@@ -83,6 +83,8 @@ func TestStorePinFaults(t *testing.T) {
 			{"pinned to a typo", key, "hmac-sha265", signet.ErrUnavailable,
 				`secret for key id "k" is pinned to "hmac-sha265", which is no algorithm name of the ` + sc.name + ` scheme`},
 			{"an empty secret", signet.NewHMACKey(nil), "", signet.ErrUnavailable, `secret for key id "k" is an empty HMAC secret`},
+			{"no Key", nil, "", signet.ErrUnavailable, `secret for key id "k" has no Key`},
+			{"a zero Key", &signet.Key{}, "", signet.ErrUnavailable, `secret for key id "k" is a zero Key`},
 		} {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				store := signet.KeyFunc(func(context.Context, string) ([]signet.Secret, error) {
