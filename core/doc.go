@@ -13,8 +13,8 @@
 // (key id, credentials, what was covered) or an *Error that carries the HTTP
 // status and a stable machine code.
 //
-// The middleware packages (signethttp, signetgin, signetecho, signetfiber)
-// only translate between their framework and this package.
+// The middleware packages (signethttp, signetgin, signetecho, signetfiber,
+// signetfasthttp) only translate between their framework and this package.
 //
 // Each scheme's format, options, answers and deviations from its peers are
 // documented in the repository:

@@ -101,8 +101,9 @@ type Secret struct {
 	// Algorithm pins the key to one algorithm name of the scheme; "" lets
 	// the key type decide. Schemes with a single algorithm ignore it.
 	Algorithm string
-	// Credentials describe the caller; the middleware puts them on the
-	// request context (see CredentialsFrom).
+	// Credentials describe the caller; handlers read them through their
+	// adapter's Credentials (net/http, gin and echo also put the Result on
+	// the request's context: see CredentialsFrom).
 	Credentials any
 }
 

@@ -65,7 +65,9 @@ func WithClock(now func() time.Time) Option {
 // the clock, and for schemes that sign a Date header (Cavage), how far that
 // Date may be from the clock either way; for pysigned, whose URLs carry no
 // creation time, how long after its exp a URL is still accepted (as
-// PysignedSkew). Each scheme documents its default.
+// PysignedSkew). Each scheme documents its default. 0 allows no skew, but
+// in Cavage's api-signature dialect it is upstream's requestLifetime 0: no
+// Date window at all.
 func WithClockSkew(d time.Duration) Option {
 	return Option{"WithClockSkew", func(s *settings) error {
 		if d < 0 {
@@ -101,7 +103,12 @@ func WithMaxBodyBytes(n int64) Option {
 	}}
 }
 
-// WithAlgorithms allows only the named algorithms, matched exactly.
+// WithAlgorithms allows only the named algorithms, matched exactly: for
+// Cavage, among hmac-sha1, hmac-sha256, hmac-sha512, rsa-sha1 (never
+// allowed otherwise), rsa-sha256, rsa-sha512, ecdsa-sha256, ed25519,
+// ed25519-sha512 and hs2019; for signed URLs, hmac-sha256 and ed25519; for
+// pysigned, hmac-sha512 and ed25519. SASigning and Signway, which have one
+// algorithm each, refuse it.
 func WithAlgorithms(names ...string) Option {
 	return Option{"WithAlgorithms", func(s *settings) error {
 		if len(names) == 0 {

@@ -38,7 +38,8 @@ func CheckVerifier(v Verifier) error {
 // to answer with, never both nil: AsError of v's error, and for a Verifier
 // outside this package that returns neither a Result nor an error, an
 // ErrUnavailable (a handler would otherwise run with no Result, or panic
-// reading it).
+// reading it). Keep the *Error in a variable of that type: a nil *Error
+// stored in an error variable is not a nil error.
 func VerifyRequest(ctx context.Context, v Verifier, r Request) (*Result, *Error) {
 	res, err := v.Verify(ctx, r)
 	switch {
@@ -110,8 +111,9 @@ func (v copyingVerifier) VerifyInto(ctx context.Context, r Request, res *Result)
 // Every method reads and writes the per-request attempt.
 type scheme interface {
 	// parse extracts the signature parameters from the request under size
-	// limits, setting keyID, signature, created, expires, date and the
-	// key-independent part of the canonical message (step 1).
+	// limits, setting as much of keyID, signature, created, expires, date
+	// and the key-independent part of the canonical message as it can
+	// before a key is known (step 1).
 	parse(a *attempt) error
 	// check enforces the scheme's policy for one candidate secret before
 	// any cryptography: algorithm allowed and pinned, coverage (step 3).
@@ -144,11 +146,9 @@ type attempt struct {
 	pysigned  pysignedState
 	pairs     []signedURLPair // scratch for the signed pairs of a signed URL's query
 	mac       keyedMAC        // the HMAC state last used, kept for the next attempt with its key
-	// The Result's storage, when allocated before the Result is filled (for
-	// a buffered body's reader, see httpView), by sc.
-	sc   scheme
-	home *resultContext
-	http httpRequest // the request, when it came from FromHTTP
+	sc        scheme          // the scheme verifying the request
+	home      *resultContext  // the Result's storage, if allocated before it is filled (see httpView)
+	http      httpRequest     // the request, when it came from FromHTTP
 }
 
 var attempts = sync.Pool{New: func() any { return new(attempt) }}

@@ -9,6 +9,12 @@ import (
 // (nothing aliases the request), so it may outlive the request. A Result
 // filled by IntoVerifier.VerifyInto belongs to whoever provided it: see
 // there how long it stays valid.
+//
+// A Result from Verify has an unexported field (the context allocated with
+// it), so compare Results field by field (go-cmp: cmpopts.IgnoreUnexported),
+// and to keep one long after its request, copy the exported fields into a
+// new Result: a copy of the whole struct keeps the request's context
+// reachable.
 type Result struct {
 	// Scheme names the scheme that verified the request, e.g. "sasigning".
 	Scheme string
@@ -25,8 +31,8 @@ type Result struct {
 	// Created and Expires are the signature's validity window, when the
 	// scheme carries one (zero otherwise).
 	Created, Expires time.Time
-	// Details holds what only one scheme reports (each scheme documents
-	// its type), or nil.
+	// Details holds what only one scheme reports: *SignwayDetails for
+	// Signway, nil for the other schemes.
 	Details any
 
 	home *resultContext // the context allocated with this Result, if any
@@ -82,17 +88,18 @@ func ResultFrom(ctx context.Context) (*Result, bool) {
 }
 
 // CredentialsFrom returns the verified caller's credentials from ctx when they
-// are of type T. T is the exact dynamic type stored in Secret.Credentials: a
-// Client value is not found as *Client, nor the reverse.
+// are of type T: the dynamic type stored in Secret.Credentials, or an
+// interface it implements (a Client value is not found as *Client, nor the
+// reverse).
 func CredentialsFrom[T any](ctx context.Context) (T, bool) {
 	r, _ := ResultFrom(ctx)
 	return CredentialsOf[T](r)
 }
 
 // CredentialsOf returns r's credentials when r is not nil and they are of
-// type T; adapters build their typed accessors on it. T is the exact dynamic
-// type stored in Secret.Credentials: a Client value is not found as *Client,
-// nor the reverse.
+// type T; adapters build their typed accessors on it. T is the dynamic type
+// stored in Secret.Credentials or an interface it implements: a Client
+// value is not found as *Client, nor the reverse.
 func CredentialsOf[T any](r *Result) (T, bool) {
 	if r == nil {
 		var zero T

@@ -2,6 +2,7 @@ package signet_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +56,14 @@ func TestCredentialsOf(t *testing.T) {
 	assert.Equal(t, "ada", c)
 	_, ok = signet.CredentialsOf[int](&signet.Result{Credentials: "ada"})
 	assert.False(t, ok, "another type")
+	named, ok := signet.CredentialsOf[fmt.Stringer](&signet.Result{Credentials: tenant{"acme"}})
+	assert.True(t, ok, "an interface the stored type implements")
+	assert.Equal(t, "tenant acme", named.String())
+	_, ok = signet.CredentialsOf[fmt.Stringer](&signet.Result{Credentials: "ada"})
+	assert.False(t, ok, "an interface the stored type does not implement")
 }
+
+// tenant is credentials asked for through an interface.
+type tenant struct{ name string }
+
+func (t tenant) String() string { return "tenant " + t.name }

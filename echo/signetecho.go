@@ -39,7 +39,9 @@ type Config struct {
 	// keeps both with err.SetHeaders(c.Response().Header().Set).
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
-	// nil, for routes that also serve unsigned requests. After a body
+	// nil, for routes that also serve unsigned requests: return nil for
+	// signet.ErrMissingSignature only, or a forged request is served as an
+	// unsigned one. After a body
 	// error (signet.ErrBodyTooLarge without a Content-Length, a failed
 	// read) the body is spent: the handler cannot read it.
 	ContinueOnIgnoredError bool
@@ -126,8 +128,9 @@ func Result(c echo.Context) (*signet.Result, bool) {
 }
 
 // Credentials returns the verified caller's credentials when they are of
-// type T, the exact dynamic type stored in signet.Secret.Credentials: a
-// Client value is not found as *Client, nor the reverse.
+// type T: the dynamic type stored in signet.Secret.Credentials, or an
+// interface it implements (a Client value is not found as *Client, nor the
+// reverse).
 func Credentials[T any](c echo.Context) (T, bool) {
 	res, _ := Result(c)
 	return signet.CredentialsOf[T](res)

@@ -17,8 +17,7 @@ import (
 //
 // Before verifying, it refuses with 400 malformed_signature a request that
 // net/http would refuse itself and that fasthttp reads otherwise, or lets
-// the app read otherwise than the verifier (see signet.HeaderBlock's
-// Refusal and errTarget). For a request whose target is an absolute URI, it
+// the app read otherwise than the verifier: the package doc lists them. For a request whose target is an absolute URI, it
 // sets the Host header to that URI's host, as a server must read it (RFC
 // 9112 §3.2.2) and as net/http does, so that the app reads the host
 // verified.
@@ -126,9 +125,9 @@ func SetResult(rc *fasthttp.RequestCtx, res signet.Result) {
 }
 
 // Credentials returns the verified caller's credentials (the matching
-// signet.Secret's Credentials) when they are of type T, the exact dynamic
-// type stored there: a Client value is not found as *Client, nor the
-// reverse.
+// signet.Secret's Credentials) when they are of type T: the dynamic type
+// stored there, or an interface it implements (a Client value is not found
+// as *Client, nor the reverse).
 func Credentials[T any](rc *fasthttp.RequestCtx) (T, bool) {
 	res, _ := Result(rc)
 	return signet.CredentialsOf[T](res)

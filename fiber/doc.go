@@ -41,9 +41,11 @@
 // one Host header, a request-target that is neither a path, "*" nor an
 // absolute URI whose host fasthttp (c.Hostname()) reads as net/http does (a
 // CONNECT request's "host:port" included), a Transfer-Encoding header in an
-// HTTP/1.0 request, and a value folded over several lines with a ':' in a
+// HTTP/1.0 request, a value folded over several lines with a ':' in a
 // continuation line (which some fasthttp versions read as a field of its
-// own). docs/adapters.md lists what else tells the two servers apart.
+// own), and a chunked request with trailer fields, which fasthttp adds to
+// its headers (signetfasthttp's package doc says when). docs/adapters.md
+// lists what else tells the two servers apart.
 //
 // # Lifetime of values
 //

@@ -60,12 +60,11 @@ func configDefault(config ...Config) Config {
 // verified request goes on to Config.SuccessHandler (by default the next
 // handler) with its *signet.Result in c.Locals, read back with Result and
 // Credentials; any other is answered by Config.ErrorHandler. Before
-// verifying, it answers there 400 malformed_signature to requests fasthttp
-// reads otherwise than net/http (which refuses most of them itself): more
-// than one Host header (fasthttp before v1.70 keeps the last); a
-// request-target that is neither a path, "*" nor an absolute URI whose host
-// both read alike (a CONNECT request's "host:port" included); a
-// Transfer-Encoding header in a request that is not HTTP/1.1. For a request
+// verifying, it answers there 400 malformed_signature to the requests
+// signetfasthttp.Verify refuses, which fasthttp reads otherwise than
+// net/http: several Host headers, an unusual request-target, a
+// Transfer-Encoding header outside HTTP/1.1, a folded value with a ':' in a
+// continuation line, trailer fields (see signetfasthttp's package doc). For a request
 // whose target is an absolute URI, it sets the Host header to that URI's
 // host, as a server must read it and as net/http does, so that
 // c.Get("Host") is the host verified.
@@ -96,8 +95,9 @@ func New(verifier signet.Verifier, config ...Config) fiber.Handler {
 }
 
 // WriteError is the default ErrorHandler: the error's status, its
-// WWW-Authenticate challenge where the scheme defines one, and the JSON body
-// {"error": code, "message": message} with Content-Type application/json.
+// WWW-Authenticate challenge where the scheme defines one,
+// X-Content-Type-Options: nosniff, and the JSON body {"error": code,
+// "message": message} with Content-Type application/json.
 func WriteError(c *fiber.Ctx, err *signet.Error) error {
 	err.SetHeaders(c.Set)
 	return c.Status(err.Status()).JSON(err)
@@ -118,7 +118,7 @@ func Result(c *fiber.Ctx) (*signet.Result, bool) { return signetfasthttp.Result(
 func SetResult(c *fiber.Ctx, res signet.Result) { signetfasthttp.SetResult(c.Context(), res) }
 
 // Credentials returns the verified caller's credentials (the matching
-// signet.Secret's Credentials) when they are of type T, the exact dynamic
-// type stored there: a Client value is not found as *Client, nor the
-// reverse.
+// signet.Secret's Credentials) when they are of type T: the dynamic type
+// stored there, or an interface it implements (a Client value is not found
+// as *Client, nor the reverse).
 func Credentials[T any](c *fiber.Ctx) (T, bool) { return signetfasthttp.Credentials[T](c.Context()) }

@@ -98,8 +98,9 @@ func Result(c *gin.Context) (*signet.Result, bool) {
 }
 
 // Credentials returns the verified caller's credentials when they are of
-// type T, the exact dynamic type stored in signet.Secret.Credentials: a
-// Client value is not found as *Client, nor the reverse.
+// type T: the dynamic type stored in signet.Secret.Credentials, or an
+// interface it implements (a Client value is not found as *Client, nor the
+// reverse).
 func Credentials[T any](c *gin.Context) (T, bool) {
 	res, _ := Result(c)
 	return signet.CredentialsOf[T](res)

@@ -113,6 +113,7 @@ func WriteError(w http.ResponseWriter, _ *http.Request, err *signet.Error) {
 func Result(r *http.Request) (*signet.Result, bool) { return signet.ResultFrom(r.Context()) }
 
 // Credentials returns the verified caller's credentials when they are of
-// type T, the exact dynamic type stored in signet.Secret.Credentials: a
-// Client value is not found as *Client, nor the reverse.
+// type T: the dynamic type stored in signet.Secret.Credentials, or an
+// interface it implements (a Client value is not found as *Client, nor the
+// reverse).
 func Credentials[T any](r *http.Request) (T, bool) { return signet.CredentialsFrom[T](r.Context()) }
