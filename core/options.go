@@ -3,7 +3,6 @@ package signet
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"time"
 )
@@ -144,8 +143,8 @@ func newPipeline(constructor, name string, keys KeyStore, s settings, checks key
 	if keys == nil {
 		return pipeline{}, fmt.Errorf("signet: %s needs a KeyStore", constructor)
 	}
-	if rv := reflect.ValueOf(keys); rv.Kind() == reflect.Pointer && rv.IsNil() {
-		return pipeline{}, fmt.Errorf("signet: %s needs a KeyStore, not a nil %T: check the error of the function that returned it", constructor, keys)
+	if isNil(keys) {
+		return pipeline{}, fmt.Errorf("signet: %s needs a KeyStore, not a nil %T (a call's unchecked error, or an unset field?)", constructor, keys)
 	}
 	if err := s.checkReplay(); err != nil {
 		return pipeline{}, err

@@ -123,8 +123,13 @@ func TestVerifiersNeedAKeyStore(t *testing.T) {
 	// variable's empty secret, say), passed on unchecked.
 	var unchecked *signet.StaticKeys
 	_, err := signet.NewSASigning(unchecked)
-	assert.EqualError(t, err, "signet: NewSASigning needs a KeyStore, not a nil *signet.StaticKeys: check the error of the function that returned it")
+	assert.EqualError(t, err, "signet: NewSASigning needs a KeyStore, not a nil *signet.StaticKeys (a call's unchecked error, or an unset field?)")
 	var jwks *signet.JWKSKeys
 	_, err = signet.NewPysigned(jwks)
 	assert.ErrorContains(t, err, "not a nil *signet.JWKSKeys")
+	// A config struct's KeyFunc field left unset: it would panic on the
+	// first request.
+	var config struct{ Keys signet.KeyFunc }
+	_, err = signet.NewCavage(config.Keys)
+	assert.ErrorContains(t, err, "signet: NewCavage needs a KeyStore, not a nil signet.KeyFunc")
 }

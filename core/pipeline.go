@@ -21,17 +21,28 @@ type Verifier interface {
 }
 
 // CheckVerifier returns an error for a v that would fail every request: nil,
-// or a nil pointer (a verifier whose constructor's error went unchecked),
-// which would panic on the first one. Adapters call it when they are built,
+// a nil pointer (a verifier whose constructor's error went unchecked) or a
+// nil func, which would panic on the first one. Adapters call it when they are built,
 // so that the mistake shows at startup.
 func CheckVerifier(v Verifier) error {
 	if v == nil {
 		return errors.New("signet: no Verifier")
 	}
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+	if isNil(v) {
 		return fmt.Errorf("signet: the Verifier is a nil %T: check the error of the constructor that returned it", v)
 	}
 	return nil
+}
+
+// isNil reports whether x is a nil pointer or func, whose methods would
+// panic on the first request (a nil KeyFunc from a config struct's unset
+// field, say).
+func isNil(x any) bool {
+	switch rv := reflect.ValueOf(x); rv.Kind() {
+	case reflect.Pointer, reflect.Func:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // VerifyRequest runs v on r as an adapter does: the Result, or the *Error

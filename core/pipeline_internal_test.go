@@ -1,6 +1,7 @@
 package signet
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"slices"
@@ -69,6 +70,8 @@ func TestCheckVerifier(t *testing.T) {
 	assert.EqualError(t, CheckVerifier(nil), "signet: no Verifier")
 	var unchecked *Signway
 	assert.ErrorContains(t, CheckVerifier(unchecked), "a nil *signet.Signway")
+	var unset verifierFunc
+	assert.ErrorContains(t, CheckVerifier(unset), "a nil signet.verifierFunc")
 	keys, err := NewStaticKeys(Secret{ID: "k", Key: NewHMACKey([]byte("s"))})
 	require.NoError(t, err)
 	v, err := NewSignway(keys)
@@ -108,3 +111,8 @@ func TestCheckTimeDate(t *testing.T) {
 		})
 	}
 }
+
+// verifierFunc is a Verifier written as a func, as an application may.
+type verifierFunc func(context.Context, Request) (*Result, error)
+
+func (f verifierFunc) Verify(ctx context.Context, r Request) (*Result, error) { return f(ctx, r) }
