@@ -36,10 +36,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, errors.New("signethttp: Transport needs a Signer and a request with a URL")
 	}
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
-	}
+	base := t.base()
 	if !stayedHome(req) {
 		return base.RoundTrip(req) // a redirect that went elsewhere: not for our signature
 	}
@@ -53,6 +50,22 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Request = req // what a redirect of it is judged by (see stayedHome)
 	}
 	return resp, err
+}
+
+// CloseIdleConnections closes the idle connections of Base, if it can, as
+// http.Client.CloseIdleConnections asks of its Transport.
+func (t *Transport) CloseIdleConnections() {
+	if c, ok := t.base().(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// base is the RoundTripper that sends the signed requests.
+func (t *Transport) base() http.RoundTripper {
+	if t.Base == nil {
+		return http.DefaultTransport
+	}
+	return t.Base
 }
 
 // stayedHome reports whether req, and every request it is a redirect of,

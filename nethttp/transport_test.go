@@ -199,3 +199,23 @@ func TestTransportSignwayRedirects(t *testing.T) {
 		}
 	}
 }
+
+// idleCounter is a RoundTripper counting the calls to its
+// CloseIdleConnections.
+type idleCounter struct {
+	http.RoundTripper
+	closed int
+}
+
+func (c *idleCounter) CloseIdleConnections() { c.closed++ }
+
+// TestTransportCloseIdleConnections: a client's CloseIdleConnections
+// reaches the Transport's Base.
+func TestTransportCloseIdleConnections(t *testing.T) {
+	base := &idleCounter{}
+	client := &http.Client{Transport: &signethttp.Transport{Base: base}}
+	client.CloseIdleConnections()
+	assert.Equal(t, 1, base.closed)
+	// Without a Base, http.DefaultTransport's (no panic).
+	(&http.Client{Transport: &signethttp.Transport{}}).CloseIdleConnections()
+}
