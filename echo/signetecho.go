@@ -121,6 +121,16 @@ func HTTPError(c echo.Context, err *signet.Error) error {
 	return echo.NewHTTPError(err.Status(), err).SetInternal(err)
 }
 
+// SetResult stores a copy of res in c and on its request's context, as the
+// middleware stores a verified request's, for tests of handlers that read
+// Result and Credentials without signing requests.
+func SetResult(c echo.Context, res signet.Result) {
+	c.Set(ResultKey, &res)
+	if req := c.Request(); req != nil {
+		c.SetRequest(req.WithContext(signet.NewContext(req.Context(), &res)))
+	}
+}
+
 // Result returns the verification result the middleware stored in c.
 func Result(c echo.Context) (*signet.Result, bool) {
 	res, ok := c.Get(ResultKey).(*signet.Result)

@@ -113,3 +113,25 @@ func ExampleConfig_errorHandler() {
 	// 401 "Signature realm=\"signet\",headers=\"(request-target) host date\"" nosniff {"code":"missing_signature","ok":false}
 	// 400 "" nosniff {"code":"malformed_signature","ok":false}
 }
+
+// A handler's test can give it a verified caller without signing requests:
+// Result and Credentials find it, and so does signet.ResultFrom on the
+// request's context, as behind the middleware.
+func ExampleSetResult() {
+	handler := func(c *echo.Context) error {
+		who, ok := signetecho.Credentials[client](c)
+		res, onContext := signet.ResultFrom(c.Request().Context())
+		if !ok || !onContext {
+			return c.NoContent(http.StatusUnauthorized)
+		}
+		return c.String(http.StatusOK, "hello, "+who.Name+" (key "+res.KeyID+")")
+	}
+
+	w := httptest.NewRecorder()
+	c := echo.New().NewContext(httptest.NewRequest("GET", "/reports", nil), w)
+	signetecho.SetResult(c, signet.Result{KeyID: "k", Credentials: client{"reporting job"}})
+	handler(c)
+	fmt.Println(w.Code, w.Body)
+	// Output:
+	// 200 hello, reporting job (key k)
+}

@@ -144,6 +144,16 @@ func (e httpError) Unwrap() error                { return e.err }
 func (e httpError) StatusCode() int              { return e.err.Status() }
 func (e httpError) MarshalJSON() ([]byte, error) { return json.Marshal(e.err) }
 
+// SetResult stores a copy of res in c and on its request's context, as the
+// middleware stores a verified request's, for tests of handlers that read
+// Result and Credentials without signing requests.
+func SetResult(c *echo.Context, res signet.Result) {
+	c.Set(ResultKey, &res)
+	if req := c.Request(); req != nil {
+		c.SetRequest(req.WithContext(signet.NewContext(req.Context(), &res)))
+	}
+}
+
 // Result returns the verification result the middleware stored in c.
 func Result(c *echo.Context) (*signet.Result, bool) {
 	res, ok := c.Get(ResultKey).(*signet.Result)

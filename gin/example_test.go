@@ -73,3 +73,27 @@ func ExampleWithErrorHandler() {
 	// 401 "Signature realm=\"signet\",headers=\"(request-target) host date\"" nosniff {"code":"missing_signature","ok":false}
 	// 400 "" nosniff {"code":"malformed_signature","ok":false}
 }
+
+// A handler's test can give it a verified caller without signing requests:
+// Result and Credentials find it, and so does signet.ResultFrom on
+// c.Request's context, as behind New.
+func ExampleSetResult() {
+	handler := func(c *gin.Context) {
+		who, ok := signetgin.Credentials[client](c)
+		res, onContext := signet.ResultFrom(c.Request.Context())
+		if !ok || !onContext {
+			c.Status(http.StatusUnauthorized)
+			return
+		}
+		c.String(http.StatusOK, "hello, %s (key %s)", who.Name, res.KeyID)
+	}
+
+	w := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(w)
+	c.Request = httptest.NewRequest("GET", "/reports", nil)
+	signetgin.SetResult(c, signet.Result{KeyID: "k", Credentials: client{"reporting job"}})
+	handler(c)
+	fmt.Println(w.Code, w.Body)
+	// Output:
+	// 200 hello, reporting job (key k)
+}

@@ -90,6 +90,16 @@ func WriteError(c *gin.Context, err *signet.Error) {
 	c.AbortWithStatusJSON(err.Status(), err)
 }
 
+// SetResult stores a copy of res in c and on c.Request's context, as New
+// stores a verified request's, for tests of handlers that read Result and
+// Credentials without signing requests.
+func SetResult(c *gin.Context, res signet.Result) {
+	c.Set(ResultKey, &res)
+	if c.Request != nil {
+		c.Request = c.Request.WithContext(signet.NewContext(c.Request.Context(), &res))
+	}
+}
+
 // Result returns the verification result New stored in c.
 func Result(c *gin.Context) (*signet.Result, bool) {
 	v, _ := c.Get(ResultKey)

@@ -84,3 +84,24 @@ func ExampleWithErrorHandler() {
 	// 401 "Signature realm=\"signet\",headers=\"(request-target) host date\"" nosniff {"code":"missing_signature","ok":false}
 	// 400 "" nosniff {"code":"malformed_signature","ok":false}
 }
+
+// A handler's test can give it a verified caller without signing requests.
+func ExampleSetResult() {
+	type client struct{ Name string }
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		who, ok := signethttp.Credentials[client](r)
+		if !ok {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, "hello, "+who.Name)
+	})
+
+	r := signethttp.SetResult(httptest.NewRequest("GET", "/reports", nil),
+		signet.Result{KeyID: "k", Credentials: client{"reporting job"}})
+	w := httptest.NewRecorder()
+	handler.ServeHTTP(w, r)
+	fmt.Println(w.Code, w.Body)
+	// Output:
+	// 200 hello, reporting job
+}

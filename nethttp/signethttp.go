@@ -109,6 +109,13 @@ func WriteError(w http.ResponseWriter, _ *http.Request, err *signet.Error) {
 	json.NewEncoder(w).Encode(err)
 }
 
+// SetResult returns a shallow copy of r whose context carries a copy of res,
+// as New hands a verified request to the next handler, for tests of
+// handlers that read Result and Credentials without signing requests.
+func SetResult(r *http.Request, res signet.Result) *http.Request {
+	return r.WithContext(signet.NewContext(r.Context(), &res))
+}
+
 // Result returns the verification result New put on r's context.
 func Result(r *http.Request) (*signet.Result, bool) { return signet.ResultFrom(r.Context()) }
 
