@@ -126,23 +126,24 @@ func equal(a []byte, b string) bool {
 	return subtle.ConstantTimeByteEq(diff, 0) == 1
 }
 
-// splitRequestURI splits a raw request-target into its undecoded path and
-// query. An absolute-form target ("http://host/p?q") yields its path; "*"
-// yields "*". A '#' is an ordinary byte: clients never send a fragment,
-// and net/http's server keeps what follows one in URL.RawQuery, where a
-// handler reads it as more of the query.
+// splitRequestURI splits a raw request-target at its first '?' into its
+// undecoded path and query. An absolute-form target ("http://host/p?q")
+// yields its path, "/" if it has none; "*" yields "*". A '#' is an ordinary
+// byte: clients never send a fragment, and net/http's server keeps what
+// follows one in URL.RawQuery, where a handler reads it as more of the
+// query.
 func splitRequestURI(uri string) (path, query string) {
 	if !strings.HasPrefix(uri, "/") {
 		if i := strings.Index(uri, "://"); i >= 0 {
 			rest := uri[i+3:]
-			if j := strings.IndexAny(rest, "/?"); j >= 0 {
-				uri = rest[j:]
-			} else {
-				uri = "/"
+			j := strings.IndexAny(rest, "/?")
+			switch {
+			case j < 0:
+				return "/", ""
+			case rest[j] == '?':
+				return "/", rest[j+1:]
 			}
-			if strings.HasPrefix(uri, "?") {
-				uri = "/" + uri
-			}
+			uri = rest[j:]
 		}
 	}
 	path, query, _ = strings.Cut(uri, "?")

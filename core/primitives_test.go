@@ -39,7 +39,9 @@ func TestSplitRequestURI(t *testing.T) {
 		{"http://host/p?q=1", "/p", "q=1"},
 		{"https://host", "/", ""},
 		{"http://host?q", "/", "q"},
+		{"http://host?q/r", "/", "q/r"},
 		{"*", "*", ""},
+		{"", "", ""},
 		{"//x/../y", "//x/../y", ""},
 	}
 	for _, tt := range tests {
@@ -47,6 +49,8 @@ func TestSplitRequestURI(t *testing.T) {
 		assert.Equal(t, tt.path, path, tt.uri)
 		assert.Equal(t, tt.query, query, tt.uri)
 	}
+	allocs := testing.AllocsPerRun(10, func() { splitRequestURI("http://host?q") })
+	assert.Zero(t, allocs, "a target with a query and no path")
 }
 
 func TestIsBase64Of(t *testing.T) {

@@ -305,7 +305,10 @@ func (v *SignedURL) parse(a *attempt) error {
 	if len(target) > signedURLMaxTarget {
 		return newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", signedURLMaxTarget)
 	}
-	path, query := splitSignedURLTarget(target)
+	path, query := splitRequestURI(target) // '#' included: a server hands it to the handler, so it is signed
+	if path == "" {
+		path = "/"
+	}
 	if signedURLHasControl(path) { // a line feed in the path would blur the message's lines
 		return newError(ErrMalformed, "the URL path contains a control character")
 	}

@@ -115,28 +115,6 @@ func signedURLPairLess(q string, a, b *signedURLPair) bool {
 	return q[a.start:a.name] < q[b.start:b.name]
 }
 
-// splitSignedURLTarget splits a raw request-target at its first '?' into
-// the path and the query, both undecoded. Nothing is cut at '#': a server
-// hands such bytes to the handler, so they are signed. An absolute-form
-// target ("http://host/p?q") yields its path; an empty path is "/".
-func splitSignedURLTarget(target string) (path, query string) {
-	if !strings.HasPrefix(target, "/") {
-		if i := strings.Index(target, "://"); i >= 0 {
-			rest := target[i+3:]
-			if j := strings.IndexAny(rest, "/?"); j >= 0 {
-				target = rest[j:]
-			} else {
-				target = ""
-			}
-		}
-	}
-	path, query, _ = strings.Cut(target, "?")
-	if path == "" {
-		path = "/"
-	}
-	return path, query
-}
-
 // signedURLHasControl reports whether s holds an ASCII control character.
 func signedURLHasControl(s string) bool {
 	for i := 0; i < len(s); i++ {
