@@ -442,3 +442,30 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// prefixKey is the first 8 bytes of s, big-endian, zero-padded: comparing
+// keys orders strings as comparing them does, but for ties.
+func prefixKey(s string) uint64 {
+	if len(s) >= 8 {
+		return binary.BigEndian.Uint64(bytesOf(s[:8]))
+	}
+	return shortPrefixKey(s)
+}
+
+// prefixKeyAt is prefixKey(q[start:end]), from eight bytes of q read at
+// once, masked to the string's length, when q has them.
+func prefixKeyAt(q string, start, end int) uint64 {
+	if start+8 > len(q) {
+		return shortPrefixKey(q[start:end])
+	}
+	return binary.BigEndian.Uint64(bytesOf(q[start:start+8])) &^ (^uint64(0) >> (8 * min(end-start, 8)))
+}
+
+// shortPrefixKey is prefixKey of s shorter than 8 bytes.
+func shortPrefixKey(s string) uint64 {
+	var k uint64
+	for i := 0; i < len(s); i++ {
+		k = k<<8 | uint64(s[i])
+	}
+	return k << (8 * (8 - len(s)))
+}

@@ -137,27 +137,12 @@ func (q *qsl) field(i int) (eq, end int, nameClass, valueClass uint8) {
 	return eq, end, nameClass, valueClass
 }
 
-// prefixKey is the first 8 bytes of s, big-endian, zero-padded: comparing
-// keys orders strings as comparing them does, but for ties.
-func prefixKey(s string) uint64 {
-	if len(s) >= 8 {
-		return binary.BigEndian.Uint64(bytesOf(s[:8]))
-	}
-	var k uint64
-	for i := 0; i < len(s); i++ {
-		k |= uint64(s[i]) << (56 - 8*i)
-	}
-	return k
-}
-
-// key returns prefixKey of the name s: from eight bytes of the query read
-// at once, masked to the name's length, when the query has them.
+// key returns prefixKey of the name s.
 func (q *qsl) key(s qsSpan) uint64 {
-	if s.inScratch || s.n >= 8 || int(s.off)+8 > len(q.query) {
+	if s.inScratch {
 		return prefixKey(q.str(s))
 	}
-	k := binary.BigEndian.Uint64(bytesOf(q.query[s.off : s.off+8]))
-	return k &^ (^uint64(0) >> (8 * s.n)) // keep the name's s.n bytes
+	return prefixKeyAt(q.query, int(s.off), int(s.off)+int(s.n))
 }
 
 // unquote decodes the raw name or value query[start:end], of the given

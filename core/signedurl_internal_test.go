@@ -85,7 +85,7 @@ func TestSortSignedURLPairs(t *testing.T) {
 			}
 			qs := q.String()
 			for i := range pairs {
-				pairs[i].key = signedURLKey(qs, int(pairs[i].start), int(pairs[i].name))
+				pairs[i].key = prefixKeyAt(qs, int(pairs[i].start), int(pairs[i].name))
 			}
 			name := func(p signedURLPair) string { return qs[p.start:p.name] }
 			switch order % 3 {

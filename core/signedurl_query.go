@@ -2,7 +2,6 @@ package signet
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,25 +16,6 @@ import (
 type signedURLPair struct {
 	key              uint64
 	start, name, end uint16 // a query is at most signedURLMaxTarget bytes
-}
-
-// signedURLKey is the key of the name q[start:name].
-func signedURLKey(q string, start, name int) uint64 {
-	if start+8 > len(q) {
-		return signedURLTailKey(q[start:name])
-	}
-	// One load, then the bytes after the name masked off.
-	return binary.BigEndian.Uint64(bytesOf(q[start:start+8])) &^ (^uint64(0) >> (8 * min(name-start, 8)))
-}
-
-// signedURLTailKey is the key of a name near the end of the query, shorter
-// than 8 bytes.
-func signedURLTailKey(name string) uint64 {
-	var key uint64
-	for i := 0; i < len(name); i++ {
-		key = key<<8 | uint64(name[i])
-	}
-	return key << (8 * (8 - len(name)))
 }
 
 // signedURLMergeMin is the number of pairs from which sortSignedURLPairs
@@ -161,7 +141,7 @@ func (c *signedURLConfig) scanQuery(q string, pairs []signedURLPair, p *signedUR
 				p.set(seg[:name], value)
 			case c.ignoring && c.ignored(seg[:name]):
 			default:
-				pairs = append(pairs, signedURLPair{signedURLKey(q, start, start+name), uint16(start), uint16(start + name), uint16(start + len(seg))})
+				pairs = append(pairs, signedURLPair{prefixKeyAt(q, start, start+name), uint16(start), uint16(start + name), uint16(start + len(seg))})
 			}
 		}
 		start += len(seg) + 1
