@@ -113,18 +113,6 @@ var nodeBase64 = func() (t [256]int8) {
 	return t
 }()
 
-// equal reports whether a and b are the same bytes, in time that depends
-// only on their lengths (hmac.Equal for a string without converting it).
-func equal(a []byte, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var diff byte
-	for i := range a {
-		diff |= a[i] ^ b[i]
-	}
-	return subtle.ConstantTimeByteEq(diff, 0) == 1
-}
 
 // splitRequestURI splits a raw request-target at its first '?' into its
 // undecoded path and query. An absolute-form target ("http://host/p?q")

@@ -4,9 +4,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
-	"crypto/sha512"
-	"crypto/subtle"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -561,7 +558,7 @@ func (v *Pysigned) verify(a *attempt, s *Secret) (bool, error) {
 		if !a.pysigned.lowerHex {
 			return false, nil // compare_digest against the lower-case hex fails
 		}
-		ok = equalTags(a.mac.sum(s.Key, crypto.SHA512, a.msg), a.sig) // the attempt's kept state
+		ok = equalBytes(a.mac.sum(s.Key, crypto.SHA512, a.msg), a.sig) // the attempt's kept state
 	} else {
 		ok = ed25519.Verify(s.Key.public.(ed25519.PublicKey), a.msg, a.sig)
 	}
@@ -569,22 +566,6 @@ func (v *Pysigned) verify(a *attempt, s *Secret) (bool, error) {
 		return false, nil
 	}
 	return true, v.checkExpiry(a)
-}
-
-// equalTags compares two HMAC-SHA512 tags in constant time, eight bytes at
-// a time: the time depends only on the lengths, which are fixed.
-func equalTags(tag, sig []byte) bool {
-	if len(tag) != sha512.Size || len(sig) != sha512.Size {
-		return false
-	}
-	var diff uint64
-	for i := 0; i < sha512.Size; i += 8 {
-		diff |= binary.LittleEndian.Uint64(tag[i:]) ^ binary.LittleEndian.Uint64(sig[i:])
-	}
-	diff |= diff >> 32
-	diff |= diff >> 16
-	diff |= diff >> 8
-	return subtle.ConstantTimeByteEq(uint8(diff), 0) == 1
 }
 
 // checkExpiry enforces pysigned's expiry on an authenticated URL: valid

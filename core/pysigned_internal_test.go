@@ -1,7 +1,6 @@
 package signet
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/tls"
@@ -295,24 +294,6 @@ func verifierMessage(t *testing.T, cfg *pysignedConfig, rawURL string) (string, 
 	exp, ok := parsePyInt(&st.scratch, st.params.exp)
 	require.True(t, ok)
 	return string(appendPysignedMessage(nil, exp.text, &u, &st.qsl, st.pairs)), nil
-}
-
-// TestEqualTags: every differing byte, and the lengths, make tags unequal.
-func TestEqualTags(t *testing.T) {
-	a := make([]byte, 64)
-	for i := range a {
-		a[i] = byte(i * 7)
-	}
-	assert.True(t, equalTags(a, bytes.Clone(a)))
-	for i := range a {
-		for _, bit := range []byte{1, 0x80} {
-			b := bytes.Clone(a)
-			b[i] ^= bit
-			assert.False(t, equalTags(a, b), "byte %d", i)
-		}
-	}
-	assert.False(t, equalTags(a[:63], a[:63]))
-	assert.False(t, equalTags(a, append(bytes.Clone(a), 0)))
 }
 
 // TestDecodeHex8 checks the SWAR decoder (hexLanes, packHex) against a

@@ -363,7 +363,7 @@ func (v *SASigning) verify(a *attempt, s *Secret) (bool, error) {
 	a.msg = a.msg[:fields] // the next candidate appends its own secret
 	n := base64.StdEncoding.EncodedLen(len(tag))
 	base64.StdEncoding.Encode(a.tag[:n], tag)
-	return equal(a.tag[:n], a.signature), nil
+	return equalBytes(a.tag[:n], bytesOf(a.signature)), nil
 }
 
 func (v *SASigning) checkBody(*attempt) error { return nil } // the body field is in the message
