@@ -279,14 +279,3 @@ func appendCavageParams(dst []byte, p cavageParams) []byte {
 	add("signature", p.signature, true)
 	return dst
 }
-
-// trimOWS trims spaces and tabs.
-func trimOWS(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
-}

@@ -113,7 +113,6 @@ var nodeBase64 = func() (t [256]int8) {
 	return t
 }()
 
-
 // splitRequestURI splits a raw request-target at its first '?' into its
 // undecoded path and query. An absolute-form target ("http://host/p?q")
 // yields its path, "/" if it has none; "*" yields "*". A '#' is an ordinary
@@ -457,3 +456,18 @@ func shortPrefixKey(s string) uint64 {
 	}
 	return k << (8 * (8 - len(s)))
 }
+
+// trimOWS trims spaces and tabs (HTTP's optional white space, and what
+// Rust's str::trim removes from a visible-ASCII header value).
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// isASCIILetter reports whether c is an ASCII letter.
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -126,8 +126,6 @@ func isPyScheme(s string) bool {
 	return true
 }
 
-func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-
 // lowerASCII lower-cases the ASCII letters of s, without allocating when
 // there are none.
 func lowerASCII(s string) string {

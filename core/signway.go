@@ -315,7 +315,7 @@ func (st *signwayState) parseSignedHeaders(r Request) error {
 				return newError(ErrMalformed, "the signed header %.64s has a value that is not visible ASCII", name)
 			}
 		}
-		st.headers = append(st.headers, SignwayHeader{Name: name, Value: trimSpaceTab(value)})
+		st.headers = append(st.headers, SignwayHeader{Name: name, Value: trimOWS(value)})
 	}
 	if plan.err != nil {
 		return plan.err
@@ -713,18 +713,6 @@ func parseU64(s string) (uint64, bool) {
 		}
 	}
 	return n, true
-}
-
-// trimSpaceTab trims spaces and tabs, what Rust's str::trim removes from a
-// visible-ASCII header value.
-func trimSpaceTab(s string) string {
-	for s != "" && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // decodeLowerHex decodes s, lower-case hex of len(dst) bytes, into dst,

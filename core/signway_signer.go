@@ -272,7 +272,7 @@ func signwaySignedHeaders(u SignwayURL) ([]SignwayHeader, error) {
 				return nil, fmt.Errorf("signet: the value of header %s is not visible ASCII", name)
 			}
 		}
-		value := trimSpaceTab(h.Value)
+		value := trimOWS(h.Value)
 		if name == "content-length" && u.SignBody {
 			if value != contentLength {
 				return nil, fmt.Errorf("signet: content-length %q is not the body's length %s", value, contentLength)

@@ -90,7 +90,7 @@ func appendWHATWGURL(dst []byte, input string) ([]byte, error) {
 
 	// Scheme.
 	i := 0
-	for i < len(s) && (isAlpha(s[i]) || i > 0 && (isDigit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) {
+	for i < len(s) && (isASCIILetter(s[i]) || i > 0 && (isDigit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) {
 		i++
 	}
 	if i == 0 || i == len(s) || s[i] != ':' {
@@ -300,8 +300,6 @@ func appendUint(dst []byte, n uint64) []byte {
 	}
 	return append(dst, buf[i:]...)
 }
-
-func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
