@@ -32,17 +32,24 @@ func normalizePathPrefix(option, prefix string, escapedDots bool, refused string
 		return "", fmt.Errorf("signet: %s(%.64q): clients send some of its bytes percent-encoded, and the prefix is compared with the path as sent: give %.64q", option, prefix, escaped)
 	}
 	for seg := range strings.SplitSeq(p, "/") {
-		switch strings.ToLower(seg) {
-		case "%2e", ".%2e", "%2e.", "%2e%2e":
-			if !escapedDots {
-				continue
-			}
-			fallthrough
-		case ".", "..":
+		if isDotSegment(seg, escapedDots) {
 			return "", fmt.Errorf("signet: %s(%.64q): a path prefix has no dot segment, which clients resolve before sending", option, prefix)
 		}
 	}
 	return p, nil
+}
+
+// isDotSegment reports whether the path segment seg is "." or "..", or with
+// escaped, one of them with a dot percent-encoded: segments clients resolve
+// before sending.
+func isDotSegment(seg string, escaped bool) bool {
+	switch strings.ToLower(seg) {
+	case ".", "..":
+		return true
+	case "%2e", ".%2e", "%2e.", "%2e%2e":
+		return escaped
+	}
+	return false
 }
 
 // underPathPrefix returns what a proxy that strips prefix sends on for

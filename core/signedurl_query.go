@@ -437,8 +437,7 @@ func appendSignedURLEscaped(dst []byte, s string, query bool) ([]byte, error) {
 // another path than the one signed.
 func checkSignedURLDotSegments(path string) error {
 	for seg := range strings.SplitSeq(path, "/") {
-		switch strings.ToLower(seg) {
-		case ".", "..", "%2e", ".%2e", "%2e.", "%2e%2e":
+		if isDotSegment(seg, true) {
 			return fmt.Errorf("signet: the path %q has a dot segment, which clients resolve before sending: sign the resolved path", path)
 		}
 	}
