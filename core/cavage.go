@@ -321,7 +321,7 @@ func (v *Cavage) VerifyInto(ctx context.Context, r Request, res *Result) error {
 
 func (v *Cavage) verifyTo(ctx context.Context, r Request, into *Result) (*Result, error) {
 	res, err := v.run(ctx, r, v, into)
-	if e, ok := err.(*Error); ok && e.challenge != v.cfg.challenge {
+	if e, ok := err.(*Error); ok && e.Status() == http.StatusUnauthorized && e.challenge != v.cfg.challenge {
 		challenged := *e // a copy: e may be a key store's, shared by every request
 		challenged.challenge = v.cfg.challenge
 		return res, &challenged
@@ -538,6 +538,7 @@ const (
 	coversDate coverage = 1 << iota
 	coversCreated
 	coversExpires
+	coversDigest
 )
 
 // coverageOf scans a headers= list once.
@@ -552,6 +553,8 @@ func coverageOf(list string) (c coverage) {
 			c |= coversCreated
 		case equalLower(name, "(expires)"):
 			c |= coversExpires
+		case equalLower(name, "digest"):
+			c |= coversDigest
 		}
 	}
 	return c
@@ -1008,7 +1011,7 @@ func (v *Cavage) checkBody(a *attempt) error {
 		}
 		return nil
 	}
-	if v.cfg.digest == DigestRequire && !covers(a.params.headers, "digest") {
+	if v.cfg.digest == DigestRequire && a.params.plan.cov&coversDigest == 0 {
 		return newError(ErrMissingHeader, "the Digest header must be signed")
 	}
 	body, err := a.req.Body(v.maxBodyBytes)
