@@ -1,6 +1,7 @@
 package signet
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -136,32 +137,31 @@ func clampPyExp(n int64, negative bool) int64 {
 }
 
 // pyDecimal returns the value of a decimal digit as Python 3.11's int()
-// sees it: an ASCII digit, or any non-ASCII character of Unicode category Nd in the Unicode 14.0 that
-// Python 3.11 ships.
+// sees it: an ASCII digit, or a non-ASCII decimal digit of Unicode 14.0,
+// the version Python 3.11 ships (not Go's unicode tables, which follow the
+// toolchain: Go 1.27 has Unicode 17.0 and its new digits).
 func pyDecimal(r rune) (int, bool) {
 	if '0' <= r && r <= '9' {
 		return int(r - '0'), true
 	}
-	if r < utf8.RuneSelf || !unicode.Is(unicode.Nd, r) || newInUnicode15(r) {
-		return 0, false
-	}
-	// Nd characters come in runs of ten, zero first, and the ranges of the
-	// table start at a zero (checked by TestPyDecimalRanges).
-	for _, rng := range unicode.Nd.R16 {
-		if rune(rng.Lo) <= r && r <= rune(rng.Hi) {
-			return int(r-rune(rng.Lo)) % 10, true
+	i, found := slices.BinarySearch(pyDigitZeros[:], r)
+	if !found {
+		if i == 0 || r-pyDigitZeros[i-1] >= 10 {
+			return 0, false
 		}
+		i--
 	}
-	for _, rng := range unicode.Nd.R32 {
-		if rune(rng.Lo) <= r && r <= rune(rng.Hi) {
-			return int(r-rune(rng.Lo)) % 10, true
-		}
-	}
-	return 0, false
+	return int(r - pyDigitZeros[i]), true
 }
 
-// newInUnicode15 reports the decimal digits Unicode 15.0 added (Kawi, Nag
-// Mundari), which Go knows and Python 3.11 does not.
-func newInUnicode15(r rune) bool {
-	return 0x11F50 <= r && r <= 0x11F59 || 0x1E4F0 <= r && r <= 0x1E4F9
+// pyDigitZeros are the zeros of the runs of ten non-ASCII decimal digits
+// (category Nd) of Unicode 14.0, in order: the code points that Python
+// 3.11's unicodedata.decimal gives 0, read from it.
+var pyDigitZeros = [...]rune{
+	0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+	0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+	0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+	0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+	0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+	0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
 }

@@ -192,16 +192,33 @@ func TestPyIntClamp(t *testing.T) {
 	}
 }
 
-// TestPyDecimalRanges checks what pyDecimal relies on: the ranges of
-// unicode.Nd hold whole runs of ten digits, each starting at a zero.
-func TestPyDecimalRanges(t *testing.T) {
-	for _, r := range unicode.Nd.R16 {
-		assert.Equal(t, uint16(1), r.Stride)
-		assert.Zero(t, (int(r.Hi)-int(r.Lo)+1)%10, "%U", r.Lo)
+// TestPyDecimal checks pyDecimal's frozen Unicode 14.0 digits against Go's
+// tables: on Unicode 15.0 (Go 1.24 to 1.26) they are unicode.Nd but the
+// digits 15.0 added (Kawi, Nag Mundari), on any version a subset of it,
+// and each run counts from 0 to 9. Digits newer than Python 3.11 are
+// refused (Go 1.27's Unicode 17.0 has Garay's, for one).
+func TestPyDecimal(t *testing.T) {
+	newInUnicode15 := func(r rune) bool { return 0x11F50 <= r && r <= 0x11F59 || 0x1E4F0 <= r && r <= 0x1E4F9 }
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		d, ok := pyDecimal(r)
+		nd := unicode.Is(unicode.Nd, r)
+		if unicode.Version == "15.0.0" && ok != (nd && !newInUnicode15(r)) {
+			t.Fatalf("pyDecimal(%U) = %v, Unicode 15.0 less Kawi and Nag Mundari says %v", r, ok, nd)
+		}
+		if ok && (!nd || d < 0 || d > 9) {
+			t.Fatalf("pyDecimal(%U) = %d, %v: not a digit of Go's tables", r, d, ok)
+		}
 	}
-	for _, r := range unicode.Nd.R32 {
-		assert.Equal(t, uint32(1), r.Stride)
-		assert.Zero(t, (int(r.Hi)-int(r.Lo)+1)%10, "%U", r.Lo)
+	for _, zero := range pyDigitZeros {
+		for i := range rune(10) {
+			d, ok := pyDecimal(zero + i)
+			require.True(t, ok, "%U", zero+i)
+			assert.Equal(t, int(i), d, "%U", zero+i)
+		}
+	}
+	for _, r := range []rune{0x11F50, 0x1E4F0, 0x10D40, 0x1CCF0, 0x0660 - 1, 0x1FBF0 + 10} {
+		_, ok := pyDecimal(r)
+		assert.False(t, ok, "%U", r)
 	}
 }
 
