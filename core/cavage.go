@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -486,11 +485,11 @@ func paramTime(t *time.Time, name, value string, signed bool) error {
 	if value == "" {
 		return nil
 	}
-	if !isUnixSeconds(value) {
+	n, ok := parseUnixSeconds(value)
+	if !ok {
 		return newError(ErrMalformed, "the %s parameter must be unix seconds", name)
 	}
 	if signed {
-		n, _ := strconv.ParseInt(value, 10, 64)
 		*t = time.Unix(n, 0)
 	}
 	return nil

@@ -233,18 +233,27 @@ var base64Alphabet = func() (set [256]bool) {
 	return set
 }()
 
-// isUnixSeconds reports whether s is a plain decimal unix time (at most 12
-// digits: no sign, no fraction).
-func isUnixSeconds(s string) bool {
+// parseUnixSeconds parses s, a plain decimal unix time (at most 12
+// digits, no sign).
+func parseUnixSeconds(s string) (int64, bool) {
 	if s == "" || len(s) > 12 {
-		return false
+		return 0, false
 	}
+	var n int64
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return false
+			return 0, false
 		}
+		n = n*10 + int64(s[i]-'0')
 	}
-	return true
+	return n, true
+}
+
+// isUnixSeconds reports whether s is a plain decimal unix time (see
+// parseUnixSeconds).
+func isUnixSeconds(s string) bool {
+	_, ok := parseUnixSeconds(s)
+	return ok
 }
 
 // isToken reports whether s is a non-empty HTTP token (RFC 9110 §5.6.2): a

@@ -339,7 +339,7 @@ func (v *SASigning) parse(a *attempt) error {
 	}
 	a.msg = msg
 	if c.hasTimestamp { // appendFields checked the header
-		unix, _ := strconv.ParseInt(a.req.Header(c.timestampHeader)[0], 10, 64)
+		unix, _ := parseUnixSeconds(a.req.Header(c.timestampHeader)[0])
 		a.created = time.Unix(unix, 0)
 	}
 	return nil
