@@ -187,7 +187,7 @@ func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 	exp := strconv.FormatInt(c.now().Unix()+c.ttl, 10)
 	q := qsl{query: u.query}
 	var all, signed []qsPair
-	for i := 0; ; {
+	for i := 0; ; { // as the verifier's collect, which the property tests check
 		p, next, ok := q.next(i)
 		if !ok {
 			break
