@@ -162,15 +162,12 @@ func CavageRealm(realm string) CavageOption {
 // behind CavagePathPrefix("/api") verifies a signature over
 // "get /api/orders?id=1".
 //
-// The prefix is written as clients send it on the wire and kept raw: it
-// starts with '/', and holds no '?', '#', whitespace, control or non-ASCII
-// byte, no byte that clients percent-encode (give its %XX form, as the
-// error says), and no "." or ".." segment (escaped or not), which clients
-// and proxies resolve before matching a prefix. Trailing '/' are dropped, so
-// "" and "/" mean no prefix. Behind a prefix, a request-target that is not a
-// path ("*", or in the draft dialect an absolute URL, whose path the
-// api-signature dialect reads) is malformed_signature, as no public path
-// can be rebuilt from it.
+// The prefix starts with '/' and is written as clients send it on the wire
+// (the option's error says what it cannot hold: a query, a byte clients
+// percent-encode, a dot segment); trailing '/' are dropped, so "" and "/"
+// mean no prefix. Behind a prefix, a request-target that is not a path
+// ("*", or in the draft dialect an absolute URL) is malformed_signature: no
+// public path can be rebuilt from it.
 //
 // In-process routing, such as http.StripPrefix, needs no prefix: signet
 // reads the raw request-target (http.Request.RequestURI), which it leaves

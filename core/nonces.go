@@ -12,20 +12,14 @@ import (
 // has passed on the store's clock, which must be the verifiers' (see Now):
 // the verifier says until when, on its own clock.
 //
-// No Record does work that grows with the records held. The store queues
-// the records in the order it recorded them, and each Record that records
-// a key also examines the few at the head of the queue: it forgets those
-// whose time has passed and puts the others back at the tail. So, in a
-// steady state, the records whose time has passed are at most a quarter of
-// those held, whatever windows the verifiers sharing the store have, and
-// after the clock jumps forward they are forgotten a pass of the queue at a
-// time; the memory held follows the requests accepted within
-// WithMaxAge (and a minute), not time: when the records fall to a quarter
-// of the most its map has held, the store moves them, a few at each
-// Record, into a new map of their size. One lock guards it, which suits
-// thousands of accepted requests a second. The zero value is an empty
-// store on the system clock, ready to use; it must not be copied after
-// first use.
+// No Record does work that grows with the records held: each also examines
+// a few of the oldest records and forgets those whose time has passed, so
+// that at most a quarter of those held have passed, and the memory held
+// follows the requests accepted within WithMaxAge, not time (the store
+// moves its records into a smaller map when they fall to a quarter of the
+// most it has held). One lock guards it, which suits thousands of accepted
+// requests a second. The zero value is an empty store on the system clock,
+// ready to use; it must not be copied after first use.
 type MemoryNonceStore struct {
 	// Now is the store's clock, nil for time.Now. A verifier given
 	// WithClock must share its clock: on a clock behind the store's, its
