@@ -13,8 +13,12 @@
 // (key id, credentials, what was covered) or an *Error that carries the HTTP
 // status and a stable machine code.
 //
-// The middleware packages (signethttp, signetgin, signetecho, signetfiber,
+// Start with a KeyStore (NewStaticKeys, or a KeyFunc over your own
+// store), a scheme's verifier, and your framework's middleware: the
+// middleware packages (signethttp, signetgin, signetecho, signetfiber,
 // signetfasthttp) only translate between their framework and this package.
+// Signers (NewSASigningSigner, …) and signethttp.Transport sign the
+// requests a client sends.
 //
 // Each scheme's format, options, answers and deviations from its peers are
 // documented in the repository:
@@ -26,4 +30,11 @@
 //   - native signed URLs: https://github.com/signet-go/signet/blob/main/docs/schemes/signedurl.md
 //   - the pipeline, key stores and results: https://github.com/signet-go/signet/blob/main/docs/architecture.md
 //   - the middleware of each framework: https://github.com/signet-go/signet/blob/main/docs/adapters.md
+//
+// # For adapter authors
+//
+// Request, HeaderBlock, ReadBody, BufferedBody, BodyTooLarge, CheckVerifier,
+// VerifyRequest, AsIntoVerifier, IntoVerifier, NewContext and CredentialsOf
+// are the kit the middleware packages are built on; an application does
+// not need them. docs/adapters.md ("Another framework") shows how they fit.
 package signet

@@ -105,9 +105,10 @@ func NewEcho(res *signet.Result, creds Credentials, body []byte) Echo {
 	return e
 }
 
-// The suite's keys: "client-1" is known, signed requests come from it.
 const (
-	KeyID        = "client-1"
+	// KeyID is the suite's known key id: its signed requests come from it.
+	KeyID = "client-1"
+	// MaxBodyBytes is the body limit of the suite's verifiers, in bytes.
 	MaxBodyBytes = 64
 )
 

@@ -30,19 +30,25 @@ type (
 	PysignedKey = vectors.PysignedKey
 )
 
-// Loaders of the vector files.
-var (
-	// SASigningVectors returns the vectors of sasigning.json.
-	SASigningVectors = vectors.SASigningVectors
-	// CavageVectors returns the vectors of cavage.json and its key table.
-	CavageVectors = vectors.CavageVectors
-	// APISignatureVectors returns the vectors of api-signature.json and its getSecret table.
-	APISignatureVectors = vectors.APISignatureVectors
-	// SignwayVectors returns the vectors of signway.json.
-	SignwayVectors = vectors.SignwayVectors
-	// PysignedVectors returns the vectors of pysigned.json and its key table.
-	PysignedVectors = vectors.PysignedVectors
-)
+// SASigningVectors returns the vectors of sasigning.json.
+func SASigningVectors() ([]SASigningVector, error) { return vectors.SASigningVectors() }
+
+// CavageVectors returns the vectors of cavage.json and its key table.
+func CavageVectors() ([]CavageVector, map[string]CavageKey, error) { return vectors.CavageVectors() }
+
+// APISignatureVectors returns the vectors of api-signature.json and its
+// getSecret table.
+func APISignatureVectors() ([]APISignatureVector, map[string]APISignatureKey, error) {
+	return vectors.APISignatureVectors()
+}
+
+// SignwayVectors returns the vectors of signway.json.
+func SignwayVectors() ([]SignwayVector, error) { return vectors.SignwayVectors() }
+
+// PysignedVectors returns the vectors of pysigned.json and its key table.
+func PysignedVectors() ([]PysignedVector, map[string]PysignedKey, error) {
+	return vectors.PysignedVectors()
+}
 
 // PysignedMatchingKey returns the first of names (keys of table) holding
 // the verification material of the key signing (the same HMAC secret, or
