@@ -50,8 +50,12 @@ type Config struct {
 // New returns middleware verifying every request with v. It panics only
 // when v is nil or a nil pointer (see signet.CheckVerifier); use
 // Config.ToMiddleware to get an error instead.
-func New(v signet.Verifier) echo.MiddlewareFunc {
-	mw, err := Config{Verifier: v}.ToMiddleware()
+func New(v signet.Verifier) echo.MiddlewareFunc { return NewWithConfig(Config{Verifier: v}) }
+
+// NewWithConfig returns the middleware of c, in echo's XWithConfig idiom: it
+// panics where Config.ToMiddleware returns an error.
+func NewWithConfig(c Config) echo.MiddlewareFunc {
+	mw, err := c.ToMiddleware()
 	if err != nil {
 		panic(err)
 	}

@@ -24,10 +24,11 @@ func verifier(t *testing.T) signet.Verifier {
 }
 
 // TestToMiddlewareNeedsAVerifier: ToMiddleware returns the error New
-// panics with (the suite's case, through New).
+// (the suite's case) and NewWithConfig panic with.
 func TestToMiddlewareNeedsAVerifier(t *testing.T) {
 	_, err := signetecho.Config{}.ToMiddleware()
 	assert.EqualError(t, err, "signetecho: Config.Verifier: signet: no Verifier")
+	assert.PanicsWithError(t, err.Error(), func() { signetecho.NewWithConfig(signetecho.Config{}) })
 }
 
 // TestRejectionIsAnHTTPError: the app's HTTPErrorHandler sees an
