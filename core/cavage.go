@@ -290,7 +290,7 @@ func NewCavage(keys KeyStore, opts ...CavageOption) (*Cavage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPipeline("NewCavage", "cavage", keys, cfg.settings, keyChecks{
+	p, err := newPipeline("NewCavage", SchemeCavage, keys, cfg.settings, keyChecks{
 		known:  func(name string) bool { return isAlgorithmName(strings.ToLower(name)) }, // resolved in any case
 		usable: pinnedKeyKinds(hmacKey, rsaKey, ecdsaP256Key, ed25519Key),
 	})

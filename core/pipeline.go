@@ -97,7 +97,7 @@ type IntoVerifier interface {
 // check in its own Verify has the embedded VerifyInto, which skips it.
 func AsIntoVerifier(v Verifier) IntoVerifier {
 	switch v := v.(type) {
-	case *SASigning, *Cavage, *SignedURL, *Pysigned, *Signway:
+	case *SASigning, *Cavage, *SignedURL, *Pysigned, *Signway, *FirstOf:
 		return v.(IntoVerifier)
 	}
 	return copyingVerifier{v}

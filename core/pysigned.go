@@ -259,7 +259,7 @@ func NewPysigned(keys KeyStore, opts ...PysignedOption) (*Pysigned, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPipeline("NewPysigned", "pysigned", keys, cfg.settings, keyChecks{
+	p, err := newPipeline("NewPysigned", SchemePysigned, keys, cfg.settings, keyChecks{
 		anyKeyID: !cfg.requireKid,
 		known:    isAlgorithmName,
 		usable: func(s *Secret) error {

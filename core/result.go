@@ -16,7 +16,8 @@ import (
 // new Result: a copy of the whole struct keeps the request's context
 // reachable.
 type Result struct {
-	// Scheme names the scheme that verified the request, e.g. "sasigning".
+	// Scheme names the scheme that verified the request: SchemeSASigning,
+	// SchemeCavage, SchemeSignway, SchemePysigned or SchemeSignedURL.
 	Scheme string
 	// KeyID is the id of the Secret that verified the request.
 	KeyID string
@@ -37,6 +38,15 @@ type Result struct {
 
 	home *resultContext // the context allocated with this Result, if any
 }
+
+// The schemes' names, as Result.Scheme reports them.
+const (
+	SchemeSASigning = "sasigning"
+	SchemeCavage    = "cavage"
+	SchemeSignway   = "signway"
+	SchemePysigned  = "pysigned"
+	SchemeSignedURL = "signedurl"
+)
 
 // resultContext is a context carrying a Result, allocated together with it
 // by Verify so that putting the Result on the request's context costs

@@ -291,7 +291,7 @@ func NewSASigning(keys KeyStore, opts ...SASigningOption) (*SASigning, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPipeline("NewSASigning", "sasigning", keys, cfg.settings, keyChecks{
+	p, err := newPipeline("NewSASigning", SchemeSASigning, keys, cfg.settings, keyChecks{
 		anyKeyID: true,
 		known: func(name string) bool {
 			hash, ok := strings.CutPrefix(name, "hmac-")

@@ -277,7 +277,7 @@ func NewSignedURL(keys KeyStore, opts ...SignedURLOption) (*SignedURL, error) {
 	}
 	// A key pinned to an algorithm of another kind is skipped per request,
 	// as docs/schemes/signedurl.md and its vectors say, not refused here.
-	p, err := newPipeline("NewSignedURL", "signedurl", keys, cfg.settings, keyChecks{
+	p, err := newPipeline("NewSignedURL", SchemeSignedURL, keys, cfg.settings, keyChecks{
 		known: isAlgorithmName, usable: keyKinds(hmacKey, ed25519Key),
 	})
 	if err != nil {

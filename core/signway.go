@@ -132,7 +132,7 @@ func NewSignway(keys KeyStore, opts ...SignwayOption) (*Signway, error) {
 	if err := applyOptions(opts, "SignwayOption", SignwayOption.applySignway, c); err != nil {
 		return nil, err
 	}
-	p, err := newPipeline("NewSignway", "signway", keys, c.settings, keyChecks{
+	p, err := newPipeline("NewSignway", SchemeSignway, keys, c.settings, keyChecks{
 		known:  func(name string) bool { return strings.EqualFold(name, signwayAlgorithm) || isAlgorithmName(name) },
 		usable: pinnedKeyKinds(hmacKey),
 	})
