@@ -2,6 +2,7 @@ package signetfasthttp_test
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
@@ -99,4 +100,46 @@ func serveHTTP(handler fasthttp.RequestHandler, r *http.Request) *fasthttp.Reque
 	}
 	handler(rc)
 	return rc
+}
+
+// A client on fasthttp signs through an *http.Request, which signers take:
+// the same method, URL and body (and any header the signature covers
+// besides those the signer sets), signed, then its headers copied onto the
+// fasthttp request. (A signed URL scheme needs only SignURL.)
+func Example_signing() {
+	key := signet.NewHMACKey([]byte("a long random secret shared with the server"))
+	signer, _ := signet.NewCavageSigner("client-1", key)
+
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
+	req.Header.SetMethod("POST")
+	req.SetRequestURI("http://api.example/transfers?from=a")
+	req.SetBodyString(`{"amount":10}`)
+
+	out, _ := http.NewRequest(string(req.Header.Method()), req.URI().String(), bytes.NewReader(req.Body()))
+	if err := signer.Sign(out); err != nil {
+		panic(err)
+	}
+	for name, values := range out.Header { // Date, Digest and Authorization
+		for _, value := range values {
+			req.Header.Add(name, value)
+		}
+	}
+
+	// What the server makes of it.
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "client-1", Key: key, Credentials: "client one"})
+	verifier, _ := signet.NewCavage(keys, signet.CavageRequiredHeaders("(request-target)", "host", "date"),
+		signet.CavageDigest(signet.DigestRequire))
+	handler := signetfasthttp.New(verifier)(func(rc *fasthttp.RequestCtx) {
+		who, _ := signetfasthttp.Credentials[string](rc)
+		rc.SetBodyString("hello, " + who)
+	})
+	rc := new(fasthttp.RequestCtx)
+	if err := rc.Request.Read(bufio.NewReader(strings.NewReader(req.String()))); err != nil {
+		panic(err)
+	}
+	handler(rc)
+	fmt.Println(rc.Response.StatusCode(), string(rc.Response.Body()))
+	// Output:
+	// 200 hello, client one
 }
