@@ -231,6 +231,7 @@ type cavageConfig struct {
 	digest     DigestPolicy
 	realm      string
 	challenge  string
+	missing    *Error // the answer to a request without a signature, with the challenge
 	pathPrefix string // what a proxy strips (CavagePathPrefix); "" for none
 }
 
@@ -272,6 +273,11 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 		asked = append(asked, "date")
 	}
 	c.challenge = fmt.Sprintf(`Signature realm="%s",headers="%s"`, c.realm, strings.Join(asked, " "))
+	c.missing = &Error{kind: ErrMissingSignature, challenge: c.challenge,
+		message: `send the signature as Authorization: Signature keyId="…",… or in a Signature header`}
+	if c.dialect == DialectAPISignature {
+		c.missing.message = `send the signature as Authorization: Signature keyId="…",…`
+	}
 	return c, nil
 }
 
@@ -398,7 +404,7 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 	}
 	if c.dialect == DialectAPISignature {
 		if len(auth) == 0 || len(auth[0]) < 9 || !strings.EqualFold(auth[0][:9], "signature") {
-			return "", newError(ErrMissingSignature, `send the signature as Authorization: Signature keyId="…",…`)
+			return "", c.missing
 		}
 		return checkLength(strings.TrimSpace(auth[0][9:]))
 	}
@@ -417,7 +423,7 @@ func (c *cavageConfig) credentials(r Request) (string, error) {
 	case len(sig) > 1:
 		return "", newError(ErrMalformed, "send one Signature header")
 	case len(sig) == 0 || sig[0] == "":
-		return "", newError(ErrMissingSignature, `send the signature as Authorization: Signature keyId="…",… or in a Signature header`)
+		return "", c.missing
 	}
 	return checkLength(sig[0])
 }

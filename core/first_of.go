@@ -6,78 +6,122 @@ import (
 	"fmt"
 )
 
-// FirstOf is a verifier of several schemes on one route: a request is
-// verified by the first of its verifiers whose signature it carries. It
-// serves clients moving from one scheme to another, or a route taking both
-// signed requests and signed URLs.
+// FirstOf is a verifier of several schemes, or several key stores, on one
+// route: a request is accepted when one of its verifiers accepts it. It
+// serves clients moving from one scheme to another, a route taking both
+// signed requests and signed URLs, or keys kept in two stores.
 type FirstOf struct {
 	verifiers []IntoVerifier
 }
 
-// NewFirstOf returns a verifier trying each of vs in turn while they answer
-// ErrMissingSignature: the first to find its signature answers, verified or
-// not (a request whose Cavage signature fails is never tried as a signed
-// URL). A request none of them finds a signature in gets the first one's
-// answer, so put first the verifier whose answer to an unsigned request
-// should go out (a Cavage verifier's 401 carries its challenge).
-// Result.Scheme says which verified the request. A request costs the
-// verifier that answers it, and the error of each one before it (a few
-// allocations).
+// NewFirstOf returns a verifier trying each of vs in turn: the first to
+// accept the request answers with its Result (Result.Scheme says which). A
+// request none accepts gets the first error that is not
+// ErrMissingSignature, from the first verifier that found its signature
+// (or refused the request before looking for one), else the first
+// verifier's missing_signature, so put first the verifier whose answer to
+// an unsigned request should go out (a Cavage verifier's 401 carries its
+// challenge). A request accepted by the second verifier costs the first's
+// refusal; a forged one costs every verifier's. A FirstOf among vs adds its
+// verifiers.
 //
-// Each verifier must look for its signature where the others do not:
-// SASigning's default header, Signature, is where Cavage reads a signature
-// sent without Authorization, so beside a Cavage verifier an SASigning one
-// needs another header (SASigningHeader), which NewFirstOf checks.
+// Each verifier must look for its signature where the others do not, so
+// that the answer to a bad signature comes from its scheme: SASigning's
+// default header, Signature, is where Cavage reads a signature sent
+// without Authorization, so beside a Cavage verifier an SASigning one needs
+// another header (SASigningHeader), which NewFirstOf checks. A verifier
+// outside this package should answer NewError(ErrMissingSignature, …) when
+// it finds no signature.
 func NewFirstOf(vs ...Verifier) (*FirstOf, error) {
-	if len(vs) == 0 {
-		return nil, errors.New("signet: NewFirstOf needs at least one Verifier")
-	}
-	f := &FirstOf{verifiers: make([]IntoVerifier, len(vs))}
-	cavage, sasigningHeader := false, ""
+	f := new(FirstOf)
 	for i, v := range vs {
 		if err := CheckVerifier(v); err != nil {
 			return nil, fmt.Errorf("signet: NewFirstOf's verifier %d: %w", i, err)
 		}
-		switch v := v.(type) {
-		case *Cavage:
-			cavage = true
-		case *SASigning:
-			sasigningHeader = v.cfg.header
+		if nested, ok := v.(*FirstOf); ok {
+			f.verifiers = append(f.verifiers, nested.verifiers...)
+		} else {
+			f.verifiers = append(f.verifiers, AsIntoVerifier(v))
 		}
-		f.verifiers[i] = AsIntoVerifier(v)
 	}
-	if cavage && (sasigningHeader == "Signature" || sasigningHeader == "Authorization") {
-		return nil, fmt.Errorf("signet: NewFirstOf: SASigning reads its signature from the %s header, where Cavage reads one too: give SASigning another header (SASigningHeader)", sasigningHeader)
+	if len(f.verifiers) == 0 {
+		return nil, errors.New("signet: NewFirstOf needs at least one Verifier")
+	}
+	cavageReads := map[string]bool{}
+	for _, v := range f.verifiers {
+		if c, ok := v.(*Cavage); ok {
+			cavageReads["Authorization"] = true
+			cavageReads["Signature"] = cavageReads["Signature"] || c.cfg.dialect == DialectDraft
+		}
+	}
+	for _, v := range f.verifiers {
+		if s, ok := v.(*SASigning); ok && cavageReads[s.cfg.header] {
+			return nil, fmt.Errorf("signet: NewFirstOf: an SASigning verifier reads its signature from the %s header, where Cavage reads one too: give it another header (SASigningHeader)", s.cfg.header)
+		}
 	}
 	return f, nil
 }
 
-// Verify verifies r with the first verifier that finds its signature.
+// Verify returns the Result of the first verifier accepting r, or the
+// error NewFirstOf describes.
 func (f *FirstOf) Verify(ctx context.Context, r Request) (*Result, error) {
-	var first error
+	var answer *Error
 	for _, v := range f.verifiers {
 		res, err := v.Verify(ctx, r)
-		if !errors.Is(err, ErrMissingSignature) {
-			return res, err
+		if err == nil && res != nil {
+			return res, nil
 		}
-		if first == nil {
-			first = err
-		}
+		answer = rather(answer, refusalOf(err))
 	}
-	return nil, first
+	return nil, f.refusal(answer)
 }
 
 // VerifyInto is Verify into res (see IntoVerifier).
 func (f *FirstOf) VerifyInto(ctx context.Context, r Request, res *Result) error {
-	var first error
+	var answer *Error
 	for _, v := range f.verifiers {
 		err := v.VerifyInto(ctx, r, res)
-		if !errors.Is(err, ErrMissingSignature) {
-			return err
+		if err == nil {
+			return nil
 		}
-		if first == nil {
-			first = err
+		answer = rather(answer, refusalOf(err))
+	}
+	return f.refusal(answer)
+}
+
+// refusalOf is a verifier's refusal as VerifyRequest makes it (AsError, and
+// errNoResult for neither a Result nor an error), without AsError's
+// allocation for the errors of signet's verifiers.
+func refusalOf(err error) *Error {
+	if e, ok := err.(*Error); ok && e != nil {
+		if _, known := errorKinds[e.kind]; known {
+			return e
 		}
 	}
-	return first
+	if err == nil {
+		return errNoResult
+	}
+	return AsError(err)
 }
+
+// rather returns the answer to give of answer, from the verifiers before,
+// and err, from the next: the first error that is not missing_signature,
+// else the first.
+func rather(answer, err *Error) *Error {
+	if answer == nil || answer.kind == ErrMissingSignature && err.kind != ErrMissingSignature {
+		return err
+	}
+	return answer
+}
+
+// refusal is the error for answer, which is nil only for a FirstOf that
+// NewFirstOf did not build.
+func (f *FirstOf) refusal(answer *Error) error {
+	if answer == nil {
+		return errNoVerifiers
+	}
+	return answer
+}
+
+var errNoVerifiers = &Error{kind: ErrUnavailable, message: "the request could not be verified",
+	cause: errors.New("signet: a FirstOf without verifiers: build it with NewFirstOf")}

@@ -22,7 +22,8 @@ type Verifier interface {
 
 // CheckVerifier returns an error for a v that would fail every request: nil,
 // a nil pointer (a verifier whose constructor's error went unchecked) or a
-// nil func, which would panic on the first one. Adapters call it when they are built,
+// nil func, which would panic on the first one, or a FirstOf that
+// NewFirstOf did not build. Adapters call it when they are built,
 // so that the mistake shows at startup.
 func CheckVerifier(v Verifier) error {
 	if v == nil {
@@ -30,6 +31,9 @@ func CheckVerifier(v Verifier) error {
 	}
 	if isNil(v) {
 		return fmt.Errorf("signet: the Verifier is a nil %T: check the error of the constructor that returned it", v)
+	}
+	if f, ok := v.(*FirstOf); ok && len(f.verifiers) == 0 {
+		return errors.New("signet: a FirstOf without verifiers: build it with NewFirstOf")
 	}
 	return nil
 }

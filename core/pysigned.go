@@ -409,7 +409,7 @@ func (v *Pysigned) parse(a *attempt) error {
 	}
 	p := &st.params
 	if !p.hasSig {
-		return newError(ErrMissingSignature, "the URL has no sig parameter: sign it with pysigned")
+		return errPysignedMissing
 	}
 	if !p.hasExp {
 		return newError(ErrMalformed, "the URL has a sig but no exp parameter")
@@ -449,6 +449,10 @@ func (v *Pysigned) parse(a *attempt) error {
 }
 
 var errPysignedTargetLong = newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", maxPysignedTarget)
+
+// errPysignedMissing is the answer to a URL without a sig parameter, shared
+// as errPysignedTargetLong is.
+var errPysignedMissing = newError(ErrMissingSignature, "the URL has no sig parameter: sign it with pysigned")
 
 // requestURL sets the fields of u, a zero pyURL, to the URL the request was
 // signed as: the origin's (or the request's) scheme and authority, and the

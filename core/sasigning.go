@@ -82,6 +82,7 @@ type saConfig struct {
 	hash           crypto.Hash
 	algorithm      string // "hmac-" + the hashlib name
 	header         string // canonical
+	missing        *Error // the answer to a request without the header
 	scheme         string // "" = as the request says
 	mount          string // without trailing slash; "" = none
 	pathPrefix     string // SASigningPathPrefix, without trailing slash; "" = none. Set, it is also the mount, which requests arrive without
@@ -172,6 +173,7 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 		}
 		c.delimiterBytes = []byte(c.delimiter)
 	}
+	c.missing = newError(ErrMissingSignature, "send the signature in the %s header", c.header)
 	return c, nil
 }
 
@@ -324,7 +326,7 @@ func (v *SASigning) parse(a *attempt) error {
 	case len(values) > 1:
 		return newError(ErrMalformed, "send exactly one %s header", c.header)
 	case len(values) == 0 || values[0] == "":
-		return newError(ErrMissingSignature, "send the signature in the %s header", c.header)
+		return c.missing
 	case !isBase64Of(values[0], c.hash.Size()):
 		return newError(ErrMalformed, "the %s header must be the padded standard base64 of a %d-byte %s",
 			c.header, c.hash.Size(), c.algorithm)

@@ -459,7 +459,7 @@ func (p *signedURLParams) set(name, value string) {
 func (p *signedURLParams) check() error {
 	switch {
 	case p.counts[3] == 0 || (p.counts[3] == 1 && p.sig == ""):
-		return newError(ErrMissingSignature, "the URL is not signed: it needs the sn-kid, sn-iat, sn-exp and sn-sig query parameters")
+		return errSignedURLMissing
 	case p.repeated:
 		return newError(ErrMalformed, "the query parameter %s is repeated", p.problem)
 	case p.problem != "":
@@ -571,3 +571,7 @@ var signedURLBase64Values = func() (t [256]int8) {
 	}
 	return t
 }()
+
+// errSignedURLMissing is the answer to a URL without a signature: shared,
+// as no request changes it.
+var errSignedURLMissing = newError(ErrMissingSignature, "the URL is not signed: it needs the sn-kid, sn-iat, sn-exp and sn-sig query parameters")

@@ -202,6 +202,13 @@ func (st *signwayState) release() {
 	signwayStates.Put(st)
 }
 
+// The answers to a request without a Signway signature: shared, as no
+// request changes them.
+var (
+	errSignwayNoSignature = newError(ErrMissingSignature, "the signed URL has no X-Sw-Signature")
+	errSignwayMissing     = newError(ErrMissingSignature, "send a Signway signed URL (the X-Sw-* query parameters)")
+)
+
 func (st *signwayState) parse(a *attempt) error {
 	strict := st.v.cfg.strict
 	q := &st.query
@@ -210,10 +217,10 @@ func (st *signwayState) parse(a *attempt) error {
 	if q.raw[swSignature] == "" {
 		for _, n := range q.count {
 			if n > 0 {
-				return newError(ErrMissingSignature, "the signed URL has no X-Sw-Signature")
+				return errSignwayNoSignature
 			}
 		}
-		return newError(ErrMissingSignature, "send a Signway signed URL (the X-Sw-* query parameters)")
+		return errSignwayMissing
 	}
 	if strict {
 		for i, n := range q.count {
