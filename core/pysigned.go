@@ -541,8 +541,6 @@ func pysignedAlgorithm(s *Secret) (*algorithm, error) {
 	k := s.Key
 	var alg *algorithm
 	switch {
-	case k == nil: // a signer's
-		return nil, newError(ErrUnsupportedAlgorithm, "no key material")
 	case k.kind == hmacKey && len(k.secret) < minPysignedHMACKey:
 		return nil, newError(ErrUnsupportedAlgorithm, "a configured HMAC key is shorter than the %d bytes pysigned requires", minPysignedHMACKey)
 	case k.kind == hmacKey:

@@ -88,6 +88,9 @@ func NewPysignedSigner(key *Key, opts ...PysignedSignerOption) (*PysignedSigner,
 	if c.keyID != "" && !c.requireKid {
 		return nil, errors.New("signet: PysignedKeyID names the kid written under PysignedRequireKid, which is not given: without it no kid is written")
 	}
+	if key.unusable() != "" && !key.emptySecret() { // nil or zero
+		return nil, errors.New("signet: a pysigned signer needs an HMAC secret of at least 64 bytes or an Ed25519 private key")
+	}
 	alg, err := pysignedAlgorithm(&Secret{Key: key})
 	if err != nil {
 		return nil, fmt.Errorf("signet: %w", err)

@@ -200,7 +200,7 @@ func TestPysignedSignerErrors(t *testing.T) {
 		opts    []signet.PysignedSignerOption
 		message string
 	}{
-		{"no key", nil, nil, "no key material"},
+		{"no key", nil, nil, "a pysigned signer needs an HMAC secret of at least 64 bytes or an Ed25519 private key"},
 		{"63-byte secret", signet.NewHMACKey(bytes.Repeat([]byte{1}, 63)), nil, "shorter than the 64 bytes"},
 		{"Ed25519 public key", pysignedKey(t, table, "ed_a_pub", false), nil, "public key cannot sign"},
 		{"ECDSA key", ec, nil, "cannot verify pysigned URLs"},
