@@ -73,7 +73,7 @@ func (f *FirstOf) Verify(ctx context.Context, r Request) (*Result, error) {
 		}
 		answer = rather(answer, refusalOf(err))
 	}
-	return nil, f.refusal(answer)
+	return nil, refusal(answer)
 }
 
 // VerifyInto is Verify into res (see IntoVerifier).
@@ -86,7 +86,7 @@ func (f *FirstOf) VerifyInto(ctx context.Context, r Request, res *Result) error 
 		}
 		answer = rather(answer, refusalOf(err))
 	}
-	return f.refusal(answer)
+	return refusal(answer)
 }
 
 // refusalOf is a verifier's refusal as VerifyRequest makes it (AsError, and
@@ -116,7 +116,7 @@ func rather(answer, err *Error) *Error {
 
 // refusal is the error for answer, which is nil only for a FirstOf that
 // NewFirstOf did not build.
-func (f *FirstOf) refusal(answer *Error) error {
+func refusal(answer *Error) error {
 	if answer == nil {
 		return errNoVerifiers
 	}
