@@ -319,7 +319,8 @@ func TestConcurrentClients(t *testing.T) {
 // TestNoAllocations checks that a request verified with an HMAC scheme
 // without a body allocates nothing through the middleware (Results pooled,
 // released when fasthttp resets the request's user values, as its server
-// does after each request).
+// does after each request), nor behind a verifier of a FirstOf that finds
+// no signature of its own.
 func TestNoAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items under the race detector")
@@ -327,35 +328,53 @@ func TestNoAllocations(t *testing.T) {
 	key := signet.NewHMACKey([]byte("secret"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key, Credentials: caller{7}})
 	require.NoError(t, err)
-	v, err := signet.NewSASigning(keys)
+	alone, err := signet.NewSASigning(keys)
 	require.NoError(t, err)
-	s, err := signet.NewSASigningSigner(key)
+	onXSignature := signet.SASigningHeader("X-Signature") // where Cavage does not look
+	behind, err := signet.NewSASigning(keys, onXSignature)
 	require.NoError(t, err)
-	out, _ := http.NewRequest("GET", "http://api.example/v1/orders/42", nil)
-	require.NoError(t, s.Sign(out))
-	var raw bytes.Buffer
-	require.NoError(t, out.Write(&raw))
+	cavage, err := signet.NewCavage(keys)
+	require.NoError(t, err)
+	firstOf, err := signet.NewFirstOf(cavage, behind)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name     string
+		verifier signet.Verifier
+		opts     []signet.SASigningOption
+	}{
+		{"SASigning", alone, nil},
+		{"SASigning behind Cavage in a FirstOf", firstOf, []signet.SASigningOption{onXSignature}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := signet.NewSASigningSigner(key, c.opts...)
+			require.NoError(t, err)
+			out, _ := http.NewRequest("GET", "http://api.example/v1/orders/42", nil)
+			require.NoError(t, s.Sign(out))
+			var raw bytes.Buffer
+			require.NoError(t, out.Write(&raw))
 
-	handler := signetfasthttp.New(v)(func(rc *fasthttp.RequestCtx) {
-		if who, _ := signetfasthttp.Credentials[caller](rc); who.ID != 7 {
-			rc.SetStatusCode(http.StatusInternalServerError)
-			return
-		}
-		rc.SetStatusCode(http.StatusNoContent)
-	})
-	var rc fasthttp.RequestCtx
-	require.NoError(t, rc.Request.Read(bufio.NewReader(&raw)))
-	serve := func() {
-		handler(&rc)
-		rc.Response.Reset()
-		rc.ResetUserValues()
+			handler := signetfasthttp.New(c.verifier)(func(rc *fasthttp.RequestCtx) {
+				if who, _ := signetfasthttp.Credentials[caller](rc); who.ID != 7 {
+					rc.SetStatusCode(http.StatusInternalServerError)
+					return
+				}
+				rc.SetStatusCode(http.StatusNoContent)
+			})
+			var rc fasthttp.RequestCtx
+			require.NoError(t, rc.Request.Read(bufio.NewReader(&raw)))
+			serve := func() {
+				handler(&rc)
+				rc.Response.Reset()
+				rc.ResetUserValues()
+			}
+			serve() // warm the pools
+			if allocs := testing.AllocsPerRun(100, serve); allocs != 0 {
+				t.Errorf("%v allocations per request, want 0", allocs)
+			}
+			handler(&rc)
+			assert.Equal(t, http.StatusNoContent, rc.Response.StatusCode())
+		})
 	}
-	serve() // warm the pools
-	if allocs := testing.AllocsPerRun(100, serve); allocs != 0 {
-		t.Errorf("%v allocations per request, want 0", allocs)
-	}
-	handler(&rc)
-	assert.Equal(t, http.StatusNoContent, rc.Response.StatusCode())
 }
 
 // now is the clock of every verifier and signer here.
