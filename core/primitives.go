@@ -113,28 +113,48 @@ var nodeBase64 = func() (t [256]int8) {
 	return t
 }()
 
-// splitRequestURI splits a raw request-target at its first '?' into its
-// undecoded path and query. An absolute-form target ("http://host/p?q")
-// yields its path, "/" if it has none; "*" yields "*". A '#' is an ordinary
-// byte: clients never send a fragment, and net/http's server keeps what
-// follows one in URL.RawQuery, where a handler reads it as more of the
-// query.
+// splitRequestURI splits a raw request-target into its undecoded path and
+// query as net/http's server reads them (url.ParseRequestURI). An
+// absolute-form target ("http://host/p?q", "http:/p?q") is split at its
+// first '?', then loses its scheme and authority; its path is "/" if it has
+// none. Any other target is split at its first '?': an origin-form one
+// ("/p?q", the usual case), "*", and what net/http refuses (400) or reads no
+// path from ("http:p"), whose path, not starting with '/', matches no
+// signer's. A '#' is an ordinary byte: clients never send a fragment, and
+// net/http's server keeps what follows one in URL.RawQuery, where a handler
+// reads it as more of the query.
 func splitRequestURI(uri string) (path, query string) {
-	if !strings.HasPrefix(uri, "/") {
-		if i := strings.Index(uri, "://"); i >= 0 {
-			rest := uri[i+3:]
-			j := strings.IndexAny(rest, "/?")
-			switch {
-			case j < 0:
-				return "/", ""
-			case rest[j] == '?':
-				return "/", rest[j+1:]
+	if uri != "" && uri[0] != '/' {
+		if scheme, rest, ok := strings.Cut(uri, ":"); ok && isURIScheme(scheme) {
+			rest, query, _ = strings.Cut(rest, "?")
+			if strings.HasPrefix(rest, "//") { // an authority, up to the path
+				i := strings.IndexByte(rest[2:], '/')
+				if i < 0 {
+					return "/", query
+				}
+				rest = rest[2+i:]
 			}
-			uri = rest[j:]
+			if strings.HasPrefix(rest, "/") {
+				return rest, query
+			}
 		}
 	}
 	path, query, _ = strings.Cut(uri, "?")
 	return path, query
+}
+
+// isURIScheme reports whether s is a URI scheme (RFC 3986 §3.1): a letter,
+// then letters, digits, '+', '-' or '.'.
+func isURIScheme(s string) bool {
+	if s == "" || !isASCIILetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isASCIILetter(c) && !('0' <= c && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // appendUnescapedPath appends the percent-decoded path to dst the way a WSGI

@@ -43,6 +43,16 @@ func TestSplitRequestURI(t *testing.T) {
 		{"*", "*", ""},
 		{"", "", ""},
 		{"//x/../y", "//x/../y", ""},
+		{"HTTP+x.y-z://host/p?q", "/p", "q"},
+		{"http://host/p?x=http://other/q", "/p", "x=http://other/q"},
+		// net/http's reading, not the first "://" anywhere: a link signed
+		// for /public must not open /admin.
+		{"http:/admin?x=http://h/public?sig", "/admin", "x=http://h/public?sig"},
+		{"http:admin?x=http://h/public?sig", "http:admin", "x=http://h/public?sig"}, // opaque: no path
+		{"x/http://h/public?sig", "x/http://h/public", "sig"},                       // no scheme: refused
+		{"1http://h/public?sig", "1http://h/public", "sig"},
+		{"://h/public?sig", "://h/public", "sig"},
+		{"http:", "http:", ""},
 	}
 	for _, tt := range tests {
 		path, query := splitRequestURI(tt.uri)
@@ -80,15 +90,17 @@ func FuzzUnescapePath(f *testing.F) {
 	})
 }
 
-// FuzzSplitRequestURI: splitting never panics and, for origin-form targets,
-// loses nothing but the '?' ('#' is kept, as net/http keeps it).
+// FuzzSplitRequestURI: splitting never panics; an origin-form target loses
+// nothing but the '?' ('#' is kept, as net/http keeps it); any other target
+// that net/http's server accepts splits as it reads it (url.ParseRequestURI)
+// or, where it reads no path, into a path that does not start with '/'.
 func FuzzSplitRequestURI(f *testing.F) {
-	for _, seed := range []string{"/a?b", "http://h/p?q", "*", "/a?q#f", "https://h"} {
+	for _, seed := range []string{"/a?b", "http://h/p?q", "*", "/a?q#f", "https://h", "http:/a?x=http://h/b", "http:a", "x/http://h/"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, uri string) {
 		path, query := splitRequestURI(uri)
-		if len(uri) > 0 && uri[0] == '/' {
+		if len(uri) > 0 && uri[0] == '/' || uri == "*" || uri == "" {
 			joined := path
 			if len(path) < len(uri) {
 				joined += "?" + query
@@ -96,6 +108,25 @@ func FuzzSplitRequestURI(f *testing.F) {
 			if joined != uri {
 				t.Fatalf("%q split into %q and %q", uri, path, query)
 			}
+			return
+		}
+		u, err := url.ParseRequestURI(uri)
+		if err != nil {
+			return // net/http refuses it: no handler sees it
+		}
+		_, rest, _ := strings.Cut(uri, ":")
+		if u.Opaque != "" || u.Path == "" && !strings.HasPrefix(rest, "//") { // no authority, no path
+			if strings.HasPrefix(path, "/") {
+				t.Fatalf("%q, which net/http reads no path from, split into %q and %q", uri, path, query)
+			}
+			return
+		}
+		decoded, err := url.PathUnescape(path)
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		if err != nil || decoded != u.Path || query != u.RawQuery {
+			t.Fatalf("%q split into %q and %q; net/http reads the path %q and the query %q", uri, path, query, u.Path, u.RawQuery)
 		}
 	})
 }
