@@ -90,7 +90,9 @@
 //     the verifier's 413 {"error": "body_too_large"} is the one clients see.
 //     With StreamRequestBody the view reads the stream up to the verifier's
 //     limit and gives the bytes back to the request as a stream for the
-//     handler (rc.RequestBodyStream(), or rc.Request.Body()).
+//     handler (rc.RequestBodyStream(), or rc.Request.Body()); a request
+//     rejected with its stream unread has its connection closed after the
+//     answer (fasthttp before v1.78 would read the rest as a request).
 //   - Multipart bodies: unless DisablePreParseMultipartForm, fasthttp parses
 //     a multipart/form-data body into a form while reading it and keeps no
 //     raw bytes, so a scheme that signs the body cannot verify it: such

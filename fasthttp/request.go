@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/textproto"
 	"net/url"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -32,6 +33,9 @@ type request struct {
 	// was found to be, once parsed (see absolute), and absHost its host.
 	target  targetFacts
 	absHost string
+	// streamRead is set once Body read a streamed body (the server's
+	// StreamRequestBody) from the connection.
+	streamRead bool
 }
 
 // targetFacts is what parsing a request-target that is neither origin-form
@@ -61,7 +65,7 @@ func acquireRequest(ctx *fasthttp.RequestCtx, server *fasthttp.Server) *request 
 // before use) unless it grew too large to keep.
 func (r *request) release() {
 	r.ctx, r.server = nil, nil
-	r.target, r.absHost = 0, ""
+	r.target, r.absHost, r.streamRead = 0, "", false
 	r.block.Reset(nil)
 	r.values = r.values[:0]
 	if cap(r.values) > maxPooled {
@@ -128,18 +132,21 @@ func isOriginOrAsterisk(target string) bool {
 	return len(target) > 0 && target[0] == '/' || target == "*"
 }
 
-// targetAgrees reports whether the request-target is origin-form or "*", or
-// an absolute URI with a host (as net/http reads it) that is, in any ASCII
-// case, the host fasthttp parsed from it for the app (URI().Host(), fiber's
-// c.Hostname()).
-// Anything else net/http refuses (400), or fasthttp reads another host
-// from: its host ends at the first '/' (not at '?' or '#') and follows the
-// first '@' (not the last); a target that does not start with a scheme
+// targetAgrees reports whether the request-target is origin-form or "*",
+// unless fasthttp reads a host from it, or an absolute URI with a host (as
+// net/http reads it) that is, in any ASCII case, the host fasthttp parsed
+// from it for the app (URI().Host(), fiber's c.Hostname()).
+// Anything else net/http refuses (400), or fasthttp reads another host or
+// path from: its host ends at the first '/' (not at '?' or '#') and follows
+// the first '@' (not the last); a target that does not start with a scheme
 // ("x/http://a/") gets the Host header's; an authority-form target
-// ("CONNECT host:443") too.
+// ("CONNECT host:443") too; "//h/p" is host h and path /p when it holds a
+// "://" ("//h/p?u=http://x") or the request has no Host header, where
+// net/http serves the path "//h/p".
 func (r *request) targetAgrees() bool {
-	if isOriginOrAsterisk(r.RequestURI()) {
-		return true
+	if target := r.RequestURI(); isOriginOrAsterisk(target) {
+		return !strings.HasPrefix(target, "//") ||
+			!strings.Contains(target, "://") && len(r.ctx.Request.Header.Host()) > 0
 	}
 	host, ok := r.absolute()
 	if !ok {
@@ -323,6 +330,7 @@ func (r *request) Body(limit int64) ([]byte, error) {
 		return nil, signet.NewError(signet.ErrUnavailable, "this server is not configured to verify multipart/form-data bodies")
 	}
 	if req.IsBodyStream() {
+		r.streamRead = true
 		body, err := streamBody(r.ctx, limit)
 		if err == nil && r.trailersAdded() { // read with the last chunk
 			return nil, errTrailers

@@ -276,6 +276,10 @@ func TestViewRefusal(t *testing.T) {
 	}{
 		{"origin-form", "GET /a?u=http://b@c/ HTTP/1.1\r\nHost: h\r\n\r\n", nil},
 		{"asterisk-form", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		{"origin-form, '//'", "GET //a/b?c HTTP/1.1\r\nHost: h\r\n\r\n", nil},
+		// fasthttp reads the host a and the path /b, net/http the path //a/b.
+		{"origin-form, '//' and '://'", "GET //a/b?u=http://c/ HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
+		{"origin-form, '//', no Host header", "GET //a/b HTTP/1.0\r\n\r\n", errTarget},
 		{"absolute-form", "GET http://A.example:8080/x?y#z HTTP/1.1\r\nHost: a.EXAMPLE:8080\r\n\r\n", nil},
 		{"absolute-form, no Host header", "GET http://a.example/x HTTP/1.0\r\n\r\n", nil},
 		{"absolute-form, another Host header", "GET http://a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", nil},

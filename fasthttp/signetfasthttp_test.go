@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -418,4 +419,38 @@ func sendSigned(t *testing.T, base string, s signet.Signer, body []byte, header 
 	got, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp.StatusCode, string(got)
+}
+
+// TestRejectedRequestHidesNoOther: a request the middleware rejects without
+// reading all of it (a refusal before verifying, a streamed body left on
+// the connection) is answered alone, the connection closed after it: what
+// its bytes hide is never served as the next request, as fasthttp before
+// v1.78 would.
+func TestRejectedRequestHidesNoOther(t *testing.T) {
+	v, _ := sasigning(t)
+	public := func(rc *fasthttp.RequestCtx) bool { return string(rc.Path()) == "/public" }
+	handler := signetfasthttp.New(v, signetfasthttp.WithSkipper(public))(func(rc *fasthttp.RequestCtx) {
+		rc.SetBodyString("served " + string(rc.Path()))
+	})
+	base := serve(t, &fasthttp.Server{Handler: handler, StreamRequestBody: true, MaxRequestBodySize: 1024})
+	hidden := "GET /public HTTP/1.1\r\nHost: a\r\n\r\n"
+	body := strings.Repeat("x", 5000) + hidden // over MaxRequestBodySize: streamed
+	for _, tc := range []struct{ name, raw string }{
+		{"unsigned, a streamed body", fmt.Sprintf("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n%s", len(body), body)},
+		{"unsigned, a chunked body", fmt.Sprintf("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n", len(body), body)},
+		{"HTTP/1.0, Transfer-Encoding", "POST /x HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n0\r\n\r\n" + hidden},
+		{"Host twice", "POST /x HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Length: 0\r\n\r\n" + hidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+			require.NoError(t, err)
+			defer conn.Close()
+			_, err = conn.Write([]byte(tc.raw))
+			require.NoError(t, err)
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+			got, _ := io.ReadAll(conn) // to the close
+			assert.Equal(t, 1, strings.Count(string(got), "HTTP/1.1 "), "one answer, then the connection closes:\n%s", got)
+			assert.NotContains(t, string(got), "served")
+		})
+	}
 }

@@ -17,7 +17,9 @@ import (
 //
 // Before verifying, it refuses with 400 malformed_signature a request that
 // net/http would refuse itself and that fasthttp reads otherwise, or lets
-// the app read otherwise than the verifier: the package doc lists them. For a request whose target is an absolute URI, it
+// the app read otherwise than the verifier (the package doc lists them),
+// and closes the connection after the answer; so it does after any error
+// that leaves a streamed body unread. For a request whose target is an absolute URI, it
 // sets the Host header to that URI's host, as a server must read it (RFC
 // 9112 §3.2.2) and as net/http does, so that the app reads the host
 // verified.
@@ -31,11 +33,17 @@ func Verify(ctx context.Context, rc *fasthttp.RequestCtx, v signet.IntoVerifier,
 	r := acquireRequest(rc, server)
 	if err := r.refusal(); err != nil {
 		r.release()
+		rc.SetConnectionClose() // fasthttp may have framed the request otherwise than the client
 		return err
 	}
 	r.setHostFromTarget()
 	res := results.Get().(*pooledResult)
 	err := signet.AsError(v.VerifyInto(ctx, r, &res.Result))
+	if err != nil && rc.Request.IsBodyStream() && !r.streamRead {
+		// fasthttp before v1.78 would read the rest of the body as the
+		// next request
+		rc.SetConnectionClose()
+	}
 	r.release() // the view's strings alias fasthttp's buffers: not past Verify
 	if err != nil {
 		results.Put(res) // untouched by a failed verification

@@ -40,7 +40,8 @@
 // requests net/http refuses itself but fasthttp reads otherwise: more than
 // one Host header, a request-target that is neither a path, "*" nor an
 // absolute URI whose host fasthttp (c.Hostname()) reads as net/http does (a
-// CONNECT request's "host:port" included), a Transfer-Encoding header in an
+// CONNECT request's "host:port" and a path "//host/p" fasthttp reads a host
+// from included), a Transfer-Encoding header in an
 // HTTP/1.0 request, a value folded over several lines with a ':' in a
 // continuation line (which some fasthttp versions read as a field of its
 // own), and a chunked request with trailer fields, which fasthttp adds to
@@ -95,7 +96,13 @@
 //     are verified; keep BodyLimit at or above it so that the verifier's 413
 //     {"error": "body_too_large"} is the one clients see. With
 //     StreamRequestBody the view reads the stream up to the verifier's limit
-//     and gives the bytes back to the request for the handler.
+//     and gives the bytes back to the request for the handler; a request
+//     rejected with its stream unread has its connection closed after the
+//     answer.
+//   - Hosts: with EnableTrustedProxyCheck false (the default), c.Hostname(),
+//     c.Protocol() and c.BaseURL() read any client's X-Forwarded-Host and
+//     X-Forwarded-Proto, which signed URLs do not cover: set it (and
+//     TrustedProxies), or read c.Get("Host"), the host verified.
 //   - Multipart bodies: with fiber's default DisablePreParseMultipartForm
 //     false, fasthttp parses a multipart/form-data body into a form while
 //     reading it and keeps no raw bytes, so a scheme that signs the body

@@ -96,7 +96,8 @@
 //     default) so that the verifier's 413 {"error": "body_too_large"} is the
 //     one clients see. With StreamRequestBody the view reads the stream up to
 //     the verifier's limit and gives the bytes back to the request for the
-//     handler.
+//     handler; a request rejected with its stream unread has its connection
+//     closed after the answer.
 //   - With DisablePreParseMultipartForm false (the default), fasthttp parses
 //     a multipart/form-data body into a form and keeps no raw bytes, so a
 //     scheme that signs the body cannot verify it: such requests get 503
