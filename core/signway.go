@@ -715,9 +715,11 @@ func parseU64(s string) (uint64, bool) {
 		if !isDigit(s[i]) {
 			return 0, false
 		}
-		if n = n*10 + uint64(s[i]-'0'); n > 1<<63-1 {
+		d := uint64(s[i] - '0')
+		if n > (1<<63-1-d)/10 { // n*10+d would pass 2^63-1, or wrap round 2^64
 			return 0, false
 		}
+		n = n*10 + d
 	}
 	return n, true
 }

@@ -194,8 +194,25 @@ func TestParseU32(t *testing.T) {
 		assert.True(t, ok, in)
 		assert.Equal(t, want, got, in)
 	}
-	for _, in := range []string{"", "+", "-1", "-0", " 1", "1 ", "4294967296", "1e3", "0x10", "++1", "99999999999999999999999"} {
+	for _, in := range []string{"", "+", "-1", "-0", " 1", "1 ", "4294967296", "1e3", "0x10", "++1", "99999999999999999999999",
+		"18446744073709551620", "18446744073709551616", "36893488147419103232"} { // wrapping round 2^64 to 4, 0 and 0
 		_, ok := parseU32(in)
+		assert.False(t, ok, in)
+	}
+}
+
+// TestParseU64 checks the bound of Content-Length and X-Sw-Expires digits:
+// 2^63-1, never a value wrapped round 2^64.
+func TestParseU64(t *testing.T) {
+	for in, want := range map[string]uint64{"9223372036854775807": math.MaxInt64, "09223372036854775807": math.MaxInt64,
+		"1844674407370955161": 1844674407370955161} {
+		got, ok := parseU64(in)
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"9223372036854775808", "18446744073709551615", "18446744073709551616", "18446744073709551620",
+		"184467440737095516160"} {
+		_, ok := parseU64(in)
 		assert.False(t, ok, in)
 	}
 }
