@@ -85,7 +85,11 @@ type saConfig struct {
 	missing        *Error // the answer to a request without the header
 	scheme         string // "" = as the request says
 	mount          string // without trailing slash; "" = none
-	pathPrefix     string // SASigningPathPrefix, without trailing slash; "" = none. Set, it is also the mount, which requests arrive without
+	// standardMethods: the method is signed next to another field with no
+	// delimiter a method cannot hold, so only the nine standard methods
+	// are verified (see appendField)
+	standardMethods bool
+	pathPrefix      string // SASigningPathPrefix, without trailing slash; "" = none. Set, it is also the mount, which requests arrive without
 
 	timestampHeader string
 	window          time.Duration
@@ -173,6 +177,11 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 		}
 		c.delimiterBytes = []byte(c.delimiter)
 	}
+	c.standardMethods = len(c.fields) > 1 && slices.Contains(c.names, FieldMethod) && c.delimiterBytes == nil &&
+		(c.delimiter == "" || isToken(c.delimiter))
+	if c.delimiter != "" && strings.Contains(c.mount, c.delimiter) {
+		return nil, fmt.Errorf("signet: the mount %q contains the delimiter %q, so no request could be signed", c.mount, c.delimiter)
+	}
 	c.missing = newError(ErrMissingSignature, "send the signature in the %s header", c.header)
 	return c, nil
 }
@@ -191,7 +200,11 @@ func SASigningFields(fields ...string) SASigningOption {
 }
 
 // SASigningDelimiter sets the delimiter between fields and before the secret
-// (default "").
+// (default ""). Choose "\n" where the peer allows it: with none, or one a
+// method can hold ("$"), a client's method or Content-Type can take over
+// the end of its neighbour (GET /items/42 and 2GET /items/4 both sign
+// /items/42GET), so that only the nine standard methods are verified when
+// the method is signed next to another field.
 func SASigningDelimiter(delimiter string) SASigningOption {
 	return saOption(func(c *saConfig) error { c.delimiter = delimiter; return nil })
 }
@@ -467,6 +480,24 @@ func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
 	return dst, nil
 }
 
+// errNonStandardMethod answers a method outside the nine standard ones
+// when the method is signed next to another field with no delimiter a
+// method cannot hold: "2GET /items/4" would then sign as "GET /items/42"
+// (/items/42GET), one method taking over the end of its neighbour.
+var errNonStandardMethod = newError(ErrMalformed, "this server verifies the methods GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE and PATCH only: "+
+	"with the method signed next to another field and no delimiter a method cannot hold, another method could take over that field's end")
+
+// isStandardMethod reports whether the upper-cased method m is one of the
+// nine of RFC 9110 and RFC 5789, none of which ends or starts another.
+func isStandardMethod(m []byte) bool {
+	for _, s := range [...]string{"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE"} {
+		if string(m) == s {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error) {
 	switch f.name {
 	case FieldPath, FieldPathInfo:
@@ -479,8 +510,12 @@ func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error)
 		}
 		return appendUnescapedPath(dst, info), nil
 	case FieldMethod:
+		start := len(dst)
 		for _, b := range []byte(r.Method()) {
 			dst = append(dst, upper(b))
+		}
+		if c.standardMethods && !isStandardMethod(dst[start:]) {
+			return nil, errNonStandardMethod
 		}
 		return dst, nil
 	case FieldScheme:

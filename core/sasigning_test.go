@@ -256,6 +256,15 @@ func TestSASigningFieldBoundaries(t *testing.T) {
 		{"upstream's fields keep upstream's format", []string{"path", "method"}, "$", "GET /odata/$metadata", "GET /odata/$metadata", nil, nil},
 		{"a query holding the delimiter", []string{"path", "query"}, "&", "GET /x?a=1&b=2", "GET /x?a=1&b=2", signet.ErrMalformed, signet.ErrMalformed},
 		{"a body holding the delimiter", []string{"method", "body", "path"}, "\n", "POST /x a\nb", "POST /x a\nb", nil, nil},
+		// Upstream's default fields: the method took over the path's end
+		// (both /items/42GET), and the handler served item 4.
+		{"the path's end moved into the method", []string{"path", "method"}, "", "GET /items/42", "2GET /items/4", nil, signet.ErrMalformed},
+		{"the method's start moved into the path", []string{"path", "method"}, "", "XGET /items/4", "GET /items/4X", signet.ErrMalformed, signet.ErrInvalidSignature},
+		{"the path's end moved into the method, '$'", []string{"path", "method"}, "$", "GET /a$GET", "GET$GET /a", nil, signet.ErrMalformed},
+		{"a method of nine, lower-case", []string{"path", "method"}, "", "patch /x", "PATCH /x", nil, nil},
+		{"another method, the method alone", []string{"method"}, "", "PROPFIND /x", "PROPFIND /x", nil, nil},
+		{"another method, a delimiter a method cannot hold", []string{"path", "method"}, "\n", "PROPFIND /x", "PROPFIND /x", nil, nil},
+		{"another method, no delimiter", []string{"method", "path"}, "", "PROPFIND /x", "PROPFIND /x", signet.ErrMalformed, signet.ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -317,6 +326,8 @@ func TestSASigningConfigErrors(t *testing.T) {
 		{"timestamp without a delimiter", []signet.SASigningOption{signet.SASigningFields("timestamp", "path")}},
 		// "::" starts as it ends: "/a:" + "::" + "x" = "/a" + "::" + ":x".
 		{"a delimiter that overlaps itself", []signet.SASigningOption{signet.SASigningFields("path", "query"), signet.SASigningDelimiter("::")}},
+		{"a mount holding the delimiter", []signet.SASigningOption{signet.SASigningMount("/a$b"), signet.SASigningDelimiter("$")}},
+		{"a path prefix holding the delimiter", []signet.SASigningOption{signet.SASigningPathPrefix("/a$b"), signet.SASigningDelimiter("$")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
