@@ -249,6 +249,9 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 			return nil, fmt.Errorf("signet: unknown Cavage algorithm %q", name)
 		}
 	}
+	if c.dialect == DialectDraft && c.clockSkew < time.Second {
+		return nil, fmt.Errorf("signet: WithClockSkew(%v): Date and (created) are whole seconds, so a skew under 1s refuses a request the instant it is signed; use 1s or more", c.clockSkew)
+	}
 	if c.dialect == DialectAPISignature {
 		if !slices.Contains(c.required, "date") {
 			c.required = append(slices.Clone(c.required), "date")

@@ -189,6 +189,10 @@ func TestCavageConfigErrors(t *testing.T) {
 		{signet.CavageDigest(7)},
 		{signet.CavageDialect(9)},
 		{signet.WithNonceStore(&memoryNonces{})}, // without WithMaxAge a nonce is kept forever
+		// Date and (created) are whole seconds: a request would be refused
+		// the instant it is signed.
+		{signet.WithClockSkew(0)},
+		{signet.WithClockSkew(time.Second - 1)},
 		// api-signature with no lifetime checks no Date: no age to bound.
 		{signet.DialectAPISignature, signet.WithClockSkew(0), signet.WithMaxAge(time.Minute)},
 		{nil},

@@ -187,10 +187,10 @@ func TestParseHTTPDate(t *testing.T) {
 		r.Header.Set("Date", text)
 		r.Header.Set("Authorization", `Signature keyId="k",algorithm="hmac-sha256",headers="date",signature="AAAA"`)
 		v, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))}),
-			fixedClock(time.Unix(unix, 0)), signet.WithClockSkew(0))
+			fixedClock(time.Unix(unix, 0)), signet.WithClockSkew(time.Second))
 		require.NoError(t, err)
 		_, err = v.Verify(context.Background(), signet.FromHTTP(r))
-		require.ErrorIs(t, err, signet.ErrInvalidSignature, text) // the date parsed, and equals the clock
+		require.ErrorIs(t, err, signet.ErrInvalidSignature, text) // the date parsed (the time is checked once a signature matches)
 	}
 	for _, bad := range []string{"Mon, 30 Feb 2024 00:00:00 GMT", "Mon, 01 Foo 2024 00:00:00 GMT", "yesterday"} {
 		r := httptest.NewRequest("GET", "/", nil)

@@ -379,12 +379,18 @@ func testOptionsAsterisk(t *testing.T, srv *testServer) {
 // method is verified and answered like any other, in every framework, and
 // that unsigned it is rejected. fiber refuses an unregistered method before
 // any handler, v2 and v3 in their own words (a documented deviation,
-// docs/adapters.md).
+// docs/adapters.md). SASigning signs such methods with a delimiter a method
+// cannot hold; without one (upstream's default), it verifies the nine
+// standard methods only.
 func TestMethods(t *testing.T) { eachFramework(t, testMethods) }
 
 func testMethods(t *testing.T, srv *testServer) {
 	srv.configure(t, saConfig(testSecret, nil))
-	signer := newSigner(t, testSecret)
+	forged := srv.raw(t, rawRequest{method: "PURGE", target: "/m", header: http.Header{"Signature": {strings.Repeat("A", 43) + "="}}})
+	assertRejected(t, forged, http.StatusBadRequest, "malformed_signature")
+
+	srv.configure(t, saConfig(testSecret, map[string]any{"delimiter": "\n"}))
+	signer := newSigner(t, testSecret, signet.SASigningDelimiter("\n"))
 	unregistered := []string{"FOO", "foo"}
 	refusal := map[string]struct {
 		status int
