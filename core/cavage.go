@@ -461,7 +461,7 @@ func (c *cavageConfig) checkParams(p *cavageParams, cov coverage) error {
 		alg := strings.ToLower(p.algorithm)
 		for _, legacy := range []string{"rsa", "hmac", "ecdsa"} {
 			if strings.HasPrefix(alg, legacy) {
-				return newError(ErrMalformed, "(created) and (expires) cannot be signed with %s: use hs2019", p.algorithm)
+				return newError(ErrMalformed, "(created) and (expires) cannot be signed with %.40q: use hs2019", p.algorithm)
 			}
 		}
 	}
@@ -937,7 +937,7 @@ func (c *cavageConfig) resolve(headerAlg string, s *Secret) (*algorithm, error) 
 		allowedAs = "hs2019"
 	}
 	if !slices.Contains(c.algorithms, allowedAs) {
-		return nil, newError(ErrUnsupportedAlgorithm, "algorithm %q is not accepted here; use one of %s",
+		return nil, newError(ErrUnsupportedAlgorithm, "algorithm %.40q is not accepted here; use one of %s",
 			headerAlg, strings.Join(c.algorithms, ", "))
 	}
 	k := s.Key

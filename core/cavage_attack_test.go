@@ -493,3 +493,19 @@ func TestAPISignatureTinySkew(t *testing.T) {
 	r.Header.Set("Date", date)
 	checkHandSigned(t, r, signet.ErrExpired, signet.DialectAPISignature, clockAt(attackNow), signet.WithClockSkew(time.Nanosecond))
 }
+
+// TestCavageAlgorithmEchoBounded: an algorithm label the verifier refuses is
+// echoed in the answer cut short, never whole into the answer and the logs.
+func TestCavageAlgorithmEchoBounded(t *testing.T) {
+	v, err := signet.NewCavage(staticKeys(t, signet.Secret{ID: "k", Key: signet.NewHMACKey(handSignedSecret)}), clockAt(attackNow))
+	require.NoError(t, err)
+	for _, headers := range []string{"date", "(created)"} {
+		r := httptest.NewRequest("GET", "/x", nil)
+		r.Header.Set("Date", "Mon, 01 Jan 2024 00:00:00 GMT")
+		alg := "hmac-" + strings.Repeat("x", 4000)
+		r.Header.Set("Authorization", fmt.Sprintf(`Signature keyId="k",algorithm=%q,headers=%q,created=1,signature="AAAA"`, alg, headers))
+		_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+		require.Error(t, err)
+		assert.Less(t, len(err.Error()), 200, headers)
+	}
+}
