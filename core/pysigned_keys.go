@@ -215,20 +215,30 @@ func FetchJWKS(ctx context.Context, client *http.Client, url string, opts ...JWK
 	req.Header.Set("User-Agent", "signet")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("signet: fetching the JWKS: %w", err)
+		var failed *neturl.Error
+		if errors.As(err, &failed) {
+			err = failed.Err // without the URL's query, which may hold a token
+		}
+		return nil, fmt.Errorf("signet: fetching the JWKS at %s: %w", location(req.URL), err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("signet: fetching the JWKS: %s answered %s", resp.Request.URL.Redacted(), resp.Status)
+		return nil, fmt.Errorf("signet: fetching the JWKS: %s answered %s", location(resp.Request.URL), resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, min(c.maxBytes, math.MaxInt64-1)+1)) // one byte more tells a larger document
 	if err != nil {
 		return nil, fmt.Errorf("signet: fetching the JWKS: %w", err)
 	}
 	if int64(len(data)) > c.maxBytes {
-		return nil, fmt.Errorf("signet: the JWKS at %s is larger than %d bytes", resp.Request.URL.Redacted(), c.maxBytes)
+		return nil, fmt.Errorf("signet: the JWKS at %s is larger than %d bytes", location(resp.Request.URL), c.maxBytes)
 	}
 	return c.parse(data)
+}
+
+// location is u for an error message: its scheme, host and path, without
+// the user info or query that may hold a password or a token.
+func location(u *neturl.URL) string {
+	return (&neturl.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
 }
 
 // noDowngrade returns a copy of client that refuses a redirect from https
@@ -237,7 +247,7 @@ func noDowngrade(client *http.Client) *http.Client {
 	copied := *client
 	copied.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-			return fmt.Errorf("signet: the JWKS at %s redirects to %s, off https", via[0].URL.Redacted(), req.URL.Redacted())
+			return fmt.Errorf("signet: the JWKS at %s redirects to %s, off https", location(via[0].URL), location(req.URL))
 		}
 		if client.CheckRedirect != nil {
 			return client.CheckRedirect(req, via)

@@ -263,10 +263,17 @@ func TestFetchJWKS(t *testing.T) {
 	_, err = signet.FetchJWKS(ctx, srv.Client(), srv.URL+"/jwks", signet.JWKSMaxBytes(0))
 	assert.ErrorContains(t, err, "positive")
 
-	// A password in the URL is not repeated; a redirect from https to
-	// http, where anyone on the network could answer, is refused.
+	// A password or a token in the URL is not repeated; a redirect from
+	// https to http, where anyone on the network could answer, is refused.
 	_, err = signet.FetchJWKS(ctx, srv.Client(), strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1)+"/gone")
 	assert.ErrorContains(t, err, "410 Gone")
+	assert.NotContains(t, err.Error(), "hunter2")
+	_, err = signet.FetchJWKS(ctx, srv.Client(), srv.URL+"/gone?api_key=hunter2")
+	assert.ErrorContains(t, err, "/gone answered 410 Gone")
+	assert.NotContains(t, err.Error(), "hunter2")
+	_, err = signet.FetchJWKS(ctx, srv.Client(), srv.URL+"/slow?api_key=hunter2", signet.JWKSTimeout(10*time.Millisecond))
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorContains(t, err, "/slow")
 	assert.NotContains(t, err.Error(), "hunter2")
 	tlsMux := http.NewServeMux()
 	tlsMux.Handle("/moved", http.RedirectHandler("/jwks", http.StatusFound))
@@ -276,6 +283,7 @@ func TestFetchJWKS(t *testing.T) {
 	defer tlsSrv.Close()
 	_, err = signet.FetchJWKS(ctx, tlsSrv.Client(), tlsSrv.URL+"/moved")
 	assert.NoError(t, err, "a redirect that stays on https")
-	_, err = signet.FetchJWKS(ctx, tlsSrv.Client(), tlsSrv.URL+"/off-https")
+	_, err = signet.FetchJWKS(ctx, tlsSrv.Client(), tlsSrv.URL+"/off-https?api_key=hunter2")
 	assert.ErrorContains(t, err, "off https")
+	assert.NotContains(t, err.Error(), "hunter2")
 }
