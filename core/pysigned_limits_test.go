@@ -145,6 +145,21 @@ func TestPysignedSignerTargetLimit(t *testing.T) {
 	}
 }
 
+// TestPysignedSignerParamLimit: a pysigned signer refuses a URL that would
+// carry more parameters, with sig and exp, than the 1000 a verifier reads;
+// one with 1000 is signed, and verifies.
+func TestPysignedSignerParamLimit(t *testing.T) {
+	f := newPysignedFixture(t)
+	verifier, err := signet.NewPysigned(f.keys, clockAt(pyNow))
+	require.NoError(t, err)
+	url := func(params int) string { return "https://example.com/p?" + strings.Repeat("a=1&", params-1) + "a=1" }
+	signed := f.sign(t, f.hmac, url(998))
+	_, err = verifier.Verify(context.Background(), signet.FromHTTP(pysignedServerRequest(t, signed)))
+	assert.NoError(t, err)
+	_, err = f.hmac.SignURL(url(999))
+	assert.ErrorContains(t, err, "would have 1001 query parameters, and verifiers read at most 1000")
+}
+
 // pysignedForgedHost is a URL for host, signed by the vectors' hmac_a as
 // pysigned signs it (no signer signs a host this long).
 func pysignedForgedHost(t *testing.T, f *pysignedFixture, host string) string {

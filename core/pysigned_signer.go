@@ -177,8 +177,9 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 
 // signedQuery signs u at the signer's clock and returns its new query:
 // urlencode(parse_qsl(query) + [sig, exp(, kid)]). It refuses a URL that
-// verifiers refuse for its size: a netloc over maxPysignedHost bytes, a
-// request-target over maxPysignedTarget.
+// verifiers refuse for its size: a netloc over maxPysignedHost bytes, more
+// than maxPysignedParams parameters, a request-target over
+// maxPysignedTarget.
 func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 	c := s.cfg
 	if err := checkPySignedHost(u.netloc); err != nil {
@@ -200,6 +201,13 @@ func (s *PysignedSigner) signedQuery(u *pyURL) (string, error) {
 		if !c.excluded(q.str(p.name)) {
 			signed = append(signed, p)
 		}
+	}
+	n := len(all) + 2 // with sig and exp
+	if c.requireKid {
+		n++
+	}
+	if n > maxPysignedParams {
+		return "", fmt.Errorf("signet: the signed URL would have %d query parameters, and verifiers read at most %d", n, maxPysignedParams)
 	}
 	msg := appendPysignedMessage(nil, exp, u, &q, signed) // u.path is the public path, any prefix included
 	var sig string

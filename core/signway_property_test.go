@@ -76,7 +76,7 @@ func (g signwayGen) id() string {
 func (g signwayGen) url() SignwayURL {
 	expiry, _ := strconv.ParseUint(g.pick("0", "1", "60", "3600", "4294967295"), 10, 32)
 	u := SignwayURL{
-		Method: g.pick("GET", "POST", "put", "PATCH", "DELETE"),
+		Method: g.pick("GET", "POST", "PUT", "patch", "DELETE"),
 		Proxy:  g.proxy(),
 		Expiry: time.Duration(expiry) * time.Second,
 	}

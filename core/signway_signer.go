@@ -30,7 +30,8 @@ type SignwaySigner struct {
 // SignwayURL is what SignURL signs.
 type SignwayURL struct {
 	// Method is the method the URL may be called with, verbatim and
-	// case-sensitive ("POST" is not "post").
+	// case-sensitive ("POST" is not "post"). A method browsers send
+	// upper-cased ("post") is refused: the URL could not be used from one.
 	Method string
 	// Proxy is the upstream URL. It is normalised as a WHATWG URL before it
 	// is signed, as the gateway normalises it (https://github.com becomes
@@ -169,6 +170,9 @@ func (s *SignwaySigner) Presign(u SignwayURL) (*SignwaySigned, error) {
 	if !isToken(u.Method) {
 		return nil, fmt.Errorf("signet: invalid method %q", u.Method)
 	}
+	if upper := strings.ToUpper(u.Method); isFetchMethod(upper) && u.Method != upper {
+		return nil, fmt.Errorf("signet: browsers send the method %q as %s, which the URL would not sign: sign %s", u.Method, upper, upper)
+	}
 	expires, err := signwayExpiry(u.Expiry)
 	if err != nil {
 		return nil, err
@@ -218,11 +222,15 @@ func (s *SignwaySigner) Presign(u SignwayURL) (*SignwaySigned, error) {
 	link = append(link, "&X-Sw-Proxy="...)
 	link = appendSignwayEnc(link, f.proxy)
 	link = append(link, "&X-Sw-SignedHeaders="...)
+	start := len(link)
 	for i, h := range headers {
 		if i > 0 {
 			link = append(link, "%3B"...)
 		}
 		link = appendSignwayEnc(link, h.Name)
+	}
+	if n := len(link) - start; n > maxSignwayHeadersList {
+		return nil, fmt.Errorf("signet: X-Sw-SignedHeaders would be %d bytes long, and verifiers read at most %d", n, maxSignwayHeadersList)
 	}
 	link = append(link, "&X-Sw-Body="...)
 	if u.SignBody {

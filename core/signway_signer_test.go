@@ -2,6 +2,7 @@ package signet_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -131,6 +132,12 @@ func TestSignwaySignerErrors(t *testing.T) {
 			u.Headers = []signet.SignwayHeader{{Name: "X-A", Value: "é"}}
 		}},
 		{"bad header name", func(u *signet.SignwayURL) { u.Headers = []signet.SignwayHeader{{Name: "X:A", Value: "1"}} }},
+		{"a method browsers upper-case", func(u *signet.SignwayURL) { u.Method = "post" }},
+		{"a header list longer than verifiers read", func(u *signet.SignwayURL) {
+			for i := range 63 {
+				u.Headers = append(u.Headers, signet.SignwayHeader{Name: fmt.Sprintf("x-%03d-%s", i, strings.Repeat("n", 260)), Value: "1"})
+			}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := ok
@@ -139,6 +146,8 @@ func TestSignwaySignerErrors(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
+	_, err = signer.SignURL(signet.SignwayURL{Method: "PROPFIND", Proxy: "https://api.example.com/x", Expiry: time.Minute})
+	assert.NoError(t, err, "a method browsers send as written")
 }
 
 // TestSignwaySignerContentLength checks the signed content-length: added
