@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/textproto"
 	"slices"
 	"strings"
 	"time"
@@ -113,14 +112,24 @@ func cavageHeaderNames(what string, names []string) ([]string, error) {
 // header's value per listing) before any key is looked up, and signs
 // nothing a valid list cannot.
 func cavageNames(names []string) (lowered []string, problem string) {
-	lowered = make([]string, len(names))
-	for i, n := range names {
+	size := 0
+	for _, n := range names {
 		if !isToken(n) && !equalLower(n, "(request-target)") && !equalLower(n, "(created)") && !equalLower(n, "(expires)") {
 			return nil, fmt.Sprintf("%.40q, which is neither a header name nor (request-target), (created) or (expires)", n)
 		}
-		lowered[i] = lowerASCII(n)
+		size += len(n)
 	}
-	sorted := slices.Sorted(slices.Values(lowered))
+	all := make([]byte, 0, size)
+	for _, n := range names {
+		all = appendLower(all, n)
+	}
+	rest := string(all) // cut into the names: as many allocations for 64 names as for 4
+	lowered = make([]string, len(names))
+	for i, n := range names {
+		lowered[i], rest = rest[:len(n)], rest[len(n):]
+	}
+	sorted := slices.Clone(lowered)
+	slices.Sort(sorted)
 	for i := 1; i < len(sorted); i++ {
 		if sorted[i] == sorted[i-1] {
 			return nil, sorted[i] + " twice"
@@ -623,28 +632,37 @@ type signedLine struct {
 	canonical string // the header's canonical name, for nameHeader
 }
 
-// plan works out the headers= list for c.
+// plan works out the headers= list for c. Its allocations do not grow with
+// the list's names (a list not yet cached is planned before any key is
+// looked up): the prefixes and canonical names share one string each.
 func (c *cavageConfig) plan(list string) *headerPlan {
 	list = strings.Clone(list) // it outlives the request when cached
-	pl := &headerPlan{list: list, cov: coverageOf(list), covered: strings.Fields(strings.ToLower(list))}
-	var names []string // as the lines below split them
+	pl := &headerPlan{list: list, cov: coverageOf(list)}
+	names := make([]string, 0, strings.Count(list, " ")+1) // as the lines below split them
 	for rest := list; rest != ""; {
 		var name string
 		if name, rest = cutName(rest); name != "" {
 			names = append(names, name)
 		}
 	}
-	if _, problem := cavageNames(names); problem != "" {
+	lowered, problem := cavageNames(names)
+	if problem != "" {
 		pl.malformed = "the headers parameter lists " + problem
 		return pl
 	}
+	pl.covered = lowered
 	for _, name := range c.required {
 		if !covers(list, name) {
 			pl.uncovered = name
 			break
 		}
 	}
-	var prefix []byte
+	// The lines, then their prefixes ("\n" but on the first line, the
+	// lower-cased name and ": ") and canonical header names, each cut from
+	// one string.
+	pl.lines = make([]signedLine, 0, len(names)+1)
+	prefixes := make([]byte, 0, len(list)+3*len(names)) // each name, its ": " and a "\n"
+	canonicals := make([]byte, 0, len(list))
 	for rest := list; rest != ""; {
 		var name string
 		name, rest = cutName(rest)
@@ -655,24 +673,53 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 			}
 			continue // the draft separates names by one space; be lenient
 		}
-		if prefix = prefix[:0]; len(pl.lines) > 0 {
-			prefix = append(prefix, '\n')
+		if len(pl.lines) > 0 {
+			prefixes = append(prefixes, '\n')
 		}
-		start := len(prefix)
-		prefix = appendLower(prefix, name)
-		l := signedLine{kind: signedNameOf(prefix[start:]), name: name}
+		start := len(prefixes)
+		prefixes = append(appendLower(prefixes, name), ": "...)
+		lowerName := prefixes[start : len(prefixes)-2]
+		l := signedLine{kind: signedNameOf(lowerName), name: name}
 		if c.dialect == DialectAPISignature && (l.kind == nameCreated || l.kind == nameExpires) {
 			l.kind = nameHeader // api-signature knows no such pseudo-headers
 		}
 		if l.kind == nameHeader {
-			if l.canonical = commonCanonical(prefix[start:]); l.canonical == "" {
-				l.canonical = textproto.CanonicalMIMEHeaderKey(name)
+			if l.canonical = commonCanonical(lowerName); l.canonical == "" {
+				canonicals = appendCanonicalKey(canonicals, lowerName)
 			}
 		}
-		l.prefix = string(append(prefix, ": "...))
 		pl.lines = append(pl.lines, l)
 	}
+	allPrefixes, allCanonicals := string(prefixes), string(canonicals)
+	for i := range pl.lines {
+		l := &pl.lines[i]
+		if l.kind == nameEmpty {
+			break
+		}
+		n := len(l.name) + len(": ")
+		if i > 0 {
+			n++
+		}
+		l.prefix, allPrefixes = allPrefixes[:n], allPrefixes[n:]
+		if l.kind == nameHeader && l.canonical == "" {
+			l.canonical, allCanonicals = allCanonicals[:len(l.name)], allCanonicals[len(l.name):]
+		}
+	}
 	return pl
+}
+
+// appendCanonicalKey appends the canonical form of the header name lowered,
+// a lower-cased token, as textproto.CanonicalMIMEHeaderKey gives it: its
+// first letter and every letter after a '-' upper-cased.
+func appendCanonicalKey(dst, lowered []byte) []byte {
+	start := len(dst)
+	dst = append(dst, lowered...)
+	for i := start; i < len(dst); i++ {
+		if i == start || dst[i-1] == '-' {
+			dst[i] = upper(dst[i])
+		}
+	}
+	return dst
 }
 
 // appendSigningString appends the signing string p.plan describes: one

@@ -1,6 +1,8 @@
 package signet
 
 import (
+	"fmt"
+	"net/textproto"
 	"strings"
 	"testing"
 )
@@ -39,5 +41,38 @@ func TestCavagePlanStopsAtEmptyName(t *testing.T) {
 	}
 	if want := []string{"(request-target)", "date", "x-a"}; strings.Join(pl.covered, " ") != strings.Join(want, " ") {
 		t.Errorf("covered %q, want %q", pl.covered, want)
+	}
+}
+
+// TestCavagePlanLines: each line's prefix and canonical header name, cut
+// from strings the plan shares, are those of its name alone, with as many
+// allocations for 64 names as for 8.
+func TestCavagePlanLines(t *testing.T) {
+	c := &cavageConfig{}
+	pl := c.plan("(request-target) Date X-Long-Name x-a (created) WWW-authenticate a--b x_y")
+	var got []string
+	for _, l := range pl.lines {
+		got = append(got, l.prefix+"|"+l.canonical)
+	}
+	want := []string{"(request-target): |", "\ndate: |", "\nx-long-name: |X-Long-Name", "\nx-a: |X-A", "\n(created): |",
+		"\nwww-authenticate: |Www-Authenticate", "\na--b: |A--B", "\nx_y: |X_y"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+	for _, l := range pl.lines {
+		if l.kind == nameHeader && l.canonical != textproto.CanonicalMIMEHeaderKey(l.name) {
+			t.Errorf("%s: canonical %q, textproto says %q", l.name, l.canonical, textproto.CanonicalMIMEHeaderKey(l.name))
+		}
+	}
+	list := func(n int) string {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("X-Name-%d", i)
+		}
+		return strings.Join(names, " ")
+	}
+	few, many := list(8), list(64) // 8: fewer share the tiny allocator's blocks
+	if a, b := testing.AllocsPerRun(10, func() { c.plan(few) }), testing.AllocsPerRun(10, func() { c.plan(many) }); b > a {
+		t.Errorf("%v allocations for 64 names, %v for 8", b, a)
 	}
 }
