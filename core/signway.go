@@ -110,11 +110,14 @@ const signwayAlgorithm = "SW1-HMAC-SHA256"
 // verifier's clock unless WithClockSkew says otherwise.
 const DefaultSignwayClockSkew = 5 * time.Minute
 
-// maxSignwayHeaders bounds the signed headers of one URL, and
-// maxSignwayHeadersList the length of their list as sent.
+// maxSignwayHeaders bounds the signed headers of one URL,
+// maxSignwayHeadersList the length of their list as sent, and
+// maxSignwayTarget the request-target of a signed URL, as the other signed
+// URLs' (Signway reads any length).
 const (
 	maxSignwayHeaders     = 64
 	maxSignwayHeadersList = 16 << 10
+	maxSignwayTarget      = 16 << 10
 )
 
 type signwayConfig struct {
@@ -221,6 +224,9 @@ func (st *signwayState) parse(a *attempt) error {
 			}
 		}
 		return errSignwayMissing
+	}
+	if len(a.req.RequestURI()) > maxSignwayTarget { // before the proxy URL is normalised and hashed
+		return newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", maxSignwayTarget)
 	}
 	if strict {
 		for i, n := range q.count {

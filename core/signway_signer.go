@@ -21,6 +21,7 @@ type SignwaySigner struct {
 	id       string
 	key      *Key
 	gateway  string // ends in '/'
+	targetAt int    // where the request-target starts in gateway
 	settings        // the clock
 	ttl      time.Duration
 	headers  []string // lower-case names Sign signs
@@ -148,7 +149,9 @@ func NewSignwaySigner(id string, key *Key, gateway string, opts ...SignwaySigner
 	if !strings.HasSuffix(gateway, "/") {
 		gateway += "/"
 	}
-	s := &SignwaySigner{id: id, key: key, gateway: gateway, settings: defaultSettings(), ttl: DefaultSignwayTTL}
+	authority := strings.Index(gateway, "://") + len("://")
+	s := &SignwaySigner{id: id, key: key, gateway: gateway, targetAt: authority + strings.IndexByte(gateway[authority:], '/'),
+		settings: defaultSettings(), ttl: DefaultSignwayTTL}
 	if err := applyOptions(opts, "SignwaySignerOption", SignwaySignerOption.applySignwaySigner, s); err != nil {
 		return nil, err
 	}
@@ -239,6 +242,9 @@ func (s *SignwaySigner) Presign(u SignwayURL) (*SignwaySigned, error) {
 		link = append(link, "false"...)
 	}
 	link = append(link, "&X-Sw-Signature="+signature...)
+	if n := len(link) - s.targetAt; n > maxSignwayTarget {
+		return nil, fmt.Errorf("signet: the signed URL's request-target would be %d bytes long, and verifiers read at most %d", n, maxSignwayTarget)
+	}
 	return &SignwaySigned{URL: string(link), CanonicalRequest: string(cr), StringToSign: string(sts), Signature: signature}, nil
 }
 

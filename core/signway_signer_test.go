@@ -263,3 +263,37 @@ func TestSignwaySignRefusals(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoError(t, body.Sign(r), "the same body with its length")
 }
+
+// TestSignwayTargetLimit: a Signway URL's request-target is read up to 16
+// KiB, as the other signed URLs': the signer refuses to make a longer one,
+// and the verifier refuses one padded past it.
+func TestSignwayTargetLimit(t *testing.T) {
+	key := signet.NewHMACKey([]byte("s"))
+	at := clockAt(1_700_000_000)
+	signer, err := signet.NewSignwaySigner("id", key, "https://gw.example/a/", at)
+	require.NoError(t, err)
+	_, err = signer.SignURL(signet.SignwayURL{Method: "GET", Proxy: "https://api.example.com/" + strings.Repeat("x", 16<<10), Expiry: time.Minute})
+	assert.ErrorContains(t, err, "verifiers read at most 16384")
+
+	link, err := signer.SignURL(signet.SignwayURL{Method: "GET", Proxy: "https://api.example.com/x", Expiry: time.Minute})
+	require.NoError(t, err)
+	v, err := signet.NewSignway(staticKeys(t, signet.Secret{ID: "id", Key: key}), at)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		padding int
+		want    error
+	}{{0, nil}, {16<<10 - len(link) + len("https://gw.example"), nil}, {16<<10 - len(link) + len("https://gw.example") + 1, signet.ErrMalformed}} {
+		padded := link
+		if tc.padding > 0 {
+			padded += "&p=" + strings.Repeat("x", tc.padding-len("&p="))
+		}
+		r := httptest.NewRequest("GET", padded, nil)
+		r.RequestURI = strings.TrimPrefix(padded, "https://gw.example")
+		_, err := v.Verify(context.Background(), signet.FromHTTP(r))
+		if tc.want == nil {
+			assert.NoError(t, err, "a target of %d bytes", len(r.RequestURI))
+		} else {
+			assert.ErrorIs(t, err, tc.want, "a target of %d bytes", len(r.RequestURI))
+		}
+	}
+}
