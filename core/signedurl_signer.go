@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -206,6 +207,27 @@ func (s *SignedURLSigner) Sign(r *http.Request) error {
 	return nil
 }
 
+// checkOneSpelling refuses a query that spells one parameter name two ways
+// ("a" and "%61"): the canonical query sorts names as written, so that the
+// two could be swapped under the signature, and a handler, which reads them
+// as one name, would read another first value.
+func checkOneSpelling(query string) error {
+	spellings := map[string]string{}
+	for field := range strings.SplitSeq(query, "&") {
+		raw, _, _ := strings.Cut(field, "=")
+		name, err := url.QueryUnescape(raw)
+		if err != nil {
+			continue // not a name a handler reads
+		}
+		if other, ok := spellings[name]; !ok {
+			spellings[name] = raw
+		} else if other != raw {
+			return fmt.Errorf("signet: the query spells the parameter %.64q as %.64q and as %.64q, whose values could then be swapped under the signature: spell it one way", name, other, raw)
+		}
+	}
+	return nil
+}
+
 // sign returns the sn- parameters signing method, the origin of scheme and
 // host, path and query for ttl: the public path, the one clients send (under
 // SignedURLPathPrefix), and the rest as the server will receive them.
@@ -238,6 +260,9 @@ func (s *SignedURLSigner) sign(method, scheme, host, path, query string, ttl tim
 	}
 	if p.any {
 		return "", errors.New("signet: the URL already has sn- parameters; sign the URL without them")
+	}
+	if err := checkOneSpelling(query); err != nil {
+		return "", err
 	}
 	if p.segments > signedURLMaxPairs-4 {
 		return "", fmt.Errorf("signet: the URL has more than %d query parameters, and verifiers read at most %d with the 4 of the signature", signedURLMaxPairs-4, signedURLMaxPairs)

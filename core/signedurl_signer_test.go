@@ -121,13 +121,19 @@ func TestSignedURLSignURLErrors(t *testing.T) {
 		{"a dot segment", "GET", "/a/../b", "dot segment"},
 		{"an invalid escape", "GET", "/a%zz", "invalid percent-escape"},
 		{"a reserved parameter", "GET", "/a?sn-kid=x", "sn-"},
+		// sorted as written, %61=2&a=1: the reordered URL, whose a is 2 to
+		// a handler, would verify too
+		{"a name spelled two ways", "GET", "/a?a=1&%61=2", `spells the parameter "a" as "a" and as "%61"`},
+		{"a name spelled two ways, '+'", "GET", "/a?a+b=1&a%20b=2", `as "a+b" and as "a%20b"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.signer.SignURL(tc.method, tc.url, time.Minute)
 			assert.ErrorContains(t, err, tc.message)
 		})
 	}
-	_, err := f.signer.SignURL("purge", "/a", time.Minute)
+	_, err := f.signer.SignURL("GET", "/a?a=1&a=2&%62=3&%62=4", time.Minute)
+	assert.NoError(t, err, "names repeated as written")
+	_, err = f.signer.SignURL("purge", "/a", time.Minute)
 	assert.NoError(t, err, "a method browsers do not normalise is signed as written")
 	unbound := newSignedURLFixture(t, signet.SignedURLBindMethod(false))
 	_, err = unbound.signer.SignURL("get", "/a", time.Minute)
