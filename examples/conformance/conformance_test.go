@@ -413,6 +413,21 @@ func testMethods(t *testing.T, srv *testServer) {
 	}
 }
 
+// TestUnreadableBody checks the answer to an accepted request whose body
+// cannot be read (a bad chunk size), in every framework: the contract's
+// JSON 400, never the framework's plain text.
+func TestUnreadableBody(t *testing.T) { eachFramework(t, testUnreadableBody) }
+
+func testUnreadableBody(t *testing.T, srv *testServer) {
+	srv.configure(t, saConfig(testSecret, nil)) // path and method: the verifier reads no body
+	signed, err := http.NewRequest("POST", "http://"+srv.addr+"/b", nil)
+	require.NoError(t, err)
+	require.NoError(t, newSigner(t, testSecret).Sign(signed))
+	resp := srv.raw(t, rawRequest{method: "POST", target: "/b", header: signed.Header,
+		lines: [][2]string{{"Transfer-Encoding", "chunked"}}, body: "zz\r\nabc\r\n0\r\n\r\n"})
+	assertRejected(t, resp, http.StatusBadRequest, "malformed_signature")
+}
+
 // TestBody checks that the handler reads the body after verification, as
 // text or as base64, and the max_body_bytes limit, in every framework.
 func TestBody(t *testing.T) { eachFramework(t, testBody) }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"net/http"
 
 	echov4 "github.com/labstack/echo/v4"
@@ -29,9 +28,9 @@ func newEchoServer(a *app) server {
 	})
 	e.Use(signetecho.New(a))
 	e.RouteNotFound("/*", func(c echov4.Context) error {
-		body, err := io.ReadAll(c.Request().Body)
-		if err != nil {
-			return c.String(http.StatusBadRequest, "the body could not be read")
+		body, e := readEchoedBody(c.Response(), c.Request())
+		if e != nil {
+			return signetecho.HTTPError(c, e)
 		}
 		res, _ := signetecho.Result(c)
 		return c.JSON(http.StatusOK, newEcho(res, c.Request().Method, c.Request().RequestURI, body))

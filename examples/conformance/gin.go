@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -20,9 +19,9 @@ func newGinServer(a *app) server {
 	r.RedirectTrailingSlash, r.RedirectFixedPath = false, false
 	r.Use(signetgin.New(a))
 	r.NoRoute(func(c *gin.Context) {
-		body, err := io.ReadAll(c.Request.Body)
-		if err != nil {
-			c.String(http.StatusBadRequest, "the body could not be read")
+		body, e := readEchoedBody(c.Writer, c.Request)
+		if e != nil {
+			signetgin.WriteError(c, e)
 			return
 		}
 		res, _ := signetgin.Result(c)

@@ -47,11 +47,31 @@ func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, DisableGeneralOptionsHandler: true}
 }
 
+// maxEchoedBody bounds the body the echo handlers read, as the servers on
+// fasthttp bound every body (MaxRequestBodySize, BodyLimit).
+const maxEchoedBody = 32 << 20
+
+// readEchoedBody reads the body of an accepted request for its echo, within
+// maxEchoedBody; a body that is larger or cannot be read (a bad chunk, say)
+// gets the contract's 413 body_too_large or 400 malformed_signature, as on
+// fasthttp.
+func readEchoedBody(w http.ResponseWriter, r *http.Request) ([]byte, *signet.Error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEchoedBody))
+	switch {
+	case err == nil:
+		return body, nil
+	case errors.As(err, new(*http.MaxBytesError)):
+		return nil, signet.BodyTooLarge(maxEchoedBody)
+	default:
+		return nil, signet.NewError(signet.ErrMalformed, "the body could not be read")
+	}
+}
+
 // echoHTTP answers a verified request with its echo.
 func echoHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, "the body could not be read", http.StatusBadRequest)
+	body, e := readEchoedBody(w, r)
+	if e != nil {
+		signethttp.WriteError(w, r, e)
 		return
 	}
 	res, _ := signethttp.Result(r)
