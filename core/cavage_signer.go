@@ -178,7 +178,9 @@ func defaultCavageLabel(k keyKind) string {
 // Sign sets Date (when missing), Digest (for a body) and the signature on r,
 // an outgoing request the caller owns: signethttp.Transport clones first.
 // In the draft dialect it refuses a request with an X-Date header unless
-// x-date is signed, and several Cookie headers when cookie is.
+// x-date is signed, and several Cookie headers when cookie is. A signed
+// Cookie is rewritten as HTTP/2 carries it ("a=1;b=2" as "a=1; b=2"), so
+// that it verifies over either protocol.
 func (s *CavageSigner) Sign(r *http.Request) error {
 	now := s.cfg.now()
 	out := outgoing(r)
@@ -189,6 +191,9 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 	}
 	if err := s.checkDraftPeers(r.Header); err != nil {
 		return err
+	}
+	if c := r.Header["Cookie"]; len(c) == 1 && slices.Contains(s.headers, "cookie") {
+		r.Header["Cookie"] = []string{cookieCrumbs(c[0])}
 	}
 	if r.Header == nil {
 		r.Header = http.Header{}
@@ -226,6 +231,32 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 		r.Header.Set("Authorization", "Signature "+value)
 	}
 	return nil
+}
+
+// cookieCrumbs is the Cookie value v as an HTTP/2 server reads it (RFC 9113
+// §8.2.3): Go's client sends it as crumbs cut at each ';', dropping the
+// spaces after it, which the server joins with "; ". Signed in this form, a
+// Cookie verifies over HTTP/1.1 and HTTP/2 alike ("a=1;b=2" is sent as
+// "a=1; b=2").
+func cookieCrumbs(v string) string {
+	if !strings.Contains(v, ";") {
+		return v
+	}
+	var crumbs []string
+	for {
+		p := strings.IndexByte(v, ';')
+		if p < 0 {
+			break
+		}
+		crumbs = append(crumbs, v[:p])
+		for p++; p < len(v) && v[p] == ' '; p++ {
+		}
+		v = v[p:]
+	}
+	if v != "" {
+		crumbs = append(crumbs, v)
+	}
+	return strings.Join(crumbs, "; ")
 }
 
 // checkDraftPeers refuses, in the draft dialect, requests whose signature

@@ -219,3 +219,38 @@ func TestTransportCloseIdleConnections(t *testing.T) {
 	// Without a Base, http.DefaultTransport's (no panic).
 	(&http.Client{Transport: &signethttp.Transport{}}).CloseIdleConnections()
 }
+
+// TestTransportCookieOverHTTP2: a signed Cookie verifies over HTTP/2, which
+// carries it as crumbs cut at each ';' and joined again with "; ", as over
+// HTTP/1.1, however its crumbs are separated.
+func TestTransportCookieOverHTTP2(t *testing.T) {
+	key := signet.NewHMACKey([]byte(strings.Repeat("k", 40)))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "c", Key: key})
+	require.NoError(t, err)
+	v, err := signet.NewCavage(keys)
+	require.NoError(t, err)
+	signer, err := signet.NewCavageSigner("c", key, signet.CavageSignHeaders("(request-target)", "host", "date", "cookie"))
+	require.NoError(t, err)
+	handler := signethttp.New(v)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.Proto+" "+r.Header.Get("Cookie"))
+	}))
+	for _, h2 := range []bool{false, true} {
+		srv := httptest.NewUnstartedServer(handler)
+		srv.EnableHTTP2 = h2
+		srv.StartTLS()
+		client := srv.Client()
+		client.Transport = &signethttp.Transport{Signer: signer, Base: client.Transport}
+		for _, cookie := range []string{"a=1", "a=1; b=2", "a=1;b=2", " a=1 ", "a=1; ", "a=1;", "a=1 ;b=2", "a=1;  b=2;c=3", "a=1;;b=2"} {
+			r, err := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+			require.NoError(t, err)
+			r.Header.Set("Cookie", cookie)
+			resp, err := client.Do(r)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "HTTP/2 %v, Cookie %q: %s", h2, cookie, body)
+			assert.Equal(t, h2, resp.ProtoMajor == 2)
+		}
+		srv.Close()
+	}
+}
