@@ -287,8 +287,8 @@ func SASigningPathPrefix(prefix string) SASigningOption {
 // the clock (default DefaultSASigningWindow).
 func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 	return saOption(func(c *saConfig) error {
-		if !isToken(header) || window <= 0 {
-			return fmt.Errorf("signet: SASigningTimestamp needs a header name and a positive window")
+		if !isToken(header) || window < time.Second {
+			return fmt.Errorf("signet: SASigningTimestamp needs a header name and a window of 1s or more (the timestamp is whole seconds)")
 		}
 		c.timestampHeader = textproto.CanonicalMIMEHeaderKey(header)
 		c.window, c.timestampSet = window, true

@@ -316,6 +316,8 @@ func TestSASigningConfigErrors(t *testing.T) {
 		{"relative mount", []signet.SASigningOption{signet.SASigningMount("app")}},
 		{"bad header name", []signet.SASigningOption{signet.SASigningHeader("Sig nature")}},
 		{"timestamp option without the field", []signet.SASigningOption{signet.SASigningTimestamp("X-Ts", time.Minute)}},
+		{"a timestamp window under a second", []signet.SASigningOption{signet.SASigningFields("path", "timestamp"), signet.SASigningDelimiter("\n"),
+			signet.SASigningTimestamp("X-Ts", time.Second-1)}},
 		{"replay protection without a timestamp", []signet.SASigningOption{signet.WithNonceStore(&memoryNonces{})}},
 		{"an option SASigning has no use for", []signet.SASigningOption{signet.WithAlgorithms("hmac-sha256")}},
 		{"nil option", []signet.SASigningOption{nil}},
