@@ -144,7 +144,8 @@ func splitRequestURI(uri string) (path, query string) {
 }
 
 // isURIScheme reports whether s is a URI scheme (RFC 3986 §3.1): a letter,
-// then letters, digits, '+', '-' or '.'.
+// then letters, digits, '+', '-' or '.'; what net/http and Python's urlsplit
+// recognise.
 func isURIScheme(s string) bool {
 	if s == "" || !isASCIILetter(s[0]) {
 		return false

@@ -178,7 +178,7 @@ func PysignedOrigin(origin string) PysignedOption {
 	return pysignedOption(func(c *pysignedConfig) error {
 		scheme, authority, ok := strings.Cut(origin, "://")
 		switch {
-		case !ok || !isPyScheme(scheme):
+		case !ok || !isURIScheme(scheme):
 			return fmt.Errorf("signet: origin %q must be scheme://authority", origin)
 		case authority == "" || strings.ContainsAny(authority, "/?#\\ \t\r\n") || !utf8.ValidString(authority):
 			return fmt.Errorf("signet: origin %q must be scheme://authority, with no path, query or fragment", origin)
@@ -475,7 +475,7 @@ func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 		u.scheme, u.netloc = r.Scheme(), r.Host()
 	}
 	if target != "" && target[0] != '/' { // absolute-form: keep what follows the authority
-		if i := strings.Index(target, "://"); i > 0 && isPyScheme(target[:i]) {
+		if i := strings.Index(target, "://"); i > 0 && isURIScheme(target[:i]) {
 			authority := target[i+3:]
 			end := len(authority)
 			if j := strings.IndexAny(authority, "/?#"); j >= 0 {

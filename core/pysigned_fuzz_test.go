@@ -46,7 +46,7 @@ func FuzzPyURLSplit(f *testing.F) {
 			return
 		}
 		switch {
-		case u.scheme != lowerASCII(u.scheme) || (u.scheme != "" && !isPyScheme(u.scheme)):
+		case u.scheme != lowerASCII(u.scheme) || (u.scheme != "" && !isURIScheme(u.scheme)):
 			t.Fatalf("scheme %q", u.scheme)
 		case strings.ContainsAny(u.netloc, "/?#"), strings.ContainsAny(u.path+u.params, "?#"),
 			strings.ContainsRune(u.query, '#'), strings.ContainsRune(u.params, '/'):

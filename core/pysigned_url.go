@@ -34,7 +34,7 @@ func parsePyURL(s string) (pyURL, error) {
 	}
 	var u pyURL
 	rest := s
-	if i := strings.IndexByte(rest, ':'); i > 0 && isPyScheme(rest[:i]) {
+	if i := strings.IndexByte(rest, ':'); i > 0 && isURIScheme(rest[:i]) {
 		u.scheme, rest = lowerASCII(rest[:i]), rest[i+1:]
 	}
 	if strings.HasPrefix(rest, "//") {
@@ -110,20 +110,6 @@ func (u pyURL) String() string {
 		b.WriteString(u.fragment)
 	}
 	return b.String()
-}
-
-// isPyScheme reports whether s is a scheme urlsplit recognises: an ASCII
-// letter, then letters, digits, +, - or . .
-func isPyScheme(s string) bool {
-	if s == "" || !isASCIILetter(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if c := s[i]; !isASCIILetter(c) && !('0' <= c && c <= '9') && c != '+' && c != '-' && c != '.' {
-			return false
-		}
-	}
-	return true
 }
 
 // lowerASCII lower-cases the ASCII letters of s, without allocating when
