@@ -18,11 +18,11 @@ import (
 // Before verifying, it refuses with 400 malformed_signature a request that
 // net/http would refuse itself and that fasthttp reads otherwise, or lets
 // the app read otherwise than the verifier (the package doc lists them),
-// and closes the connection after the answer; so it does after any error
-// that leaves a streamed body unread. For a request whose target is an absolute URI, it
-// sets the Host header to that URI's host, as a server must read it (RFC
-// 9112 §3.2.2) and as net/http does, so that the app reads the host
-// verified.
+// and closes the connection after the answer, as it does after any error
+// that leaves a streamed body unread. For a request whose target is an
+// absolute URI, it sets the Host header to that URI's host, as a server
+// must read it (RFC 9112 §3.2.2) and as net/http does, so that the app
+// reads the host verified.
 //
 // The verifier reads the request through a pooled view over fasthttp's own
 // buffers and verifies into a pooled Result, which goes back to the pool
