@@ -827,7 +827,7 @@ func (c *cavageConfig) appendRequestTarget(dst []byte, r Request) ([]byte, error
 	}
 	target := r.RequestURI()
 	if c.dialect == DialectAPISignature {
-		target, _ = splitRequestURI(target)
+		target, _ = splitTarget(r)
 	}
 	if c.pathPrefix != "" {
 		if target == "" || target[0] != '/' {

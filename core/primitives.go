@@ -143,6 +143,18 @@ func splitRequestURI(uri string) (path, query string) {
 	return path, query
 }
 
+// splitTarget is splitRequestURI of r's request-target, but for a CONNECT
+// request whose target is not a path: net/http reads it as an authority
+// ("CONNECT http://h/p" has the path "//h/p"), so it is all path, matching
+// no signer's.
+func splitTarget(r Request) (path, query string) {
+	uri := r.RequestURI()
+	if uri != "" && uri[0] != '/' && r.Method() == "CONNECT" {
+		return uri, ""
+	}
+	return splitRequestURI(uri)
+}
+
 // isURIScheme reports whether s is a URI scheme (RFC 3986 §3.1): a letter,
 // then letters, digits, '+', '-' or '.'; what net/http and Python's urlsplit
 // recognise.

@@ -15,13 +15,15 @@ import (
 	signet "github.com/signet-go/signet/core"
 )
 
-// TestSmuggledRequestTarget: a request for one path whose target carries,
-// after a "://" in its query, the target of a request signed for another
-// path ("GET http:/admin?x=http://h/public?<signature>", which net/http
-// serves as /admin) is refused by every scheme that reads the target; the
-// signed request itself verifies.
+// TestSmuggledRequestTarget: a request for one path whose target carries
+// the target of a request signed for another path is refused by every
+// scheme that reads the target: after a "://" in its query ("GET
+// http:/admin?x=http://h/public?<signature>", which net/http serves as
+// /admin), or after a host in a CONNECT request's target ("CONNECT
+// http://secret/public?<signature>", served as //secret/public). The signed
+// request itself verifies.
 func TestSmuggledRequestTarget(t *testing.T) {
-	const public = "https://api.example/public/file.txt?a=1"
+	const public = "http://api.example/public/file.txt?a=1"
 	key := signet.NewHMACKey([]byte(testSecret))
 	keys := staticKeys(t, signet.Secret{ID: "k1", Key: key})
 	at := fixedClock(signedAt)
@@ -49,6 +51,33 @@ func TestSmuggledRequestTarget(t *testing.T) {
 			},
 		},
 		{
+			name: "signed URL, the method not signed",
+			sign: func(t *testing.T) (string, string, http.Header) {
+				signer, err := signet.NewSignedURLSigner("k1", key, at, signet.SignedURLBindMethod(false))
+				require.NoError(t, err)
+				signed, err := signer.SignURL(http.MethodGet, public, 5*time.Minute)
+				require.NoError(t, err)
+				return http.MethodGet, requestURI(t, signed), http.Header{}
+			},
+			verifier: func(t *testing.T) signet.Verifier {
+				v, err := signet.NewSignedURL(keys, at, signet.SignedURLBindMethod(false))
+				require.NoError(t, err)
+				return v
+			},
+		},
+		{
+			name: "pysigned",
+			sign: func(t *testing.T) (string, string, http.Header) {
+				f := newPysignedFixture(t)
+				return http.MethodGet, requestURI(t, f.sign(t, f.hmac, public)), http.Header{}
+			},
+			verifier: func(t *testing.T) signet.Verifier { // the origin configured: not the CONNECT's host
+				v, err := signet.NewPysigned(newPysignedFixture(t).keys, clockAt(pyNow), signet.PysignedOrigin("http://api.example"))
+				require.NoError(t, err)
+				return v
+			},
+		},
+		{
 			name: "Signway, strict",
 			sign: func(t *testing.T) (string, string, http.Header) {
 				signer, err := signet.NewSignwaySigner("k1", key, "https://api.example/gateway/", at)
@@ -70,6 +99,14 @@ func TestSmuggledRequestTarget(t *testing.T) {
 				return r.Method, r.URL.RequestURI(), r.Header
 			},
 			verifier: func(t *testing.T) signet.Verifier { return newVerifier(t, saPathQuery...) },
+		},
+		{
+			name: "SASigning, path and query, the method not signed",
+			sign: func(t *testing.T) (string, string, http.Header) {
+				r := signedRequest(t, http.MethodGet, public, "", saPathQueryOnly...)
+				return r.Method, r.URL.RequestURI(), r.Header
+			},
+			verifier: func(t *testing.T) signet.Verifier { return newVerifier(t, saPathQueryOnly...) },
 		},
 		{
 			name: "Cavage, api-signature dialect",
@@ -99,11 +136,20 @@ func TestSmuggledRequestTarget(t *testing.T) {
 			require.Equal(t, "/admin", smuggled.URL.Path, "net/http serves /admin")
 			_, err = v.Verify(context.Background(), signet.FromHTTP(smuggled))
 			assert.Error(t, err, "a target smuggled into the query of another")
+
+			smuggled = readRequest(t, http.MethodConnect, "http://secret"+target, header)
+			path, _, _ := strings.Cut(target, "?")
+			require.Equal(t, "//secret"+path, smuggled.URL.Path, "net/http serves //secret/…")
+			_, err = v.Verify(context.Background(), signet.FromHTTP(smuggled))
+			assert.Error(t, err, "a target smuggled after the host of a CONNECT request")
 		})
 	}
 }
 
-var saPathQuery = []signet.SASigningOption{signet.SASigningFields("path", "method", "query"), signet.SASigningDelimiter("\n")}
+var (
+	saPathQuery     = []signet.SASigningOption{signet.SASigningFields("path", "method", "query"), signet.SASigningDelimiter("\n")}
+	saPathQueryOnly = []signet.SASigningOption{signet.SASigningFields("path", "query"), signet.SASigningDelimiter("\n")}
+)
 
 // requestURI is the request-target a client sends for the absolute URL raw.
 func requestURI(t *testing.T, raw string) string {

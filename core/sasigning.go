@@ -412,7 +412,7 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 	}
 	out := outgoing(r)
 	if _, err := c.pathInfo(out); err != nil {
-		path, _ := splitRequestURI(out.RequestURI())
+		path, _ := splitTarget(out)
 		return fmt.Errorf("signet: the request's path %q is outside the prefix %q the signer signs for (SASigningMount or SASigningPathPrefix)", path, c.mount)
 	}
 	for _, f := range c.fields {
@@ -441,7 +441,7 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 // pathInfo returns the raw request path below the mount, "/" at least, or
 // an error when the path is outside the mount.
 func (c *saConfig) pathInfo(r Request) (string, error) {
-	path, _ := splitRequestURI(r.RequestURI())
+	path, _ := splitTarget(r)
 	if c.pathPrefix != "" && !c.signer { // a proxy stripped the mount
 		if !strings.HasPrefix(path, "/") {
 			return "", errNotAPath("SASigningPathPrefix", path)
@@ -534,7 +534,7 @@ func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error)
 		}
 		return dst, nil
 	case FieldQuery:
-		_, query := splitRequestURI(r.RequestURI())
+		_, query := splitTarget(r)
 		return append(dst, query...), nil
 	case FieldBody:
 		body, err := r.Body(c.maxBodyBytes)

@@ -305,7 +305,7 @@ func (v *SignedURL) parse(a *attempt) error {
 	if len(target) > signedURLMaxTarget {
 		return newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", signedURLMaxTarget)
 	}
-	path, query := splitRequestURI(target) // '#' included: a server hands it to the handler, so it is signed
+	path, query := splitTarget(a.req) // '#' included: a server hands it to the handler, so it is signed
 	if path == "" {
 		path = "/"
 	}

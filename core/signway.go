@@ -215,7 +215,7 @@ var (
 func (st *signwayState) parse(a *attempt) error {
 	strict := st.v.cfg.strict
 	q := &st.query
-	path, query := splitRequestURI(a.req.RequestURI())
+	path, query := splitTarget(a.req)
 	q.scan(query)
 	if q.raw[swSignature] == "" {
 		for _, n := range q.count {
