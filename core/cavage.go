@@ -559,7 +559,7 @@ const (
 func coverageOf(list string) (c coverage) {
 	for list != "" {
 		var name string
-		name, list = cutName(list)
+		name, list = nextName(list)
 		switch {
 		case equalLower(name, "date"):
 			c |= coversDate
@@ -583,6 +583,13 @@ func cutName(list string) (name, rest string) {
 	return list, ""
 }
 
+// nextName cuts the first name off a headers= list as cutName does,
+// skipping empty names (two spaces in a row, which the draft reads
+// leniently) in one pass: a list of thousands of spaces costs one scan.
+func nextName(list string) (name, rest string) {
+	return cutName(strings.TrimLeft(list, " "))
+}
+
 // tooManyNames reports whether the headers= list names more than
 // maxCavageSignedNames, counted as plan splits them: the words between
 // single spaces, empty ones (two spaces in a row) skipped.
@@ -590,7 +597,7 @@ func tooManyNames(list string) bool {
 	n := 0
 	for list != "" {
 		var name string
-		if name, list = cutName(list); name != "" {
+		if name, list = nextName(list); name != "" {
 			if n++; n > maxCavageSignedNames {
 				return true
 			}
@@ -603,7 +610,7 @@ func tooManyNames(list string) bool {
 func covers(list, name string) bool {
 	for list != "" {
 		var n string
-		n, list = cutName(list)
+		n, list = nextName(list)
 		if strings.EqualFold(n, name) {
 			return true
 		}
@@ -638,11 +645,14 @@ type signedLine struct {
 func (c *cavageConfig) plan(list string) *headerPlan {
 	list = strings.Clone(list) // it outlives the request when cached
 	pl := &headerPlan{list: list, cov: coverageOf(list)}
-	names := make([]string, 0, strings.Count(list, " ")+1) // as the lines below split them
+	// The names as the lines below split them, and their bytes.
+	names := make([]string, 0, min(strings.Count(list, " ")+1, maxCavageSignedNames))
+	size := 0
 	for rest := list; rest != ""; {
 		var name string
-		if name, rest = cutName(rest); name != "" {
+		if name, rest = nextName(rest); name != "" {
 			names = append(names, name)
+			size += len(name)
 		}
 	}
 	lowered, problem := cavageNames(names)
@@ -661,8 +671,8 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 	// lower-cased name and ": ") and canonical header names, each cut from
 	// one string.
 	pl.lines = make([]signedLine, 0, len(names)+1)
-	prefixes := make([]byte, 0, len(list)+3*len(names)) // each name, its ": " and a "\n"
-	canonicals := make([]byte, 0, len(list))
+	prefixes := make([]byte, 0, size+3*len(names)) // each name, its ": " and a "\n"
+	canonicals := make([]byte, 0, size)
 	for rest := list; rest != ""; {
 		var name string
 		name, rest = cutName(rest)
@@ -671,7 +681,8 @@ func (c *cavageConfig) plan(list string) *headerPlan {
 				pl.lines = append(pl.lines, signedLine{kind: nameEmpty})
 				break // the signing string stops at it: no line after it is ever built
 			}
-			continue // the draft separates names by one space; be lenient
+			rest = strings.TrimLeft(rest, " ") // the draft separates names by one space; be lenient
+			continue
 		}
 		if len(pl.lines) > 0 {
 			prefixes = append(prefixes, '\n')
