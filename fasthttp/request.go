@@ -383,10 +383,11 @@ func streamBody(ctx *fasthttp.RequestCtx, limit int64) ([]byte, error) {
 const maxDrain = 256 << 10
 
 // rejectStream discards the rest of a streamed body, up to maxDrain, and
-// closes the connection after the answer when more is left: it must not be
-// read as the next request.
+// closes the connection after the answer unless the body ended within it
+// (more is left, or its framing broke): the rest must not be read as the
+// next request.
 func rejectStream(ctx *fasthttp.RequestCtx, err *signet.Error) *signet.Error {
-	if n, _ := io.CopyN(io.Discard, ctx.Request.BodyStream(), maxDrain+1); n > maxDrain {
+	if _, drained := io.CopyN(io.Discard, ctx.Request.BodyStream(), maxDrain+1); drained != io.EOF {
 		ctx.SetConnectionClose()
 	}
 	return err

@@ -454,3 +454,32 @@ func TestRejectedRequestHidesNoOther(t *testing.T) {
 		})
 	}
 }
+
+// TestBrokenStreamHidesNoOther: a streamed body too large for the verifier
+// whose chunked framing breaks while it is drained closes the connection
+// too: the bytes after the break are never read as a request.
+func TestBrokenStreamHidesNoOther(t *testing.T) {
+	v, s := sasigning(t, signet.WithMaxBodyBytes(100))
+	public := func(rc *fasthttp.RequestCtx) bool { return string(rc.Path()) == "/public" }
+	handler := signetfasthttp.New(v, signetfasthttp.WithSkipper(public))(func(rc *fasthttp.RequestCtx) {
+		rc.SetBodyString("served " + string(rc.Path()))
+	})
+	base := serve(t, &fasthttp.Server{Handler: handler, StreamRequestBody: true, MaxRequestBodySize: 1024})
+	signed, err := http.NewRequest("POST", base+"/x", strings.NewReader("small"))
+	require.NoError(t, err)
+	require.NoError(t, s.Sign(signed))
+	var header strings.Builder
+	require.NoError(t, signed.Header.Write(&header))
+	body := strings.Repeat("x", 5000)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /x HTTP/1.1\r\nHost: a\r\n%sTransfer-Encoding: chunked\r\n\r\n%x\r\n%sXYGET /public HTTP/1.1\r\nHost: a\r\n\r\n",
+		header.String(), len(body), body) // "XY" where the chunk's CRLF belongs
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	got, _ := io.ReadAll(conn) // to the close
+	assert.Equal(t, 1, strings.Count(string(got), "HTTP/1.1 "), "one answer, then the connection closes:\n%s", got)
+	assert.Contains(t, string(got), "413")
+	assert.NotContains(t, string(got), "served")
+}
