@@ -179,8 +179,9 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 	}
 	c.standardMethods = len(c.fields) > 1 && slices.Contains(c.names, FieldMethod) && c.delimiterBytes == nil &&
 		(c.delimiter == "" || isToken(c.delimiter))
-	if c.delimiter != "" && strings.Contains(c.mount, c.delimiter) {
-		return nil, fmt.Errorf("signet: the mount %q contains the delimiter %q, so no request could be signed", c.mount, c.delimiter)
+	if c.delimiterBytes != nil && slices.Contains(c.names, FieldPath) && strings.Contains(c.mount+"/", c.delimiter) {
+		// every path would hold the delimiter, which signet's fields refuse
+		return nil, fmt.Errorf("signet: the mount %q holds the delimiter %q, so no request could be signed", c.mount, c.delimiter)
 	}
 	c.missing = newError(ErrMissingSignature, "send the signature in the %s header", c.header)
 	return c, nil

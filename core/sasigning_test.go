@@ -328,8 +328,10 @@ func TestSASigningConfigErrors(t *testing.T) {
 		{"timestamp without a delimiter", []signet.SASigningOption{signet.SASigningFields("timestamp", "path")}},
 		// "::" starts as it ends: "/a:" + "::" + "x" = "/a" + "::" + ":x".
 		{"a delimiter that overlaps itself", []signet.SASigningOption{signet.SASigningFields("path", "query"), signet.SASigningDelimiter("::")}},
-		{"a mount holding the delimiter", []signet.SASigningOption{signet.SASigningMount("/a$b"), signet.SASigningDelimiter("$")}},
-		{"a path prefix holding the delimiter", []signet.SASigningOption{signet.SASigningPathPrefix("/a$b"), signet.SASigningDelimiter("$")}},
+		// With signet's fields, no value may hold the delimiter.
+		{"a mount holding the delimiter", []signet.SASigningOption{signet.SASigningFields("path", "query"), signet.SASigningMount("/a$b"), signet.SASigningDelimiter("$")}},
+		{"a path prefix holding the delimiter", []signet.SASigningOption{signet.SASigningFields("path", "query"), signet.SASigningPathPrefix("/a$b"), signet.SASigningDelimiter("$")}},
+		{"a mount completing the delimiter", []signet.SASigningOption{signet.SASigningFields("path", "query"), signet.SASigningMount("/a$"), signet.SASigningDelimiter("$/")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -341,6 +343,8 @@ func TestSASigningConfigErrors(t *testing.T) {
 	assert.Error(t, err)
 	_, err = signet.NewSASigningSigner(nil)
 	assert.Error(t, err)
+	_, err = signet.NewSASigning(keys, signet.SASigningMount("/a$b"), signet.SASigningDelimiter("$"))
+	assert.NoError(t, err, "upstream's fields keep upstream's format: a value may hold the delimiter")
 }
 
 // TestSASigningExtensions round-trips the fields signet adds to upstream's and
