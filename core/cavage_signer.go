@@ -179,8 +179,8 @@ func defaultCavageLabel(k keyKind) string {
 // an outgoing request the caller owns: signethttp.Transport clones first.
 // In the draft dialect it refuses a request with an X-Date header unless
 // x-date is signed, and several Cookie headers when cookie is. A signed
-// Cookie is rewritten as HTTP/2 carries it ("a=1;b=2" as "a=1; b=2"), so
-// that it verifies over either protocol.
+// Cookie is rewritten as HTTP/2 carries it, one header ("a=1;b=2" as
+// "a=1; b=2"), so that it verifies over either protocol.
 func (s *CavageSigner) Sign(r *http.Request) error {
 	now := s.cfg.now()
 	out := outgoing(r)
@@ -192,8 +192,9 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 	if err := s.checkDraftPeers(r.Header); err != nil {
 		return err
 	}
-	if c := r.Header["Cookie"]; len(c) == 1 && slices.Contains(s.headers, "cookie") {
-		r.Header["Cookie"] = []string{cookieCrumbs(c[0])}
+	if c := r.Header["Cookie"]; len(c) > 0 && slices.Contains(s.headers, "cookie") {
+		// the draft refused several above; api-signature joins them with "; "
+		r.Header["Cookie"] = []string{cookieCrumbs(strings.Join(c, "; "))}
 	}
 	if r.Header == nil {
 		r.Header = http.Header{}

@@ -222,35 +222,49 @@ func TestTransportCloseIdleConnections(t *testing.T) {
 
 // TestTransportCookieOverHTTP2: a signed Cookie verifies over HTTP/2, which
 // carries it as crumbs cut at each ';' and joined again with "; ", as over
-// HTTP/1.1, however its crumbs are separated.
+// HTTP/1.1, however its crumbs are separated and, in the api-signature
+// dialect, over several Cookie headers.
 func TestTransportCookieOverHTTP2(t *testing.T) {
 	key := signet.NewHMACKey([]byte(strings.Repeat("k", 40)))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "c", Key: key})
 	require.NoError(t, err)
-	v, err := signet.NewCavage(keys)
-	require.NoError(t, err)
-	signer, err := signet.NewCavageSigner("c", key, signet.CavageSignHeaders("(request-target)", "host", "date", "cookie"))
-	require.NoError(t, err)
-	handler := signethttp.New(v)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, r.Proto+" "+r.Header.Get("Cookie"))
-	}))
-	for _, h2 := range []bool{false, true} {
-		srv := httptest.NewUnstartedServer(handler)
-		srv.EnableHTTP2 = h2
-		srv.StartTLS()
-		client := srv.Client()
-		client.Transport = &signethttp.Transport{Signer: signer, Base: client.Transport}
-		for _, cookie := range []string{"a=1", "a=1; b=2", "a=1;b=2", " a=1 ", "a=1; ", "a=1;", "a=1 ;b=2", "a=1;  b=2;c=3", "a=1;;b=2"} {
-			r, err := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
-			require.NoError(t, err)
-			r.Header.Set("Cookie", cookie)
-			resp, err := client.Do(r)
-			require.NoError(t, err)
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			assert.Equal(t, http.StatusOK, resp.StatusCode, "HTTP/2 %v, Cookie %q: %s", h2, cookie, body)
-			assert.Equal(t, h2, resp.ProtoMajor == 2)
+	single := []string{"a=1", "a=1; b=2", "a=1;b=2", " a=1 ", "a=1; ", "a=1;", "a=1 ;b=2", "a=1;  b=2;c=3", "a=1;;b=2"}
+	for _, tc := range []struct {
+		name    string
+		dialect signet.CavageDialect
+		cookies [][]string
+	}{
+		{"draft", signet.DialectDraft, [][]string{}},
+		{"api-signature", signet.DialectAPISignature, [][]string{{"a=1;b=2", "c=3"}, {"a=1", "b=2 ;c=3"}}},
+	} {
+		for _, c := range single {
+			tc.cookies = append(tc.cookies, []string{c})
 		}
-		srv.Close()
+		v, err := signet.NewCavage(keys, tc.dialect)
+		require.NoError(t, err)
+		signer, err := signet.NewCavageSigner("c", key, tc.dialect, signet.CavageSignHeaders("(request-target)", "host", "date", "cookie"))
+		require.NoError(t, err)
+		handler := signethttp.New(v)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, r.Proto+" "+r.Header.Get("Cookie"))
+		}))
+		for _, h2 := range []bool{false, true} {
+			srv := httptest.NewUnstartedServer(handler)
+			srv.EnableHTTP2 = h2
+			srv.StartTLS()
+			client := srv.Client()
+			client.Transport = &signethttp.Transport{Signer: signer, Base: client.Transport}
+			for _, cookies := range tc.cookies {
+				r, err := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+				require.NoError(t, err)
+				r.Header["Cookie"] = cookies
+				resp, err := client.Do(r)
+				require.NoError(t, err)
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				assert.Equal(t, http.StatusOK, resp.StatusCode, "%s, HTTP/2 %v, Cookie %q: %s", tc.name, h2, cookies, body)
+				assert.Equal(t, h2, resp.ProtoMajor == 2)
+			}
+			srv.Close()
+		}
 	}
 }
