@@ -258,15 +258,18 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 			return nil, fmt.Errorf("signet: unknown Cavage algorithm %q", name)
 		}
 	}
-	if c.dialect == DialectDraft && c.clockSkew < time.Second {
-		return nil, fmt.Errorf("signet: WithClockSkew(%v): Date and (created) are whole seconds, so a skew under 1s refuses a request the instant it is signed; use 1s or more", c.clockSkew)
+	// Date and (created) are whole seconds: under 1s, a request they date
+	// verifies only within the very second it names. (0 turns the
+	// api-signature dialect's Date window off.)
+	if c.clockSkew < time.Second && (c.dialect == DialectDraft || c.clockSkew > 0) {
+		return nil, fmt.Errorf("signet: WithClockSkew(%v): Date and (created) are whole seconds, so a skew under 1s refuses most requests they date; use 1s or more", c.clockSkew)
 	}
 	if c.dialect == DialectAPISignature {
 		if !slices.Contains(c.required, "date") {
 			c.required = append(slices.Clone(c.required), "date")
 		}
-		if c.clockSkew > time.Nanosecond { // api-signature rejects |now - Date| >= lifetime
-			c.clockSkew -= time.Nanosecond // (not to 0, which checks no Date)
+		if c.clockSkew > 0 { // api-signature rejects |now - Date| >= lifetime
+			c.clockSkew -= time.Nanosecond
 		}
 	}
 	timed := slices.Contains(c.required, "date") || slices.Contains(c.required, "(created)")

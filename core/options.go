@@ -66,8 +66,8 @@ func WithClock(now func() time.Time) Option {
 // creation time, how long after its exp a URL is still accepted (as
 // PysignedSkew). Each scheme documents its default. 0 allows no skew, but
 // in Cavage's api-signature dialect it is upstream's requestLifetime 0: no
-// Date window at all; Cavage's draft dialect refuses a skew under 1s, as
-// its dates are whole seconds.
+// Date window at all; Cavage refuses any other skew under 1s, as its dates
+// are whole seconds.
 func WithClockSkew(d time.Duration) Option {
 	return Option{"WithClockSkew", func(s *settings) error {
 		if d < 0 {
