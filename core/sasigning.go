@@ -491,10 +491,9 @@ var errNonStandardMethod = newError(ErrMalformed, "this server verifies the meth
 // isStandardMethod reports whether the upper-cased method m is one of the
 // nine of RFC 9110 and RFC 5789, none of which ends or starts another.
 func isStandardMethod(m []byte) bool {
-	for _, s := range [...]string{"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE"} {
-		if string(m) == s {
-			return true
-		}
+	switch string(m) {
+	case "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE":
+		return true
 	}
 	return false
 }
