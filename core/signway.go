@@ -213,6 +213,9 @@ var (
 )
 
 func (st *signwayState) parse(a *attempt) error {
+	if len(a.req.RequestURI()) > maxSignwayTarget { // before anything is scanned, normalised or hashed
+		return newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", maxSignwayTarget)
+	}
 	strict := st.v.cfg.strict
 	q := &st.query
 	path, query := splitTarget(a.req)
@@ -224,9 +227,6 @@ func (st *signwayState) parse(a *attempt) error {
 			}
 		}
 		return errSignwayMissing
-	}
-	if len(a.req.RequestURI()) > maxSignwayTarget { // before the proxy URL is normalised and hashed
-		return newError(ErrMalformed, "the URL is longer than the %d bytes this server verifies", maxSignwayTarget)
 	}
 	if strict {
 		for i, n := range q.count {
