@@ -262,7 +262,7 @@ func newCavageConfig(opts []CavageOption) (*cavageConfig, error) {
 	// verifies only within the very second it names. (0 turns the
 	// api-signature dialect's Date window off.)
 	if c.clockSkew < time.Second && (c.dialect == DialectDraft || c.clockSkew > 0) {
-		return nil, fmt.Errorf("signet: WithClockSkew(%v): Date and (created) are whole seconds, so a skew under 1s refuses most requests they date; use 1s or more", c.clockSkew)
+		return nil, fmt.Errorf("signet: WithClockSkew(%v): dates are whole seconds, so a skew under 1s refuses most requests; use 1s or more", c.clockSkew)
 	}
 	if c.dialect == DialectAPISignature {
 		if !slices.Contains(c.required, "date") {

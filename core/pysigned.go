@@ -474,8 +474,8 @@ func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	} else {
 		u.scheme, u.netloc = r.Scheme(), r.Host()
 	}
-	if target != "" && target[0] != '/' && r.Method() == "CONNECT" { // net/http reads it as an authority
-		return newError(ErrMalformed, "a CONNECT request-target names a host, not a URL")
+	if target != "" && target[0] != '/' && r.Method() == "CONNECT" { // net/http reads it as an authority: no URL
+		return errPysignedMissing
 	}
 	if target != "" && target[0] != '/' { // absolute-form: keep what follows the authority
 		if i := strings.Index(target, "://"); i > 0 && isURIScheme(target[:i]) {
