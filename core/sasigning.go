@@ -179,8 +179,13 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 	}
 	c.standardMethods = len(c.fields) > 1 && slices.Contains(c.names, FieldMethod) && c.delimiterBytes == nil &&
 		(c.delimiter == "" || isToken(c.delimiter))
-	if c.delimiterBytes != nil && slices.Contains(c.names, FieldPath) && strings.Contains(c.mount+"/", c.delimiter) {
-		// every path would hold the delimiter, which signet's fields refuse
+	// With signet's fields no value may hold the delimiter: none a path
+	// always holds.
+	paths := slices.Contains(c.names, FieldPath) || slices.Contains(c.names, FieldPathInfo)
+	switch {
+	case c.delimiterBytes != nil && paths && strings.Contains(c.delimiter, "/"):
+		return nil, fmt.Errorf("signet: the delimiter %q holds a '/', which every path holds, so no request could be signed", c.delimiter)
+	case c.delimiterBytes != nil && slices.Contains(c.names, FieldPath) && strings.Contains(c.mount, c.delimiter):
 		return nil, fmt.Errorf("signet: the mount %q holds the delimiter %q, so no request could be signed", c.mount, c.delimiter)
 	}
 	c.missing = newError(ErrMissingSignature, "send the signature in the %s header", c.header)
