@@ -75,4 +75,16 @@ func TestCavagePlanLines(t *testing.T) {
 	if a, b := testing.AllocsPerRun(10, func() { c.plan(few) }), testing.AllocsPerRun(10, func() { c.plan(many) }); b > a {
 		t.Errorf("%v allocations for 64 names, %v for 8", b, a)
 	}
+	// Nor do its bytes grow with the spaces between names, past the list's
+	// own copy.
+	spaced := "(request-target) date" + strings.Repeat(" ", 8000) + "x-a"
+	bytes := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.plan(spaced)
+		}
+	}).AllocedBytesPerOp()
+	if limit := int64(len(spaced)) + 4<<10; bytes > limit {
+		t.Errorf("%d bytes allocated to plan a list of %d bytes, 3 names", bytes, len(spaced))
+	}
 }

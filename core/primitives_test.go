@@ -1,7 +1,9 @@
 package signet
 
 import (
+	"bufio"
 	"crypto/subtle"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -90,15 +92,27 @@ func FuzzUnescapePath(f *testing.F) {
 	})
 }
 
-// FuzzSplitRequestURI: splitting never panics; an origin-form target loses
+// FuzzSplitRequestURI: splitting never panics; a CONNECT request's path is
+// net/http's or no signer's (splitTarget); an origin-form target loses
 // nothing but the '?' ('#' is kept, as net/http keeps it); any other target
 // that net/http's server accepts splits as it reads it (url.ParseRequestURI)
 // or, where it reads no path, into a path that does not start with '/'.
 func FuzzSplitRequestURI(f *testing.F) {
-	for _, seed := range []string{"/a?b", "http://h/p?q", "*", "/a?q#f", "https://h", "http:/a?x=http://h/b", "http:a", "x/http://h/"} {
+	for _, seed := range []string{"/a?b", "http://h/p?q", "*", "/a?q#f", "https://h", "http:/a?x=http://h/b", "http:a", "x/http://h/", "http://h/p?q=1"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, uri string) {
+		// A CONNECT request's path, as net/http reads it, or one that is
+		// no signer's.
+		if r, err := http.ReadRequest(bufio.NewReader(strings.NewReader("CONNECT " + uri + " HTTP/1.1\r\nHost: h\r\n\r\n"))); err == nil && r.RequestURI == uri {
+			path, _ := splitTarget(FromHTTP(r))
+			if r.URL.Path == "" {
+				r.URL.Path = "/" // CONNECT with no target: the view's is "/"
+			}
+			if decoded, err := url.PathUnescape(path); strings.HasPrefix(path, "/") && (err != nil || decoded != r.URL.Path) {
+				t.Fatalf("CONNECT %q: path %q, net/http reads %q", uri, path, r.URL.Path)
+			}
+		}
 		path, query := splitRequestURI(uri)
 		if len(uri) > 0 && uri[0] == '/' || uri == "*" || uri == "" {
 			joined := path

@@ -296,4 +296,8 @@ func TestSignwayTargetLimit(t *testing.T) {
 			assert.ErrorIs(t, err, tc.want, "a target of %d bytes", len(r.RequestURI))
 		}
 	}
+	// Before anything of it is read: with no signature too.
+	r := httptest.NewRequest("GET", "/a/?p="+strings.Repeat("x", 16<<10), nil)
+	_, err = v.Verify(context.Background(), signet.FromHTTP(r))
+	assert.ErrorIs(t, err, signet.ErrMalformed)
 }
