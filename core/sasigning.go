@@ -179,8 +179,8 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 	}
 	c.standardMethods = len(c.fields) > 1 && slices.Contains(c.names, FieldMethod) && c.delimiterBytes == nil &&
 		(c.delimiter == "" || isToken(c.delimiter))
-	// With signet's fields no value may hold the delimiter: none a path
-	// always holds.
+	// With signet's fields no value may hold the delimiter, so it may not
+	// be in what every path holds: a '/', the mount.
 	paths := slices.Contains(c.names, FieldPath) || slices.Contains(c.names, FieldPathInfo)
 	switch {
 	case c.delimiterBytes != nil && paths && strings.Contains(c.delimiter, "/"):
