@@ -144,15 +144,20 @@ func splitRequestURI(uri string) (path, query string) {
 }
 
 // splitTarget is splitRequestURI of r's request-target, but for a CONNECT
-// request whose target is not a path: net/http reads it as an authority
-// ("CONNECT http://h/p" has the path "//h/p"), so it is all path, matching
-// no signer's.
+// authority (see isConnectAuthority): all path, matching no signer's.
 func splitTarget(r Request) (path, query string) {
 	uri := r.RequestURI()
-	if uri != "" && uri[0] != '/' && r.Method() == "CONNECT" {
+	if isConnectAuthority(r, uri) {
 		return uri, ""
 	}
 	return splitRequestURI(uri)
+}
+
+// isConnectAuthority reports whether uri, r's request-target, is a CONNECT
+// request's that is not a path: net/http reads it as an authority
+// ("CONNECT http://h/p" has the path "//h/p"), no URL a signer signed.
+func isConnectAuthority(r Request, uri string) bool {
+	return uri != "" && uri[0] != '/' && r.Method() == "CONNECT"
 }
 
 // isURIScheme reports whether s is a URI scheme (RFC 3986 §3.1): a letter,

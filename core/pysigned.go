@@ -474,7 +474,7 @@ func (c *pysignedConfig) requestURL(r Request, u *pyURL) error {
 	} else {
 		u.scheme, u.netloc = r.Scheme(), r.Host()
 	}
-	if target != "" && target[0] != '/' && r.Method() == "CONNECT" { // net/http reads it as an authority: no URL
+	if isConnectAuthority(r, target) {
 		return errPysignedMissing
 	}
 	if target != "" && target[0] != '/' { // absolute-form: keep what follows the authority
