@@ -7,7 +7,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
-	"sync"
 	"unsafe"
 
 	"github.com/valyala/fasthttp"
@@ -17,8 +16,9 @@ import (
 
 // request is the signet.Request view of a fasthttp request. Its strings
 // alias fasthttp's buffers without copying, so they are valid only while
-// Verify runs (the core copies what it keeps). Views are pooled: one is
-// acquired per verification and released as soon as Verify returns.
+// Verify runs (the core copies what it keeps). Views are pooled with the
+// Result they verify into (see verification), and closed as soon as Verify
+// returns.
 type request struct {
 	ctx *fasthttp.RequestCtx
 	// server is the server that read the request, nil for fasthttp's
@@ -47,23 +47,21 @@ const (
 	targetAbsolute             // an absolute URI with a host, as net/http reads it
 )
 
-var requests = sync.Pool{New: func() any { return new(request) }}
-
 // maxPooled keeps a request with thousands of header values from pinning a
 // large scratch slice in the pool.
 const maxPooled = 256
 
-func acquireRequest(ctx *fasthttp.RequestCtx, server *fasthttp.Server) *request {
-	r := requests.Get().(*request)
+// open points r at the request of ctx, read by server.
+func (r *request) open(ctx *fasthttp.RequestCtx, server *fasthttp.Server) {
 	r.ctx, r.server = ctx, server
-	r.block.Reset(r.ctx.Request.Header.RawHeaders())
-	return r
+	r.block.Reset(ctx.Request.Header.RawHeaders())
 }
 
-// release resets r and pools it. The scratch space keeps its backing
-// arrays (their stale strings are never read again: they are overwritten
-// before use) unless it grew too large to keep.
-func (r *request) release() {
+// close drops r's references to the request, so that r can be pooled. The
+// scratch space keeps its backing arrays (their stale strings are never
+// read again: they are overwritten before use) unless it grew too large to
+// keep.
+func (r *request) close() {
 	r.ctx, r.server = nil, nil
 	r.target, r.absHost, r.streamRead = 0, "", false
 	r.block.Reset(nil)
@@ -71,7 +69,6 @@ func (r *request) release() {
 	if cap(r.values) > maxPooled {
 		r.values = nil
 	}
-	requests.Put(r)
 }
 
 // Method is the method of the request line, as received.

@@ -61,14 +61,15 @@ func FuzzViewMatchesNetHTTP(f *testing.F) {
 			if block := fctx.Request.Header.RawHeaders(); len(block) > 0 && string(block) != headerBlock(raw) {
 				continue // fasthttp rewrote its copy of the block as received (see Header)
 			}
-			r := acquireRequest(fctx, server)
+			r := new(request)
+			r.open(fctx, server)
 			switch {
 			case r.refusal() != nil: // the middleware answers it 400 itself
 			case r.multipartParsed(): // the view's Body is ErrUnavailable: fasthttp parsed the form
 			default:
 				testViewMatches(t, want, wantBody, r)
 			}
-			r.release()
+			r.close()
 		}
 	})
 }

@@ -28,8 +28,9 @@ func view(t *testing.T, server *fasthttp.Server, raw string) *request {
 		fctx.Request.Header.DisableNormalizing() // as the server does, before reading
 	}
 	require.NoError(t, fctx.Request.Read(bufio.NewReader(strings.NewReader(raw))))
-	r := acquireRequest(fctx, server)
-	t.Cleanup(r.release)
+	r := new(request)
+	r.open(fctx, server)
+	t.Cleanup(r.close)
 	return r
 }
 
@@ -164,8 +165,9 @@ func TestViewWithoutRawHeaders(t *testing.T) {
 	fctx.Request.Header.SetHost("h")
 	fctx.Request.Header.Add("X-Dup", "1")
 	fctx.Request.Header.Add("X-Dup", "2")
-	r := acquireRequest(fctx, nil)
-	defer r.release()
+	r := new(request)
+	r.open(fctx, nil)
+	defer r.close()
 	assert.Equal(t, "PUT", r.Method())
 	assert.Equal(t, "/x?y=1", r.RequestURI())
 	assert.Equal(t, []string{"1", "2"}, r.Header("X-Dup"))

@@ -30,40 +30,29 @@ import (
 // a verifier of package signet allocates nothing for an HMAC scheme without
 // a body.
 func Verify(ctx context.Context, rc *fasthttp.RequestCtx, v signet.IntoVerifier, server *fasthttp.Server) *signet.Error {
-	r := acquireRequest(rc, server)
+	vf := verifications.Get().(*verification)
+	r := &vf.view
+	r.open(rc, server)
 	if err := r.refusal(); err != nil {
-		r.release()
+		r.close()
+		verifications.Put(vf)
 		rc.SetConnectionClose() // fasthttp may have framed the request otherwise than the client
 		return err
 	}
 	r.setHostFromTarget()
-	res := results.Get().(*pooledResult)
-	err := signet.AsError(v.VerifyInto(ctx, r, &res.Result))
+	err := signet.AsError(v.VerifyInto(ctx, r, &vf.res))
 	if err != nil && rc.Request.IsBodyStream() && !r.streamRead {
-		// fasthttp before v1.78 would read the rest of the body as the
-		// next request
 		rc.SetConnectionClose()
 	}
-	r.release() // the view's strings alias fasthttp's buffers: not past Verify
+	r.close() // the view's strings alias fasthttp's buffers: not past Verify
 	if err != nil {
-		results.Put(res) // untouched by a failed verification
+		verifications.Put(vf) // its Result untouched by a failed verification
 		return err
 	}
-	rc.SetUserValue(resultKey{}, res) // fasthttp calls res.Close once the request is done
+	rc.SetUserValue(resultKey{}, vf) // fasthttp calls vf.Close once the request is done
 	return nil
 }
 
-// refusal returns the error Verify answers, before verifying, a request
-// that net/http would refuse itself and that fasthttp reads otherwise than
-// the view does, or lets the app read otherwise than the verifier: a header
-// block a server must refuse (see signet.HeaderBlock's Refusal: fasthttp
-// before v1.70 keeps the last of several Host fields, before v1.74 decodes
-// the chunked body of an HTTP/1.0 request, v1.60 to v1.64 split a folded
-// value with a ':'), a request-target whose host the app would not read as
-// the verifier does (see targetAgrees), a chunked request whose trailer
-// fields fasthttp added to its headers (see trailersAdded). It returns nil
-// for any other request, origin-form HTTP/1.1 requests having cost a scan
-// of the header block (which Header reuses) and one comparison.
 func (r *request) refusal() *signet.Error {
 	// In net/http's order: the Host, the target, then the framing.
 	if err := r.block.Refusal(true); err != nil { // as HTTP/1.1: a repeated Host only
@@ -93,17 +82,21 @@ func (r *request) refusal() *signet.Error {
 // reads the Host header's host for it.
 var errTarget = signet.NewError(signet.ErrMalformed, "the request-target is not a path or an absolute URI whose host fasthttp reads as written")
 
-// pooledResult is the user value of a verified request: its Result, to be
+// verification is what Verify pools: the view it reads a request through
+// and the Result it verifies into. A verified request's is its user value,
 // pooled again when fasthttp is done with the request (it removes every
 // user value then, calling Close on those that are io.Closers).
-type pooledResult struct{ signet.Result }
+type verification struct {
+	res  signet.Result
+	view request
+}
 
-var results = sync.Pool{New: func() any { return new(pooledResult) }}
+var verifications = sync.Pool{New: func() any { return new(verification) }}
 
-// Close drops the Result's credentials and pools it.
-func (p *pooledResult) Close() error {
-	p.Result = signet.Result{}
-	results.Put(p)
+// Close drops the Result's credentials and pools vf.
+func (vf *verification) Close() error {
+	vf.res = signet.Result{}
+	verifications.Put(vf)
 	return nil
 }
 
@@ -118,18 +111,18 @@ type resultKey struct{}
 // keep it longer, copy it (kept := *res): the copy's strings, Covered and
 // Details stay valid.
 func Result(rc *fasthttp.RequestCtx) (*signet.Result, bool) {
-	res, ok := rc.UserValue(resultKey{}).(*pooledResult)
-	if !ok || res == nil {
+	vf, ok := rc.UserValue(resultKey{}).(*verification)
+	if !ok || vf == nil {
 		return nil, false
 	}
-	return &res.Result, true
+	return &vf.res, true
 }
 
 // SetResult stores a copy of res on rc as Verify stores a verified
 // request's, for tests of handlers that read Result and Credentials
 // without signing requests.
 func SetResult(rc *fasthttp.RequestCtx, res signet.Result) {
-	rc.SetUserValue(resultKey{}, &pooledResult{Result: res})
+	rc.SetUserValue(resultKey{}, &verification{res: res})
 }
 
 // Credentials returns the verified caller's credentials (the matching
