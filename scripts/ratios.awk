@@ -55,10 +55,10 @@ END {
 		for (b = 1; b <= 2; b++)
 			if ((g SUBSEP bases[b]) in seen)
 				line = line "  " bases[b] " " paired(key, g SUBSEP bases[b])
-		if (l !~ /^(signet|core|core-in-fiber)$/ && ((g SUBSEP "signet") in seen))
+		if (l !~ /^(signet|core|core-in-fiber|adapter)$/ && ((g SUBSEP "signet") in seen))
 			line = line "  x signet " paired(key, g SUBSEP "signet")
-		if (l == "signet" && ((g SUBSEP "plain") in seen) && ((g SUBSEP "core") in seen))
-			line = line "  (signet-plain)/core " paired(key, "", g SUBSEP "plain", g SUBSEP "core")
+		if (l ~ /^(signet|adapter|core-in-fiber)$/ && ((g SUBSEP "plain") in seen) && ((g SUBSEP "core") in seen))
+			line = line "  (" l "-plain)/core " paired(key, "", g SUBSEP "plain", g SUBSEP "core")
 		print line
 	}
 }

@@ -1,6 +1,7 @@
 package signettest
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -82,18 +83,26 @@ func BenchCases(tb testing.TB) []BenchCase {
 // serve returns without the middleware (v nil) and with it, and core's
 // Verify of the same request alone, in the same run, named
 //
-//	<framework>/<case>/plain   the router and handler alone
-//	<framework>/<case>/signet  behind the middleware verifying with v
-//	<framework>/<case>/core    core's Verify of the same request alone
+//	<framework>/<case>/plain    the router and handler alone
+//	<framework>/<case>/signet   behind the middleware verifying with v
+//	<framework>/<case>/adapter  behind the middleware around a Verifier that
+//	                            returns a ready Result: the adapter's own
+//	                            cost (what its framework makes it do with
+//	                            the Result), core's verification left out
+//	<framework>/<case>/core     core's Verify of the same request alone
 //
 // The handler must answer 204 on GET /v1/orders/{id}.
 func BenchMiddleware(b *testing.B, framework string, serve func(v signet.Verifier) http.Handler) {
 	for _, c := range BenchCases(b) {
 		r := c.Request
+		res, err := c.Verifier.Verify(r.Context(), signet.FromHTTP(r))
+		if err != nil {
+			b.Fatal(err)
+		}
 		for _, h := range []struct {
 			name    string
 			handler http.Handler
-		}{{"plain", serve(nil)}, {"signet", serve(c.Verifier)}} {
+		}{{"plain", serve(nil)}, {"signet", serve(c.Verifier)}, {"adapter", serve(readyVerifier{res})}} {
 			b.Run(framework+"/"+c.Name+"/"+h.name, func(b *testing.B) {
 				b.ReportAllocs()
 				w := &statusRecorder{header: http.Header{}}
@@ -116,6 +125,15 @@ func BenchMiddleware(b *testing.B, framework string, serve func(v signet.Verifie
 			}
 		})
 	}
+}
+
+// readyVerifier returns the same Result for every request: one verified
+// with the request's own context, so that putting it on that context costs
+// what it costs after a real verification (see signet.NewContext).
+type readyVerifier struct{ res *signet.Result }
+
+func (v readyVerifier) Verify(context.Context, signet.Request) (*signet.Result, error) {
+	return v.res, nil
 }
 
 // statusRecorder is the ResponseWriter of BenchMiddleware: it keeps the
