@@ -48,7 +48,8 @@ const (
 	DigestRequire
 )
 
-// CavageOption configures NewCavage. Every Option is one too.
+// CavageOption configures NewCavage. Every Option, and a CavageDialect
+// (DialectAPISignature for the npm api-signature middleware), is one too.
 type CavageOption interface {
 	applyCavage(*cavageConfig) error
 }
@@ -70,16 +71,15 @@ func (d CavageDialect) applyCavage(c *cavageConfig) error {
 	return nil
 }
 
-// CavageRequiredHeaders sets the names (as written in headers=, pseudo-headers
-// included; lower-cased, as header names are case-insensitive) every
-// signature must cover, besides date or
-// (created), one of which is always required so that every signature is
-// bound to a time (a (created) without (expires) or Date is valid for the
-// clock skew, or WithMaxAge, after it). With no names nothing at all is
-// required, not even a time: a captured request then stays valid forever,
-// so use it only for peers that cannot sign one (WithMaxAge and
-// WithNonceStore still refuse untimed signatures). The api-signature
-// dialect always requires date.
+// CavageRequiredHeaders sets the names every signature must cover, as
+// written in headers= (pseudo-headers included, lower-cased). Date or
+// (created) is always required as well, so that every signature is bound
+// to a time; a (created) without (expires) or Date is valid for the clock
+// skew, or WithMaxAge, after it. Called with no names, it requires nothing,
+// not even a time, so a captured request stays valid forever: use that only
+// for peers that cannot sign a time (WithMaxAge and WithNonceStore still
+// refuse untimed signatures). The api-signature dialect always requires
+// date.
 func CavageRequiredHeaders(names ...string) CavageOption {
 	return cavageOption(func(c *cavageConfig) error {
 		required, err := cavageHeaderNames("required header", names)

@@ -8,22 +8,24 @@ import (
 )
 
 // Sentinel errors. Every error a verifier returns is an *Error wrapping exactly
-// one of them, so callers can branch with errors.Is.
+// one of them, so callers can branch with errors.Is. The comment after each
+// is the status and machine code (Error.Code) it answers with.
 var (
-	ErrMissingSignature     = errors.New("missing signature")
-	ErrMalformed            = errors.New("malformed signature")
-	ErrUnknownKey           = errors.New("unknown key")
-	ErrUnsupportedAlgorithm = errors.New("unsupported algorithm")
-	ErrInvalidSignature     = errors.New("invalid signature")
-	ErrExpired              = errors.New("signature expired")
-	ErrNotYetValid          = errors.New("signature not yet valid")
-	ErrMissingHeader        = errors.New("missing required header")
-	ErrDigestMismatch       = errors.New("digest mismatch")
-	ErrBodyTooLarge         = errors.New("body too large")
-	ErrReplayed             = errors.New("replayed request")
+	ErrMissingSignature     = errors.New("missing signature")       // 401 missing_signature
+	ErrMalformed            = errors.New("malformed signature")     // 400 malformed_signature
+	ErrUnknownKey           = errors.New("unknown key")             // 401 unknown_key
+	ErrUnsupportedAlgorithm = errors.New("unsupported algorithm")   // 400 unsupported_algorithm
+	ErrInvalidSignature     = errors.New("invalid signature")       // 401 invalid_signature
+	ErrExpired              = errors.New("signature expired")       // 401 expired
+	ErrNotYetValid          = errors.New("signature not yet valid") // 401 not_yet_valid
+	ErrMissingHeader        = errors.New("missing required header") // 400 missing_required_header
+	ErrDigestMismatch       = errors.New("digest mismatch")         // 400 digest_mismatch
+	ErrBodyTooLarge         = errors.New("body too large")          // 413 body_too_large
+	ErrReplayed             = errors.New("replayed request")        // 401 replayed
 	// ErrUnavailable reports that a KeyStore or NonceStore failed (a
-	// database down, say): the server's fault, not the client's, so 503.
-	ErrUnavailable = errors.New("verification unavailable")
+	// database down, say) or returned a secret that verifies nothing: the
+	// server's fault, not the client's.
+	ErrUnavailable = errors.New("verification unavailable") // 503 verification_unavailable
 )
 
 // errorKinds maps each sentinel to its stable machine code and HTTP status.
@@ -86,8 +88,10 @@ func (e *Error) Unwrap() error { return e.kind }
 //   - behind ErrInvalidSignature, what the verifier tried: how many keys,
 //     with which algorithms, the label a Cavage signature left the key to
 //     resolve (hs2019 or none), the origin a signed URL or a pysigned URL
-//     was bound to (the request's Host, when bound to the request's); never
-//     a signature, a signing string or another header's value.
+//     was bound to (the request's Host, when bound to the request's), the
+//     path prefix put back (CavagePathPrefix, SignedURLPathPrefix,
+//     PysignedPathPrefix); never a signature, a signing string or another
+//     header's value.
 //
 // It is nil otherwise, never part of the client's answer (Error,
 // MarshalJSON), and not wrapped (errors.Is matches e's sentinel only).

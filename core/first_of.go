@@ -14,16 +14,16 @@ type FirstOf struct {
 	verifiers []IntoVerifier
 }
 
-// NewFirstOf returns a verifier trying each of vs in turn: the first to
-// accept the request answers with its Result (Result.Scheme says which). A
-// request none accepts gets the first error that is not
-// ErrMissingSignature, from the first verifier that found its signature
-// (or refused the request before looking for one), else the first
-// verifier's missing_signature, so put first the verifier whose answer to
-// an unsigned request should go out (a Cavage verifier's 401 carries its
-// challenge). A request accepted by the second verifier costs the first's
-// refusal; a forged one costs every verifier's. A FirstOf among vs adds its
-// verifiers.
+// NewFirstOf returns a verifier that tries each of vs in turn. The first to
+// accept the request answers with its Result (Result.Scheme says which).
+// When none accepts it, the answer is the first error other than
+// missing_signature (from the first verifier that found its signature, or
+// refused the request before looking for one); when every verifier found
+// no signature, the first verifier's missing_signature. So put first the
+// verifier whose answer unsigned requests should get (a Cavage 401 carries
+// its challenge). Each refusal costs a verification: a request the second
+// verifier accepts pays for the first, a forged one for all. A FirstOf
+// among vs is flattened into its verifiers.
 //
 // Each verifier must look for its signature where the others do not, so
 // that the answer to a bad signature comes from its scheme: SASigning's

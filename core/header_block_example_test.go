@@ -13,8 +13,12 @@ func ExampleHeaderBlock() {
 	var b signet.HeaderBlock // kept in a pooled request view, with its scratch space
 	b.Reset([]byte("Host: api.example\r\nAccept: a\r\nX-Note: one\r\n  two\r\naccept: b\r\n\r\n"))
 	fmt.Println(b.AppendValues(nil, "Accept"), b.AppendValues(nil, "X-Note"))
-	fmt.Println(b.Folded(), b.RepeatedHost())
+	fmt.Println(b.Folded(), b.RepeatedHost(), b.Refusal(true) == nil)
+
+	b.Reset([]byte("Host: a.example\r\nHost: b.example\r\n\r\n"))
+	fmt.Println(b.Refusal(true).Code())
 	// Output:
 	// [a b] [one two]
-	// true false
+	// true false true
+	// malformed_signature
 }

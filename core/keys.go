@@ -98,8 +98,12 @@ type Secret struct {
 	ID string
 	// Key is the verification key.
 	Key *Key
-	// Algorithm pins the key to one algorithm name of the scheme; "" lets
-	// the key type decide. Schemes with a single algorithm ignore it.
+	// Algorithm pins the key to one algorithm name of the scheme (a Cavage
+	// label, SASigning's "hmac-<hash>", Signway's "SW1-HMAC-SHA256", …); ""
+	// lets the key type decide. A request for another algorithm is refused
+	// with unsupported_algorithm; a name the scheme does not know makes the
+	// secret unusable (503, and NewStaticKeys' store is refused when the
+	// verifier is built).
 	Algorithm string
 	// Credentials describe the caller; handlers read them through their
 	// adapter's Credentials (net/http, gin and echo also put the Result on
@@ -148,7 +152,8 @@ type StaticKeys struct {
 }
 
 // NewStaticKeys returns a KeyStore holding secrets. Every secret needs a
-// Key, and no id more than 16 secrets (a verifier tries no more).
+// usable Key (not a zero Key, nor an empty HMAC secret), and no id more
+// than 16 secrets (a verifier tries no more).
 func NewStaticKeys(secrets ...Secret) (*StaticKeys, error) {
 	s := &StaticKeys{byID: make(map[string][]Secret), all: append([]Secret(nil), secrets...)}
 	for i, sec := range secrets {

@@ -49,12 +49,12 @@ func isNil(x any) bool {
 	return false
 }
 
-// VerifyRequest runs v on r as an adapter does: the Result, or the *Error
-// to answer with, never both nil: AsError of v's error, and for a Verifier
-// outside this package that returns neither a Result nor an error, an
-// ErrUnavailable (a handler would otherwise run with no Result, or panic
-// reading it). Keep the *Error in a variable of that type: a nil *Error
-// stored in an error variable is not a nil error.
+// VerifyRequest runs v on r as an adapter does and returns exactly one of a
+// Result and an *Error: AsError of v's error or, for a Verifier outside
+// this package that returns neither a Result nor an error, ErrUnavailable
+// (so a handler never runs without a Result). Keep the *Error in a variable
+// of that type: a nil *Error stored in an error variable is not a nil
+// error.
 func VerifyRequest(ctx context.Context, v Verifier, r Request) (*Result, *Error) {
 	res, err := v.Verify(ctx, r)
 	switch {

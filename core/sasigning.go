@@ -31,8 +31,10 @@ type SASigningSigner struct {
 	cfg *saConfig
 }
 
-// SASigningOption configures NewSASigning and NewSASigningSigner. Every
-// Option is one too (a signer rejects all but WithClock).
+// SASigningOption configures NewSASigning and NewSASigningSigner. Of the
+// common Options, the verifier takes WithClock, WithMaxBodyBytes and
+// WithNonceStore (SASigningTimestamp sets its time window), the signer
+// WithClock only; the others are refused.
 type SASigningOption interface {
 	applySASigning(*saConfig) error
 }
@@ -205,12 +207,13 @@ func SASigningFields(fields ...string) SASigningOption {
 	})
 }
 
-// SASigningDelimiter sets the delimiter between fields and before the secret
-// (default ""). Choose "\n" where the peer allows it: with none, or one a
-// method can hold ("$"), a client's method or Content-Type can take over
-// the end of its neighbour (GET /items/42 and 2GET /items/4 both sign
-// /items/42GET), so that only the nine standard methods are verified when
-// the method is signed next to another field.
+// SASigningDelimiter sets the delimiter written between fields and before
+// the secret (default ""). Use "\n" if the peer allows it. With no
+// delimiter, or one a method can contain ("$"), neighbouring fields run
+// into each other: GET /items/42 and 2GET /items/4 both sign "/items/42GET"
+// (a Content-Type can do the same). So when the method is signed next to
+// another field with such a delimiter, only the nine standard methods
+// verify.
 func SASigningDelimiter(delimiter string) SASigningOption {
 	return saOption(func(c *saConfig) error { c.delimiter = delimiter; return nil })
 }
@@ -275,9 +278,10 @@ func SASigningMount(prefix string) SASigningOption {
 // must start with the prefix, as under SASigningMount (so a signer's
 // prefix is one clients send as written: no byte they escape). The prefix
 // starts with '/'; trailing slashes are dropped, so "/" means none; the
-// last SASigningPathPrefix given counts. A handler mounted
-// with http.StripPrefix in this server needs SASigningMount instead: signet
-// reads the raw request-target, which StripPrefix leaves as it came.
+// last SASigningPathPrefix given counts. A handler mounted with
+// http.StripPrefix in this server needs no prefix: signet reads the raw
+// request-target, which StripPrefix leaves as it came (to sign path_info
+// below such a mount, give SASigningMount).
 func SASigningPathPrefix(prefix string) SASigningOption {
 	return saOption(func(c *saConfig) error {
 		if prefix != "" && !strings.HasPrefix(prefix, "/") {

@@ -17,7 +17,13 @@ type client struct{ Name string }
 func Example() {
 	key := signet.NewHMACKey([]byte("shared-secret"))
 	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "reports", Key: key, Credentials: client{"reporting job"}})
-	verifier, _ := signet.NewSASigning(keys)
+	// What a signature covers, the same on both sides: a timestamp bounds
+	// how long a captured request stays valid, "\n" keeps fields apart.
+	covers := []signet.SASigningOption{
+		signet.SASigningFields("method", "path", "query", "body", "timestamp"),
+		signet.SASigningDelimiter("\n"),
+	}
+	verifier, _ := signet.NewSASigning(keys, covers...)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -27,7 +33,7 @@ func Example() {
 		c.String(http.StatusOK, "hello, %s", caller.Name)
 	})
 
-	signer, _ := signet.NewSASigningSigner(key)
+	signer, _ := signet.NewSASigningSigner(key, covers...)
 	for _, sign := range []bool{true, false} {
 		req := httptest.NewRequest("GET", "/reports", nil)
 		if sign {

@@ -15,7 +15,13 @@ import (
 func Example() {
 	key := signet.NewHMACKey([]byte("shared-secret"))
 	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "reports", Key: key, Credentials: "reporting job"})
-	verifier, _ := signet.NewSASigning(keys)
+	// What a signature covers, the same on both sides: a timestamp bounds
+	// how long a captured request stays valid, "\n" keeps fields apart.
+	covers := []signet.SASigningOption{
+		signet.SASigningFields("method", "path", "query", "body", "timestamp"),
+		signet.SASigningDelimiter("\n"),
+	}
+	verifier, _ := signet.NewSASigning(keys, covers...)
 
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller, _ := signethttp.Credentials[string](r)
@@ -24,7 +30,7 @@ func Example() {
 	srv := httptest.NewServer(signethttp.New(verifier)(hello))
 	defer srv.Close()
 
-	signer, _ := signet.NewSASigningSigner(key)
+	signer, _ := signet.NewSASigningSigner(key, covers...)
 	client := &http.Client{Transport: &signethttp.Transport{Signer: signer}}
 	for _, c := range []*http.Client{client, http.DefaultClient} {
 		resp, err := c.Get(srv.URL + "/reports")
