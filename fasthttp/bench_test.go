@@ -20,9 +20,12 @@ import (
 // run:
 //
 //	BenchmarkMiddleware/fasthttp/<case>/plain   the bare handler
-//	BenchmarkMiddleware/fasthttp/<case>/signet  behind signetfasthttp.New
-//	BenchmarkMiddleware/fasthttp/<case>/core    core's Verify of the request as
-//	                                            an *http.Request, in a loop
+//	BenchmarkMiddleware/fasthttp/<case>/signet   behind signetfasthttp.New
+//	BenchmarkMiddleware/fasthttp/<case>/adapter  behind it around the case's
+//	                                             Ready verifier: the adapter's
+//	                                             own cost, no verification
+//	BenchmarkMiddleware/fasthttp/<case>/core     core's Verify of the request as
+//	                                             an *http.Request, in a loop
 //
 // (signet − plain) / core is the cost of verifying in fasthttp relative to
 // core's own.
@@ -39,6 +42,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		}{
 			{"plain", ok},
 			{"signet", signetfasthttp.New(c.Verifier)(ok)},
+			{"adapter", signetfasthttp.New(c.Ready)(ok)},
 		} {
 			var rc fasthttp.RequestCtx
 			if err := rc.Request.Read(bufio.NewReader(bytes.NewReader(raw.Bytes()))); err != nil {

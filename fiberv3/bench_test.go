@@ -26,11 +26,15 @@ import (
 //	                                                  Verify over the request as an
 //	                                                  *http.Request (no adapter): the
 //	                                                  floor for signet
+//	BenchmarkMiddleware/fiberv3/<case>/adapter        behind signetfiber.New around the
+//	                                                case's Ready verifier: the
+//	                                                adapter's own cost, no verification
 //	BenchmarkMiddleware/fiberv3/<case>/core           that Verify alone, in a loop
 //
 // (signet − plain) / core is the cost of verifying in fiber relative to
 // core's own; (core-in-fiber − plain) / core is what running one more fiber
-// handler and verifying inside fiber's request path costs, adapter or not.
+// handler and verifying inside fiber's request path costs, adapter or not;
+// (adapter − plain) / core what the adapter adds to it.
 func BenchmarkMiddleware(b *testing.B) {
 	ok := func(c fiber.Ctx) error { return c.SendStatus(http.StatusNoContent) }
 	for _, c := range signettest.BenchCases(b) {
@@ -52,6 +56,7 @@ func BenchmarkMiddleware(b *testing.B) {
 			{"plain", []fiber.Handler{ok}},
 			{"signet", []fiber.Handler{signetfiber.New(c.Verifier), ok}},
 			{"core-in-fiber", []fiber.Handler{coreInFiber, ok}},
+			{"adapter", []fiber.Handler{signetfiber.New(c.Ready), ok}},
 		} {
 			app := fiber.New()
 			for _, handler := range h.handlers {
