@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -118,6 +119,9 @@ func FuzzSignedURLVerify(f *testing.F) {
 	})
 }
 
+// uriScheme matches a URI's scheme (RFC 3986 §3.1).
+var uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
+
 // specSignedURLMessage is the message of docs/schemes/signedurl.md, without
 // its marker line, for a request whose origin is not bound, ignoring utm_*
 // and ref as fuzzSignedURLVerifier does: kid, iat and exp (the first value
@@ -125,11 +129,12 @@ func FuzzSignedURLVerify(f *testing.F) {
 // canonical query (non-empty segments, but for sn- and ignored parameters,
 // sorted stably by the bytes of their names).
 func specSignedURLMessage(method, target string) string {
-	if !strings.HasPrefix(target, "/") {
-		if _, rest, ok := strings.Cut(target, "://"); ok { // absolute-form
-			target = "/"
-			if i := strings.IndexAny(rest, "/?"); i >= 0 {
-				target = rest[i:]
+	if scheme, rest, ok := strings.Cut(target, ":"); ok && !strings.HasPrefix(target, "/") && uriScheme.MatchString(scheme) {
+		target = rest // absolute-form, read as net/http reads it
+		if authority, ok := strings.CutPrefix(rest, "//"); ok {
+			target = "" // the authority, up to the path or the query
+			if i := strings.IndexAny(authority, "/?"); i >= 0 {
+				target = authority[i:]
 			}
 		}
 	}
