@@ -39,21 +39,29 @@
 // the target as sent no longer verifies. rc.Request.Header.RequestURI()
 // reads the raw one without changing it.
 //
-// Before verifying, the middleware answers 400 malformed_signature some
-// requests net/http refuses itself but fasthttp reads otherwise: more than
-// one Host header, a request-target that is neither a path, "*" nor an
-// absolute URI whose host fasthttp reads as net/http does (a CONNECT
-// request's "host:port" included), a Transfer-Encoding header in an
-// HTTP/1.0 request, a value folded over several lines with a ':' in a
-// continuation line (which some fasthttp versions read as a field of its
-// own), and a chunked request with trailer fields, which fasthttp adds to
-// its headers (net/http keeps them apart): a trailer would read as a header
-// the signature did not cover. With StreamRequestBody the trailers come
-// with the body, so this is answered when the verifier reads the body, and
-// a scheme that does not sign the body leaves them to the handler; before
-// fasthttp v1.75 a Cookie trailer goes unseen (fasthttp merges it with the
-// cookies). Newer fasthttp versions refuse some of these themselves.
-// docs/adapters.md lists what else tells the two servers apart.
+// Before verifying, the middleware answers 400 malformed_signature the
+// requests that fasthttp reads otherwise than net/http, or that the app
+// would read otherwise than the verifier:
+//   - more than one Host header;
+//   - a request-target that is neither a path, "*" nor an absolute URI
+//     whose host fasthttp reads as net/http does; refused as well: a CONNECT
+//     request's "host:port", and a path starting with "//" from which
+//     fasthttp reads a host ("//h/p?u=http://x", or "//h/p" without a Host
+//     header);
+//   - a Transfer-Encoding header in an HTTP/1.0 request;
+//   - a value folded over several lines with a ':' in a continuation line
+//     (which some fasthttp versions read as a field of its own);
+//   - a chunked request with trailer fields, which fasthttp adds to its
+//     headers (net/http keeps them apart): a trailer would read as a header
+//     the signature did not cover.
+//
+// With StreamRequestBody, trailers arrive only with the body, so such a
+// request is refused when the verifier reads the body. A scheme that does
+// not sign the body never reads it, and the handler may then see trailer
+// fields among the headers, unverified. With fasthttp before v1.75 a Cookie
+// trailer is not detected at all: fasthttp merges it into the request's
+// cookies. Newer fasthttp versions refuse some of these requests
+// themselves. docs/adapters.md lists what else tells the two servers apart.
 //
 // # Lifetime of values
 //
@@ -83,11 +91,15 @@
 //     Signature headers of public-key schemes, several signed headers or big
 //     cookies can exceed it: raise it (8192 or 16384) if clients send them.
 //   - Bodies: fasthttp reads the whole body into memory before the handler
-//     runs, up to fasthttp.Server.MaxRequestBodySize (4 MiB by default;
-//     beyond, fasthttp answers 413 itself, not in JSON). The verifier's own
-//     limit (signet.WithMaxBodyBytes, 1 MiB by default) then decides which
-//     bodies are verified; keep MaxRequestBodySize at or above it so that
-//     the verifier's 413 {"error": "body_too_large"} is the one clients see.
+//     runs, up to fasthttp.Server.MaxRequestBodySize (4 MiB by default). A
+//     larger body is answered before the handler runs, through
+//     Server.ErrorHandler: fasthttp's default answers 400 "Error when
+//     parsing request" in plain text; set an ErrorHandler that answers
+//     fasthttp.ErrBodyTooLarge with 413 if clients should see that. The
+//     verifier's own limit (signet.WithMaxBodyBytes, 1 MiB by default) then
+//     decides which bodies are verified; keep MaxRequestBodySize at or above
+//     it so that the verifier's 413 {"error": "body_too_large"} is the one
+//     clients see.
 //     With StreamRequestBody the view reads the stream up to the verifier's
 //     limit and gives the bytes back to the request as a stream for the
 //     handler (rc.RequestBodyStream(), or rc.Request.Body()); a request
@@ -100,10 +112,9 @@
 //     DisablePreParseMultipartForm to verify them, and name the server with
 //     WithServer so that the middleware knows.
 //   - Header names are matched case-insensitively, as net/http does,
-//     whatever DisableHeaderNamesNormalizing says: where fasthttp may have
-//     kept names as sent ("x-role" beside "X-Role"), which it does with that
-//     setting and a handler cannot tell without its server, the view reads
-//     the header block as received. Naming a server that normalises names
-//     with WithServer lets the view use fasthttp's faster lookup (fiber's
-//     adapters pass their app's server).
+//     whatever DisableHeaderNamesNormalizing says. With that setting fasthttp
+//     keeps names as sent ("x-role" beside "X-Role"), so the view reads the
+//     header block as received; it does the same when no server is named,
+//     since it cannot tell. Name a normalising server with WithServer to use
+//     fasthttp's faster lookup (the fiber adapters pass their app's server).
 package signetfasthttp

@@ -41,12 +41,13 @@ func Example() {
 }
 
 // Skip verification for CORS preflights, answer rejections in your own
-// format, and name a server that keeps header names as sent.
+// format, and name the server, so that the multipart bodies it keeps as
+// received can be verified.
 func ExampleNew_options() {
 	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("secret"))})
 	verifier, _ := signet.NewSASigning(keys)
 
-	server := &fasthttp.Server{DisableHeaderNamesNormalizing: true}
+	server := &fasthttp.Server{DisablePreParseMultipartForm: true}
 	server.Handler = signetfasthttp.New(verifier,
 		signetfasthttp.WithSkipper(func(rc *fasthttp.RequestCtx) bool { return rc.IsOptions() }),
 		signetfasthttp.WithErrorHandler(func(rc *fasthttp.RequestCtx, err *signet.Error) {
@@ -94,10 +95,12 @@ func serveHTTP(handler fasthttp.RequestHandler, r *http.Request) *fasthttp.Reque
 	if err := r.Write(&raw); err != nil {
 		panic(err)
 	}
-	rc := new(fasthttp.RequestCtx)
-	if err := rc.Request.Read(bufio.NewReader(strings.NewReader(raw.String()))); err != nil {
+	var req fasthttp.Request
+	if err := req.Read(bufio.NewReader(strings.NewReader(raw.String()))); err != nil {
 		panic(err)
 	}
+	rc := new(fasthttp.RequestCtx)
+	rc.Init(&req, nil, nil) // a usable context.Context, as a server's RequestCtx is
 	handler(rc)
 	return rc
 }
@@ -134,10 +137,12 @@ func Example_signing() {
 		who, _ := signetfasthttp.Credentials[string](rc)
 		rc.SetBodyString("hello, " + who)
 	})
-	rc := new(fasthttp.RequestCtx)
-	if err := rc.Request.Read(bufio.NewReader(strings.NewReader(req.String()))); err != nil {
+	var received fasthttp.Request
+	if err := received.Read(bufio.NewReader(strings.NewReader(req.String()))); err != nil {
 		panic(err)
 	}
+	rc := new(fasthttp.RequestCtx)
+	rc.Init(&received, nil, nil) // a usable context.Context, as a server's RequestCtx is
 	handler(rc)
 	fmt.Println(rc.Response.StatusCode(), string(rc.Response.Body()))
 	// Output:

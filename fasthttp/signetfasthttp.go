@@ -51,13 +51,12 @@ func WithSkipper(skip func(*fasthttp.RequestCtx) bool) Option {
 	return func(m *middleware) { m.skip = skip }
 }
 
-// WithServer names the server that serves New's handler, so that the view
-// of the request follows its settings, read on every request: with
-// DisablePreParseMultipartForm, multipart bodies can be verified (without
-// naming the server they get 503); without DisableHeaderNamesNormalizing,
-// the view reads headers with fasthttp's lookup rather than from the header
-// block as received (which it must do when fasthttp may have kept names as
-// sent: with that setting, or when it cannot tell).
+// WithServer names the server that serves New's handler; its settings are
+// read on every request. If the server sets DisablePreParseMultipartForm,
+// multipart/form-data bodies can be verified (without WithServer they get
+// 503). If it normalises header names (DisableHeaderNamesNormalizing
+// false), the view uses fasthttp's faster header lookup; otherwise, or
+// with no server named, it reads the header block as received.
 func WithServer(s *fasthttp.Server) Option {
 	return func(m *middleware) { m.server = s }
 }

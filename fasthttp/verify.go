@@ -15,11 +15,11 @@ import (
 // fasthttp (package signetfiber uses it); ctx is handed to the verifier,
 // server is the server that read the request (nil: fasthttp's defaults).
 //
-// Before verifying, it refuses with 400 malformed_signature a request that
-// net/http would refuse itself and that fasthttp reads otherwise, or lets
-// the app read otherwise than the verifier (the package doc lists them),
-// and closes the connection after the answer, as it does after any error
-// that leaves a streamed body unread. For a request whose target is an
+// Before verifying, it answers 400 malformed_signature to the requests the
+// package doc lists: those fasthttp reads otherwise than net/http, and
+// those the app would read otherwise than the verifier. It then closes the
+// connection after the answer, as it does after any error that leaves a
+// streamed body unread. For a request whose target is an
 // absolute URI, it sets the Host header to that URI's host, as a server
 // must read it (RFC 9112 §3.2.2) and as net/http does, so that the app
 // reads the host verified.

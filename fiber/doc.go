@@ -36,17 +36,20 @@
 // no longer verifies. c.OriginalURL() and c.Request().Header.RequestURI()
 // read the raw one without changing it.
 //
-// Before verifying, the middleware answers 400 malformed_signature some
-// requests net/http refuses itself but fasthttp reads otherwise: more than
-// one Host header, a request-target that is neither a path, "*" nor an
-// absolute URI whose host fasthttp (c.Hostname()) reads as net/http does (a
-// CONNECT request's "host:port" and a path "//host/p" fasthttp reads a host
-// from included), a Transfer-Encoding header in an
-// HTTP/1.0 request, a value folded over several lines with a ':' in a
-// continuation line (which some fasthttp versions read as a field of its
-// own), and a chunked request with trailer fields, which fasthttp adds to
-// its headers (signetfasthttp's package doc says when). docs/adapters.md
-// lists what else tells the two servers apart.
+// Before verifying, the middleware answers 400 malformed_signature (through
+// ErrorHandler) the requests that fasthttp reads otherwise than net/http:
+//   - more than one Host header;
+//   - a request-target that is neither a path, "*" nor an absolute URI whose
+//     host fasthttp (c.Hostname()) reads as net/http does; a CONNECT
+//     request's "host:port" and a path "//host/p" from which fasthttp reads
+//     a host are refused as well;
+//   - a Transfer-Encoding header in an HTTP/1.0 request;
+//   - a value folded over several lines with a ':' in a continuation line
+//     (which some fasthttp versions read as a field of its own);
+//   - a chunked request with trailer fields, which fasthttp adds to its
+//     headers (signetfasthttp's package doc says when).
+//
+// docs/adapters.md lists what else tells the two servers apart.
 //
 // # Lifetime of values
 //
@@ -90,8 +93,9 @@
 //     or big cookies can exceed it: raise it (8192 or 16384) if clients send
 //     them.
 //   - Bodies: fasthttp reads the whole body into memory before the handler
-//     runs, up to fiber.Config.BodyLimit (4 MiB by default; beyond, fasthttp
-//     answers 413 itself, not in JSON). The verifier's own limit
+//     runs, up to fiber.Config.BodyLimit (4 MiB by default; fiber answers a
+//     larger body 413 through the app's fiber.Config.ErrorHandler before any
+//     middleware runs, in plain text by default). The verifier's own limit
 //     (signet.WithMaxBodyBytes, 1 MiB by default) then decides which bodies
 //     are verified; keep BodyLimit at or above it so that the verifier's 413
 //     {"error": "body_too_large"} is the one clients see. With
@@ -116,5 +120,6 @@
 //     always the raw one. The middleware reads the app's fasthttp.Server
 //     (app.Server()): an app served by a server of your own (app.Handler())
 //     must have the same DisableHeaderNormalizing as that server's
-//     DisableHeaderNamesNormalizing.
+//     DisableHeaderNamesNormalizing, and the same
+//     DisablePreParseMultipartForm.
 package signetfiber

@@ -46,8 +46,10 @@ func Example() {
 // Skip verification for CORS preflights, answer rejections in your own
 // format, and hand the Result to code that takes a context.Context.
 func ExampleNew_config() {
-	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("secret"))})
+	key := signet.NewHMACKey([]byte("secret"))
+	keys, _ := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
 	verifier, _ := signet.NewSASigning(keys)
+	signer, _ := signet.NewSASigningSigner(key)
 
 	app := fiber.New()
 	app.Use(signetfiber.New(verifier, signetfiber.Config{
@@ -62,10 +64,18 @@ func ExampleNew_config() {
 			return c.Status(err.Status()).SendString("rejected: " + err.Code())
 		},
 	}))
-	app.All("/", func(c *fiber.Ctx) error { return c.SendString("through") })
+	app.All("/", func(c *fiber.Ctx) error {
+		if res, ok := signet.ResultFrom(c.UserContext()); ok { // in code that takes a context.Context
+			return c.SendString("through, signed with key " + res.KeyID)
+		}
+		return c.SendString("through")
+	})
 
-	for _, method := range []string{"OPTIONS", "GET"} {
+	for i, method := range []string{"OPTIONS", "GET", "GET"} {
 		r, _ := http.NewRequest(method, "http://api.example/", nil)
+		if i == 2 { // the same GET, signed
+			_ = signer.Sign(r)
+		}
 		resp, _ := app.Test(r)
 		body, _ := io.ReadAll(resp.Body)
 		fmt.Println(method, resp.StatusCode, string(body))
@@ -73,6 +83,7 @@ func ExampleNew_config() {
 	// Output:
 	// OPTIONS 200 through
 	// GET 401 rejected: missing_signature
+	// GET 200 through, signed with key k
 }
 
 // A handler's test can give it a verified caller without signing requests.

@@ -2,9 +2,8 @@
 //
 //	import signetfiber "github.com/signet-go/signet/fiberv3"
 //
-// It is the package of the fiber v2 adapter (github.com/signet-go/signet/fiber)
-// for fiber v3: the same names and behaviour, over fiber.Ctx (an interface
-// in v3). New returns a fiber.Handler in the style of fiber's own middlewares
+// It is the fiber v3 counterpart of github.com/signet-go/signet/fiber: the
+// same names and behaviour, over fiber.Ctx (an interface in v3). New returns a fiber.Handler in the style of fiber's own middlewares
 // (a Config with Next, SuccessHandler and ErrorHandler). A verified request
 // reaches the next handler with its *signet.Result in c.Locals, read back
 // with Result and the typed Credentials:
@@ -111,5 +110,6 @@
 //     case-insensitively on the raw header block, and the request-target is
 //     always the raw one. An app served by a fasthttp.Server of your own
 //     (app.Handler()) must have the same DisableHeaderNormalizing as that
-//     server's DisableHeaderNamesNormalizing.
+//     server's DisableHeaderNamesNormalizing, and the same
+//     DisablePreParseMultipartForm.
 package signetfiber

@@ -28,7 +28,8 @@ type Config struct {
 	// request was handled, as in fiber's own middlewares (one may serve it
 	// unverified with c.Next()). One that only logs should end with
 	// return WriteError(c, err): returning nil without answering leaves
-	// fiber's default, 200 with an empty body.
+	// fiber's default, 200 with an empty body (unlike signetfasthttp's and
+	// signetecho's middleware, which then answer with the default).
 	//
 	// Optional. Default: WriteError (the status, the WWW-Authenticate
 	// challenge and the JSON body {"error": code, "message": message})
@@ -59,12 +60,12 @@ func configDefault(config ...Config) Config {
 // New returns middleware that verifies every request with verifier. A
 // verified request goes on to Config.SuccessHandler (by default the next
 // handler) with its *signet.Result in c.Locals, read back with Result and
-// Credentials; any other is answered by Config.ErrorHandler. Before
-// verifying, it answers there 400 malformed_signature to the requests
-// signetfasthttp.Verify refuses, which fasthttp reads otherwise than
-// net/http: several Host headers, an unusual request-target, a
-// Transfer-Encoding header outside HTTP/1.1, a folded value with a ':' in a
-// continuation line, trailer fields (see signetfasthttp's package doc). For a request
+// Credentials; any other is answered by Config.ErrorHandler. Requests that
+// fasthttp reads otherwise than net/http (several Host headers, an unusual
+// request-target, a Transfer-Encoding header outside HTTP/1.1, a folded
+// value with a ':' in a continuation line, trailer fields) are refused
+// before verifying: the ErrorHandler gets a 400 malformed_signature for
+// them (see signetfasthttp's package doc). For a request
 // whose target is an absolute URI, it sets the Host header to that URI's
 // host, as a server must read it and as net/http does, so that
 // c.Get("Host") is the host verified.

@@ -28,8 +28,9 @@ type server interface {
 }
 
 // frameworks maps the -framework names to the function that puts the app
-// behind that framework's signet middleware. Adding a framework means adding
-// an entry here, in a file of its own.
+// behind that framework's signet middleware. net/http's entry is here;
+// every other framework adds its own from an init function in a file of its
+// own.
 var frameworks = map[string]func(*app) server{
 	"nethttp": newNetHTTPServer,
 }

@@ -1,5 +1,7 @@
-// Command echo protects an echo server with SASigning, the scheme of the
-// Django package drf-simple-api-signing, and calls it with a signing client.
+// Command echo protects an echo server with SASigning (the scheme of the
+// Django package drf-simple-api-signing, here with signet's extension
+// fields, which a Django peer cannot produce) and calls it with a signing
+// client.
 //
 //	go run ./examples/echo
 package main
@@ -29,13 +31,14 @@ func main() {
 }
 
 func run(out io.Writer) error {
-	key := signet.NewHMACKey([]byte("a secret shared with the Django app"))
-	keys, err := signet.NewStaticKeys(signet.Secret{ID: "django", Key: key, Credentials: partner{"ACME"}})
+	key := signet.NewHMACKey([]byte("a secret shared with the partner"))
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "partner", Key: key, Credentials: partner{"ACME"}})
 	if err != nil {
 		return err
 	}
-	// Sign the method, the path, the body and a timestamp, so signatures expire.
-	fields := signet.SASigningFields("method", "path", "body", "timestamp")
+	// Sign the method, the path, the query, the body and a timestamp, so
+	// signatures expire.
+	fields := signet.SASigningFields("method", "path", "query", "body", "timestamp")
 	verifier, err := signet.NewSASigning(keys, fields, signet.SASigningDelimiter("\n"))
 	if err != nil {
 		return err
