@@ -19,10 +19,10 @@ import (
 // package doc lists: those fasthttp reads otherwise than net/http, and
 // those the app would read otherwise than the verifier. It then closes the
 // connection after the answer, as it does after any error that leaves a
-// streamed body unread. For a request whose target is an
-// absolute URI, it sets the Host header to that URI's host, as a server
-// must read it (RFC 9112 §3.2.2) and as net/http does, so that the app
-// reads the host verified.
+// streamed body unread. For a request whose target is an absolute URI, it
+// sets the Host header to that URI's host, as a server must read it (RFC
+// 9112 §3.2.2) and as net/http does, so that the app reads the host
+// verified.
 //
 // The verifier reads the request through a pooled view over fasthttp's own
 // buffers and verifies into a pooled Result, which goes back to the pool
@@ -42,6 +42,8 @@ func Verify(ctx context.Context, rc *fasthttp.RequestCtx, v signet.IntoVerifier,
 	r.setHostFromTarget()
 	err := signet.AsError(v.VerifyInto(ctx, r, &vf.res))
 	if err != nil && rc.Request.IsBodyStream() && !r.streamRead {
+		// fasthttp before v1.78 would read the rest of the body as the
+		// next request
 		rc.SetConnectionClose()
 	}
 	r.close() // the view's strings alias fasthttp's buffers: not past Verify
