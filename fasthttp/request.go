@@ -137,11 +137,15 @@ func isOriginOrAsterisk(target string) bool {
 // path from: its host ends at the first '/' (not at '?' or '#') and follows
 // the first '@' (not the last); a target that does not start with a scheme
 // ("x/http://a/") gets the Host header's; an authority-form target
-// ("CONNECT host:443") too; "//h/p" is host h and path /p when it holds a
-// "://" ("//h/p?u=http://x") or the request has no Host header, where
-// net/http serves the path "//h/p".
+// ("CONNECT host:443", and "CONNECT *", whose host net/http reads as "*")
+// too; "//h/p" is host h and path /p when it holds a "://"
+// ("//h/p?u=http://x") or the request has no Host header, where net/http
+// serves the path "//h/p".
 func (r *request) targetAgrees() bool {
 	if target := r.RequestURI(); isOriginOrAsterisk(target) {
+		if target == "*" {
+			return r.Method() != fasthttp.MethodConnect
+		}
 		return !strings.HasPrefix(target, "//") ||
 			!strings.Contains(target, "://") && len(r.ctx.Request.Header.Host()) > 0
 	}
