@@ -45,7 +45,9 @@
 //   - more than one Host header;
 //   - a request-target that is neither a path, "*" nor an absolute URI
 //     whose host fasthttp reads as net/http does; refused as well: a CONNECT
-//     request's "host:port" or "*", and a path starting with "//" from which
+//     request's target that is not a path ("host:port", "*", an absolute
+//     URI: net/http reads each as an authority), and a path starting with
+//     "//" from which
 //     fasthttp reads a host ("//h/p?u=http://x", or "//h/p" without a Host
 //     header);
 //   - a Transfer-Encoding header in an HTTP/1.0 request;

@@ -136,16 +136,18 @@ func isOriginOrAsterisk(target string) bool {
 // Anything else net/http refuses (400), or fasthttp reads another host or
 // path from: its host ends at the first '/' (not at '?' or '#') and follows
 // the first '@' (not the last); a target that does not start with a scheme
-// ("x/http://a/") gets the Host header's; an authority-form target
-// ("CONNECT host:443", and "CONNECT *", whose host net/http reads as "*")
-// too; "//h/p" is host h and path /p when it holds a "://"
-// ("//h/p?u=http://x") or the request has no Host header, where net/http
-// serves the path "//h/p".
+// ("x/http://a/") gets the Host header's; so does a CONNECT request's
+// target that is not a path, which net/http reads as an authority, its
+// host ("CONNECT host:443", "CONNECT *", "CONNECT http://h/p", whose host
+// net/http reads as "http:"); "//h/p" is host h and path /p when it holds
+// a "://" ("//h/p?u=http://x") or the request has no Host header, where
+// net/http serves the path "//h/p".
 func (r *request) targetAgrees() bool {
-	if target := r.RequestURI(); isOriginOrAsterisk(target) {
-		if target == "*" {
-			return r.Method() != fasthttp.MethodConnect
-		}
+	target := r.RequestURI()
+	if r.Method() == fasthttp.MethodConnect && !strings.HasPrefix(target, "/") {
+		return false // net/http reads it as an authority, its host
+	}
+	if isOriginOrAsterisk(target) {
 		return !strings.HasPrefix(target, "//") ||
 			!strings.Contains(target, "://") && len(r.ctx.Request.Header.Host()) > 0
 	}

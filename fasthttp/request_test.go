@@ -293,6 +293,11 @@ func TestViewRefusal(t *testing.T) {
 		{"absolute-form, no host", "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
 		{"no scheme", "GET x/http://a.example/x HTTP/1.1\r\nHost: h\r\n\r\n", errTarget},
 		{"authority-form", "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n", errTarget},
+		// net/http reads a CONNECT request's target that is not a path as an
+		// authority: the host "*", and "http:" for http://a.example/x.
+		{"CONNECT *", "CONNECT * HTTP/1.0\r\n\r\n", errTarget},
+		{"CONNECT, absolute-form", "CONNECT http://a.example/x HTTP/1.1\r\nHost: a.example\r\n\r\n", errTarget},
+		{"CONNECT, origin-form", "CONNECT /x HTTP/1.1\r\nHost: a.example\r\n\r\n", nil},
 		{"Host twice", "GET / HTTP/1.1\r\nHost: h\r\nHost: h\r\n\r\n", errHostRepeated},
 		{"HTTP/1.0, Transfer-Encoding", "POST / HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTransferEncoding},
 		{"HTTP/1.0, Transfer-Encoding, no scheme", "POST x/http://a.example/x HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", errTarget},

@@ -41,7 +41,7 @@
 //   - more than one Host header;
 //   - a request-target that is neither a path, "*" nor an absolute URI whose
 //     host fasthttp (c.Hostname()) reads as net/http does; a CONNECT
-//     request's "host:port" or "*" and a path "//host/p" from which
+//     request's target that is not a path and a path "//host/p" from which
 //     fasthttp reads a host are refused as well;
 //   - a Transfer-Encoding header in an HTTP/1.0 request;
 //   - a value folded over several lines with a ':' in a continuation line
