@@ -47,9 +47,8 @@
 //     whose host fasthttp reads as net/http does; refused as well: a CONNECT
 //     request's target that is not a path ("host:port", "*", an absolute
 //     URI: net/http reads each as an authority), and a path starting with
-//     "//" from which
-//     fasthttp reads a host ("//h/p?u=http://x", or "//h/p" without a Host
-//     header);
+//     "//" from which fasthttp reads a host ("//h/p?u=http://x", or "//h/p"
+//     without a Host header);
 //   - a Transfer-Encoding header in an HTTP/1.0 request;
 //   - a value folded over several lines with a ':' in a continuation line
 //     (which some fasthttp versions read as a field of its own);
