@@ -1,5 +1,9 @@
-# Every target runs over the modules listed in go.work.
+# Recipes run in bash with pipefail, so that a failure left of a pipe (make bench's tee) fails them.
+SHELL       := bash
+.SHELLFLAGS := -o pipefail -c
+# Every target runs over the modules listed in go.work; none found would make every loop pass.
 MODULES  := $(shell go work edit -json | sed -n 's/.*"DiskPath": "\(.*\)".*/\1/p')
+$(if $(strip $(MODULES)),,$(error no modules found: make needs go on PATH and go.work))
 SHARED   ?= ../shared/vectors
 VECTORS  := core/internal/vectors/testdata/vectors
 CONTRACT := examples/conformance/CONFORMANCE.md
@@ -14,7 +18,7 @@ GO_NEWEST := go1.27.3
 FASTHTTP_NEWEST := v1.78.0
 FASTHTTP_MODULES := fasthttp fiber fiberv3
 
-.PHONY: test lint vet race go-oldest go-newest fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
+.PHONY: help test lint vet race go-oldest go-newest fasthttp-newest gowork-off bench-smoke fuzz tidy-check vectors vectors-check bench ratios-check interop
 
 ## test: everything CI checks: lint, tidy modules, vectors, race tests, each module alone (on Go 1.26
 ## and on the oldest Go it allows), the newest Go and fasthttp, every benchmark once, a short fuzz
@@ -47,9 +51,9 @@ go-newest:
 ## fasthttp-newest: the adapters on fasthttp tested (with -race) on FASTHTTP_NEWEST, as an app that
 ## upgrades fasthttp runs them: go.mod and go.sum stay as they are (a copy, go test -modfile)
 fasthttp-newest:
-	@for m in $(FASTHTTP_MODULES); do mod=$$(mktemp -d)/go.mod && cp $$m/go.mod $$mod && cp $$m/go.sum $${mod%.mod}.sum && \
-	(cd $$m && GOWORK=off go get -modfile=$$mod github.com/valyala/fasthttp@$(FASTHTTP_NEWEST) && \
-	GOWORK=off go test -race -count=1 -modfile=$$mod ./...); rc=$$?; rm -r $$(dirname $$mod); [ $$rc = 0 ] || exit $$rc; done
+	@for m in $(FASTHTTP_MODULES); do tmp=$$(mktemp -d) || exit 1; cp $$m/go.mod $$m/go.sum "$$tmp"/ && \
+	(cd $$m && GOWORK=off go get -modfile="$$tmp"/go.mod github.com/valyala/fasthttp@$(FASTHTTP_NEWEST) && \
+	GOWORK=off go test -race -count=1 -modfile="$$tmp"/go.mod ./...); rc=$$?; rm -rf "$$tmp"; [ $$rc = 0 ] || exit $$rc; done
 
 ## bench-smoke: every benchmark runs once, so that none is broken (make bench measures)
 bench-smoke:
@@ -73,9 +77,10 @@ tidy-check:
 
 ## vectors: refresh the copies of the shared vectors and conformance contract, and their checksums
 vectors:
+	rm -f $(VECTORS)/*
 	cp $(SHARED)/* $(VECTORS)/
 	cp $(SHARED)/../CONFORMANCE.md $(CONTRACT)
-	cd $(SHARED)/.. && sha256sum CONFORMANCE.md vectors/* > $(CURDIR)/$(SUMS)
+	(cd $(dir $(CONTRACT)) && sha256sum CONFORMANCE.md && cd $(CURDIR)/$(VECTORS)/.. && sha256sum vectors/*) > $(SUMS)
 
 ## vectors-check: the copies are the shared files recorded in SHA256SUMS (checked on any machine)
 ## and, when the shared directory is beside the repo, still equal to it
@@ -106,6 +111,10 @@ ratios-check:
 interop:
 	cd interop && node check-node.js
 	cd interop && npm ci --engine-strict --no-audit --no-fund
-	cd interop && go vet -tags interop ./...
+	cd interop && go vet -tags interop ./... && go run $(STATICCHECK) -tags interop ./...
 	cd interop && go test -tags interop -count=1 -timeout 10m ./...
 	@echo "interop: passed; the matrix it observed is in docs/compatibility.md"
+
+## help: what each target does (these lines)
+help:
+	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))

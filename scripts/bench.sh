@@ -15,15 +15,19 @@ bins=$(mktemp -d)
 trap 'rm -rf "$bins"' EXIT
 runs=() # "binary directory" pairs
 for module in "$@"; do
-	for dir in $(cd "$module" && go list -f '{{.Dir}}' ./...); do
-		if ! (cd "$dir" && go test -list '^Benchmark' . | grep '^Benchmark' >/dev/null); then
-			continue
-		fi
+	dirs=$(cd "$module" && go list -f '{{.Dir}}' ./...) # a module go cannot list stops the run
+	for dir in $dirs; do
+		list=$(cd "$dir" && go test -list '^Benchmark' .) # so does a package that does not build
+		grep -q '^Benchmark' <<<"$list" || continue
 		bin="$bins/$(echo "${dir#$PWD/}" | tr / _).test"
 		(cd "$dir" && go test -c -o "$bin" .)
 		runs+=("$bin $dir")
 	done
 done
+if [ ${#runs[@]} = 0 ]; then
+	echo "bench.sh: no benchmarks found in $*" >&2
+	exit 1
+fi
 for round in $(seq "$rounds"); do
 	echo "# round $round of $rounds" >&2
 	for run in "${runs[@]}"; do

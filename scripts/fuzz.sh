@@ -15,10 +15,13 @@ set -euo pipefail
 fuzztime=${FUZZTIME:-60s}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+targets=0
 for module in "$@"; do
-	for pkg in $(cd "$module" && go list ./...); do
-		list=$(cd "$module" && go test -list '^Fuzz' "$pkg") # a package that does not build stops the run
+	pkgs=$(cd "$module" && go list ./...) # a module go cannot list stops the run
+	for pkg in $pkgs; do
+		list=$(cd "$module" && go test -list '^Fuzz' "$pkg") # so does a package that does not build
 		for target in $(grep '^Fuzz' <<<"$list" || true); do
+			targets=$((targets + 1))
 			for attempt in 1 2 3; do
 				echo "fuzz $pkg $target ($fuzztime)"
 				if (cd "$module" && go test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" \
@@ -33,3 +36,7 @@ for module in "$@"; do
 		done
 	done
 done
+if [ "$targets" = 0 ]; then
+	echo "fuzz.sh: no fuzz targets found in $*" >&2
+	exit 1
+fi
