@@ -626,16 +626,23 @@ func eachFramework(t *testing.T, test func(t *testing.T, srv *testServer)) {
 // externalServers reads $CONFORMANCE_SERVERS, "FRAMEWORK=HOST:PORT" pairs
 // separated by commas: conformance servers already running, such as the
 // processes the interop suite (interop/) starts to replay the vectors over
-// HTTP. Tests run one at a time, so sharing a server is safe.
+// HTTP. Tests run one at a time, so sharing a server is safe. Once set, it
+// must name every framework: one left out would be tested in this process
+// only, and the suite that set it would believe it had replayed there.
 func externalServers(t *testing.T) map[string]string {
+	list := os.Getenv("CONFORMANCE_SERVERS")
 	servers := map[string]string{}
-	for pair := range strings.SplitSeq(os.Getenv("CONFORMANCE_SERVERS"), ",") {
+	for pair := range strings.SplitSeq(list, ",") {
 		if pair == "" {
 			continue
 		}
 		name, addr, ok := strings.Cut(pair, "=")
 		require.True(t, ok && slices.Contains(frameworkNames(), name), "CONFORMANCE_SERVERS: bad pair %q", pair)
 		servers[name] = addr
+	}
+	for _, name := range frameworkNames() {
+		_, ok := servers[name]
+		require.True(t, ok || list == "", "CONFORMANCE_SERVERS names no server for %s", name)
 	}
 	return servers
 }

@@ -1,9 +1,10 @@
 // Command conformance puts one configurable signet scheme in front of a
 // trivial handler, so that a black-box suite can drive it over plain HTTP.
 // The contract it implements is CONFORMANCE.md, in this directory (a copy
-// of the team's shared contract, kept equal by make vectors-check):
+// of the team's shared contract, kept equal by make vectors-check). The
+// contract names four frameworks; this program serves seven:
 //
-//	go run ./examples/conformance -framework nethttp -addr 127.0.0.1:0 [-config FILE]
+//	go run ./examples/conformance -framework nethttp|gin|echo|echov5|fiber|fiberv3|fasthttp -addr 127.0.0.1:0 [-config FILE]
 //
 // It prints "listening http://HOST:PORT" once it accepts connections and
 // exits on SIGINT or SIGTERM.

@@ -81,8 +81,8 @@ func run(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if ok != http.StatusOK || rejected == http.StatusOK {
-		return fmt.Errorf("got %d and %d, want 200 and a rejection", ok, rejected)
+	if ok != http.StatusOK || rejected != http.StatusBadRequest { // the body no longer matches its Digest
+		return fmt.Errorf("got %d and %d, want 200 and 400", ok, rejected)
 	}
 	return nil
 }
