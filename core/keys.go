@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -87,8 +88,9 @@ func (k *Key) IsHMAC() bool { return k != nil && k.kind == hmacKey }
 // String never prints key material.
 func (k *Key) String() string { return "signet.Key(redacted)" }
 
-// GoString never prints key material either (%#v, test failure output).
-func (k *Key) GoString() string { return k.String() }
+// Format prints String whatever the verb (%v, %#v, %d, %x, …), so that no
+// format string prints key material.
+func (k *Key) Format(f fmt.State, _ rune) { io.WriteString(f, k.String()) }
 
 // Secret is what a KeyStore returns for a key id: the key, the algorithm it is
 // pinned to, and the credentials of the caller who owns it.
@@ -120,11 +122,13 @@ type Secret struct {
 // its text reaching the client (Error.Cause keeps it for the server's logs).
 //
 // Lookup must be safe for concurrent use. ctx is the one given to Verify.
-// keyID may alias the request's memory, which a framework such as fasthttp
-// reuses once the request is served: clone it (strings.Clone) to keep it,
-// in a cache say. The verifier reads the returned slice during Verify and
-// neither modifies nor keeps it: the Result gets the matching Secret's ID
-// and Credentials.
+// keyID is valid only until Lookup returns: it may alias memory reused by
+// later requests (fasthttp's request buffers; signet's scratch, for an id
+// the URL had to percent-decode), so clone it (strings.Clone) to keep it,
+// in a cache or in Credentials say. A Secret's ID may be keyID itself:
+// the verifier copies it then. The verifier reads the returned slice during
+// Verify and neither modifies nor keeps it: the Result gets the matching
+// Secret's ID and Credentials.
 type KeyStore interface {
 	Lookup(ctx context.Context, keyID string) ([]Secret, error)
 }

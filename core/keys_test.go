@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -339,5 +340,81 @@ func TestSignersRefuseEmptySecret(t *testing.T) {
 		{"pysigned", "shorter than the 64 bytes", func() error { _, err := signet.NewPysignedSigner(empty); return err }},
 	} {
 		assert.ErrorContains(t, tt.build(), tt.want, tt.scheme)
+	}
+}
+
+// TestResultKeyIDOutlivesRequest: a store that names its Secret by the key
+// id it was asked for (or a part of it) hands back memory that later
+// requests reuse (here signet's scratch, for an id the URL percent-encodes;
+// on fasthttp, the request's buffers), so the verifier copies that ID: a
+// Result, and a copy of it kept by the handler, keep their caller's id.
+func TestResultKeyIDOutlivesRequest(t *testing.T) {
+	key := signet.NewHMACKey([]byte(strings.Repeat("k", 64)))
+	echo := func(id func(string) string) signet.KeyStore {
+		return signet.KeyFunc(func(_ context.Context, keyID string) ([]signet.Secret, error) {
+			return []signet.Secret{{ID: id(keyID), Key: key}}, nil
+		})
+	}
+	whole := func(keyID string) string { return keyID }
+	signway := func(t *testing.T, id string) string {
+		s, err := signet.NewSignwaySigner(id, key, "http://gw.example/")
+		require.NoError(t, err)
+		u, err := s.SignURL(signet.SignwayURL{Method: "GET", Proxy: "https://upstream.example/a", Expiry: time.Minute})
+		require.NoError(t, err)
+		return u
+	}
+	pysigned := func(t *testing.T, id string) string {
+		s, err := signet.NewPysignedSigner(key, signet.Pysigned028, signet.PysignedRequireKid(), signet.PysignedKeyID(id))
+		require.NoError(t, err)
+		u, err := s.SignURL("http://example.com/x")
+		require.NoError(t, err)
+		return u
+	}
+	for _, c := range []struct {
+		name        string
+		newVerifier func(signet.KeyStore) (signet.Verifier, error)
+		sign        func(t *testing.T, id string) string
+		id          func(string) string
+		want        string
+	}{
+		{"signway", func(k signet.KeyStore) (signet.Verifier, error) { return signet.NewSignway(k) }, signway, whole, "alice key"},
+		{"signway, a part of the id", func(k signet.KeyStore) (signet.Verifier, error) { return signet.NewSignway(k) }, signway,
+			func(keyID string) string { return keyID[len("alice "):] }, "key"},
+		{"pysigned", func(k signet.KeyStore) (signet.Verifier, error) {
+			return signet.NewPysigned(k, signet.Pysigned028, signet.PysignedRequireKid())
+		}, pysigned, whole, "alice key"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v, err := c.newVerifier(echo(c.id))
+			require.NoError(t, err)
+			first, later := c.sign(t, "alice key"), c.sign(t, "mallory!!")
+			res, err := v.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("GET", first, nil)))
+			require.NoError(t, err)
+			kept := *res
+			for range 10 {
+				_, err := v.Verify(context.Background(), signet.FromHTTP(httptest.NewRequest("GET", later, nil)))
+				require.NoError(t, err)
+			}
+			assert.Equal(t, c.want, res.KeyID)
+			assert.Equal(t, c.want, kept.KeyID)
+		})
+	}
+}
+
+// TestKeyNeverPrintsItsMaterial: whatever the verb, a Key prints the same
+// redacted text, alone or inside a Secret.
+func TestKeyNeverPrintsItsMaterial(t *testing.T) {
+	hmacKey := signet.NewHMACKey([]byte("TOPSECRET-hmac-key"))
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	edKey, err := signet.NewPrivateKey(priv)
+	require.NoError(t, err)
+	for _, key := range []*signet.Key{hmacKey, edKey} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%o", "%b", "%c", "%U", "%t"} {
+			assert.Equal(t, "signet.Key(redacted)", fmt.Sprintf(verb, key), verb)
+		}
+		assert.Equal(t, `signet.Secret{ID:"k1", Key:signet.Key(redacted), Algorithm:"", Credentials:interface {}(nil)}`,
+			fmt.Sprintf("%#v", signet.Secret{ID: "k1", Key: key}))
+		assert.Equal(t, "[{k1 signet.Key(redacted)  <nil>}]", fmt.Sprintf("%v", []signet.Secret{{ID: "k1", Key: key}}))
 	}
 }

@@ -482,8 +482,11 @@ func (a *attempt) allocHome(body bool) (reader *bufferedBody, room []byte) {
 // new Result carrying its context on top of ctx.
 func (p *pipeline) result(ctx context.Context, a *attempt, s *Secret, into *Result) *Result {
 	keyID := s.ID
-	if keyID == "" {
+	switch {
+	case keyID == "":
 		keyID = strings.Clone(a.keyID)
+	case within(keyID, a.keyID): // the store returned the id it was asked for, in memory reused after this request
+		keyID = strings.Clone(keyID)
 	}
 	res := into
 	if res == nil {

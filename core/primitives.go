@@ -64,6 +64,16 @@ func (k *Key) sumMAC(h crypto.Hash, msg []byte) (*mac, []byte) {
 // that take a []byte (decoders, hashes). The result must not be modified.
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
+// within reports whether s starts inside t's memory: s is t, or a part of
+// it, rather than a string of its own.
+func within(s, t string) bool {
+	if s == "" || t == "" {
+		return false
+	}
+	p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(t)))
+	return p >= start && p < start+uintptr(len(t))
+}
+
 // equalBytes compares in constant time (for equal lengths), as
 // subtle.ConstantTimeCompare does but eight bytes at a time: every byte is
 // read and nothing branches on them.

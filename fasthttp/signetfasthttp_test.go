@@ -317,6 +317,45 @@ func TestConcurrentClients(t *testing.T) {
 	wg.Wait()
 }
 
+// TestKeyIDOutlivesRequest: a store that names its Secret by the key id it
+// was asked for hands back a slice of the request's buffer, which fasthttp
+// reuses for the connection's next request; the Result's KeyID is a copy,
+// so a handler may keep it (for a log written later, say).
+func TestKeyIDOutlivesRequest(t *testing.T) {
+	keys := signet.KeyFunc(func(_ context.Context, keyID string) ([]signet.Secret, error) {
+		return []signet.Secret{{ID: keyID, Key: signet.NewHMACKey([]byte(keyID))}}, nil
+	})
+	verifier, err := signet.NewCavage(keys, signet.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var kept []string
+	base := serve(t, &fasthttp.Server{Handler: signetfasthttp.New(verifier)(func(rc *fasthttp.RequestCtx) {
+		res, _ := signetfasthttp.Result(rc)
+		mu.Lock()
+		kept = append(kept, res.KeyID)
+		mu.Unlock()
+	})})
+	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	defer client.CloseIdleConnections()
+	var want []string
+	for i := range 5 {
+		keyID := fmt.Sprintf("client-%d", i)
+		signer, err := signet.NewCavageSigner(keyID, signet.NewHMACKey([]byte(keyID)), signet.WithClock(func() time.Time { return now }))
+		require.NoError(t, err)
+		r, _ := http.NewRequest("GET", base+"/", nil)
+		require.NoError(t, signer.Sign(r))
+		resp, err := client.Do(r)
+		require.NoError(t, err)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		want = append(want, keyID)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, want, kept)
+}
+
 // TestNoAllocations checks that a request verified with an HMAC scheme
 // without a body allocates nothing through the middleware (Results pooled,
 // released when fasthttp resets the request's user values, as its server
