@@ -140,7 +140,7 @@ func TestCavagePathPrefixOverHTTP(t *testing.T) {
 	signer, err := signet.NewCavageSigner("client-1", signet.NewHMACKey([]byte("secret-1")),
 		signet.WithClock(func() time.Time { return prefixSignedAt }))
 	require.NoError(t, err)
-	testPathPrefixOverHTTP(t, signedPOST(signer), verifier(signet.CavagePathPrefix("/files")), verifier(), "OK: ok client-1 /orders/7")
+	testPathPrefixOverHTTP(t, signedPOST(signer, "/files/orders%2F7?id=42"), verifier(signet.CavagePathPrefix("/files")), verifier(), "OK: ok client-1 /orders/7")
 }
 
 // TestCavagePathPrefixMismatchCause: the Cause of an invalid_signature

@@ -148,10 +148,10 @@ func publicGET(target string) func(t *testing.T, base string) *http.Request {
 }
 
 // signedPOST is testPathPrefixOverHTTP's request of a client signing with
-// signer: a POST to the public URL /files/orders%2F7?id=42.
-func signedPOST(signer signet.Signer) func(t *testing.T, base string) *http.Request {
+// signer: a POST to the public URL target (/files/orders%2F7?id=42, say).
+func signedPOST(signer signet.Signer, target string) func(t *testing.T, base string) *http.Request {
 	return func(t *testing.T, base string) *http.Request {
-		r, err := http.NewRequest("POST", base+"/files/orders%2F7?id=42", strings.NewReader(`{"n":1}`))
+		r, err := http.NewRequest("POST", base+target, strings.NewReader(`{"n":1}`))
 		require.NoError(t, err)
 		require.NoError(t, signer.Sign(r))
 		return r

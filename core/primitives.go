@@ -185,6 +185,16 @@ func isURIScheme(s string) bool {
 	return true
 }
 
+// hasEncodedSlash reports whether path holds %2F (or %2f).
+func hasEncodedSlash(path string) bool {
+	for i := strings.IndexByte(path, '%'); i >= 0 && i+2 < len(path); i++ { // most paths have no '%'
+		if path[i] == '%' && path[i+1] == '2' && path[i+2]|0x20 == 'f' {
+			return true
+		}
+	}
+	return false
+}
+
 // appendUnescapedPath appends the percent-decoded path to dst the way a WSGI
 // server and Django derive request.path: every valid %XX is decoded
 // (including %2F), an invalid escape is kept as written, '+' stays '+', and

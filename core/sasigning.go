@@ -497,6 +497,13 @@ func (c *saConfig) appendFields(dst []byte, r Request) ([]byte, error) {
 var errNonStandardMethod = newError(ErrMalformed, "this server verifies the methods GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE and PATCH only: "+
 	"with the method signed next to another field and no delimiter a method cannot hold, another method could take over that field's end")
 
+// errEncodedSlash refuses a path that holds %2F: decoded, as Django signs
+// it, "/users/7%2Fprofile" is "/users/7/profile", which routers that match
+// the escaped path (net/http's ServeMux, echo, chi) serve elsewhere, so the
+// signature of one would open the other.
+var errEncodedSlash = newError(ErrMalformed, "the path holds an encoded slash (%%2F), which SASigning signs as '/': "+
+	"its signature could not tell the path from the one with '/', which this server may route elsewhere")
+
 // isStandardMethod reports whether the upper-cased method m is one of the
 // nine of RFC 9110 and RFC 5789, none of which ends or starts another.
 func isStandardMethod(m []byte) bool {
@@ -513,6 +520,9 @@ func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error)
 		info, err := c.pathInfo(r)
 		if err != nil {
 			return nil, err
+		}
+		if hasEncodedSlash(info) {
+			return nil, errEncodedSlash
 		}
 		if f.name == FieldPath {
 			dst = append(dst, c.mount...)

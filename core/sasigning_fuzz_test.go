@@ -105,8 +105,11 @@ func FuzzSASigningVerify(f *testing.F) {
 			}
 			return
 		}
-		_, gotQuery, _ := strings.Cut(target, "?")
+		gotPath, gotQuery, _ := strings.Cut(target, "?")
 		media, _, _ := strings.Cut(contentType, ";")
+		if strings.Contains(strings.ToLower(gotPath), "%2f") {
+			t.Fatalf("accepted the encoded slash of %q, which SASigning's decoded path cannot tell from '/'", target)
+		}
 		if gotQuery != query || content != body || ts != timestamp || strings.ToLower(strings.TrimSpace(media)) != mediaType {
 			t.Fatalf("accepted a changed request: target %q, content type %q, timestamp %q, body %q", target, contentType, ts, content)
 		}

@@ -455,6 +455,41 @@ func TestSASigningMount(t *testing.T) {
 	})
 }
 
+// TestSASigningEncodedSlash: SASigning signs the decoded path, so the
+// signature of /users/7/profile would verify /users/7%2Fprofile, which
+// routers matching the escaped path (ServeMux, echo, chi) serve elsewhere:
+// a signed path holding %2F is refused, and the signer refuses to sign it.
+// A path not signed, the query and a %25-escaped "%2F" may hold one.
+func TestSASigningEncodedSlash(t *testing.T) {
+	for _, tt := range []struct {
+		name, field, signed, sent string
+		want                      error
+	}{
+		{"path", "path", "/users/7/profile", "/users/7%2Fprofile", signet.ErrMalformed},
+		{"path, lower case", "path", "/users/7/profile", "/users/7%2fprofile", signet.ErrMalformed},
+		{"path_info", "path_info", "/users/7/profile", "/users/7%2Fprofile", signet.ErrMalformed},
+		{"path, %2F in the query", "path", "/users/7?next=%2F", "/users/7?next=%2F", nil},
+		{"path, %252F", "path", "/users/7%252Fprofile", "/users/7%252Fprofile", nil},
+		{"path not signed", "method", "/users/7/profile", "/users/7%2Fprofile", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := []signet.SASigningOption{signet.SASigningFields(tt.field, "method"), signet.SASigningDelimiter("\n")}
+			r := signedRequest(t, "GET", tt.signed, "", opts...)
+			r.RequestURI = tt.sent
+			_, err := newVerifier(t, opts...).Verify(context.Background(), signet.FromHTTP(r))
+			assertVerdict(t, err, tt.want)
+			if tt.want != nil {
+				assert.ErrorContains(t, err, "encoded slash (%2F)")
+				signer, err := signet.NewSASigningSigner(signet.NewHMACKey([]byte(testSecret)), opts...)
+				require.NoError(t, err)
+				out, err := http.NewRequest("GET", "https://example.com"+tt.sent, nil)
+				require.NoError(t, err)
+				assert.ErrorContains(t, signer.Sign(out), "encoded slash (%2F)")
+			}
+		})
+	}
+}
+
 // TestSASigningEmptySecret: upstream accepts an empty secret, with which
 // anyone can sign; signet's verifiers refuse it (as README's
 // os.Getenv of an unset variable would give).
