@@ -39,10 +39,9 @@ type Config struct {
 	// keeps both with err.SetHeaders(c.Response().Header().Set).
 	ErrorHandler func(c echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
-	// nil, for routes that also serve unsigned requests: return nil for
-	// signet.ErrMissingSignature only, or a forged request is served as an
-	// unsigned one. After a body
-	// error (signet.ErrBodyTooLarge without a Content-Length, a failed
+	// nil without answering, for routes that also serve unsigned requests:
+	// return nil for signet.ErrMissingSignature only, or a forged request
+	// is served as an unsigned one. After a body error (signet.ErrBodyTooLarge without a Content-Length, a failed
 	// read) the body is spent: the handler cannot read it.
 	ContinueOnIgnoredError bool
 }
@@ -88,12 +87,12 @@ func (c Config) ToMiddleware() (echo.MiddlewareFunc, error) {
 				switch err := c.ErrorHandler(ctx, verr); {
 				case err != nil:
 					return err
+				case ctx.Response().Committed: // it answered: the handler never runs after that
+					return nil
 				case c.ContinueOnIgnoredError:
 					return next(ctx)
-				case !ctx.Response().Committed: // it answered nothing (it logs, say): never echo's empty 200
-					return HTTPError(ctx, verr)
 				}
-				return nil
+				return HTTPError(ctx, verr) // it answered nothing (it logs, say): never echo's empty 200
 			}
 			ctx.Set(ResultKey, res)
 			ctx.SetRequest(req.WithContext(signet.NewContext(req.Context(), res)))

@@ -39,10 +39,9 @@ type Config struct {
 	// keeps both with err.SetHeaders(c.Response().Header().Set).
 	ErrorHandler func(c *echo.Context, err *signet.Error) error
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
-	// nil, for routes that also serve unsigned requests: return nil for
-	// signet.ErrMissingSignature only, or a forged request is served as an
-	// unsigned one. After a body
-	// error (signet.ErrBodyTooLarge without a Content-Length, a failed
+	// nil without answering, for routes that also serve unsigned requests:
+	// return nil for signet.ErrMissingSignature only, or a forged request
+	// is served as an unsigned one. After a body error (signet.ErrBodyTooLarge without a Content-Length, a failed
 	// read) the body is spent: the handler cannot read it.
 	ContinueOnIgnoredError bool
 }
@@ -112,12 +111,12 @@ func (c Config) reject(ctx *echo.Context, verr *signet.Error, next echo.HandlerF
 	switch {
 	case err != nil:
 		return err
+	case w.answered: // the handler never runs after that
+		return nil
 	case c.ContinueOnIgnoredError:
 		return next(ctx)
-	case !w.answered:
-		return HTTPError(ctx, verr)
 	}
-	return nil
+	return HTTPError(ctx, verr)
 }
 
 // bodyLimited is err, or a 413 when echo's BodyLimit middleware cut the body

@@ -82,6 +82,32 @@ func TestHooks(t *testing.T) {
 	assert.Equal(t, []string{"skipper", "before", "error:missing_signature", "handler", "public"}, calls)
 }
 
+// TestContinueOnlyWhenUnanswered: with ContinueOnIgnoredError, an
+// ErrorHandler that answers (and returns nil, as c.JSON does) has handled
+// the request: the handler does not run after it.
+func TestContinueOnlyWhenUnanswered(t *testing.T) {
+	mw, err := signetecho.Config{
+		Verifier: verifier(t),
+		ErrorHandler: func(c *echo.Context, err *signet.Error) error {
+			return c.JSON(err.Status(), map[string]string{"code": err.Code()})
+		},
+		ContinueOnIgnoredError: true,
+	}.ToMiddleware()
+	require.NoError(t, err)
+	e := echo.New()
+	e.Use(mw)
+	ran := false
+	e.POST("/transfer", func(c *echo.Context) error {
+		ran = true
+		return c.String(http.StatusOK, "transferred")
+	})
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("POST", "/transfer", nil))
+	assert.False(t, ran, "the handler ran after the ErrorHandler answered")
+	assert.Equal(t, http.StatusUnauthorized, w.Code)
+	assert.JSONEq(t, `{"code":"missing_signature"}`, w.Body.String())
+}
+
 func TestSuccessHandler(t *testing.T) {
 	key := signet.NewHMACKey([]byte("s"))
 	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: key})
