@@ -41,8 +41,9 @@ type Config struct {
 	// ContinueOnIgnoredError calls the handler when ErrorHandler returns
 	// nil without answering, for routes that also serve unsigned requests:
 	// return nil for signet.ErrMissingSignature only, or a forged request
-	// is served as an unsigned one. After a body error (signet.ErrBodyTooLarge without a Content-Length, a failed
-	// read) the body is spent: the handler cannot read it.
+	// is served as an unsigned one. After a body error
+	// (signet.ErrBodyTooLarge without a Content-Length, a failed read) the
+	// body is spent: the handler cannot read it.
 	ContinueOnIgnoredError bool
 }
 
