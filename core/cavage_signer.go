@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,7 +63,8 @@ func CavageSignAlgorithm(name string) CavageSignerOption {
 // included, lower-cased (header names are case-insensitive); date must be
 // one of them, (created) and (expires) are in it exactly when
 // CavageExpiresIn is given, and the header carrying the signature
-// (authorization, or signature under CavageSignatureHeader) must not be.
+// (authorization, or signature under CavageSignatureHeader) must not be,
+// nor a connection header (connection, upgrade, …), which HTTP/2 never sends.
 // The default is (request-target) host date, with (created) (expires) after
 // (request-target) under CavageExpiresIn, and digest for a request with a
 // body. An explicit list is signed as given: name digest in it to sign
@@ -72,6 +74,11 @@ func CavageSignHeaders(names ...string) CavageSignerOption {
 		headers, err := cavageHeaderNames("header", names)
 		if err != nil {
 			return err
+		}
+		for _, h := range headers {
+			if connectionHeader(textproto.CanonicalMIMEHeaderKey(h)) {
+				return fmt.Errorf("signet: cannot sign %s, a connection header, which HTTP/2 never sends and proxies drop", h)
+			}
 		}
 		if !slices.Contains(headers, "date") {
 			return errors.New("signet: the signed headers must include date, as both npm peers require")

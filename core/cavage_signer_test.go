@@ -167,6 +167,7 @@ func TestCavageSignerErrors(t *testing.T) {
 		{"a pseudo-header verifiers do not know", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "(keyid)")}, "neither a header name"},
 		{"a header twice", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("(request-target)", "date", "Date")}, "lists date twice"},
 		{"date not signed", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("host")}, "must include date"},
+		{"a connection header", "k", hmacKey, []signet.CavageSignerOption{signet.CavageSignHeaders("date", "connection")}, "cannot sign connection, a connection header"},
 		{"unused option", "k", hmacKey, []signet.CavageSignerOption{signet.WithMaxAge(time.Minute)}, "WithMaxAge is not used"},
 		{"CavageExpiresIn without (created) or (expires) signed", "k", hs2019Key,
 			[]signet.CavageSignerOption{hs2019, signet.CavageExpiresIn(time.Minute), signet.CavageSignHeaders("(request-target)", "host", "date")}, "must list (created) and (expires)"},

@@ -524,6 +524,18 @@ func shortPrefixKey(s string) uint64 {
 	return k << (8 * (8 - len(s)))
 }
 
+// connectionHeader reports whether the canonical header name is about the
+// connection rather than the request: HTTP/2 forbids these fields (Go's
+// HTTP/2 client drops them) and proxies remove them, so a signature over
+// one, or carried in one, would not survive either.
+func connectionHeader(canonical string) bool {
+	switch canonical {
+	case "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade", "Te", "Trailer":
+		return true
+	}
+	return false
+}
+
 // trimOWS trims spaces and tabs (HTTP's optional white space, and what
 // Rust's str::trim removes from a visible-ASCII header value).
 func trimOWS(s string) string {

@@ -135,6 +135,9 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 	if err := applyOptions(opts, "SASigningOption", SASigningOption.applySASigning, c); err != nil {
 		return nil, err
 	}
+	if c.timestampHeader == c.header {
+		return nil, fmt.Errorf("signet: the timestamp and the signature cannot both travel in the %s header", c.header)
+	}
 	if c.pathPrefix != "" {
 		if c.mount != "" {
 			return nil, errors.New("signet: give SASigningMount (requests carry the prefix) or SASigningPathPrefix (a proxy strips it), not both")
@@ -155,6 +158,9 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 			if f.header = textproto.CanonicalMIMEHeaderKey(h); f.header == "Host" {
 				// net/http moves it to r.Host: it is never among the headers.
 				return nil, fmt.Errorf("signet: field %q can never be read: net/http keeps the Host header apart from the others", name)
+			}
+			if connectionHeader(f.header) {
+				return nil, fmt.Errorf("signet: field %q names a connection header, which HTTP/2 never sends and proxies drop", name)
 			}
 		case !slices.Contains([]string{FieldPath, FieldPathInfo, FieldMethod, FieldScheme, FieldContentType, FieldQuery, FieldBody}, name):
 			return nil, fmt.Errorf("signet: unknown SASigning field %q (known: path, path_info, method, scheme, content_type, query, body, timestamp, header:NAME)", name)
@@ -233,14 +239,15 @@ func SASigningHash(name string) SASigningOption {
 }
 
 // SASigningHeader sets the header carrying the signature (default
-// "Signature", which upstream reads; its docs show "API-SIGNATURE").
+// "Signature", which upstream reads; its docs show "API-SIGNATURE"): one a
+// client can send, not Host, Content-Length or a connection header.
 func SASigningHeader(name string) SASigningOption {
 	return saOption(func(c *saConfig) error {
 		if !isToken(name) {
 			return fmt.Errorf("signet: invalid header name %q", name)
 		}
 		c.header = textproto.CanonicalMIMEHeaderKey(name)
-		return nil
+		return carrierHeader("SASigningHeader", c.header)
 	})
 }
 
@@ -292,8 +299,20 @@ func SASigningPathPrefix(prefix string) SASigningOption {
 	})
 }
 
+// carrierHeader refuses, for option, a header a client could never send
+// the signature or timestamp in: net/http writes Host and Content-Length
+// from the request itself, never from its headers, and connection headers
+// do not cross HTTP/2 or proxies.
+func carrierHeader(option, canonical string) error {
+	if canonical == "Host" || canonical == "Content-Length" || connectionHeader(canonical) {
+		return fmt.Errorf("signet: %s: a client cannot send it in the %s header", option, canonical)
+	}
+	return nil
+}
+
 // SASigningTimestamp sets the header the timestamp field reads (default
-// DefaultTimestampHeader) and how far, either way, its unix time may be from
+// DefaultTimestampHeader; not the signature's, nor one SASigningHeader
+// refuses) and how far, either way, its unix time may be from
 // the clock (default DefaultSASigningWindow).
 func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 	return saOption(func(c *saConfig) error {
@@ -302,7 +321,7 @@ func SASigningTimestamp(header string, window time.Duration) SASigningOption {
 		}
 		c.timestampHeader = textproto.CanonicalMIMEHeaderKey(header)
 		c.window, c.timestampSet = window, true
-		return nil
+		return carrierHeader("SASigningTimestamp", c.timestampHeader)
 	})
 }
 
@@ -576,7 +595,7 @@ func (c *saConfig) appendField(dst []byte, r Request, f saField) ([]byte, error)
 		if i > 0 {
 			dst = append(dst, ", "...)
 		}
-		dst = append(dst, v...)
+		dst = append(dst, trimOWS(v)...) // as HTTP/1 sends it; HTTP/2 keeps the spaces
 	}
 	return dst, nil
 }

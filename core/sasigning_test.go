@@ -315,6 +315,16 @@ func TestSASigningConfigErrors(t *testing.T) {
 		{"bad scheme", []signet.SASigningOption{signet.SASigningScheme("ftp")}},
 		{"relative mount", []signet.SASigningOption{signet.SASigningMount("app")}},
 		{"bad header name", []signet.SASigningOption{signet.SASigningHeader("Sig nature")}},
+		// Headers a client cannot send as set: net/http writes Host and
+		// Content-Length itself; HTTP/2 and proxies drop connection headers.
+		{"a connection header signed", []signet.SASigningOption{signet.SASigningFields("path", "header:connection"), signet.SASigningDelimiter("\n")}},
+		{"a signature in Host", []signet.SASigningOption{signet.SASigningHeader("Host")}},
+		{"a signature in Content-Length", []signet.SASigningOption{signet.SASigningHeader("content-length")}},
+		{"a signature in Transfer-Encoding", []signet.SASigningOption{signet.SASigningHeader("Transfer-Encoding")}},
+		{"a timestamp in Keep-Alive", []signet.SASigningOption{signet.SASigningFields("path", "timestamp"), signet.SASigningDelimiter("\n"),
+			signet.SASigningTimestamp("Keep-Alive", time.Minute)}},
+		{"the timestamp in the signature's header", []signet.SASigningOption{signet.SASigningFields("path", "timestamp"), signet.SASigningDelimiter("\n"),
+			signet.SASigningTimestamp("signature", time.Minute)}},
 		{"timestamp option without the field", []signet.SASigningOption{signet.SASigningTimestamp("X-Ts", time.Minute)}},
 		{"a timestamp window under a second", []signet.SASigningOption{signet.SASigningFields("path", "timestamp"), signet.SASigningDelimiter("\n"),
 			signet.SASigningTimestamp("X-Ts", time.Second-1)}},
@@ -345,6 +355,25 @@ func TestSASigningConfigErrors(t *testing.T) {
 	assert.Error(t, err)
 	_, err = signet.NewSASigning(keys, signet.SASigningMount("/a$b"), signet.SASigningDelimiter("$"))
 	assert.NoError(t, err, "upstream's fields keep upstream's format: a value may hold the delimiter")
+}
+
+// TestSASigningHeaderValuesTrimmed: a header:NAME value is signed as
+// HTTP/1 sends it, trimmed of spaces and tabs, and verified so whatever the
+// server received: HTTP/2 keeps " abc " as sent.
+func TestSASigningHeaderValuesTrimmed(t *testing.T) {
+	opts := []signet.SASigningOption{signet.SASigningFields("path", "header:X-Foo"), signet.SASigningDelimiter("\n")}
+	signer, err := signet.NewSASigningSigner(signet.NewHMACKey([]byte(testSecret)), opts...)
+	require.NoError(t, err)
+	out := httptest.NewRequest("GET", "/x", nil)
+	out.Header.Set("X-Foo", " abc\t")
+	require.NoError(t, signer.Sign(out))
+	for _, received := range []string{" abc\t", "abc"} { // HTTP/2, HTTP/1
+		in := httptest.NewRequest("GET", "/x", nil)
+		in.Header = out.Header.Clone()
+		in.Header.Set("X-Foo", received)
+		_, err := newVerifier(t, opts...).Verify(context.Background(), signet.FromHTTP(in))
+		assert.NoError(t, err, "%q", received)
+	}
 }
 
 // TestSASigningExtensions round-trips the fields signet adds to upstream's and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
@@ -104,7 +105,8 @@ func SignwayTTL(d time.Duration) SignwaySignerOption {
 
 // SignwaySignHeaders sets the headers Sign signs, with the values the
 // request has; a request lacking one of them cannot be signed. host cannot
-// be signed this way: the gateway receives its own host. content-length is
+// be signed this way: the gateway receives its own host; nor can a
+// connection header (connection, upgrade, …), which HTTP/2 never sends. content-length is
 // the one net/http sends (from r.ContentLength and the body): a request
 // sent without one (a chunked body, a GET without a body) cannot be signed.
 func SignwaySignHeaders(names ...string) SignwaySignerOption {
@@ -113,6 +115,9 @@ func SignwaySignHeaders(names ...string) SignwaySignerOption {
 		for _, n := range names {
 			if !isToken(n) || strings.EqualFold(n, "host") {
 				return fmt.Errorf("signet: cannot sign header %q", n)
+			}
+			if connectionHeader(textproto.CanonicalMIMEHeaderKey(n)) {
+				return fmt.Errorf("signet: cannot sign %s, a connection header, which HTTP/2 never sends and proxies drop", n)
 			}
 			s.headers = append(s.headers, strings.ToLower(n))
 		}

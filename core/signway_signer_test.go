@@ -93,6 +93,7 @@ func TestSignwaySignerErrors(t *testing.T) {
 		{"ttl beyond u32", "id", "https://gw/", key, []signet.SignwaySignerOption{signet.SignwayTTL(1 << 32 * time.Second)}},
 		{"host header", "id", "https://gw/", key, []signet.SignwaySignerOption{signet.SignwaySignHeaders("Host")}},
 		{"bad header name", "id", "https://gw/", key, []signet.SignwaySignerOption{signet.SignwaySignHeaders("a b")}},
+		{"a connection header", "id", "https://gw/", key, []signet.SignwaySignerOption{signet.SignwaySignHeaders("Upgrade")}},
 		{"nil option", "id", "https://gw/", key, []signet.SignwaySignerOption{nil}},
 		{"option of a verifier", "id", "https://gw/", key, []signet.SignwaySignerOption{signet.WithMaxAge(time.Minute)}},
 	} {
