@@ -189,6 +189,9 @@ func defaultCavageLabel(k keyKind) string {
 // Cookie is rewritten as HTTP/2 carries it, one header ("a=1;b=2" as
 // "a=1; b=2"), so that it verifies over either protocol.
 func (s *CavageSigner) Sign(r *http.Request) error {
+	if r.URL == nil {
+		return errNoURL
+	}
 	now := s.cfg.now()
 	out := outgoing(r)
 	if s.headers == nil || slices.Contains(s.headers, "host") {

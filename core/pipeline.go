@@ -22,8 +22,9 @@ type Verifier interface {
 
 // CheckVerifier returns an error for a v that would fail every request: nil,
 // a nil pointer (a verifier whose constructor's error went unchecked) or a
-// nil func, which would panic on the first one, or a FirstOf that
-// NewFirstOf did not build. Adapters call it when they are built,
+// nil func, which would panic on the first one, or one of this package's
+// verifiers that its constructor did not build (&signet.Cavage{}, a
+// FirstOf without NewFirstOf). Adapters call it when they are built,
 // so that the mistake shows at startup.
 func CheckVerifier(v Verifier) error {
 	if v == nil {
@@ -34,6 +35,9 @@ func CheckVerifier(v Verifier) error {
 	}
 	if f, ok := v.(*FirstOf); ok && len(f.verifiers) == 0 {
 		return errors.New("signet: a FirstOf without verifiers: build it with NewFirstOf")
+	}
+	if b, ok := v.(interface{ built() bool }); ok && !b.built() {
+		return fmt.Errorf("signet: the %T was not built by its constructor (a struct literal?): use its New function", v)
 	}
 	return nil
 }
@@ -229,9 +233,19 @@ type pipeline struct {
 	settings
 }
 
+// errUnbuilt answers every request to a verifier no constructor built (a
+// struct literal): it has neither keys nor configuration.
+var errUnbuilt = newError(ErrUnavailable, "this verifier was not built by its constructor")
+
+// built reports whether a constructor built the verifier: each sets keys.
+func (p *pipeline) built() bool { return p.keys != nil }
+
 // run verifies r with s into a new Result or, when into is not nil, into
 // into (see IntoVerifier).
 func (p *pipeline) run(ctx context.Context, r Request, s scheme, into *Result) (*Result, error) {
+	if !p.built() {
+		return nil, errUnbuilt
+	}
 	a := attempts.Get().(*attempt)
 	defer a.release()
 	a.req, a.sc = r, s

@@ -2,7 +2,9 @@ package signet
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"testing"
@@ -77,6 +79,22 @@ func TestCheckVerifier(t *testing.T) {
 	v, err := NewSignway(keys)
 	require.NoError(t, err)
 	assert.NoError(t, CheckVerifier(v))
+}
+
+// TestUnbuiltVerifiers: a verifier no constructor built (a struct literal)
+// is refused by CheckVerifier, and answers every request 503, never a
+// panic.
+func TestUnbuiltVerifiers(t *testing.T) {
+	r := FromHTTP(httptest.NewRequest("GET", "/x?sig=00&exp=1", nil))
+	for _, v := range []Verifier{&SASigning{}, &Cavage{}, &Signway{}, &Pysigned{}, &SignedURL{}} {
+		assert.ErrorContains(t, CheckVerifier(v), fmt.Sprintf("the %T was not built by its constructor", v))
+		res, err := v.Verify(context.Background(), r)
+		assert.Nil(t, res)
+		assert.ErrorIs(t, err, ErrUnavailable, "%T", v)
+		into, ok := v.(IntoVerifier)
+		require.True(t, ok)
+		assert.ErrorIs(t, into.VerifyInto(context.Background(), r, &Result{}), ErrUnavailable, "%T", v)
+	}
 }
 
 // TestCheckTimeDate: a signature dated only by a signed Date header is

@@ -141,7 +141,7 @@ func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
 // request-target longer than verifiers read.
 func (s *PysignedSigner) Sign(r *http.Request) error {
 	if r.URL == nil {
-		return errors.New("signet: the request has no URL")
+		return errNoURL
 	}
 	out := outgoing(r)
 	u := pyURL{scheme: lowerASCII(r.URL.Scheme), netloc: out.Host()}

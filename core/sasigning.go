@@ -435,6 +435,9 @@ func NewSASigningSigner(key *Key, opts ...SASigningOption) (*SASigningSigner, er
 // timestamp field is signed) on r, which must be an outgoing request the
 // caller owns: signethttp.Transport clones before signing.
 func (s *SASigningSigner) Sign(r *http.Request) error {
+	if r.URL == nil {
+		return errNoURL
+	}
 	c := s.cfg
 	if r.Header == nil {
 		r.Header = http.Header{}

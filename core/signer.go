@@ -24,6 +24,10 @@ type Signer interface {
 // see it.
 func outgoing(r *http.Request) Request { return outgoingRequest{r} }
 
+// errNoURL is a signer's error for a request without a URL, which net/http
+// could not send either.
+var errNoURL = errors.New("signet: the request has no URL")
+
 type outgoingRequest struct{ r *http.Request }
 
 // Method returns the method net/http sends: GET for an empty one.

@@ -83,6 +83,21 @@ func TestSignerNilHeader(t *testing.T) {
 	}
 }
 
+// TestSignerNoURL: a request without a URL, which net/http cannot send, is
+// an error, never a panic.
+func TestSignerNoURL(t *testing.T) {
+	pysigned, err := signet.NewPysignedSigner(signet.NewHMACKey([]byte(strings.Repeat("k", 64))))
+	require.NoError(t, err)
+	signers := outgoingSigners(t)
+	signers["pysigned"] = pysigned
+	for name, signer := range signers {
+		t.Run(name, func(t *testing.T) {
+			r := &http.Request{Method: "GET", Header: http.Header{}}
+			require.NotPanics(t, func() { assert.Error(t, signer.Sign(r)) })
+		})
+	}
+}
+
 // TestSignerErrors: a request a signer cannot sign gets a signer's error,
 // prefixed signet:, keeping its kind, and not the advice a verifier sends
 // its client.
