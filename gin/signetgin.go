@@ -12,7 +12,8 @@ const ResultKey = "github.com/signet-go/signet/gin.Result"
 
 // ErrorHandler answers a request that failed verification. The chain is
 // aborted after it returns. One that only records the error in c.Errors
-// leaves the answer to a middleware before New (gin's idiom), and one that
+// leaves the answer to a middleware before New (gin's idiom), with the
+// error's status set (no such middleware: that status, no body); one that
 // only sets a status answers that status; one that neither answers, records
 // nor sets a status (it only logs, say) is followed by WriteError, never
 // gin's empty 200.
@@ -66,7 +67,12 @@ func (m *middleware) handle(c *gin.Context) {
 	res, err := signet.VerifyRequest(c.Request.Context(), m.verifier, signet.FromHTTP(c.Request))
 	if err != nil {
 		errs, status := len(c.Errors), c.Writer.Status()
-		if m.onError(c, err); !c.Writer.Written() && c.Writer.Status() == status && len(c.Errors) == errs {
+		m.onError(c, err)
+		switch {
+		case c.Writer.Written() || c.Writer.Status() != status: // it answered, or set a status
+		case len(c.Errors) != errs: // a middleware before New answers; the error's status until it does
+			c.Status(err.Status())
+		default:
 			WriteError(c, err)
 		}
 		c.Abort()

@@ -98,6 +98,23 @@ func TestErrorsRenderedEarlier(t *testing.T) {
 	assert.JSONEq(t, `{"rendered":"missing_signature"}`, w.Body.String())
 }
 
+// TestErrorsRecordedOnly: an error handler that only records the error,
+// with no middleware before New to render it, answers the error's status,
+// never gin's empty 200; the handler does not run.
+func TestErrorsRecordedOnly(t *testing.T) {
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	require.NoError(t, err)
+	verifier, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	r := gin.New()
+	r.Use(signetgin.New(verifier, signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })))
+	r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	assert.Equal(t, http.StatusUnauthorized, w.Code)
+	assert.Empty(t, w.Body.String())
+}
+
 // TestErrorHandlerThatSetsAStatus: an error handler that only sets a status
 // keeps it (one that answers nothing is the suite's case).
 func TestErrorHandlerThatSetsAStatus(t *testing.T) {

@@ -9,7 +9,8 @@ import (
 
 // ErrorHandler answers a request that failed verification. One that writes
 // nothing through w (it only logs, say) is followed by WriteError, never
-// net/http's empty 200.
+// net/http's empty 200; one that writes a body or flushes without a status
+// sends the error's status, not net/http's implicit 200.
 type ErrorHandler func(w http.ResponseWriter, r *http.Request, err *signet.Error)
 
 // Option configures New.
@@ -28,7 +29,7 @@ func WithErrorHandler(h ErrorHandler) Option {
 // answered is h, followed by WriteError when h wrote nothing.
 func answered(h ErrorHandler) ErrorHandler {
 	return func(w http.ResponseWriter, r *http.Request, err *signet.Error) {
-		tw := &writeTracker{ResponseWriter: w}
+		tw := &writeTracker{ResponseWriter: w, status: err.Status()}
 		if h(tw, r, err); !tw.wrote {
 			WriteError(w, r, err)
 		}
@@ -36,10 +37,12 @@ func answered(h ErrorHandler) ErrorHandler {
 }
 
 // writeTracker is a ResponseWriter that records whether anything was
-// written through it.
+// written through it, and sends status first when a body or a flush would
+// otherwise send net/http's implicit 200.
 type writeTracker struct {
 	http.ResponseWriter
-	wrote bool
+	status int
+	wrote  bool
 }
 
 func (t *writeTracker) WriteHeader(code int) {
@@ -48,8 +51,24 @@ func (t *writeTracker) WriteHeader(code int) {
 }
 
 func (t *writeTracker) Write(b []byte) (int, error) {
-	t.wrote = true
+	t.answer()
 	return t.ResponseWriter.Write(b)
+}
+
+// Flush and FlushError (http.Flusher, http.ResponseController) flush the
+// answer, its status first.
+func (t *writeTracker) Flush() { _ = t.FlushError() }
+
+func (t *writeTracker) FlushError() error {
+	t.answer()
+	return http.NewResponseController(t.ResponseWriter).Flush()
+}
+
+// answer sends status unless a status was sent.
+func (t *writeTracker) answer() {
+	if !t.wrote {
+		t.WriteHeader(t.status)
+	}
 }
 
 // Unwrap gives http.ResponseController the writer's other methods.

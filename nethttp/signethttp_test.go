@@ -87,3 +87,30 @@ func TestErrorHandlerThatAnswers(t *testing.T) {
 	assert.Equal(t, http.StatusTeapot, w.Code)
 	assert.Empty(t, w.Body.String())
 }
+
+// TestErrorHandlerWithoutStatus: an error handler that writes a body or
+// flushes without a status answers with the error's status, never
+// net/http's implicit 200, and once.
+func TestErrorHandlerWithoutStatus(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		answer func(w http.ResponseWriter)
+		body   string
+	}{
+		{"a body", func(w http.ResponseWriter) { io.WriteString(w, "refused") }, "refused"},
+		{"a flush", func(w http.ResponseWriter) { http.NewResponseController(w).Flush() }, ""},
+		{"a flush as an http.Flusher", func(w http.ResponseWriter) { w.(http.Flusher).Flush() }, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			handler := signethttp.WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, _ *signet.Error) { tt.answer(w) })
+			srv := httptest.NewServer(signethttp.New(verifier(t), handler)(echo))
+			defer srv.Close()
+			resp, err := http.Get(srv.URL + "/x")
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+			assert.Equal(t, tt.body, string(body))
+		})
+	}
+}
