@@ -138,7 +138,11 @@ func (s *PysignedSigner) SignURL(rawURL string) (string, error) {
 // scheme of r.URL and the host r is sent to, as a signet or pysigned server
 // sees them. r must be a request the caller owns: signethttp.Transport
 // clones before signing. As SignURL, it refuses a host or a signed
-// request-target longer than verifiers read.
+// request-target longer than verifiers read, and re-encodes the query as
+// pysigned does (a parameter with a blank value, "?archived", is dropped).
+// Unlike SignURL, it refuses a query that already holds sig or exp (or kid,
+// under PysignedRequireKid): the server's handler would read that value,
+// which no signature covers.
 func (s *PysignedSigner) Sign(r *http.Request) error {
 	if r.URL == nil {
 		return errNoURL
@@ -162,10 +166,15 @@ func (s *PysignedSigner) Sign(r *http.Request) error {
 		return err
 	}
 	u.path, u.params, u.query = splitPyRest(target, u.scheme)
-	if r.Response != nil { // a redirect of a request this signer signed: sign it afresh
-		u.query = withoutParams(u.query, func(name string) bool {
-			return name == "sig" || name == "exp" || name == "kid" && s.cfg.requireKid // a kid it wrote
-		})
+	ours := func(name string) bool {
+		return name == "sig" || name == "exp" || name == "kid" && s.cfg.requireKid // a kid it writes
+	}
+	switch unsigned := withoutParams(u.query, ours); {
+	case r.Response != nil: // a redirect of a request this signer signed: sign it afresh
+		u.query = unsigned
+	case unsigned != u.query:
+		return errors.New("signet: the request's query already holds sig, exp or kid, which pysigned never signs " +
+			"(a verifier reads the pair Sign appends): rename the parameter")
 	}
 	query, err := s.signedQuery(&u)
 	if err != nil {

@@ -117,7 +117,7 @@ func TestPysignedSignOverHTTP(t *testing.T) {
 		require.NoError(t, err)
 		for _, target := range []string{
 			"/", "/a%2Fb/c%20d;p=1?x=1&x=0&blank=&flag", "/caf%C3%A9?q=hello+world&q=%E2%82%AC&utm=x",
-			"/a;b;c?semi=a;b&plus=a+b&pct=%2B%zz", "/p?sig=old&exp=1", "//double//slash?e=",
+			"/a;b;c?semi=a;b&plus=a+b&pct=%2B%zz", "/p?kid=mine", "//double//slash?e=",
 		} {
 			t.Run(signing+target, func(t *testing.T) {
 				r, err := http.NewRequest("GET", srv.URL+target, nil)
@@ -276,6 +276,38 @@ func TestPysignedSignerRedirectKid(t *testing.T) {
 	q = redirect(signet.Pysigned028, signet.PysignedRequireKid(), signet.PysignedKeyID("k1"))
 	assert.Equal(t, []string{"k1"}, q["kid"], "the kid it writes replaces the one of the signed URL")
 	assert.Equal(t, []string{"1700000600"}, q["exp"])
+}
+
+// TestPysignedSignRefusesItsNames: Sign refuses a query already holding
+// sig or exp (kid too, when it writes one), which no signature covers and
+// the server's handler would read (SignURL keeps upstream's behaviour,
+// vector input-already-signed); a redirect it signed is signed afresh
+// (TestPysignedSignerRedirectKid).
+func TestPysignedSignRefusesItsNames(t *testing.T) {
+	key := signet.NewHMACKey(bytes.Repeat([]byte{7}, 64))
+	plain, err := signet.NewPysignedSigner(key, signet.Pysigned028)
+	require.NoError(t, err)
+	withKid, err := signet.NewPysignedSigner(key, signet.Pysigned028, signet.PysignedRequireKid(), signet.PysignedKeyID("k1"))
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		signer *signet.PysignedSigner
+		query  string
+		refuse bool
+	}{
+		{plain, "exp=42&q=x", true},
+		{plain, "q=x&sig=00", true},
+		{plain, "kid=mine", false},
+		{withKid, "kid=mine", true},
+		{withKid, "expires=1&signature=2", false},
+	} {
+		r, err := http.NewRequest("GET", "https://h/p?"+tt.query, nil)
+		require.NoError(t, err)
+		if err := tt.signer.Sign(r); tt.refuse {
+			assert.ErrorContains(t, err, "already holds sig, exp or kid", tt.query)
+		} else {
+			assert.NoError(t, err, tt.query)
+		}
+	}
 }
 
 // TestPysignedSignerRefusesHash: a request whose query (or path) holds a
