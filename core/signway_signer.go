@@ -310,10 +310,18 @@ func signwaySignedHeaders(u SignwayURL) ([]SignwayHeader, error) {
 // gateway: its URL becomes the signed URL (X-Sw-Proxy = the request's URL)
 // for its method, the headers of SignwaySignHeaders and, with
 // SignwaySignBody, its body; it is valid for the SignwayTTL. r must be a
-// request the caller owns: signethttp.Transport clones before signing.
+// request the caller owns: signethttp.Transport clones before signing. A
+// URL with credentials (user:password@), or a Host other than the URL's,
+// is refused: the gateway calls the URL as it stands in X-Sw-Proxy.
 func (s *SignwaySigner) Sign(r *http.Request) error {
 	if r.URL == nil || !r.URL.IsAbs() {
 		return errors.New("signet: a Signway signer needs the absolute upstream URL")
+	}
+	if r.URL.User != nil { // they would travel in X-Sw-Proxy, in the gateway's logs
+		return errors.New("signet: the upstream URL holds credentials (user:password@), which X-Sw-Proxy would carry in the query: send them in a header")
+	}
+	if r.Host != "" && !strings.EqualFold(r.Host, r.URL.Host) { // the gateway calls the URL's host
+		return fmt.Errorf("signet: the request's Host %q is not its URL's host %q, which the gateway calls: put the host in the URL", r.Host, r.URL.Host)
 	}
 	out := outgoing(r)
 	u := SignwayURL{Method: out.Method(), Proxy: r.URL.String(), Expiry: s.ttl}

@@ -149,6 +149,26 @@ func TestSignwaySignerErrors(t *testing.T) {
 	}
 	_, err = signer.SignURL(signet.SignwayURL{Method: "PROPFIND", Proxy: "https://api.example.com/x", Expiry: time.Minute})
 	assert.NoError(t, err, "a method browsers send as written")
+
+	// Sign: the gateway calls X-Sw-Proxy as it stands, so neither a Host
+	// of the request's own nor credentials in the URL may go into it.
+	for _, tc := range []struct {
+		name, url, host, want string
+	}{
+		{"credentials in the URL", "https://user:pw@api.example.com/x", "", "holds credentials"},
+		{"another Host", "https://10.0.0.5/x", "api.internal.example", "is not its URL's host"},
+		{"the URL's host", "https://API.example.com/x", "api.example.com", ""},
+	} {
+		r, err := http.NewRequest("GET", tc.url, nil)
+		require.NoError(t, err)
+		r.Host = tc.host
+		if err := signer.Sign(r); tc.want != "" {
+			assert.ErrorContains(t, err, tc.want, tc.name)
+			assert.NotContains(t, err.Error(), "pw", tc.name)
+		} else {
+			assert.NoError(t, err, tc.name)
+		}
+	}
 }
 
 // TestSignwaySignerContentLength checks the signed content-length: added
