@@ -202,6 +202,12 @@ func (s *CavageSigner) Sign(r *http.Request) error {
 	if err := s.checkDraftPeers(r.Header); err != nil {
 		return err
 	}
+	if err := checkSpellings(r.Header, func(c string) bool {
+		return c == "Date" || c == "Digest" || c == "Authorization" || c == "Signature" ||
+			slices.ContainsFunc(s.headers, func(h string) bool { return strings.EqualFold(h, c) })
+	}); err != nil {
+		return err
+	}
 	if c := r.Header["Cookie"]; len(c) > 0 && slices.Contains(s.headers, "cookie") {
 		// the draft refused several above; api-signature joins them with "; "
 		r.Header["Cookie"] = []string{cookieCrumbs(strings.Join(c, "; "))}

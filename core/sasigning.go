@@ -447,6 +447,12 @@ func (s *SASigningSigner) Sign(r *http.Request) error {
 		path, _ := splitTarget(out)
 		return fmt.Errorf("signet: the request's path %q is outside the prefix %q the signer signs for (SASigningMount or SASigningPathPrefix)", path, c.mount)
 	}
+	if err := checkSpellings(r.Header, func(h string) bool {
+		return h == c.header || h == c.timestampHeader ||
+			slices.ContainsFunc(c.fields, func(f saField) bool { return f.header == h })
+	}); err != nil {
+		return err
+	}
 	for _, f := range c.fields {
 		if f.header == "Cookie" && len(r.Header["Cookie"]) > 1 {
 			return errors.New(`signet: the request has several Cookie headers, which an HTTP/2 server joins with "; " where SASigning signs ", ": send one Cookie header`)

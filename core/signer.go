@@ -24,6 +24,19 @@ type Signer interface {
 // see it.
 func outgoing(r *http.Request) Request { return outgoingRequest{r} }
 
+// checkSpellings refuses a header map holding a key that is not in
+// canonical form (set by assigning to the map) for a header the signer
+// signs or sets, as signs reports of the canonical name: net/http sends
+// every key, so the server would receive values beside the signed ones.
+func checkSpellings(h http.Header, signs func(canonical string) bool) error {
+	for k := range h {
+		if c := textproto.CanonicalMIMEHeaderKey(k); c != k && signs(c) {
+			return fmt.Errorf("signet: the request's headers hold %q, which net/http sends beside %s: set it with Header.Set or Header.Add", k, c)
+		}
+	}
+	return nil
+}
+
 // errNoURL is a signer's error for a request without a URL, which net/http
 // could not send either.
 var errNoURL = errors.New("signet: the request has no URL")

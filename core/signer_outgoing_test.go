@@ -213,3 +213,40 @@ func TestSignerHeaderValuesAsSent(t *testing.T) {
 	r.Header = http.Header{"X-A": {"a"}, "Cookie": {"a=1", "b=2"}}
 	assert.ErrorContains(t, signer.Sign(r), "several Cookie headers")
 }
+
+// TestSignerHeaderSpellings: net/http sends every key of the header map, so
+// a key not in canonical form (r.Header["x-custom"]) beside a signed header
+// would reach the server as values the signature does not cover (Date: a
+// second one beside the signer's): the signers refuse it. Another header's
+// spelling is no concern of theirs.
+func TestSignerHeaderSpellings(t *testing.T) {
+	key := signet.NewHMACKey([]byte("secret"))
+	cavage, err := signet.NewCavageSigner("k", key, signet.CavageSignHeaders("(request-target)", "date", "x-custom"))
+	require.NoError(t, err)
+	sa, err := signet.NewSASigningSigner(key, signet.SASigningFields("path", "header:X-Custom"), signet.SASigningDelimiter("\n"))
+	require.NoError(t, err)
+	signway, err := signet.NewSignwaySigner("k", key, "https://gw.example/", signet.SignwaySignHeaders("X-Custom"))
+	require.NoError(t, err)
+	for name, signer := range map[string]signet.Signer{"cavage": cavage, "sasigning": sa, "signway": signway} {
+		for _, tt := range []struct {
+			header http.Header
+			refuse bool
+		}{
+			{http.Header{"X-Custom": {"a"}, "x-custom": {"b"}}, true},
+			{http.Header{"X-Custom": {"a"}, "x-other": {"b"}}, false},
+		} {
+			r, err := http.NewRequest("GET", "https://api.example/x", nil)
+			require.NoError(t, err)
+			r.Header = tt.header
+			if err := signer.Sign(r); tt.refuse {
+				assert.ErrorContains(t, err, `hold "x-custom"`, name)
+			} else {
+				assert.NoError(t, err, name)
+			}
+		}
+	}
+	r, err := http.NewRequest("GET", "https://api.example/x", nil)
+	require.NoError(t, err)
+	r.Header = http.Header{"date": {"Mon, 01 Jan 2024 00:00:00 GMT"}, "X-Custom": {"a"}}
+	assert.ErrorContains(t, cavage.Sign(r), `hold "date"`)
+}

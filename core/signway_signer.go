@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -322,6 +323,11 @@ func (s *SignwaySigner) Sign(r *http.Request) error {
 	}
 	if r.Host != "" && !strings.EqualFold(r.Host, r.URL.Host) { // the gateway calls the URL's host
 		return fmt.Errorf("signet: the request's Host %q is not its URL's host %q, which the gateway calls: put the host in the URL", r.Host, r.URL.Host)
+	}
+	if err := checkSpellings(r.Header, func(c string) bool {
+		return slices.ContainsFunc(s.headers, func(h string) bool { return strings.EqualFold(h, c) })
+	}); err != nil {
+		return err
 	}
 	out := outgoing(r)
 	u := SignwayURL{Method: out.Method(), Proxy: r.URL.String(), Expiry: s.ttl}
