@@ -57,10 +57,7 @@ func TestBodyBytesKey(t *testing.T) {
 // TestRejectionInErrors: a rejection is recorded in c.Errors, where gin's
 // logger and error-reporting middlewares look, as a private error.
 func TestRejectionInErrors(t *testing.T) {
-	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
-	require.NoError(t, err)
-	verifier, err := signet.NewSASigning(keys)
-	require.NoError(t, err)
+	verifier := sasigning(t)
 	var recorded error
 	r := gin.New()
 	r.Use(func(c *gin.Context) {
@@ -78,10 +75,7 @@ func TestRejectionInErrors(t *testing.T) {
 // for a middleware before New to render (gin's c.Errors idiom); that
 // middleware's answer is the one sent.
 func TestErrorsRenderedEarlier(t *testing.T) {
-	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
-	require.NoError(t, err)
-	verifier, err := signet.NewSASigning(keys)
-	require.NoError(t, err)
+	verifier := sasigning(t)
 	record := signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })
 	r := gin.New()
 	r.Use(func(c *gin.Context) {
@@ -102,10 +96,7 @@ func TestErrorsRenderedEarlier(t *testing.T) {
 // with no middleware before New to render it, answers the error's status,
 // never gin's empty 200; the handler does not run.
 func TestErrorsRecordedOnly(t *testing.T) {
-	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
-	require.NoError(t, err)
-	verifier, err := signet.NewSASigning(keys)
-	require.NoError(t, err)
+	verifier := sasigning(t)
 	r := gin.New()
 	r.Use(signetgin.New(verifier, signetgin.WithErrorHandler(func(c *gin.Context, err *signet.Error) { _ = c.Error(err) })))
 	r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
@@ -118,10 +109,7 @@ func TestErrorsRecordedOnly(t *testing.T) {
 // TestErrorHandlerThatSetsAStatus: an error handler that only sets a status
 // keeps it (one that answers nothing is the suite's case).
 func TestErrorHandlerThatSetsAStatus(t *testing.T) {
-	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
-	require.NoError(t, err)
-	verifier, err := signet.NewSASigning(keys)
-	require.NoError(t, err)
+	verifier := sasigning(t)
 	r := gin.New()
 	r.Use(signetgin.New(verifier, signetgin.WithErrorHandler(func(c *gin.Context, _ *signet.Error) { c.Status(http.StatusForbidden) })))
 	r.GET("/x", func(c *gin.Context) { c.String(http.StatusOK, "protected") })
@@ -129,4 +117,14 @@ func TestErrorHandlerThatSetsAStatus(t *testing.T) {
 	r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
 	assert.Equal(t, http.StatusForbidden, w.Code)
 	assert.Empty(t, w.Body.String())
+}
+
+// sasigning is an SASigning verifier over the key "s" (id "k").
+func sasigning(t *testing.T) signet.Verifier {
+	t.Helper()
+	keys, err := signet.NewStaticKeys(signet.Secret{ID: "k", Key: signet.NewHMACKey([]byte("s"))})
+	require.NoError(t, err)
+	v, err := signet.NewSASigning(keys)
+	require.NoError(t, err)
+	return v
 }
