@@ -8,7 +8,9 @@ import (
 
 // ErrorHandler answers a request that failed verification. One that leaves
 // the response as it found it (its status and body unchanged: it only logs,
-// say) is followed by WriteError, never an empty 200.
+// say) is followed by WriteError, never an empty 200; one that writes a
+// body but leaves the status answers with the error's status, never the
+// 200 a fasthttp response starts with.
 type ErrorHandler func(rc *fasthttp.RequestCtx, err *signet.Error)
 
 // Option configures New.
@@ -25,12 +27,16 @@ func WithErrorHandler(h ErrorHandler) Option {
 }
 
 // answered is h, followed by WriteError when h left the response as it
-// found it.
+// found it, and by the error's status when h left only the status.
 func answered(h ErrorHandler) ErrorHandler {
 	return func(rc *fasthttp.RequestCtx, err *signet.Error) {
 		before := responseState(&rc.Response)
-		if h(rc, err); responseState(&rc.Response) == before {
+		h(rc, err)
+		switch after := responseState(&rc.Response); {
+		case after == before:
 			WriteError(rc, err)
+		case after[0] == before[0]:
+			rc.SetStatusCode(err.Status())
 		}
 	}
 }

@@ -59,7 +59,7 @@ func TestErrorHandlerAnswers(t *testing.T) {
 		body    string
 	}{
 		{"a status only", func(rc *fasthttp.RequestCtx, _ *signet.Error) { rc.SetStatusCode(http.StatusForbidden) }, http.StatusForbidden, ""},
-		{"a body only", func(rc *fasthttp.RequestCtx, _ *signet.Error) { rc.SetBodyString("no") }, http.StatusOK, "no"},
+		{"a body only: the error's status, not fasthttp's 200", func(rc *fasthttp.RequestCtx, _ *signet.Error) { rc.SetBodyString("no") }, http.StatusUnauthorized, "no"},
 		{"headers only", func(rc *fasthttp.RequestCtx, _ *signet.Error) { rc.Response.Header.Set("X-Seen", "1") }, http.StatusUnauthorized,
 			`{"error":"missing_signature","message":"send the signature in the Signature header"}`},
 	} {
@@ -93,7 +93,11 @@ func TestErrorHandlerAnswerSeen(t *testing.T) {
 			func(*fasthttp.RequestCtx, *signet.Error) {}, http.StatusUnauthorized},
 		{"a body stream", func(*fasthttp.RequestCtx) {}, func(rc *fasthttp.RequestCtx, _ *signet.Error) {
 			rc.SetBodyStream(&stream, -1)
-		}, http.StatusOK},
+		}, http.StatusUnauthorized},
+		{"a body stream and a status", func(*fasthttp.RequestCtx) {}, func(rc *fasthttp.RequestCtx, _ *signet.Error) {
+			rc.SetBodyStream(&stream, -1)
+			rc.SetStatusCode(http.StatusForbidden)
+		}, http.StatusForbidden},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stream.read.Store(false)
