@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,8 +75,8 @@ func CavageSignHeaders(names ...string) CavageSignerOption {
 			return err
 		}
 		for _, h := range headers {
-			if connectionHeader(textproto.CanonicalMIMEHeaderKey(h)) {
-				return fmt.Errorf("signet: cannot sign %s, a connection header, which HTTP/2 never sends and proxies drop", h)
+			if err := checkSignable(h); err != nil {
+				return err
 			}
 		}
 		if !slices.Contains(headers, "date") {

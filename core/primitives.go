@@ -11,7 +11,9 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"hash"
+	"net/textproto"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -534,6 +536,14 @@ func connectionHeader(canonical string) bool {
 		return true
 	}
 	return false
+}
+
+// checkSignable refuses to sign a connection header, named in any case.
+func checkSignable(name string) error {
+	if connectionHeader(textproto.CanonicalMIMEHeaderKey(name)) {
+		return fmt.Errorf("signet: cannot sign %s, a connection header, which HTTP/2 never sends and proxies drop", name)
+	}
+	return nil
 }
 
 // trimOWS trims spaces and tabs (HTTP's optional white space, and what

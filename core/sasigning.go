@@ -159,8 +159,8 @@ func newSAConfig(opts []SASigningOption, signer bool) (*saConfig, error) {
 				// net/http moves it to r.Host: it is never among the headers.
 				return nil, fmt.Errorf("signet: field %q can never be read: net/http keeps the Host header apart from the others", name)
 			}
-			if connectionHeader(f.header) {
-				return nil, fmt.Errorf("signet: field %q names a connection header, which HTTP/2 never sends and proxies drop", name)
+			if err := checkSignable(f.header); err != nil {
+				return nil, err
 			}
 		case !slices.Contains([]string{FieldPath, FieldPathInfo, FieldMethod, FieldScheme, FieldContentType, FieldQuery, FieldBody}, name):
 			return nil, fmt.Errorf("signet: unknown SASigning field %q (known: path, path_info, method, scheme, content_type, query, body, timestamp, header:NAME)", name)

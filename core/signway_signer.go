@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
@@ -117,8 +116,8 @@ func SignwaySignHeaders(names ...string) SignwaySignerOption {
 			if !isToken(n) || strings.EqualFold(n, "host") {
 				return fmt.Errorf("signet: cannot sign header %q", n)
 			}
-			if connectionHeader(textproto.CanonicalMIMEHeaderKey(n)) {
-				return fmt.Errorf("signet: cannot sign %s, a connection header, which HTTP/2 never sends and proxies drop", n)
+			if err := checkSignable(n); err != nil {
+				return err
 			}
 			s.headers = append(s.headers, strings.ToLower(n))
 		}
