@@ -106,9 +106,10 @@ func SignwayTTL(d time.Duration) SignwaySignerOption {
 // SignwaySignHeaders sets the headers Sign signs, with the values the
 // request has; a request lacking one of them cannot be signed. host cannot
 // be signed this way: the gateway receives its own host; nor can a
-// connection header (connection, upgrade, …), which HTTP/2 never sends. content-length is
-// the one net/http sends (from r.ContentLength and the body): a request
-// sent without one (a chunked body, a GET without a body) cannot be signed.
+// connection header (connection, upgrade, …), which HTTP/2 never sends.
+// content-length is the one net/http sends (from r.ContentLength and the
+// body): a request sent without one (a chunked body, a GET without a body)
+// cannot be signed.
 func SignwaySignHeaders(names ...string) SignwaySignerOption {
 	return signwaySignerOption(func(s *SignwaySigner) error {
 		s.headers = nil
